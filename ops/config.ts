@@ -1,0 +1,95 @@
+// Configuration from environment variables, validated once at start. Every bad value is reported
+// with its variable name and what was expected, all of them at once, before anything starts.
+
+export interface Config {
+  /** PostgreSQL URL; when absent, an embedded PostgreSQL is started under dataDir/pg. */
+  databaseUrl?: string;
+  /** Temporal frontend host:port; when absent, the Temporal dev server is started on dataDir/temporal.db. */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  dataDir: string;
+  apiPort: number;
+  embeddedPostgresPort: number;
+  temporalPort: number;
+  temporalUiPort: number;
+  /** Load the regional seed data at start (idempotent upserts). */
+  loadSeeds: boolean;
+  smtpUrl?: string;
+  mailFrom: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function port(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    problems.push(`${name}=${JSON.stringify(raw)}: expected a TCP port, an integer from 1 to 65535`);
+    return fallback;
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
+  return fallback;
+}
+
+function url(env: Env, name: string, protocols: string[], problems: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const u = new URL(raw);
+    if (!protocols.includes(u.protocol)) throw new Error('protocol');
+    return raw;
+  } catch {
+    problems.push(`${name}: expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    return undefined;
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const temporalAddress = env.TEMPORAL_ADDRESS || undefined;
+  if (temporalAddress !== undefined && !/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(temporalAddress)) {
+    problems.push(`TEMPORAL_ADDRESS=${JSON.stringify(temporalAddress)}: expected host:port, e.g. temporal.example.org:7233`);
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)}: expected one of debug, info, warn, error`);
+  }
+  const mailFrom = env.MAIL_FROM || 'Отклик <no-reply@otklik.local>';
+  const config: Config = {
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
+    temporalAddress,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'otklik',
+    dataDir: env.OTKLIK_DATA_DIR || 'data',
+    apiPort: port(env, 'PORT', 8080, problems),
+    embeddedPostgresPort: port(env, 'EMBEDDED_PG_PORT', 5433, problems),
+    temporalPort: port(env, 'TEMPORAL_PORT', 7233, problems),
+    temporalUiPort: port(env, 'TEMPORAL_UI_PORT', 8233, problems),
+    loadSeeds: bool(env, 'OTKLIK_LOAD_SEEDS', true, problems),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems),
+    mailFrom,
+    logLevel,
+  };
+  if (!/^[A-Za-z0-9_.-]{1,200}$/.test(config.taskQueue)) {
+    problems.push(`TEMPORAL_TASK_QUEUE=${JSON.stringify(config.taskQueue)}: expected letters, digits, '.', '-' or '_'`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

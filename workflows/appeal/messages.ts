@@ -1,0 +1,149 @@
+// The appeal workflow's messages, shared by the workflow and every client (API, ops, tests), as in
+// Temporal's samples: one definition, so a rename cannot split the two sides.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
+export type AppealKind = 'message' | 'appeal';
+
+/**
+ * registered: routed to an organisation, waiting to be taken into work
+ * in_work: an operator handles it
+ * clarification_requested: waiting for the applicant's reply
+ * answered: the answer is out, waiting for the applicant's rating
+ * closed: final (see resolution)
+ */
+export type AppealStatus = 'registered' | 'in_work' | 'clarification_requested' | 'answered' | 'closed';
+
+export type Resolution =
+  | 'rated_positive'
+  | 'rating_window_expired'
+  | 'left_without_answer'
+  | 'closed_by_supervisor'
+  | 'negative_at_top';
+
+/** 59-FZ art. 11 grounds for leaving an appeal without an answer on the merits. */
+export type NoAnswerGround = 'no_name_or_address' | 'obscene_or_threatening' | 'unreadable' | 'repeated_question';
+export const NO_ANSWER_GROUNDS: readonly NoAnswerGround[] = ['no_name_or_address', 'obscene_or_threatening', 'unreadable', 'repeated_question'];
+
+export type ActorRole = 'citizen' | 'operator' | 'supervisor' | 'administrator' | 'integration' | 'system';
+
+/** Who performs an action; the API fills it from the authenticated user, never from the request body. */
+export interface Actor {
+  userId: number | null;
+  role: ActorRole;
+  name?: string;
+  organisationId?: string | null;
+  regionId?: string | null;
+}
+
+export interface Applicant {
+  userId: number | null;
+  name: string;
+  email?: string | null;
+  postalAddress?: string | null;
+}
+
+export interface AppealInput {
+  caseId: string;
+  kind: AppealKind;
+  regionId: string;
+  applicant: Applicant;
+  categoryId: string;
+  subcategoryId: string;
+  territoryId: string | null;
+  text: string;
+  address?: string | null;
+  attachments?: string[];
+  /** When the platform accepted it (ISO instant); the term counts from here. */
+  receivedAt: string;
+  /** State carried over by continue-as-new, or by a supervisor's reopen of a completed case. */
+  carried?: AppealState;
+  /** A reopen of a case whose workflow had completed: applied on start of the new run. */
+  reopen?: { actor: Actor; reason: string };
+}
+
+export interface Answer {
+  text: string;
+  attachments: string[];
+  answeredAt: string;
+  byUserId: number | null;
+  organisationId: string;
+}
+
+export interface Clarification {
+  question: string;
+  askedAt: string;
+  reply?: string;
+  repliedAt?: string;
+}
+
+export interface AppealState {
+  caseId: string;
+  kind: AppealKind;
+  regionId: string;
+  status: AppealStatus;
+  organisationId: string | null;
+  /** Organisations that handled earlier rounds, oldest first (escalation path). */
+  previousOrganisations: string[];
+  registeredAt: string | null;
+  answerDueAt: string | null;
+  termDays: number | null;
+  accelerated: boolean;
+  /** The term is advisory (municipalities in regions whose profile says so): tracked, not a violation. */
+  advisory: boolean;
+  overdue: boolean;
+  extended: boolean;
+  /** 1 for the first processing; +1 for each repeat processing after a negative rating. */
+  round: number;
+  remindersSent: string[];
+  answer: Answer | null;
+  clarification: Clarification | null;
+  rating: number | null;
+  ratingDueAt: string | null;
+  resolution: Resolution | null;
+  closedAt: string | null;
+  /** Number of the last transition written to the read model; step key for idempotent writes. */
+  seq: number;
+}
+
+export interface TakeIntoWork { actor: Actor }
+export interface AnswerCase { actor: Actor; text: string; attachments?: string[] }
+export interface Redirect { actor: Actor; organisationId: string; reason: string }
+export interface RequestClarification { actor: Actor; question: string }
+export interface ReplyToClarification { actor: Actor; text: string }
+export interface ExtendTerm { actor: Actor; days: number; reason: string }
+export interface LeaveWithoutAnswer { actor: Actor; ground: NoAnswerGround; comment: string }
+export interface RateAnswer { actor: Actor; rating: number; comment?: string }
+export interface Reassign { actor: Actor; organisationId: string; reason: string }
+export interface ChangeTerm { actor: Actor; answerDueAt: string; reason: string }
+export interface CloseCase { actor: Actor; reason: string }
+export interface ReopenCase { actor: Actor; reason: string }
+
+// Operator actions
+export const takeIntoWorkUpdate = defineUpdate<AppealState, [TakeIntoWork]>('takeIntoWork');
+export const answerUpdate = defineUpdate<AppealState, [AnswerCase]>('answer');
+export const redirectUpdate = defineUpdate<AppealState, [Redirect]>('redirect');
+export const requestClarificationUpdate = defineUpdate<AppealState, [RequestClarification]>('requestClarification');
+export const extendTermUpdate = defineUpdate<AppealState, [ExtendTerm]>('extendTerm');
+export const leaveWithoutAnswerUpdate = defineUpdate<AppealState, [LeaveWithoutAnswer]>('leaveWithoutAnswer');
+// Applicant actions
+export const replyToClarificationUpdate = defineUpdate<AppealState, [ReplyToClarification]>('replyToClarification');
+export const rateUpdate = defineUpdate<AppealState, [RateAnswer]>('rate');
+// Supervisor overrides (reopen of a completed workflow starts a new run instead: see api/temporal)
+export const reassignUpdate = defineUpdate<AppealState, [Reassign]>('reassign');
+export const changeTermUpdate = defineUpdate<AppealState, [ChangeTerm]>('changeTerm');
+export const closeUpdate = defineUpdate<AppealState, [CloseCase]>('close');
+export const reopenUpdate = defineUpdate<AppealState, [ReopenCase]>('reopen');
+/** Resolves once registration (routing, term, first projection) is done; the API waits on it. */
+export const registrationUpdate = defineUpdate<AppealState, []>('awaitRegistration');
+
+export const stateQuery = defineQuery<AppealState>('state');
+
+/**
+ * Failure types thrown by update validators and handlers. The API maps them to HTTP statuses:
+ * Forbidden → 403, InvalidTransition → 409, InvalidInput → 422.
+ */
+export const FAILURE = {
+  forbidden: 'Forbidden',
+  invalidTransition: 'InvalidTransition',
+  invalidInput: 'InvalidInput',
+} as const;
