@@ -83,6 +83,8 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('descend').notNullable().defaultTo(false);
     t.integer('priority').notNullable().defaultTo(0);
     t.text('note');
+    // Set on rules loaded from db/seeds/: re-loading the seeds never duplicates or clobbers them.
+    t.text('seed_key').unique();
     t.index(['region_id']);
   });
 }

@@ -1,0 +1,52 @@
+// One embedded PostgreSQL for the whole mocha run (or DATABASE_URL's server when set); each caller
+// gets a database of its own, migrated, so test files never see each other's rows.
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { connect, migrateLatest, type Db } from '../../db/connection';
+import { startEmbeddedPostgres, projectRoot, type EmbeddedPostgresService } from '../../ops/embedded';
+import { freePort } from './ports';
+
+let server: Promise<{ url: string; stop?: () => Promise<void> }> | undefined;
+const opened: Db[] = [];
+let counter = 0;
+
+function serverUrl() {
+  if (!server) {
+    server = (async () => {
+      if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL };
+      const dir = path.join(projectRoot, '.test-data', `pg-${process.pid}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      const pg: EmbeddedPostgresService = await startEmbeddedPostgres(dir, await freePort());
+      return { url: pg.url, stop: async () => { await pg.stop(); fs.rmSync(dir, { recursive: true, force: true }); } };
+    })();
+  }
+  return server;
+}
+
+/** A fresh, migrated database; its URL is returned too, for processes that connect on their own. */
+export async function freshDatabase(label = 'test'): Promise<{ db: Db; url: string }> {
+  const { url } = await serverUrl();
+  const name = `t_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${process.pid}_${++counter}`;
+  const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`create database "${name}"`);
+  } finally {
+    await admin.destroy();
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = connect(u.toString());
+  await migrateLatest(db);
+  opened.push(db);
+  return { db, url: u.toString() };
+}
+
+export async function stopPostgres(): Promise<void> {
+  await Promise.all(opened.splice(0).map((db) => db.destroy()));
+  if (server) {
+    const s = await server;
+    server = undefined;
+    await s.stop?.();
+  }
+}

