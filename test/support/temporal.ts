@@ -3,7 +3,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ensureTemporalBinaries, temporalCli, temporalTestServer } from '../../ops/embedded';
-import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 let timeSkipping: Promise<TestWorkflowEnvironment> | undefined;
 let local: Promise<TestWorkflowEnvironment> | undefined;
@@ -12,9 +12,15 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   timeSkipping ??= (async () => {
     ensureTemporalBinaries();
-    return TestWorkflowEnvironment.createTimeSkipping({
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: temporalTestServer } },
     });
+    // The test server knows no custom search attributes until they are registered, as on a cluster.
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED_VALUE_TYPE[type]])),
+    });
+    return env;
   })();
   return timeSkipping;
 }

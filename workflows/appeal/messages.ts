@@ -76,11 +76,21 @@ export interface Clarification {
   repliedAt?: string;
 }
 
+/** The region's regulation profile as it applied when the case was registered. */
+export interface AppealRegulation {
+  negativeRatingThreshold: number;
+  ratingWindowDays: number;
+  reminderOffsetsDays: number[];
+  extensionMaxDays: number;
+}
+
 export interface AppealState {
   caseId: string;
   kind: AppealKind;
   regionId: string;
+  applicantUserId: number | null;
   status: AppealStatus;
+  regulation: AppealRegulation | null;
   organisationId: string | null;
   /** Organisations that handled earlier rounds, oldest first (escalation path). */
   previousOrganisations: string[];

@@ -1,0 +1,11 @@
+// All activities the worker registers, built around one database handle.
+import type { Db } from '../db/connection';
+import { createAppealActivities } from './appeal';
+
+export function createActivities(db: Db) {
+  return {
+    ...createAppealActivities(db),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,71 @@
+// Reads of reference data shared by activities and the API: one place for each query.
+import type { Db } from './connection';
+import type { RoutingData } from '../workflows/rules';
+import type { WorkingCalendar, DayKind } from '../workflows/rules';
+
+export interface RegionProfile {
+  regionId: string;
+  timeZone: string;
+  numberPrefix: string;
+  defaultTermDays: number;
+  dayKind: DayKind;
+  municipalTermsAdvisory: boolean;
+  negativeRatingThreshold: number;
+  ratingWindowDays: number;
+  reminderOffsetsDays: number[];
+  extensionMaxDays: number;
+  calendar: WorkingCalendar;
+}
+
+export async function loadRegionProfile(db: Db, regionId: string): Promise<RegionProfile | undefined> {
+  const row = await db('regions as r')
+    .join('regulation_profiles as p', 'p.region_id', 'r.id')
+    .where('r.id', regionId)
+    .first('r.id', 'r.time_zone', 'r.number_prefix', 'p.*');
+  if (!row) return undefined;
+  return {
+    regionId: row.id,
+    timeZone: row.time_zone,
+    numberPrefix: row.number_prefix,
+    defaultTermDays: row.default_term_days,
+    dayKind: row.day_kind,
+    municipalTermsAdvisory: row.municipal_terms_advisory,
+    negativeRatingThreshold: row.negative_rating_threshold,
+    ratingWindowDays: row.rating_window_days,
+    reminderOffsetsDays: row.reminder_offsets_days,
+    extensionMaxDays: row.extension_max_days,
+    calendar: row.calendar ?? { holidays: [], workingWeekends: [] },
+  };
+}
+
+export async function loadRoutingData(db: Db, regionId: string): Promise<RoutingData> {
+  const [rules, organisations, territories] = await Promise.all([
+    db('routing_rules').where({ region_id: regionId }),
+    db('organisations').where({ region_id: regionId }),
+    db('territories').where({ region_id: regionId }),
+  ]);
+  return {
+    rules: rules.map((r) => ({
+      id: r.id, categoryId: r.category_id, subcategoryId: r.subcategory_id, territoryId: r.territory_id,
+      target: r.target, organisationId: r.organisation_id, descend: r.descend, priority: r.priority,
+    })),
+    organisations: organisations.map((o) => ({
+      id: o.id, parentId: o.parent_id, kind: o.kind, territoryId: o.territory_id, modules: o.modules, active: o.active,
+    })),
+    territories: territories.map((t) => ({ id: t.id, parentId: t.parent_id, kind: t.kind })),
+  };
+}
+
+export async function loadAcceleratedEntry(db: Db, subcategoryId: string): Promise<{ termDays: number } | null> {
+  const row = await db('accelerated_subcategories').where({ subcategory_id: subcategoryId }).first('term_days');
+  return row ? { termDays: row.term_days } : null;
+}
+
+export async function loadOrganisation(db: Db, organisationId: string) {
+  const row = await db('organisations').where({ id: organisationId }).first();
+  if (!row) return undefined;
+  return {
+    id: row.id as string, regionId: row.region_id as string, parentId: row.parent_id as string | null, name: row.name as string,
+    kind: row.kind, territoryId: row.territory_id as string | null, modules: row.modules as string[], active: row.active as boolean,
+  };
+}

@@ -1,0 +1,158 @@
+// Users and API tokens, from the command line:
+//   npm run users -- create --role operator --organisation altai.minzdrav --name "Ivanova A. P." [--email …] [--label …]
+//   npm run users -- create --role supervisor --region altai --name "CUR Altai"
+//   npm run users -- create --role administrator --name "Admin"
+//   npm run users -- create --role citizen --name "Petrov P." --email p@example.org
+//   npm run users -- token --user 12 [--label "SED integration"]     (another token for a user)
+//   npm run users -- list [--role operator]
+//   npm run users -- revoke --token-id 7
+// Uses DATABASE_URL. A token is printed once, when it is issued; only its hash is stored.
+import { parseArgs } from 'node:util';
+import { createUserWithToken, issueToken, revokeToken, ROLES, UserInputError, type Role } from '../api/auth';
+import { connect, type Db } from '../db/connection';
+
+const USAGE = `Usage:
+  npm run users -- create --role <${ROLES.join('|')}> --name <name> [--email <email>]
+                          [--organisation <id>  (operators)] [--region <id>  (supervisors)] [--label <token label>]
+  npm run users -- token --user <user id> [--label <token label>]
+  npm run users -- list [--role <role>]
+  npm run users -- revoke --token-id <token id>`;
+
+export class UsageError extends Error {}
+
+function positiveInt(value: string | undefined, flag: string): number {
+  if (value === undefined) throw new UsageError(`${flag} is required`);
+  if (!/^[1-9][0-9]{0,9}$/.test(value)) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** Runs one command; returns what to print. Throws UsageError / UserInputError for bad arguments. */
+export async function runUsersCommand(db: Db, argv: string[]): Promise<string> {
+  const [command, ...rest] = argv;
+  const options = {
+    role: { type: 'string' },
+    name: { type: 'string' },
+    email: { type: 'string' },
+    organisation: { type: 'string' },
+    region: { type: 'string' },
+    label: { type: 'string' },
+    user: { type: 'string' },
+    'token-id': { type: 'string' },
+  } as const;
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }) as { values: Record<string, string | undefined> });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const allow = (...flags: string[]) => {
+    const extra = Object.keys(values).filter((k) => !flags.includes(k));
+    if (extra.length > 0) throw new UsageError(`${command} does not take ${extra.map((x) => `--${x}`).join(', ')}`);
+  };
+  switch (command) {
+    case 'create': {
+      allow('role', 'name', 'email', 'organisation', 'region', 'label');
+      if (!values.role) throw new UsageError('--role is required');
+      if (!(ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(values.role)}`);
+      if (!values.name) throw new UsageError('--name is required');
+      const { user, token, tokenId } = await createUserWithToken(db, {
+        role: values.role as Role,
+        name: values.name,
+        email: values.email ?? null,
+        organisationId: values.organisation ?? null,
+        regionId: values.region ?? null,
+        label: values.label ?? null,
+      });
+      const scope = user.organisationId ? ` of ${user.organisationId}` : user.regionId ? ` of ${user.regionId}` : '';
+      return [
+        `Created user ${user.id}: ${user.role}${scope}, ${user.name}`,
+        `Token ${tokenId} (shown only now; store it safely):`,
+        token,
+      ].join('\n');
+    }
+    case 'token': {
+      allow('user', 'label');
+      const userId = positiveInt(values.user, '--user');
+      const user = await db('users').where({ id: userId }).first('id', 'role', 'name');
+      if (!user) throw new UsageError(`There is no user ${userId}`);
+      const { token, tokenId } = await issueToken(db, userId, values.label ?? null);
+      return [`Token ${tokenId} for user ${userId} (${user.role}, ${user.name}), shown only now:`, token].join('\n');
+    }
+    case 'list': {
+      allow('role');
+      if (values.role && !(ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+      const qb = db('users as u')
+        .leftJoin('api_tokens as t', 't.user_id', 'u.id')
+        .select('u.id', 'u.role', 'u.name', 'u.email', 'u.organisation_id', 'u.region_id', 't.id as token_id', 't.label', 't.created_at', 't.revoked_at')
+        .orderBy([{ column: 'u.id' }, { column: 't.id' }]);
+      if (values.role) qb.where('u.role', values.role);
+      const rows = await qb;
+      if (rows.length === 0) return 'No users.';
+      const lines = ['user  role           scope                     name / token'];
+      let last: number | undefined;
+      for (const r of rows) {
+        if (r.id !== last) {
+          const scope = r.organisation_id ?? r.region_id ?? '';
+          lines.push(`${String(r.id).padEnd(5)} ${r.role.padEnd(14)} ${String(scope).padEnd(25)} ${r.name}${r.email ? ` <${r.email}>` : ''}`);
+          last = r.id;
+        }
+        if (r.token_id) {
+          const state = r.revoked_at ? `revoked ${new Date(r.revoked_at).toISOString()}` : 'active';
+          lines.push(`${''.padEnd(47)} token ${r.token_id} ${r.label ? `"${r.label}" ` : ''}created ${new Date(r.created_at).toISOString()}, ${state}`);
+        }
+      }
+      return lines.join('\n');
+    }
+    case 'revoke': {
+      allow('token-id');
+      const tokenId = positiveInt(values['token-id'], '--token-id');
+      const ok = await revokeToken(db, tokenId);
+      if (!ok) {
+        const t = await db('api_tokens').where({ id: tokenId }).first('revoked_at');
+        throw new UsageError(t ? `Token ${tokenId} was revoked already` : `There is no token ${tokenId}`);
+      }
+      return `Revoked token ${tokenId}`;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      return USAGE;
+    default:
+      throw new UsageError(`Unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error('DATABASE_URL is not set: the users command needs the platform database (postgres://…)');
+    return 2;
+  }
+  const db = connect(url, { max: 2 });
+  try {
+    console.log(await runUsersCommand(db, process.argv.slice(2)));
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`Error: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof UserInputError) {
+      console.error(`Error: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
+}

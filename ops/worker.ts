@@ -1,0 +1,90 @@
+// The worker process: runs every case type's workflows and activities, and delivers the outbox.
+import { Connection as ClientConnection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { dispatchOutbox, type Mailer } from '../activities/notifications';
+import { connect, type Db } from '../db/connection';
+import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { loadConfig } from './config';
+
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  db: Db;
+  taskQueue: string;
+  namespace?: string;
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? 'default',
+    taskQueue: opts.taskQueue,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities(opts.db),
+  });
+}
+
+/**
+ * Registers the platform's search attributes on a cluster that lacks them (the dev server gets them as
+ * start flags). Existing ones are left alone, so this is safe at every start.
+ */
+export async function ensureSearchAttributes(address: string, namespace: string): Promise<void> {
+  const connection = await ClientConnection.connect({ address });
+  try {
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in (existing.customAttributes ?? {})));
+    if (missing.length === 0) return;
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, INDEXED_VALUE_TYPE[type]])),
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Delivers the notification outbox until stopped. */
+export function startOutboxDispatcher(db: Db, mailer: Mailer | null, from: string, intervalMs = 2000): { stop(): Promise<void> } {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    while (!stopped) {
+      try {
+        const n = await dispatchOutbox(db, mailer, from);
+        if (n > 0) continue;
+      } catch (e) {
+        console.error(JSON.stringify({ level: 'error', msg: 'outbox dispatch failed', error: String(e) }));
+      }
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  };
+  running = tick();
+  return { stop: async () => { stopped = true; await running; } };
+}
+
+export async function createMailer(smtpUrl: string | undefined): Promise<Mailer | null> {
+  if (!smtpUrl) return null;
+  const nodemailer = await import('nodemailer');
+  const transport = nodemailer.createTransport(smtpUrl);
+  return { send: async (m) => { await transport.sendMail(m); } };
+}
+
+if (require.main === module) {
+  (async () => {
+    const config = loadConfig();
+    if (!config.databaseUrl || !config.temporalAddress) {
+      throw new Error('the worker alone needs DATABASE_URL and TEMPORAL_ADDRESS; `npm start` runs everything embedded');
+    }
+    const db = connect(config.databaseUrl);
+    await ensureSearchAttributes(config.temporalAddress, config.temporalNamespace);
+    const connection = await NativeConnection.connect({ address: config.temporalAddress });
+    const worker = await createWorker({ connection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace });
+    const outbox = startOutboxDispatcher(db, await createMailer(config.smtpUrl), config.mailFrom);
+    await worker.run();
+    await outbox.stop();
+    await connection.close();
+    await db.destroy();
+  })().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

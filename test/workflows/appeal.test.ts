@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { createWorker } from '../../ops/worker';
+import type { Db } from '../../db/connection';
+import {
+  answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, rateUpdate, reassignUpdate, redirectUpdate,
+  registrationUpdate, replyToClarificationUpdate, requestClarificationUpdate, stateQuery, takeIntoWorkUpdate,
+  type Actor, type AppealInput, type AppealState,
+} from '../../workflows/appeal/messages';
+import { freshDatabase } from '../support/postgres';
+import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('appeal workflow (time-skipping server)', function () {
+  this.timeout(120_000);
+  let env: TestWorkflowEnvironment;
+  let db: Db;
+  let worker: Worker;
+  let running: Promise<void>;
+  let citizen: Actor;
+  let operators: Record<string, Actor>;
+  let supervisor: Actor;
+  let seq = 0;
+  const taskQueue = 'appeal-workflow-test';
+
+  before(async () => {
+    env = await timeSkippingEnv();
+    ({ db } = await freshDatabase('appeal_wf'));
+    await createTestRegion(db);
+    citizen = { role: 'citizen', userId: await createUser(db, { role: 'citizen', name: 'Иван Петров', email: 'ivan@example.org' }) };
+    operators = {};
+    for (const org of Object.values(ORG)) {
+      operators[org] = { role: 'operator', organisationId: org, userId: await createUser(db, { role: 'operator', name: `Оператор ${org}`, email: `${org}@example.org`, organisation_id: org }) };
+    }
+    supervisor = { role: 'supervisor', regionId: TEST_REGION, userId: await createUser(db, { role: 'supervisor', name: 'ЦУР', email: 'cur@example.org', region_id: TEST_REGION }) };
+    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, workflowBundle: await workflowBundle() });
+    running = worker.run();
+  });
+
+  after(async () => {
+    worker?.shutdown();
+    await running;
+  });
+
+  async function submit(subcategoryId: string, territoryId: string | null = TERRITORY.village): Promise<WorkflowHandle> {
+    const caseId = `99-2026-${String(++seq).padStart(6, '0')}`;
+    const input: AppealInput = {
+      caseId, kind: 'appeal', regionId: TEST_REGION,
+      applicant: { userId: citizen.userId, name: 'Иван Петров', email: 'ivan@example.org', postalAddress: 'с. Тестовое, ул. Ленина, 1' },
+      categoryId: subcategoryId === CAT.ambulance ? CAT.medicine : CAT.roads, subcategoryId, territoryId,
+      text: 'Скорая помощь не приехала по вызову', receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+    };
+    const handle = await env.client.workflow.start('appealWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+    await handle.executeUpdate(registrationUpdate);
+    return handle;
+  }
+
+  const events = async (caseId: string) => (await db('case_events').where({ case_id: caseId }).orderBy('seq')).map((e) => e.type);
+
+  async function expectRejected(p: Promise<unknown>, type: string, pattern: RegExp) {
+    await assert.rejects(p, (e: unknown) => {
+      assert.ok(e instanceof WorkflowUpdateFailedError, `expected an update failure, got ${e}`);
+      const cause = e.cause as { type?: string; message: string };
+      assert.equal(cause.type, type);
+      assert.match(cause.message, pattern);
+      return true;
+    });
+  }
+
+  it('routes an accelerated case, goes overdue after 10 days and notifies the supervisor', async () => {
+    const handle = await submit(CAT.ambulance);
+    let state = await handle.query(stateQuery);
+    assert.equal(state.organisationId, ORG.ministry);
+    assert.equal(state.termDays, 10);
+    assert.equal(state.accelerated, true);
+    const row = await db('cases').where({ id: handle.workflowId }).first();
+    assert.equal(row.organisation_id, ORG.ministry);
+    assert.equal(row.status, 'registered');
+    assert.equal(new Date(row.answer_due_at).toISOString(), state.answerDueAt);
+
+    await env.sleep(9 * DAY);
+    state = await handle.query(stateQuery);
+    assert.equal(state.overdue, false);
+    await env.sleep(2 * DAY);
+    state = await handle.query(stateQuery);
+    assert.equal(state.overdue, true);
+    assert.equal(state.status, 'registered', 'an overdue case stays open for its organisation');
+    assert.deepEqual(await events(handle.workflowId), ['registered', 'reminder', 'reminder', 'overdue']);
+    const toSupervisor = await db('notifications').where({ case_id: handle.workflowId, recipient_kind: 'supervisor' });
+    assert.equal(toSupervisor.length, 1);
+    assert.match(toSupervisor[0].subject, /Просрочка/);
+    const caseRow = await db('cases').where({ id: handle.workflowId }).first();
+    assert.equal(caseRow.overdue, true);
+  });
+
+  it('escalates a negative rating to the parent with a new term, up to the top', async () => {
+    const handle = await submit(CAT.potholes);
+    let state = await handle.query(stateQuery);
+    assert.equal(state.organisationId, ORG.district);
+    assert.equal(state.termDays, 30);
+    await handle.executeUpdate(takeIntoWorkUpdate, { args: [{ actor: operators[ORG.district] }] });
+    await handle.executeUpdate(answerUpdate, { args: [{ actor: operators[ORG.district], text: 'Яму засыпали' }] });
+    await env.sleep(DAY);
+    const before = Date.parse(state.answerDueAt!);
+    state = await handle.executeUpdate(rateUpdate, { args: [{ actor: citizen, rating: 1 }] });
+    assert.equal(state.organisationId, ORG.government);
+    assert.equal(state.status, 'registered');
+    assert.equal(state.round, 2);
+    assert.deepEqual(state.previousOrganisations, [ORG.district]);
+    assert.ok(Date.parse(state.answerDueAt!) > before, 'the repeat processing has a new term');
+    assert.equal((await db('cases').where({ id: handle.workflowId }).first()).organisation_id, ORG.government);
+
+    await handle.executeUpdate(answerUpdate, { args: [{ actor: operators[ORG.government], text: 'Поручили району' }] });
+    state = await handle.executeUpdate(rateUpdate, { args: [{ actor: citizen, rating: 2 }] });
+    assert.equal(state.status, 'closed');
+    assert.equal(state.resolution, 'negative_at_top');
+    const final = (await handle.result()) as AppealState;
+    assert.equal(final.status, 'closed');
+    assert.deepEqual(await events(handle.workflowId), ['registered', 'taken_into_work', 'answered', 'escalated', 'answered', 'closed']);
+  });
+
+  it('allows one extension only, of at most 30 days', async () => {
+    const handle = await submit(CAT.potholes);
+    const op = operators[ORG.district];
+    await expectRejected(handle.executeUpdate(extendTermUpdate, { args: [{ actor: op, days: 31, reason: 'Нужна экспертиза' }] }), 'InvalidInput', /1 to 30/);
+    const before = (await handle.query(stateQuery)).answerDueAt!;
+    const state = await handle.executeUpdate(extendTermUpdate, { args: [{ actor: op, days: 30, reason: 'Нужна экспертиза' }] });
+    assert.equal(Date.parse(state.answerDueAt!) - Date.parse(before), 30 * DAY);
+    await expectRejected(handle.executeUpdate(extendTermUpdate, { args: [{ actor: op, days: 5, reason: 'Ещё' }] }), 'InvalidTransition', /already been extended/);
+    await expectRejected(handle.executeUpdate(extendTermUpdate, { args: [{ actor: operators[ORG.ministry], days: 5, reason: 'Чужой' }] }), 'Forbidden', /operator of the organisation/);
+    assert.deepEqual(await events(handle.workflowId), ['registered', 'term_extended']);
+  });
+
+  it('redirects to another organisation and rejects a redirect to an unknown one', async () => {
+    const handle = await submit(CAT.ambulance);
+    await expectRejected(handle.executeUpdate(redirectUpdate, { args: [{ actor: operators[ORG.ministry], organisationId: 'nowhere', reason: 'Не наш вопрос' }] }), 'InvalidInput', /does not exist/);
+    await expectRejected(handle.executeUpdate(redirectUpdate, { args: [{ actor: operators[ORG.ministry], organisationId: ORG.school, reason: 'Не наш вопрос' }] }), 'InvalidInput', /does not handle appeals/);
+    const state = await handle.executeUpdate(redirectUpdate, { args: [{ actor: operators[ORG.ministry], organisationId: ORG.transport, reason: 'Вопрос дорог' }] });
+    assert.equal(state.organisationId, ORG.transport);
+    await expectRejected(handle.executeUpdate(takeIntoWorkUpdate, { args: [{ actor: operators[ORG.ministry] }] }), 'Forbidden', /operator/);
+    await handle.executeUpdate(takeIntoWorkUpdate, { args: [{ actor: operators[ORG.transport] }] });
+    const notes = await db('notifications').where({ case_id: handle.workflowId, recipient_kind: 'applicant' }).orderBy('id');
+    assert.deepEqual(notes.map((n) => n.subject.split(' ')[0]), ['Ваше', 'Обращение']);
+    assert.match(notes[1].subject, /перенаправлено/);
+  });
+
+  it('round-trips a clarification with the applicant', async () => {
+    const handle = await submit(CAT.ambulance);
+    const op = operators[ORG.ministry];
+    await handle.executeUpdate(takeIntoWorkUpdate, { args: [{ actor: op }] });
+    await expectRejected(handle.executeUpdate(replyToClarificationUpdate, { args: [{ actor: citizen, text: 'Адрес: ул. Ленина, 1' }] }), 'InvalidTransition', /clarification_requested|in_work/);
+    let state = await handle.executeUpdate(requestClarificationUpdate, { args: [{ actor: op, question: 'Уточните адрес' }] });
+    assert.equal(state.status, 'clarification_requested');
+    const stranger: Actor = { role: 'citizen', userId: 999_999 };
+    await expectRejected(handle.executeUpdate(replyToClarificationUpdate, { args: [{ actor: stranger, text: 'Чужой' }] }), 'Forbidden', /applicant/);
+    state = await handle.executeUpdate(replyToClarificationUpdate, { args: [{ actor: citizen, text: 'Адрес: ул. Ленина, 1' }] });
+    assert.equal(state.status, 'in_work');
+    assert.equal(state.clarification?.reply, 'Адрес: ул. Ленина, 1');
+  });
+
+  it('closes on a positive rating, and on a silent rating window', async () => {
+    const positive = await submit(CAT.ambulance);
+    await positive.executeUpdate(answerUpdate, { args: [{ actor: operators[ORG.ministry], text: 'Бригада выехала' }] });
+    const rated = await positive.executeUpdate(rateUpdate, { args: [{ actor: citizen, rating: 5 }] });
+    assert.equal(rated.resolution, 'rated_positive');
+    assert.equal(((await positive.result()) as AppealState).status, 'closed');
+
+    const silent = await submit(CAT.ambulance);
+    await silent.executeUpdate(answerUpdate, { args: [{ actor: operators[ORG.ministry], text: 'Бригада выехала' }] });
+    await expectRejected(silent.executeUpdate(rateUpdate, { args: [{ actor: citizen, rating: 7 }] }), 'InvalidInput', /1 and 5|1 to 5|1–5|1-5/);
+    await env.sleep(11 * DAY);
+    const final = (await silent.result()) as AppealState;
+    assert.equal(final.resolution, 'rating_window_expired');
+    assert.equal((await db('cases').where({ id: silent.workflowId }).first()).status, 'closed');
+  });
+
+  it('applies supervisor overrides: reassign, change the term, close, reopen', async () => {
+    const handle = await submit(CAT.ambulance);
+    await expectRejected(handle.executeUpdate(closeUpdate, { args: [{ actor: operators[ORG.ministry], reason: 'Хочу закрыть' }] }), 'Forbidden', /supervisor/);
+    let state = await handle.executeUpdate(reassignUpdate, { args: [{ actor: supervisor, organisationId: ORG.transport, reason: 'Дороги' }] });
+    assert.equal(state.organisationId, ORG.transport);
+    const due = new Date(Date.parse(state.answerDueAt!) + 5 * DAY).toISOString();
+    state = await handle.executeUpdate(changeTermUpdate, { args: [{ actor: supervisor, answerDueAt: due, reason: 'Согласовано' }] });
+    assert.equal(state.answerDueAt, due);
+    state = await handle.executeUpdate(closeUpdate, { args: [{ actor: supervisor, reason: 'Дубликат' }] });
+    assert.equal(state.resolution, 'closed_by_supervisor');
+    const final = (await handle.result()) as AppealState;
+
+    // A closed case's workflow has completed: a reopen starts a new run that carries the state.
+    const reopened = await env.client.workflow.start('appealWorkflow', {
+      taskQueue, workflowId: handle.workflowId, workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      args: [{ ...inputOf(final, citizen), carried: final, reopen: { actor: supervisor, reason: 'Жалоба заявителя' } }],
+    });
+    state = await reopened.executeUpdate(registrationUpdate);
+    assert.equal(state.status, 'registered');
+    assert.equal(state.round, 2);
+    assert.equal(state.organisationId, ORG.transport);
+    const types = await events(handle.workflowId);
+    assert.deepEqual(types, ['registered', 'reassigned', 'term_changed', 'closed', 'reopened']);
+    const detail = await db('case_events').where({ case_id: handle.workflowId, type: 'closed' }).first();
+    assert.equal(detail.actor_user_id, supervisor.userId);
+    assert.equal(detail.details.reason, 'Дубликат');
+  });
+});
+
+function inputOf(state: AppealState, citizen: Actor): AppealInput {
+  return {
+    caseId: state.caseId, kind: state.kind, regionId: state.regionId,
+    applicant: { userId: citizen.userId, name: 'Иван Петров', email: 'ivan@example.org' },
+    categoryId: CAT.medicine, subcategoryId: CAT.ambulance, territoryId: TERRITORY.village,
+    text: 'Скорая помощь не приехала по вызову', receivedAt: state.registeredAt!,
+  };
+}
