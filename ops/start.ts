@@ -1,0 +1,153 @@
+// `npm start`: the whole platform on one machine. Without DATABASE_URL it starts an embedded PostgreSQL
+// under ./data/pg; without TEMPORAL_ADDRESS the Temporal dev server on ./data/temporal.db. Then it
+// migrates, loads the seed data, runs the worker and the API, prints where everything is and a set of
+// ready-to-use tokens, and stops cleanly on Ctrl-C. Data survives a restart.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { createUserWithToken, userForToken, type Role } from '../api/auth';
+import { startApiServer } from '../api/server';
+import { connect, migrateLatest, type Db } from '../db/connection';
+import { loadSeeds } from '../db/seed';
+import { ConfigError, loadConfig, type Config } from './config';
+import { assertPortFree, projectRoot, startEmbeddedPostgres, startTemporalDevServer, type Service } from './embedded';
+import { createMailer, createWorker, ensureSearchAttributes, startOutboxDispatcher } from './worker';
+
+interface DemoToken { role: Role; name: string; organisationId?: string; regionId?: string; token: string }
+
+/** Demo users of the embedded default, one per role, so a new user can try the API at once. */
+const DEMO_USERS: Omit<DemoToken, 'token'>[] = [
+  { role: 'operator', name: 'Оператор Минздрава Алтайского края', organisationId: 'altai.minzdrav' },
+  { role: 'supervisor', name: 'Супервизор ЦУР Алтайского края', regionId: 'altai' },
+  { role: 'citizen', name: 'Иван Петров' },
+  { role: 'administrator', name: 'Администратор платформы' },
+];
+
+/**
+ * Tokens are stored hashed, so they can be shown only when made. The embedded default keeps the demo
+ * tokens in data/demo-tokens.json (readable by this user only) to print them at every start; a token
+ * revoked since is replaced.
+ */
+async function demoTokens(db: Db, dataDir: string): Promise<DemoToken[]> {
+  const file = path.join(dataDir, 'demo-tokens.json');
+  const saved: DemoToken[] = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : [];
+  const result: DemoToken[] = [];
+  for (const demo of DEMO_USERS) {
+    const known = saved.find((s) => s.role === demo.role);
+    if (known && (await userForToken(db, known.token))) {
+      result.push(known);
+      continue;
+    }
+    const organisationExists = !demo.organisationId || (await db('organisations').where({ id: demo.organisationId }).first());
+    if (!organisationExists) continue; // seeds not loaded (OTKLIK_LOAD_SEEDS=false): no such organisation
+    const { token } = await createUserWithToken(db, { ...demo, email: null, label: 'demo (npm start)' });
+    result.push({ ...demo, token });
+  }
+  fs.writeFileSync(file, JSON.stringify(result, null, 2), { mode: 0o600 });
+  return result;
+}
+
+async function main(config: Config): Promise<void> {
+  const services: { name: string; stop: () => Promise<void> }[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nОстанавливаю платформу…');
+    for (const s of services.reverse()) {
+      try {
+        await s.stop();
+      } catch (e) {
+        console.error(`stopping ${s.name}: ${(e as Error).message}`);
+      }
+    }
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    const dataDir = path.resolve(projectRoot, config.dataDir);
+    fs.mkdirSync(dataDir, { recursive: true });
+
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      await assertPortFree(config.embeddedPostgresPort, 'the embedded PostgreSQL (EMBEDDED_PG_PORT)');
+      const pg: Service & { url: string } = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.embeddedPostgresPort);
+      services.push({ name: 'PostgreSQL', stop: () => pg.stop() });
+      databaseUrl = pg.url;
+    }
+    const db = connect(databaseUrl);
+    services.push({ name: 'database pool', stop: () => db.destroy() });
+    await migrateLatest(db);
+    if (config.loadSeeds) await loadSeeds(db);
+
+    let temporalAddress = config.temporalAddress;
+    let temporalUi = 'the Web UI of your Temporal cluster';
+    if (!temporalAddress) {
+      await assertPortFree(config.temporalPort, 'the Temporal dev server (TEMPORAL_PORT)');
+      await assertPortFree(config.temporalUiPort, 'the Temporal Web UI (TEMPORAL_UI_PORT)');
+      const temporal = await startTemporalDevServer({
+        dbFile: path.join(dataDir, 'temporal.db'), port: config.temporalPort, uiPort: config.temporalUiPort,
+        logFile: path.join(dataDir, 'temporal.log'),
+      });
+      services.push({ name: 'Temporal dev server', stop: () => temporal.stop() });
+      temporalAddress = temporal.address;
+      temporalUi = temporal.uiUrl;
+    } else {
+      await ensureSearchAttributes(temporalAddress, config.temporalNamespace);
+    }
+
+    Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    const worker = await createWorker({ connection: nativeConnection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace });
+    const workerRun = worker.run();
+    services.push({ name: 'worker', stop: async () => { worker.shutdown(); await workerRun; await nativeConnection.close(); } });
+    const outbox = startOutboxDispatcher(db, await createMailer(config.smtpUrl), config.mailFrom);
+    services.push({ name: 'outbox', stop: () => outbox.stop() });
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    const temporal = new Client({ connection, namespace: config.temporalNamespace });
+    services.push({ name: 'Temporal client', stop: () => connection.close() });
+    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace });
+    services.push({ name: 'API', stop: () => api.close() });
+
+    const tokens = await demoTokens(db, dataDir);
+    const base = `http://localhost:${api.port}`;
+    console.log(`
+Отклик работает.
+  API:               ${base}   (спецификация: ${base}/openapi.json)
+  Temporal Web UI:   ${temporalUi}
+  PostgreSQL:        ${config.databaseUrl ? 'DATABASE_URL' : databaseUrl}
+  Данные:            ${config.databaseUrl && config.temporalAddress ? 'external services' : dataDir}
+
+Tokens (Authorization: Bearer …):
+${tokens.map((t) => `  ${t.role.padEnd(14)} ${t.token}   ${t.name}${t.organisationId ? ` (${t.organisationId})` : ''}${t.regionId ? ` (${t.regionId})` : ''}`).join('\n')}
+
+Try:
+  curl -s ${base}/cases -H "Authorization: Bearer ${tokens.find((t) => t.role === 'operator')?.token ?? '<operator token>'}"
+
+Ctrl-C stops everything; data stays in ${dataDir}.`);
+    // A worker that dies takes the platform down with it rather than leaving a half-running system.
+    workerRun.catch((e) => {
+      console.error(`worker stopped: ${(e as Error).message}`);
+      void stopAll(1);
+    });
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    await stopAll(1);
+  }
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  throw e;
+}
+void main(config);
