@@ -138,11 +138,10 @@ export const leaveWithoutAnswerUpdate = defineUpdate<AppealState, [LeaveWithoutA
 // Applicant actions
 export const replyToClarificationUpdate = defineUpdate<AppealState, [ReplyToClarification]>('replyToClarification');
 export const rateUpdate = defineUpdate<AppealState, [RateAnswer]>('rate');
-// Supervisor overrides (reopen of a completed workflow starts a new run instead: see api/temporal)
+// Supervisor overrides (a reopen starts a new run with the closed state carried: see api/temporal)
 export const reassignUpdate = defineUpdate<AppealState, [Reassign]>('reassign');
 export const changeTermUpdate = defineUpdate<AppealState, [ChangeTerm]>('changeTerm');
 export const closeUpdate = defineUpdate<AppealState, [CloseCase]>('close');
-export const reopenUpdate = defineUpdate<AppealState, [ReopenCase]>('reopen');
 /** Resolves once registration (routing, term, first projection) is done; the API waits on it. */
 export const registrationUpdate = defineUpdate<AppealState, []>('awaitRegistration');
 

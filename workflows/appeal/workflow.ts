@@ -10,7 +10,7 @@ import type { AppealActivities, AppealEventType } from '../../activities/appeal'
 import { isNegativeRating, ratingOutcome, remindersFor, assertValidRating } from '../rules';
 import {
   FAILURE, NO_ANSWER_GROUNDS, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
-  rateUpdate, reassignUpdate, redirectUpdate, registrationUpdate, reopenUpdate, replyToClarificationUpdate,
+  rateUpdate, reassignUpdate, redirectUpdate, registrationUpdate, replyToClarificationUpdate,
   requestClarificationUpdate, stateQuery, takeIntoWorkUpdate,
   type Actor, type AppealInput, type AppealState, type AppealStatus, type Resolution,
 } from './messages';
@@ -162,8 +162,14 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     state.closedAt = null;
   }
 
+  /** A supervisor's reopen of a closed case, applied at the start of a new run (see api/temporal). */
+  // The API checked the supervisor and the closed status before starting the run; throwing here would
+  // fail the run and strand the case, so a reopen of an open case is only logged.
   async function reopen(actor: Actor, reason: string): Promise<void> {
-    requireStatus(state, ['closed'], 'reopen');
+    if (state.status !== 'closed') {
+      log.warn('reopen ignored: the case is not closed', { caseId: state.caseId, status: state.status });
+      return;
+    }
     await newRound(state.organisationId!);
     await record('reopened', actor, { reason });
   }
@@ -236,9 +242,6 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     close: ({ actor, reason }: { actor: Actor; reason: string }) => {
       requireRegistered(state); requireSupervisor(state, actor); requireStatus(state, [...OPEN, 'answered'], 'close');
       requireText(reason, 'reason', 2000);
-    },
-    reopen: ({ actor, reason }: { actor: Actor; reason: string }) => {
-      requireSupervisor(state, actor); requireStatus(state, ['closed'], 'reopen'); requireText(reason, 'reason', 2000);
     },
   };
 
@@ -354,12 +357,6 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     await record('closed', a.actor, { reason: a.reason, resolution: 'closed_by_supervisor' });
     return state;
   }), { validator: validators.close });
-
-  setHandler(reopenUpdate, (a) => exclusive(async () => {
-    validators.reopen(a);
-    await reopen(a.actor, a.reason);
-    return state;
-  }), { validator: validators.reopen });
 
   // --- registration -------------------------------------------------------------------------------
   if (state.seq === 0) {

@@ -1,0 +1,150 @@
+// Bearer tokens: random, shown once, stored only as their sha256. Each belongs to a users row with one
+// role; operators belong to an organisation, supervisors to a region.
+import { createHash, randomBytes } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Db } from '../db/connection';
+import { problems } from './problem';
+
+export const ROLES = ['citizen', 'operator', 'supervisor', 'administrator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface AuthUser {
+  id: number;
+  role: Role;
+  name: string;
+  email: string | null;
+  organisationId: string | null;
+  regionId: string | null;
+}
+
+export interface NewUser {
+  role: Role;
+  name: string;
+  email?: string | null;
+  organisationId?: string | null;
+  regionId?: string | null;
+  /** Label of the first token, e.g. "SED integration" or "laptop". */
+  label?: string | null;
+}
+
+/** A problem with the data given to createUserWithToken; `field` names the offending input. */
+export class UserInputError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.name = 'UserInputError';
+  }
+}
+
+const TOKEN_PREFIX = 'otk_';
+const TOKEN_SHAPE = /^otk_[A-Za-z0-9_-]{43}$/;
+
+export function generateToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function userFromRow(row: Record<string, unknown>): AuthUser {
+  return {
+    id: Number(row.id),
+    role: row.role as Role,
+    name: row.name as string,
+    email: (row.email as string | null) ?? null,
+    organisationId: (row.organisation_id as string | null) ?? null,
+    regionId: (row.region_id as string | null) ?? null,
+  };
+}
+
+/** Checks the role / organisation / region combination and that the references exist. */
+export async function checkNewUser(db: Db, u: NewUser): Promise<void> {
+  if (!ROLES.includes(u.role)) throw new UserInputError('role', `Unknown role ${JSON.stringify(u.role)}: expected one of ${ROLES.join(', ')}`);
+  if (!u.name || !u.name.trim()) throw new UserInputError('name', 'A name is required');
+  if (u.email != null && !/^[^\s@]+@[^\s@]+$/.test(u.email)) throw new UserInputError('email', `Not an e-mail address: ${u.email}`);
+  if (u.role === 'operator') {
+    if (!u.organisationId) throw new UserInputError('organisation', 'An operator needs an organisation (--organisation <id>)');
+    if (u.regionId) throw new UserInputError('region', 'An operator belongs to an organisation, not a region: drop --region');
+    const org = await db('organisations').where({ id: u.organisationId }).first('id');
+    if (!org) throw new UserInputError('organisation', `Unknown organisation ${JSON.stringify(u.organisationId)}`);
+  } else if (u.role === 'supervisor') {
+    if (!u.regionId) throw new UserInputError('region', 'A supervisor needs a region (--region <id>)');
+    if (u.organisationId) throw new UserInputError('organisation', 'A supervisor belongs to a region, not an organisation: drop --organisation');
+    const region = await db('regions').where({ id: u.regionId }).first('id');
+    if (!region) throw new UserInputError('region', `Unknown region ${JSON.stringify(u.regionId)}`);
+  } else {
+    if (u.organisationId) throw new UserInputError('organisation', `A ${u.role} has no organisation: drop --organisation`);
+    if (u.regionId) throw new UserInputError('region', `A ${u.role} has no region: drop --region`);
+  }
+}
+
+/** Issues another token for an existing user; the token is returned once and never stored. */
+export async function issueToken(db: Db, userId: number, label?: string | null): Promise<{ token: string; tokenId: number }> {
+  const token = generateToken();
+  const [row] = await db('api_tokens').insert({ user_id: userId, token_hash: hashToken(token), label: label ?? null }).returning('id');
+  return { token, tokenId: Number((row as { id: number }).id) };
+}
+
+export async function createUserWithToken(db: Db, u: NewUser): Promise<{ user: AuthUser; token: string; tokenId: number }> {
+  await checkNewUser(db, u);
+  return db.transaction(async (trx) => {
+    const [row] = await trx('users')
+      .insert({
+        role: u.role,
+        name: u.name.trim(),
+        email: u.email ?? null,
+        organisation_id: u.role === 'operator' ? u.organisationId : null,
+        region_id: u.role === 'supervisor' ? u.regionId : null,
+      })
+      .returning('*');
+    const user = userFromRow(row);
+    const { token, tokenId } = await issueToken(trx as unknown as Db, user.id, u.label);
+    return { user, token, tokenId };
+  });
+}
+
+/** Marks a token revoked; false when there is no such live token. */
+export async function revokeToken(db: Db, tokenId: number): Promise<boolean> {
+  const n = await db('api_tokens').where({ id: tokenId }).whereNull('revoked_at').update({ revoked_at: db.fn.now() });
+  return n > 0;
+}
+
+/** The user of a live token, or null. */
+export async function userForToken(db: Db, token: string): Promise<AuthUser | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const row = await db('api_tokens as t')
+    .join('users as u', 'u.id', 't.user_id')
+    .where('t.token_hash', hashToken(token))
+    .whereNull('t.revoked_at')
+    .first('u.*');
+  return row ? userFromRow(row) : null;
+}
+
+/** Authenticates `Authorization: Bearer …`; leaves the user in res.locals.user, or answers 401. */
+export function authenticate(db: Db): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers.authorization;
+    if (!header) return next(problems.unauthorized('This operation needs a bearer token (Authorization: Bearer <token>).', false));
+    const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+    if (!m) return next(problems.unauthorized('The Authorization header must use the Bearer scheme.', false));
+    userForToken(db, m[1]).then(
+      (user) => {
+        if (!user) return next(problems.unauthorized('The bearer token is invalid or revoked.', true));
+        res.locals.user = user;
+        next();
+      },
+      next,
+    );
+  };
+}
+
+/** Role gate from the operation's x-otklik-roles. */
+export function requireRoles(roles: readonly string[]): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const user = res.locals.user as AuthUser | undefined;
+    if (!user || !roles.includes(user.role)) {
+      return next(problems.forbidden(`This operation is for: ${roles.join(', ')}.${user ? ` You are signed in as ${user.role}.` : ''}`));
+    }
+    next();
+  };
+}

@@ -1,0 +1,99 @@
+// Actions on a case: the operator's, the applicant's and the supervisor's. Each runs one update of the
+// case's workflow with the actor taken from the authenticated user, then returns the case as it is now.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate, rateUpdate, reassignUpdate,
+  redirectUpdate, replyToClarificationUpdate, requestClarificationUpdate, takeIntoWorkUpdate,
+  type Actor, type AppealState,
+} from '../../workflows/appeal/messages';
+import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, type CaseRow } from '../cases';
+import { problems } from '../problem';
+import { checkTargetOrganisation } from '../reference';
+import type { Ctx, Handlers, OperationId, Reply } from '../routes';
+import { actorOf, reopenCase, runCaseUpdate } from '../temporal/appeal';
+import { temporalContext } from './cases';
+
+type CaseOp = Extract<OperationId, 'takeCase' | 'answerCase' | 'redirectCase' | 'requestClarification' | 'extendTerm' | 'leaveWithoutAnswer'
+  | 'replyToClarification' | 'rateAnswer' | 'reassignCase' | 'changeTerm' | 'closeCase' | 'reopenCase'>;
+
+/**
+ * The common path of every action: the case must be visible to the caller (404 otherwise: operators of
+ * other organisations, other citizens, other regions' supervisors); the role gate has already run. The
+ * workflow's validators make the final decision (403 / 409 / 422).
+ */
+async function act<K extends CaseOp>(
+  ctx: Ctx<K>,
+  action: string,
+  perform: (actor: Actor, row: CaseRow, updateId: string | undefined) => Promise<AppealState>,
+): Promise<Reply> {
+  const { deps, user } = ctx;
+  const caseId = (ctx.input.params as { caseId: string }).caseId;
+  const row = await visibleCase(deps.db, user, caseId);
+  const key = (ctx.input.headers as { 'Idempotency-Key'?: string })['Idempotency-Key'];
+  const updateId = key ? `${caseId}:${action}:${key}` : undefined;
+  let state: AppealState;
+  try {
+    state = await perform(actorOf(user), row, updateId);
+  } catch (e) {
+    // An update to a workflow that has completed: the case is closed (its run ended with it).
+    if (e instanceof WorkflowNotFoundError) {
+      const now = await loadCaseRow(deps.db, caseId);
+      if (now?.status === 'closed') throw problems.invalidTransition(`Case ${caseId} is closed.`);
+      throw problems.notFound(`There is no case ${caseId}.`);
+    }
+    throw e;
+  }
+  const fresh = (await waitForProjection(deps.db, caseId, state.seq)) ?? row;
+  const shown = fresh.last_seq >= state.seq ? fresh : overlayState(fresh, state);
+  return { status: 200, body: await caseDetail(deps.db, shown, user) };
+}
+
+function update<K extends CaseOp, A>(ctx: Ctx<K>, def: UpdateDefinition<AppealState, [A]>, arg: (actor: Actor) => A) {
+  return (actor: Actor, row: CaseRow, updateId: string | undefined) =>
+    runCaseUpdate(temporalContext(ctx.deps), row.id, def, arg(actor), updateId);
+}
+
+export const actionHandlers = {
+  takeCase: (ctx) => act(ctx, 'take', update(ctx, takeIntoWorkUpdate, (actor) => ({ actor }))),
+
+  answerCase: (ctx) =>
+    act(ctx, 'answer', update(ctx, answerUpdate, (actor) => ({ actor, text: ctx.input.body.text, attachments: ctx.input.body.attachments ?? [] }))),
+
+  redirectCase: (ctx) =>
+    act(ctx, 'redirect', async (actor, row, updateId) => {
+      await checkTargetOrganisation(ctx.deps.db, ctx.input.body.organisationId, row.region_id);
+      return update(ctx, redirectUpdate, () => ({ actor, organisationId: ctx.input.body.organisationId, reason: ctx.input.body.reason }))(actor, row, updateId);
+    }),
+
+  requestClarification: (ctx) =>
+    act(ctx, 'clarification-request', update(ctx, requestClarificationUpdate, (actor) => ({ actor, question: ctx.input.body.question }))),
+
+  extendTerm: (ctx) =>
+    act(ctx, 'extension', update(ctx, extendTermUpdate, (actor) => ({ actor, days: ctx.input.body.days, reason: ctx.input.body.reason }))),
+
+  leaveWithoutAnswer: (ctx) =>
+    act(ctx, 'leave-without-answer', update(ctx, leaveWithoutAnswerUpdate, (actor) => ({ actor, ground: ctx.input.body.ground, comment: ctx.input.body.comment }))),
+
+  replyToClarification: (ctx) =>
+    act(ctx, 'clarification-reply', update(ctx, replyToClarificationUpdate, (actor) => ({ actor, text: ctx.input.body.text }))),
+
+  rateAnswer: (ctx) =>
+    act(ctx, 'rating', update(ctx, rateUpdate, (actor) => ({
+      actor, rating: ctx.input.body.rating, ...(ctx.input.body.comment !== undefined ? { comment: ctx.input.body.comment } : {}),
+    }))),
+
+  reassignCase: (ctx) =>
+    act(ctx, 'reassign', async (actor, row, updateId) => {
+      await checkTargetOrganisation(ctx.deps.db, ctx.input.body.organisationId, row.region_id);
+      return update(ctx, reassignUpdate, () => ({ actor, organisationId: ctx.input.body.organisationId, reason: ctx.input.body.reason }))(actor, row, updateId);
+    }),
+
+  changeTerm: (ctx) =>
+    act(ctx, 'term', update(ctx, changeTermUpdate, (actor) => ({ actor, answerDueAt: new Date(ctx.input.body.answerDueAt).toISOString(), reason: ctx.input.body.reason }))),
+
+  closeCase: (ctx) => act(ctx, 'close', update(ctx, closeUpdate, (actor) => ({ actor, reason: ctx.input.body.reason }))),
+
+  reopenCase: (ctx) =>
+    act(ctx, 'reopen', (actor, row, updateId) => reopenCase(temporalContext(ctx.deps), row.id, actor, ctx.input.body.reason, updateId)),
+} satisfies Partial<Handlers>;

@@ -1,0 +1,90 @@
+// Submitting appeals, reading cases, their Temporal history, and the supervisors' monitoring lists.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { caseDetail, listCases, visibleCase, type CaseFilters } from '../cases';
+import { problems } from '../problem';
+import type { AppDeps, Handlers, Reply } from '../routes';
+import { submitAppeal } from '../temporal/appeal';
+import { caseHistory } from '../temporal/history';
+import type { AuthUser } from '../auth';
+
+export function temporalContext(deps: AppDeps) {
+  return {
+    client: deps.temporal,
+    db: deps.db,
+    taskQueue: deps.taskQueue,
+    waitMs: deps.waitMs,
+    log: (m: string, f?: Record<string, unknown>) => deps.log('info', m, f),
+  };
+}
+
+/** Supervisors see their own region only; administrators any (all when regionId is left out). */
+function supervisionRegion(user: AuthUser, regionId: string | undefined): string | undefined {
+  if (user.role === 'supervisor') {
+    if (regionId !== undefined && regionId !== user.regionId) throw problems.forbidden('Supervisors see the cases of their own region only.');
+    return user.regionId ?? undefined;
+  }
+  return regionId;
+}
+
+export const caseHandlers = {
+  async submitAppeal({ input, user, deps }): Promise<Reply> {
+    const key = input.headers['Idempotency-Key'];
+    const { row, replayed } = await submitAppeal(temporalContext(deps), user, key, input.body);
+    const body = await caseDetail(deps.db, row, user);
+    if (replayed) return { status: 200, body, headers: { 'Idempotent-Replayed': 'true' } };
+    return { status: 201, body, headers: { Location: `/cases/${encodeURIComponent(row.id)}` } };
+  },
+
+  async listCases({ input, user, deps }) {
+    const { limit, cursor, ...filters } = input.query;
+    return { status: 200, body: await listCases(deps.db, user, filters as CaseFilters, { limit: limit ?? 20, cursor }) };
+  },
+
+  async getCase({ input, user, deps }) {
+    const row = await visibleCase(deps.db, user, input.params.caseId);
+    return { status: 200, body: await caseDetail(deps.db, row, user) };
+  },
+
+  async getCaseHistory({ input, user, deps }) {
+    const { caseId } = input.params;
+    await visibleCase(deps.db, user, caseId);
+    try {
+      return { status: 200, body: await caseHistory(deps.temporal, caseId) };
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) throw problems.notFound(`The workflow history of case ${caseId} is no longer available.`);
+      throw e;
+    }
+  },
+
+  async listOverdueCases({ input, user, deps }) {
+    const { limit, cursor, advisory, organisationId } = input.query;
+    const regionId = supervisionRegion(user, input.query.regionId);
+    const page = await listCases(
+      deps.db, user, { regionId, organisationId, open: true }, { limit: limit ?? 20, cursor },
+      {
+        order: 'due',
+        extra: (qb) => {
+          qb.where((w) => w.where('cases.overdue', true).orWhere('cases.answer_due_at', '<', deps.db.fn.now()));
+          if (advisory !== undefined) qb.where('cases.term_advisory', advisory);
+        },
+      },
+    );
+    return { status: 200, body: page };
+  },
+
+  async listStuckCases({ input, user, deps }) {
+    const { limit, cursor, organisationId } = input.query;
+    const days = input.query.days ?? 7;
+    const regionId = supervisionRegion(user, input.query.regionId);
+    const page = await listCases(
+      deps.db, user, { regionId, organisationId, open: true }, { limit: limit ?? 20, cursor },
+      {
+        order: 'due',
+        extra: (qb) => {
+          qb.whereRaw(`coalesce(cases.last_action_at, cases.registered_at) < now() - make_interval(days => ?)`, [days]);
+        },
+      },
+    );
+    return { status: 200, body: page };
+  },
+} satisfies Partial<Handlers>;

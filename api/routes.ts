@@ -1,0 +1,109 @@
+// Routes come from the spec: each operation of openapi/openapi.yaml is served by the handler of the
+// same operationId, behind authentication, the role gate (x-otklik-roles), body reading and validation.
+import type { Application, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/connection';
+import type { operations } from '../openapi/types';
+import { authenticate, requireRoles, type AuthUser } from './auth';
+import { loadSpec, specOperations, type SpecOperation } from './spec';
+import { bodyReader, compileValidators, requestValidator, type ValidatedInput } from './validation';
+
+export type OperationId = keyof operations;
+type Params<K extends OperationId> = operations[K]['parameters'];
+
+/** The validated input of an operation, typed from the generated spec types. */
+export interface Input<K extends OperationId> {
+  params: Params<K> extends { path: infer P } ? P : Record<string, never>;
+  query: Params<K> extends { query?: infer Q } ? NonNullable<Q> : Record<string, never>;
+  headers: Params<K> extends { header?: infer H } ? NonNullable<H> : Record<string, never>;
+  body: operations[K] extends { requestBody: { content: { 'application/json': infer B } } }
+    ? B
+    : operations[K] extends { requestBody?: { content: { 'application/json': infer B } } }
+      ? B | undefined
+      : undefined;
+}
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  namespace?: string;
+  /** How long a request waits for the case engine before answering 503 (default 30 s). */
+  waitMs?: number;
+  log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface Ctx<K extends OperationId> {
+  input: Input<K>;
+  /** The authenticated user (operations with security: [] never read it). */
+  user: AuthUser;
+  deps: AppDeps;
+  req: Request;
+  res: Response;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler<K extends OperationId> = (ctx: Ctx<K>) => Promise<Reply>;
+export type Handlers = { [K in OperationId]: Handler<K> };
+
+function run(op: SpecOperation, handler: Handler<OperationId>, deps: AppDeps): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const ctx = {
+      input: res.locals.input as ValidatedInput,
+      user: res.locals.user as AuthUser,
+      deps,
+      req,
+      res,
+    } as unknown as Ctx<OperationId>;
+    handler(ctx).then((reply) => {
+      for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+      if (op.secured) res.setHeader('Cache-Control', 'no-store');
+      res.status(reply.status);
+      if (reply.body === undefined) res.end();
+      else res.json(reply.body);
+    }, next);
+  };
+}
+
+/**
+ * Registers one route per spec operation. Fails at start when an operation has no handler or a handler
+ * has no operation, so the spec and the server cannot drift apart.
+ */
+export function registerRoutes(app: Application, handlers: Handlers, deps: AppDeps): SpecOperation[] {
+  const spec = loadSpec();
+  const ops = specOperations(spec);
+  const validators = compileValidators(spec, ops);
+  const ids = new Set(ops.map((o) => o.operationId));
+  const missing = ops.filter((o) => typeof (handlers as Record<string, unknown>)[o.operationId] !== 'function');
+  if (missing.length > 0) throw new Error(`No handler for operations: ${missing.map((o) => o.operationId).join(', ')}`);
+  const extra = Object.keys(handlers).filter((k) => !ids.has(k));
+  if (extra.length > 0) throw new Error(`Handlers without an operation in the spec: ${extra.join(', ')}`);
+  const auth = authenticate(deps.db);
+  for (const op of ops) {
+    const chain: RequestHandler[] = [];
+    if (op.secured) chain.push(auth, requireRoles(op.roles));
+    chain.push(bodyReader(op), requestValidator(validators.get(op.operationId)!));
+    chain.push(run(op, (handlers as Record<string, Handler<OperationId>>)[op.operationId], deps));
+    app[op.method](op.expressPath, ...chain);
+  }
+  return ops;
+}
+
+/** The routes an Express app actually serves: [METHOD, path] pairs from its router stack. */
+export function servedRoutes(app: Application): { method: string; path: string }[] {
+  const router = (app as unknown as { router: { stack: { route?: { path: string | string[]; methods: Record<string, boolean> } }[] } }).router;
+  const out: { method: string; path: string }[] = [];
+  for (const layer of router.stack) {
+    if (!layer.route) continue;
+    const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+    for (const p of paths) {
+      for (const [m, on] of Object.entries(layer.route.methods)) if (on && m !== '_all') out.push({ method: m.toLowerCase(), path: p });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+// Runs the HTTP API: `npm run api` with DATABASE_URL and TEMPORAL_ADDRESS (see ops/config.ts).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { connect, type Db } from '../db/connection';
+import { loadConfig } from '../ops/config';
+import { createApp, type AppOptions } from './app';
+import { startPendingIntake } from './temporal/appeal';
+
+export interface ApiServer {
+  port: number;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+/** How often intake rows without a started workflow are looked for (and their minimum age). */
+export const PENDING_INTAKE_INTERVAL_MS = 30_000;
+
+export async function startApiServer(opts: {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  port: number;
+  host?: string;
+  namespace?: string;
+  waitMs?: number;
+  log?: AppOptions['log'];
+  /** Repair intakes whose workflow never started (default true). */
+  recoverIntake?: boolean;
+}): Promise<ApiServer> {
+  const app = createApp(opts);
+  const server = http.createServer(app);
+  // Slow clients must not hold sockets forever; long enough for a registration wait.
+  server.requestTimeout = 120_000;
+  server.headersTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const log = opts.log ?? ((level: string, message: string, fields?: Record<string, unknown>) =>
+    console[level === 'error' ? 'error' : 'log'](JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields })));
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  if (opts.recoverIntake !== false) {
+    const sweep = () => {
+      if (running) return;
+      running = startPendingIntake(opts.temporal, opts.db, opts.taskQueue)
+        .then((n) => { if (n > 0) log('info', 'started workflows of pending intakes', { count: n }); })
+        .catch((e) => log('warn', 'pending intake sweep failed', { error: e instanceof Error ? e.message : String(e) }))
+        .finally(() => { running = undefined; });
+    };
+    sweep();
+    timer = setInterval(sweep, PENDING_INTAKE_INTERVAL_MS);
+    timer.unref();
+  }
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    server,
+    async close() {
+      if (timer) clearInterval(timer);
+      await running;
+      await new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl || !config.temporalAddress) {
+    throw new Error('npm run api needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs everything embedded)');
+  }
+  const db = connect(config.databaseUrl);
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace });
+  console.log(JSON.stringify({ level: 'info', msg: 'API listening', port: api.port }));
+  const stop = async () => {
+    await api.close();
+    await connection.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,253 @@
+// Request validation compiled from the OpenAPI document: path parameters, query (with type coercion and
+// defaults), declared headers and JSON bodies of every operation are checked before any handler runs.
+// Schemas are JSON Schema 2020-12 (OpenAPI 3.1's dialect), compiled with ajv's 2020 build.
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { HttpProblem, PROBLEM, problems, type FieldError } from './problem';
+import { loadSpec, type JsonSchema, type OpenApiDocument, type SpecOperation } from './spec';
+
+export const BODY_LIMIT = '1mb';
+
+/** $id prefix under which each component schema is registered (.invalid: never resolvable on the network). */
+const SCHEMA_ID = 'https://otklik.invalid/schemas/';
+
+/** Validated, coerced input of one request; handlers read it instead of req.params/query/body. */
+export interface ValidatedInput {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+export interface OperationValidator {
+  validate(req: Request): ValidatedInput;
+}
+
+function rewriteRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rewriteRefs);
+  if (node && typeof node === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') {
+        const m = /^#\/components\/schemas\/(.+)$/.exec(v);
+        if (!m) throw new Error(`Unsupported $ref ${v}: only #/components/schemas/… may be referenced from schemas`);
+        out[k] = SCHEMA_ID + m[1];
+      } else {
+        out[k] = rewriteRefs(v);
+      }
+    }
+    return out;
+  }
+  return node;
+}
+
+function newAjv(spec: OpenApiDocument, coerce: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    coerceTypes: coerce,
+    useDefaults: coerce,
+    strictSchema: true,
+    strictNumbers: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    unicodeRegExp: true,
+  });
+  addFormats(ajv);
+  // OpenAPI annotations that are not JSON Schema keywords.
+  ajv.addVocabulary(['example', 'discriminator', 'xml', 'externalDocs']);
+  for (const [name, schema] of Object.entries(spec.components.schemas)) {
+    ajv.addSchema({ ...(rewriteRefs(schema) as JsonSchema), $id: SCHEMA_ID + name });
+  }
+  return ajv;
+}
+
+function decodePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** ajv errors → the problem's errors[]: one entry per failing field, most specific message first. */
+export function fieldErrors(errors: ErrorObject[] | null | undefined, where: FieldError['in']): FieldError[] {
+  const raw: FieldError[] = [];
+  const all = errors ?? [];
+  for (const e of all) {
+    let pointer = e.instancePath;
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') {
+      pointer += `/${String((e.params as { missingProperty: string }).missingProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      message = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      pointer += `/${String((e.params as { additionalProperty: string }).additionalProperty).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      message = where === 'body' ? 'is not an allowed field' : `is not a known ${where} parameter`;
+    } else if (e.keyword === 'enum') {
+      message = `must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String).join(', ')}`;
+    } else if (e.keyword === 'minProperties' && e.instancePath === '') {
+      message = 'must have at least one field';
+    }
+    raw.push({ in: where, path: pointer, message, ...(e.keyword === 'oneOf' || e.keyword === 'anyOf' ? { composite: true } : {}) } as FieldError);
+  }
+  // A nullable reference (oneOf [X, null]) fails both branches: keep the specific message of X, drop
+  // "must be null" and "must match exactly one schema" where a more specific error names the same field.
+  const specific = raw.filter((r) => !(r as { composite?: boolean }).composite && r.message !== 'must be null');
+  const kept = raw.filter((r) => {
+    if ((r as { composite?: boolean }).composite || r.message === 'must be null') {
+      return !specific.some((s) => s.path === r.path || s.path.startsWith(`${r.path}/`));
+    }
+    return true;
+  });
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const r of kept) {
+    const path = where === 'body' ? r.path : decodePointer(r.path.replace(/^\//, '').split('/')[0] ?? '');
+    const key = `${path}\u0000${r.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ in: where, path, message: r.message });
+  }
+  return out;
+}
+
+interface ParamGroup {
+  validate: ValidateFunction;
+  /** Spec names of the parameters, with the key used to read them from the request. */
+  names: { spec: string; key: string }[];
+}
+
+function paramGroup(ajv: Ajv2020, op: SpecOperation, location: 'path' | 'query' | 'header'): ParamGroup | null {
+  const prms = op.parameters.filter((p) => p.in === location);
+  if (prms.length === 0 && location !== 'query') return null;
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const p of prms) {
+    properties[p.name] = rewriteRefs(p.schema ?? {});
+    if (p.required || location === 'path') required.push(p.name);
+  }
+  const schema = {
+    type: 'object',
+    properties,
+    required,
+    // Unknown query parameters are rejected (a typo must not silently widen a list); undeclared headers
+    // are none of the API's business.
+    additionalProperties: location === 'header',
+  };
+  return {
+    validate: ajv.compile(schema),
+    names: prms.map((p) => ({ spec: p.name, key: location === 'header' ? p.name.toLowerCase() : p.name })),
+  };
+}
+
+/** Compiles a validator for every operation of the spec, keyed by operationId. */
+export function compileValidators(spec: OpenApiDocument = loadSpec(), ops: SpecOperation[]): Map<string, OperationValidator> {
+  const bodyAjv = newAjv(spec, false);
+  const paramAjv = newAjv(spec, true);
+  const out = new Map<string, OperationValidator>();
+  for (const op of ops) {
+    const path = paramGroup(paramAjv, op, 'path');
+    const query = paramGroup(paramAjv, op, 'query') as ParamGroup;
+    const header = paramGroup(paramAjv, op, 'header');
+    const body = op.requestBody ? bodyAjv.compile(rewriteRefs(op.requestBody.schema) as JsonSchema) : null;
+    out.set(op.operationId, {
+      validate(req: Request): ValidatedInput {
+        const errors: FieldError[] = [];
+        const params: Record<string, unknown> = {};
+        if (path) {
+          for (const n of path.names) params[n.spec] = req.params[n.key];
+          if (!path.validate(params)) errors.push(...fieldErrors(path.validate.errors, 'path'));
+        }
+        // A copy: Express 5 computes req.query on each read, and coercion writes into the object.
+        const q: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
+        if (!query.validate(q)) errors.push(...fieldErrors(query.validate.errors, 'query'));
+        const headers: Record<string, unknown> = {};
+        if (header) {
+          for (const n of header.names) {
+            const v = req.headers[n.key];
+            if (v !== undefined) headers[n.spec] = v;
+          }
+          if (!header.validate(headers)) errors.push(...fieldErrors(header.validate.errors, 'header'));
+        }
+        let value: unknown = undefined;
+        if (body) {
+          value = req.body;
+          if (value === undefined) {
+            if (op.requestBody?.required) errors.push({ in: 'body', path: '', message: 'a JSON request body is required' });
+          } else if (!body(value)) {
+            errors.push(...fieldErrors(body.errors, 'body'));
+          }
+        }
+        if (errors.length > 0) {
+          throw problems.validation(errors, errors.map((e) => `${e.in === 'body' ? `body${e.path ? ` ${e.path}` : ''}` : `${e.in} ${e.path}`}: ${e.message}`).join('; '));
+        }
+        return { params, query: q, headers, body: value };
+      },
+    });
+  }
+  return out;
+}
+
+const jsonParser = express.json({ limit: BODY_LIMIT, strict: true, type: () => true });
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Reads the JSON body of operations that declare one: anything but application/json is 415; the
+ * size limit (1 MB) and broken JSON are reported by the error handler (413, 400). Bodies sent to
+ * operations without a request body are not read.
+ */
+export function bodyReader(op: SpecOperation): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!op.requestBody || !hasBody(req)) return next();
+    if (!req.is('application/json')) {
+      return next(
+        new HttpProblem({
+          status: 415, type: PROBLEM.unsupportedMediaType, title: 'Unsupported media type',
+          detail: `The request body must be application/json, not ${req.headers['content-type'] ?? 'untyped'}.`,
+          headers: { 'Accept-Post': 'application/json' },
+        }),
+      );
+    }
+    jsonParser(req, res, next);
+  };
+}
+
+/** Runs the operation's validator and leaves the result in res.locals.input. */
+export function requestValidator(validator: OperationValidator): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals.input = validator.validate(req);
+      next();
+    } catch (e) {
+      next(e);
+    }
+  };
+}
+
+/** body-parser and raw-body errors → problems; undefined for anything else. */
+export function bodyParserProblem(err: unknown): HttpProblem | undefined {
+  const e = err as { type?: string; status?: number; expose?: boolean; message?: string } | null;
+  if (!e || typeof e !== 'object' || typeof e.type !== 'string') return undefined;
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return new HttpProblem({
+        status: 400, type: PROBLEM.malformedJson, title: 'Malformed JSON',
+        detail: 'The request body is not valid JSON (an object or an array is expected).',
+        errors: [{ in: 'body', path: '', message: 'is not valid JSON' }],
+      });
+    case 'entity.too.large':
+      return new HttpProblem({ status: 413, type: PROBLEM.payloadTooLarge, title: 'Payload too large', detail: `The request body exceeds ${BODY_LIMIT}.` });
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new HttpProblem({
+        status: 415, type: PROBLEM.unsupportedMediaType, title: 'Unsupported media type',
+        detail: 'The request body must be UTF-8 JSON without a content encoding.',
+      });
+    case 'request.size.invalid':
+    case 'request.aborted':
+      return new HttpProblem({ status: 400, type: PROBLEM.validation, title: 'Invalid request', detail: 'The request body was incomplete.' });
+    default:
+      return undefined;
+  }
+}

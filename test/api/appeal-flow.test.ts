@@ -1,0 +1,208 @@
+// End to end through HTTP: the API, the appeal workflow on a Temporal dev server with a real worker, and
+// the read model in PostgreSQL.
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { startPendingIntake } from '../../api/temporal/appeal';
+import type { Db } from '../../db/connection';
+import { createWorker } from '../../ops/worker';
+import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
+import { freshDatabase } from '../support/postgres';
+import { devServerEnv, workflowBundle } from '../support/temporal';
+import { call, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
+
+describe('appeal flow through the API (Temporal dev server)', function () {
+  this.timeout(180_000);
+  let env: TestWorkflowEnvironment;
+  let db: Db;
+  let api: TestApi;
+  let t: RoleTokens;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `api-flow-${process.pid}`;
+  let keyN = 0;
+  const key = () => `api-flow-key-${process.pid}-${++keyN}`;
+
+  const appeal = (over: Record<string, unknown> = {}) => ({
+    kind: 'appeal', regionId: TEST_REGION, subcategoryId: CAT.potholes, territoryId: TERRITORY.village,
+    text: 'A deep pothole on Lenina street.', address: 'Testovoe, Lenina 5',
+    applicant: { name: 'Ivan Petrov', email: 'ivan@example.org', postalAddress: 'Testovoe, Lenina 1' }, ...over,
+  });
+
+  before(async () => {
+    env = await devServerEnv();
+    ({ db } = await freshDatabase('api_flow'));
+    await createTestRegion(db);
+    t = await roleTokens(db);
+    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
+    running = worker.run();
+    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+  });
+
+  after(async () => {
+    await api?.close();
+    worker?.shutdown();
+    await running;
+  });
+
+  let first: string;
+
+  it('registers a case: 201 with the routed case, a registration number, and the intake marked started', async () => {
+    const k = key();
+    const r = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': k }, body: appeal() });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    first = r.body.id;
+    const year = new Date().getUTCFullYear();
+    assert.match(first, new RegExp(`^99-(${year}|${year + 1})-000001$`));
+    assert.equal(r.headers.get('location'), `/cases/${first}`);
+    assert.equal(r.body.status, 'registered');
+    assert.equal(r.body.organisationId, ORG.district);
+    assert.equal(r.body.categoryId, CAT.roads);
+    assert.equal(r.body.termDays, 30);
+    assert.ok(Date.parse(r.body.answerDueAt) > Date.now() + 29 * 86_400_000);
+    assert.deepEqual(r.body.applicant, { name: 'Ivan Petrov', email: 'ivan@example.org', postalAddress: 'Testovoe, Lenina 1' });
+    assert.equal(r.body.timeline[0].type, 'registered');
+    const intake = await db('case_intake').where({ case_id: first }).first();
+    assert.ok(intake.started_at);
+    assert.equal(intake.request.applicant.userId, t.citizenUser.id);
+
+    // The same key and body: the same case, 200, Idempotent-Replayed.
+    const again = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': k }, body: appeal() });
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.equal(again.body.id, first);
+    // The same key, another body: 422, nothing new.
+    const other = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': k }, body: appeal({ text: 'Something else' }) });
+    assert.equal(other.status, 422);
+    assert.equal(other.body.type, 'urn:otklik:problem:idempotency-key-reused');
+    assert.equal(Number((await db('case_intake').count('* as n'))[0].n), 1);
+    // The same key from another citizen is another submission.
+    const second = await call(api, 'POST', '/appeals', { token: t.otherCitizen, headers: { 'idempotency-key': k }, body: appeal() });
+    assert.equal(second.status, 201);
+    assert.match(second.body.id, /-000002$/);
+    assert.equal((await call(api, 'GET', `/cases/${second.body.id}`, { token: t.citizen })).status, 404);
+  });
+
+  it('runs the operator and applicant actions, mapping workflow refusals to 403/409/422', async () => {
+    // Not the handling organisation: 404. The applicant cannot rate before an answer: 409.
+    assert.equal((await call(api, 'POST', `/cases/${first}/take`, { token: t.ministry })).status, 404);
+    const early = await call(api, 'POST', `/cases/${first}/rating`, { token: t.citizen, body: { rating: 5 } });
+    assert.equal(early.status, 409, JSON.stringify(early.body));
+    assert.equal(early.body.type, 'urn:otklik:problem:invalid-transition');
+
+    const k = key();
+    const take = await call(api, 'POST', `/cases/${first}/take`, { token: t.district, headers: { 'idempotency-key': k } });
+    assert.equal(take.status, 200, JSON.stringify(take.body));
+    assert.equal(take.body.status, 'in_work');
+    // The same Idempotency-Key: the first result again, not a second (refused) take.
+    const retake = await call(api, 'POST', `/cases/${first}/take`, { token: t.district, headers: { 'idempotency-key': k } });
+    assert.equal(retake.status, 200);
+    assert.equal(retake.body.status, 'in_work');
+    const twice = await call(api, 'POST', `/cases/${first}/take`, { token: t.district });
+    assert.equal(twice.status, 409);
+
+    const ext = await call(api, 'POST', `/cases/${first}/extension`, { token: t.district, body: { days: 10, reason: 'Need a site visit' } });
+    assert.equal(ext.status, 200, JSON.stringify(ext.body));
+    assert.equal(ext.body.extended, true);
+    const ext2 = await call(api, 'POST', `/cases/${first}/extension`, { token: t.district, body: { days: 5, reason: 'Again' } });
+    assert.equal(ext2.status, 409);
+
+    const unknownOrg = await call(api, 'POST', `/cases/${first}/redirect`, { token: t.district, body: { organisationId: 'nowhere', reason: 'x' } });
+    assert.equal(unknownOrg.status, 422);
+
+    const answer = await call(api, 'POST', `/cases/${first}/answer`, { token: t.district, body: { text: 'Repaired on Monday.', attachments: ['act-17.pdf'] } });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.status, 'answered');
+    assert.equal(answer.body.answer.text, 'Repaired on Monday.');
+    assert.deepEqual(answer.body.answer.attachments, ['act-17.pdf']);
+
+    const rated = await call(api, 'POST', `/cases/${first}/rating`, { token: t.citizen, body: { rating: 5, comment: 'Thanks' } });
+    assert.equal(rated.status, 200, JSON.stringify(rated.body));
+    assert.equal(rated.body.status, 'closed');
+    assert.equal(rated.body.resolution, 'rated_positive');
+    assert.deepEqual(
+      rated.body.timeline.map((e: { type: string }) => e.type),
+      ['registered', 'taken_into_work', 'term_extended', 'answered', 'rated', 'closed'].filter((x) => rated.body.timeline.some((e: { type: string }) => e.type === x)),
+    );
+    const closedAction = await call(api, 'POST', `/cases/${first}/answer`, { token: t.district, body: { text: 'More' } });
+    assert.equal(closedAction.status, 409);
+  });
+
+  it('reopens a case whose workflow has completed, in a new run, and shows the history of both runs', async () => {
+    // Wait until the closed case's workflow has completed.
+    const handle = env.client.workflow.getHandle(first);
+    await handle.result();
+    const reopened = await call(api, 'POST', `/cases/${first}/overrides/reopen`, { token: t.supervisor, body: { reason: 'The pothole is back' } });
+    assert.equal(reopened.status, 200, JSON.stringify(reopened.body));
+    assert.notEqual(reopened.body.status, 'closed');
+    assert.equal(reopened.body.round, 2);
+    assert.ok(reopened.body.timeline.some((e: { type: string }) => e.type === 'reopened'));
+
+    const history = await call(api, 'GET', `/cases/${first}/history`, { token: t.supervisor });
+    assert.equal(history.status, 200, JSON.stringify(history.body));
+    assert.equal(history.body.runs.length, 2);
+    const kinds = new Set(history.body.entries.map((e: { kind: string }) => e.kind));
+    for (const k of ['workflow_started', 'update_accepted', 'update_completed', 'activity_scheduled', 'activity_completed', 'workflow_completed']) {
+      assert.ok(kinds.has(k), `history lacks ${k}`);
+    }
+    const take = history.body.entries.find((e: { kind: string; name?: string }) => e.kind === 'update_accepted' && e.name === 'takeIntoWork');
+    assert.equal(take.actor.role, 'operator');
+    assert.equal(take.actor.organisationId, ORG.district);
+    const restart = history.body.entries.filter((e: { kind: string }) => e.kind === 'workflow_started')[1];
+    assert.match(restart.summary, /reopen.*The pothole is back/);
+    assert.equal(restart.actor.role, 'supervisor');
+    // Oldest run first, each run's entries in event order.
+    const runOrder = history.body.runs.map((r: { runId: string }) => r.runId);
+    const entryRuns = history.body.entries.map((e: { runId: string }) => runOrder.indexOf(e.runId));
+    assert.deepEqual(entryRuns, [...entryRuns].sort((a, b) => a - b));
+    for (const run of runOrder) {
+      const ids = history.body.entries.filter((e: { runId: string }) => e.runId === run).map((e: { eventId: number }) => e.eventId);
+      assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    }
+
+    // Operators of the handling organisation may read it; citizens may not.
+    assert.equal((await call(api, 'GET', `/cases/${first}/history`, { token: t.district })).status, 200);
+    assert.equal((await call(api, 'GET', `/cases/${first}/history`, { token: t.citizen })).status, 403);
+  });
+
+  it('applies supervisor overrides on a running case: reassign, term, close', async () => {
+    const r = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal({ kind: 'message' }) });
+    assert.equal(r.status, 201);
+    const id = r.body.id;
+    const reassigned = await call(api, 'POST', `/cases/${id}/overrides/reassign`, { token: t.supervisor, body: { organisationId: ORG.transport, reason: 'Roads are regional' } });
+    assert.equal(reassigned.status, 200, JSON.stringify(reassigned.body));
+    assert.equal(reassigned.body.organisationId, ORG.transport);
+    const due = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    const term = await call(api, 'POST', `/cases/${id}/overrides/term`, { token: t.supervisor, body: { answerDueAt: due, reason: 'Urgent' } });
+    assert.equal(term.status, 200, JSON.stringify(term.body));
+    assert.equal(term.body.answerDueAt, due);
+    const past = await call(api, 'POST', `/cases/${id}/overrides/term`, { token: t.supervisor, body: { answerDueAt: '2020-01-01T00:00:00Z', reason: 'x' } });
+    assert.equal(past.status, 422);
+    // The district operator lost the case with the reassignment.
+    assert.equal((await call(api, 'GET', `/cases/${id}`, { token: t.district })).status, 404);
+    const closed = await call(api, 'POST', `/cases/${id}/overrides/close`, { token: t.admin, body: { reason: 'Duplicate' } });
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    assert.equal(closed.body.status, 'closed');
+    assert.equal(closed.body.resolution, 'closed_by_supervisor');
+  });
+
+  it('starts the workflow of an intake whose start was lost (startPendingIntake)', async () => {
+    const caseId = '99-2026-900001';
+    await db('case_intake').insert({
+      applicant_user_id: t.citizenUser.id, idempotency_key: 'lost-start-0001', request_hash: 'x', case_id: caseId,
+      request: JSON.stringify({
+        caseId, kind: 'appeal', regionId: TEST_REGION, applicant: { userId: t.citizenUser.id, name: 'Ivan Petrov', email: null, postalAddress: null },
+        categoryId: CAT.medicine, subcategoryId: CAT.ambulance, territoryId: null, text: 'No ambulance came.', address: null, attachments: [],
+      }),
+      created_at: new Date(Date.now() - 60_000),
+    });
+    assert.equal(await startPendingIntake(env.client, db, taskQueue), 1);
+    assert.equal(await startPendingIntake(env.client, db, taskQueue), 0);
+    const deadline = Date.now() + 30_000;
+    let row;
+    while (!(row = await db('cases').where({ id: caseId }).first()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(row, 'the case was not registered');
+    assert.equal(row.organisation_id, ORG.ministry);
+    assert.ok((await db('case_intake').where({ case_id: caseId }).first()).started_at);
+  });
+});
