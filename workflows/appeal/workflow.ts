@@ -7,7 +7,7 @@ import {
   upsertSearchAttributes, workflowInfo, log,
 } from '@temporalio/workflow';
 import type { AppealActivities, AppealEventType } from '../../activities/appeal';
-import { isNegativeRating, ratingOutcome, remindersFor, assertValidRating } from '../rules';
+import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome, remindersFor } from '../rules';
 import {
   FAILURE, NO_ANSWER_GROUNDS, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
   rateUpdate, reassignUpdate, redirectUpdate, registrationUpdate, replyToClarificationUpdate,
@@ -29,7 +29,6 @@ const OPEN: readonly AppealStatus[] = ['registered', 'in_work', 'clarification_r
 const MAX_TEXT = 20_000;
 /** Continue-as-new well before Temporal's 50k-event limit; a case rarely gets near it. */
 const HISTORY_LIMIT = 10_000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 // --- validation shared by validators and handlers ------------------------------------------------
 // Validators reject a bad action before it enters history; handlers run the same check again under
@@ -174,10 +173,16 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     await record('reopened', actor, { reason });
   }
 
-  async function checkTarget(organisationId: string): Promise<void> {
+  /** Hands the case to another organisation (redirect, reassign) within the same term; returns the former one. */
+  async function handOver(organisationId: string): Promise<string> {
     if (organisationId === state.organisationId) fail(FAILURE.invalidInput, 'the case is already with this organisation');
     const problem = await activities.checkOrganisation({ regionId: state.regionId, organisationId });
     if (problem) fail(FAILURE.invalidInput, problem);
+    const from = state.organisationId!;
+    state.previousOrganisations.push(from);
+    state.organisationId = organisationId;
+    state.status = 'registered';
+    return from;
   }
 
   // --- queries and updates ------------------------------------------------------------------------
@@ -257,18 +262,14 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     const answeredAt = nowIso();
     state.answer = { text: a.text, attachments: a.attachments ?? [], answeredAt, byUserId: a.actor.userId, organisationId: state.organisationId! };
     state.status = 'answered';
-    state.ratingDueAt = new Date(Date.parse(answeredAt) + (state.regulation?.ratingWindowDays ?? 10) * DAY_MS).toISOString();
+    state.ratingDueAt = ratingDueAt(answeredAt, state.regulation?.ratingWindowDays ?? 10);
     await record('answered', a.actor, { text: a.text, attachments: a.attachments ?? [] });
     return state;
   }), { validator: validators.answer });
 
   setHandler(redirectUpdate, (a) => exclusive(async () => {
     validators.redirect(a);
-    await checkTarget(a.organisationId);
-    const from = state.organisationId;
-    state.previousOrganisations.push(from!);
-    state.organisationId = a.organisationId;
-    state.status = 'registered';
+    const from = await handOver(a.organisationId);
     await record('redirected', a.actor, { from, to: a.organisationId, reason: a.reason });
     return state;
   }), { validator: validators.redirect });
@@ -331,11 +332,7 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
 
   setHandler(reassignUpdate, (a) => exclusive(async () => {
     validators.reassign(a);
-    await checkTarget(a.organisationId);
-    const from = state.organisationId;
-    state.previousOrganisations.push(from!);
-    state.organisationId = a.organisationId;
-    state.status = 'registered';
+    const from = await handOver(a.organisationId);
     state.answer = null;
     state.ratingDueAt = null;
     await record('reassigned', a.actor, { from, to: a.organisationId, reason: a.reason });

@@ -43,7 +43,7 @@ export const MAX_TERM_DAYS = 366;
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 
 // For error messages: NaN and Infinity would print as null through JSON.stringify, and BigInt would throw.
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value === 'object') {
     try { return JSON.stringify(value) ?? String(value); } catch { return Object.prototype.toString.call(value); }

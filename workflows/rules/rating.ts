@@ -1,6 +1,6 @@
 // The applicant's rating of an answer (1–5) and what it does to the case. Pure and deterministic:
 // imported by workflow code (no node: imports, no clock, no I/O).
-import { parseInstant, toIsoInstant } from './answer-term';
+import { parseInstant, show, toIsoInstant } from './answer-term';
 
 export const MIN_RATING = 1;
 export const MAX_RATING = 5;
@@ -9,14 +9,6 @@ export const DEFAULT_NEGATIVE_RATING_THRESHOLD = 2;
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 
-// For error messages: NaN and Infinity would print as null through JSON.stringify, and BigInt would throw.
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value === 'object') {
-    try { return JSON.stringify(value) ?? String(value); } catch { return Object.prototype.toString.call(value); }
-  }
-  return String(value);
-}
 
 export type RatingOutcome =
   | { kind: 'close'; resolution: 'rated_positive' }
