@@ -46,13 +46,13 @@ describe('appeal workflow (time-skipping server)', function () {
     await running;
   });
 
-  async function submit(subcategoryId: string, territoryId: string | null = TERRITORY.village): Promise<WorkflowHandle> {
+  async function submit(subcategoryId: string, territoryId: string | null = TERRITORY.village, extra: Partial<AppealInput> = {}): Promise<WorkflowHandle> {
     const caseId = `99-2026-${String(++seq).padStart(6, '0')}`;
     const input: AppealInput = {
       caseId, kind: 'appeal', regionId: TEST_REGION,
       applicant: { userId: citizen.userId, name: 'Иван Петров', email: 'ivan@example.org', postalAddress: 'с. Тестовое, ул. Ленина, 1' },
       categoryId: subcategoryId === CAT.ambulance ? CAT.medicine : CAT.roads, subcategoryId, territoryId,
-      text: 'Скорая помощь не приехала по вызову', receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+      text: 'Скорая помощь не приехала по вызову', receivedAt: new Date(await env.currentTimeMs()).toISOString(), ...extra,
     };
     const handle = await env.client.workflow.start('appealWorkflow', { taskQueue, workflowId: caseId, args: [input] });
     await handle.executeUpdate(registrationUpdate);
@@ -204,6 +204,34 @@ describe('appeal workflow (time-skipping server)', function () {
     const detail = await db('case_events').where({ case_id: handle.workflowId, type: 'closed' }).first();
     assert.equal(detail.actor_user_id, supervisor.userId);
     assert.equal(detail.details.reason, 'Дубликат');
+  });
+
+  it('continues as new when the history grows, keeping the state, the timers and the projection', async () => {
+    const handle = await submit(CAT.ambulance, TERRITORY.village, { historyLimit: 20 });
+    const firstRun = (await handle.describe()).runId;
+    const op = operators[ORG.ministry];
+    await handle.executeUpdate(takeIntoWorkUpdate, { args: [{ actor: op }] });
+    // Each clarification round trip adds update and activity events until the run passes the limit.
+    for (let i = 0; i < 4; i++) {
+      await handle.executeUpdate(requestClarificationUpdate, { args: [{ actor: op, question: `Вопрос ${i}` }] });
+      await handle.executeUpdate(replyToClarificationUpdate, { args: [{ actor: citizen, text: `Ответ ${i}` }] });
+    }
+    await env.sleep(60_000); // a timer turn of the main loop, where it checks the history length
+    const current = env.client.workflow.getHandle(handle.workflowId);
+    const description = await current.describe();
+    assert.notEqual(description.runId, firstRun, 'a new run has started');
+    const state = await current.query(stateQuery);
+    assert.equal(state.status, 'in_work');
+    assert.equal(state.clarification?.reply, 'Ответ 3');
+    assert.equal(state.seq, 10);
+    // The term timer lives on in the new run.
+    await env.sleep(11 * DAY);
+    assert.equal((await current.query(stateQuery)).overdue, true);
+    assert.equal((await db('cases').where({ id: handle.workflowId }).first()).overdue, true);
+    const types = await events(handle.workflowId);
+    assert.equal(types.filter((t) => t === 'overdue').length, 1);
+    const seqs = (await db('case_events').where({ case_id: handle.workflowId }).orderBy('seq')).map((e) => e.seq);
+    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'one event per step across both runs, none lost or repeated');
   });
 });
 

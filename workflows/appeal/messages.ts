@@ -57,6 +57,8 @@ export interface AppealInput {
   receivedAt: string;
   /** State carried over by continue-as-new, or by a supervisor's reopen of a completed case. */
   carried?: AppealState;
+  /** Events after which the run continues as new (default HISTORY_LIMIT); lowered only by tests. */
+  historyLimit?: number;
   /** A reopen of a case whose workflow had completed: applied on start of the new run. */
   reopen?: { actor: Actor; reason: string };
 }

@@ -28,7 +28,7 @@ const SYSTEM: Actor = { userId: null, role: 'system' };
 const OPEN: readonly AppealStatus[] = ['registered', 'in_work', 'clarification_requested'];
 const MAX_TEXT = 20_000;
 /** Continue-as-new well before Temporal's 50k-event limit; a case rarely gets near it. */
-const HISTORY_LIMIT = 10_000;
+export const HISTORY_LIMIT = 10_000;
 
 // --- validation shared by validators and handlers ------------------------------------------------
 // Validators reject a bad action before it enters history; handlers run the same check again under
@@ -417,7 +417,7 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
   ready = true;
   let observedSeq = state.seq;
   while (state.status !== 'closed') {
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
       await condition(() => !locked && allHandlersFinished());
       log.info('continuing as new', { caseId: state.caseId, historyLength: workflowInfo().historyLength });
       await continueAsNew<typeof appealWorkflow>({ ...input, carried: state, reopen: undefined });
