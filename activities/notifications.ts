@@ -114,34 +114,57 @@ export async function appealNotifications(trx: Knex.Transaction | Db, t: AppealT
 }
 
 export interface Mailer {
-  send(message: { from: string; to: string; subject: string; text: string }): Promise<void>;
+  send(message: { from: string; to: string; subject: string; text: string; messageId?: string }): Promise<void>;
 }
 
 /**
- * Delivers pending outbox rows, a batch at a time. Rows are claimed with SKIP LOCKED so several workers
- * can run it; a row is marked sent in the same transaction that claimed it, so a crash before commit
- * re-delivers at most that batch (email has no exactly-once; the dedup key keeps the outbox itself unique).
+ * The Message-ID of an outbox row: the same at every delivery attempt, so that a message delivered again
+ * after a crash (see dispatchOutbox) is recognisable as the same message by mail systems and clients.
+ */
+export function notificationMessageId(row: { id: number | string; dedup_key: string }, from: string): string {
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'otklik.local';
+  return `<otklik.${row.id}.${row.dedup_key.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
+}
+
+/**
+ * Delivers pending outbox rows, up to `batch` of them. Each row is claimed (SKIP LOCKED, so several
+ * dispatchers can run), delivered and marked in a transaction of its own: a crash between the SMTP
+ * server accepting a message and the commit delivers that one message again, never more (email has no
+ * exactly-once; the stable Message-ID lets the receiving side drop the repeat, and the dedup key keeps
+ * the outbox itself unique). A row whose delivery failed is not tried again in the same call.
+ * Returns the number of rows delivered or skipped; 0 means nothing could be done now.
  */
 export async function dispatchOutbox(db: Db, mailer: Mailer | null, from: string, batch = 50): Promise<number> {
-  return db.transaction(async (trx) => {
-    const rows = await trx('notifications').where({ status: 'pending' }).orderBy('id').limit(batch).forUpdate().skipLocked();
-    for (const row of rows) {
+  const failed: number[] = [];
+  let done = 0;
+  while (done + failed.length < batch) {
+    const outcome = await db.transaction(async (trx) => {
+      const [row] = await trx('notifications').where({ status: 'pending' }).whereNotIn('id', failed)
+        .orderBy('id').limit(1).forUpdate().skipLocked();
+      if (!row) return 'empty' as const;
       if (!row.recipient_address) {
         await trx('notifications').where({ id: row.id }).update({ status: 'skipped', last_error: 'no address for the recipient' });
-      } else if (!mailer) {
-        await trx('notifications').where({ id: row.id }).update({ status: 'skipped', last_error: 'SMTP is not configured (SMTP_URL)' });
-      } else {
-        try {
-          await mailer.send({ from, to: row.recipient_address, subject: row.subject, text: row.body });
-          await trx('notifications').where({ id: row.id }).update({ status: 'sent', sent_at: trx.fn.now(), attempts: row.attempts + 1 });
-        } catch (e) {
-          const attempts = row.attempts + 1;
-          await trx('notifications').where({ id: row.id }).update({
-            attempts, last_error: String((e as Error).message).slice(0, 500), status: attempts >= 10 ? 'failed' : 'pending',
-          });
-        }
+        return 'done' as const;
       }
-    }
-    return rows.length;
-  });
+      if (!mailer) {
+        await trx('notifications').where({ id: row.id }).update({ status: 'skipped', last_error: 'SMTP is not configured (SMTP_URL)' });
+        return 'done' as const;
+      }
+      try {
+        await mailer.send({ from, to: row.recipient_address, subject: row.subject, text: row.body, messageId: notificationMessageId(row, from) });
+        await trx('notifications').where({ id: row.id }).update({ status: 'sent', sent_at: trx.fn.now(), attempts: row.attempts + 1 });
+        return 'done' as const;
+      } catch (e) {
+        const attempts = row.attempts + 1;
+        await trx('notifications').where({ id: row.id }).update({
+          attempts, last_error: String((e as Error).message).slice(0, 500), status: attempts >= 10 ? 'failed' : 'pending',
+        });
+        failed.push(Number(row.id));
+        return 'failed' as const;
+      }
+    });
+    if (outcome === 'empty') break;
+    if (outcome === 'done') done++;
+  }
+  return done;
 }

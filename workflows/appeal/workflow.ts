@@ -7,6 +7,7 @@ import {
   upsertSearchAttributes, workflowInfo, log,
 } from '@temporalio/workflow';
 import type { AppealActivities, AppealEventType } from '../../activities/appeal';
+import { createExclusive } from '../shared/exclusive';
 import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome, remindersFor } from '../rules';
 import {
   FAILURE, NO_ANSWER_GROUNDS, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
@@ -101,18 +102,8 @@ export function initialState(input: AppealInput): AppealState {
 
 export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
   const state: AppealState = input.carried ? (JSON.parse(JSON.stringify(input.carried)) as AppealState) : initialState(input);
-  let locked = false;
-
-  /** Runs one transition at a time: handlers and timers interleave at every await otherwise. */
-  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !locked);
-    locked = true;
-    try {
-      return await fn();
-    } finally {
-      locked = false;
-    }
-  }
+  const lock = createExclusive();
+  const exclusive = <T>(fn: () => Promise<T>) => lock.run(fn);
 
   const nowIso = () => new Date().toISOString(); // workflow time: deterministic, replay-safe
 
@@ -418,14 +409,14 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
   let observedSeq = state.seq;
   while (state.status !== 'closed') {
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
-      await condition(() => !locked && allHandlersFinished());
+      await condition(() => !lock.locked && allHandlersFinished());
       log.info('continuing as new', { caseId: state.caseId, historyLength: workflowInfo().historyLength });
       await continueAsNew<typeof appealWorkflow>({ ...input, carried: state, reopen: undefined });
     }
     const deadline = nextDeadline();
     const seqBefore = observedSeq;
     // Wake on any transition (it may move the deadlines) or when the next deadline comes.
-    const changed = () => state.seq !== seqBefore && !locked;
+    const changed = () => state.seq !== seqBefore && !lock.locked;
     let woke = true;
     if (deadline === undefined) await condition(changed);
     else woke = await condition(changed, Math.max(1, deadline - Date.now()));
