@@ -20,7 +20,8 @@ import {
 } from '../search-attributes';
 
 const activities = proxyActivities<AppealActivities>({
-  startToCloseTimeout: '30 seconds',
+  // Projections take milliseconds: a short timeout lets a crashed worker's step be retried soon.
+  startToCloseTimeout: '10 seconds',
   // Postgres may be down for a while: keep retrying, never drop a transition.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });

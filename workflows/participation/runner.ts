@@ -3,7 +3,7 @@
 // A type's workflow (workflows/poll, vote, discussion, hearing) calls runParticipationEvent with its
 // hooks, as Decidim's components plug into one participatory space.
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler,
+  ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { ParticipationActivities } from '../../activities/participation';
@@ -18,7 +18,8 @@ import {
 } from './messages';
 
 const activities = proxyActivities<ParticipationActivities>({
-  startToCloseTimeout: '30 seconds',
+  // Projections take milliseconds: a short timeout lets a crashed worker's step be retried soon.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
@@ -62,6 +63,10 @@ export interface EventHooks<Input extends ParticipationInput> {
   afterClose?(ctx: EventContext<Input>): Promise<void>;
   /** Aggregated results to publish (computed by an activity from Postgres). */
   results?(ctx: EventContext<Input>): Promise<unknown>;
+  /** The type's own reasons to refuse publication (a hearing's announcement term); empty: none. */
+  publishProblems?(ctx: EventContext<Input>): string[];
+  /** Details recorded with the publication (a hearing's announcement). */
+  publishDetails?(ctx: EventContext<Input>): Record<string, unknown>;
 }
 
 export function initialEventState(input: ParticipationInput): ParticipationState {
@@ -104,13 +109,13 @@ export async function runParticipationEvent<Input extends ParticipationInput>(
   const validatePublish = ({ actor }: { actor: Actor }) => {
     requireOrganiser(input, actor);
     if (state.status !== 'draft') fail(FAILURE.invalidTransition, `cannot publish an event that is ${state.status}`);
-    const problems = scheduleProblems(state.schedule, now());
+    const problems = [...scheduleProblems(state.schedule, now()), ...(hooks.publishProblems?.(ctx) ?? [])];
     if (problems.length > 0) fail(FAILURE.invalidInput, problems.join('; '));
   };
   setHandler(publishEventUpdate, (a) => lock.run(async () => {
     validatePublish(a);
     state.status = timedStatus(state.schedule, now()) === 'open' ? 'open' : 'scheduled';
-    await record('published', a.actor);
+    await record('published', a.actor, hooks.publishDetails?.(ctx) ?? {});
     return state;
   }), { validator: validatePublish });
 
