@@ -2,3 +2,6 @@
 export * from './answer-term';
 export * from './routing';
 export * from './rating';
+export * from './vote';
+export * from './poll';
+export * from './pabulib';

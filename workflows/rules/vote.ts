@@ -1,0 +1,904 @@
+// Votes on projects: ballot validation, tallies and the winner rules an event can choose (the greedy rule
+// most cities use, the Method of Equal Shares with a completion step, and the most-voted for single-choice
+// and unbudgeted approval votes). Pure and deterministic: imported by workflow code and by the API (no
+// node: imports, no clock, no randomness, no I/O).
+//
+// Money is in whole roubles (integers). The Method of Equal Shares compares fractions, so it runs on exact
+// BigInt arithmetic: no floating point decides who wins. Floating point appears only in display values (a
+// per-voter budget or payment rounded to kopecks in an explanation or a summary field).
+import { show } from './answer-term';
+
+// ---------------------------------------------------------------------------------------------------
+// Types
+
+export interface Project {
+  id: string;
+  name?: string;
+  /** Whole roubles, a non-negative safe integer (0 is allowed, e.g. for a territory in a single-choice vote). */
+  cost: number;
+}
+
+/** What one person chose. For a single-choice vote, a one-element list. */
+export interface Ballot {
+  approved: string[];
+}
+
+export type VoteKind = 'single_choice' | 'approval' | 'budget';
+
+export interface VoteSettings {
+  kind: VoteKind;
+  /** approval (and optionally budget): a ballot approves at most this many projects. */
+  maxApprovals?: number;
+  /**
+   * The money available to the event, in roubles. Required for kind 'budget' (where it is also the limit on
+   * one ballot's total cost unless ballotBudget is given); optional for 'approval' (then only the winner rules
+   * use it).
+   */
+  budget?: number;
+  /** budget kind: the limit on one ballot's total cost, when it differs from the event's budget. */
+  ballotBudget?: number;
+  /** budget kind: a ballot must spend at least this share (0..1) of its limit (ballotBudget ?? budget). */
+  minShareOfBudget?: number;
+}
+
+/**
+ * How ties are broken, everywhere in this module (greedy order, equal-shares choice among projects with the
+ * same payment per supporter, greedy completion, most-voted places):
+ *   1. more votes first;
+ *   2. then 'lower_cost' (the default: cheaper first, so the money funds more projects), 'higher_cost'
+ *      (dearer first), or { priority: [...] } (the order given, e.g. a public lot drawn before the vote;
+ *      projects not listed come after the listed ones and are equal among themselves at this step);
+ *   3. then the project id, ascending by UTF-16 code units (plain `<` on strings: 'p10' comes before 'p9').
+ * Ids are unique, so this is a total order and every result is deterministic.
+ */
+export type TieBreak = 'lower_cost' | 'higher_cost' | { priority: readonly string[] };
+export const DEFAULT_TIE_BREAK: TieBreak = 'lower_cost';
+
+export type Completion = 'add1' | 'greedy' | 'none';
+
+/**
+ * What a supporter gains from an approved project under equal shares. 'approval' (default): 1 per project,
+ * so MES picks the project its supporters can buy with the least payment each. 'cost': the project's cost,
+ * so MES picks the least payment per rouble of cost (the largest "effective vote count" cost/ρ); this is
+ * the variant of the equalshares.net reference code and of the pabulib checker.
+ */
+export type Utilities = 'approval' | 'cost';
+
+export interface EqualSharesOptions {
+  /** Default 'approval'. */
+  utilities?: Utilities;
+  /**
+   * 'add1' (default): Add1 completion (raise every voter's budget by add1Increment and rerun, see
+   * equalSharesWinners), then a greedy fill; 'greedy': only the greedy fill; 'none': plain MES.
+   */
+  completion?: Completion;
+  /** Add1 step: roubles added to every voter's budget per round; a positive integer, default 1. */
+  add1Increment?: number;
+  /** Add1: at most this many reruns of MES; default DEFAULT_ADD1_MAX_ROUNDS. */
+  add1MaxRounds?: number;
+}
+export const DEFAULT_ADD1_INCREMENT = 1;
+/**
+ * Add1 stops after this many reruns (reported as add1Stop 'max_rounds'). Raising by 1 rouble a time, a
+ * small electorate with a large budget per voter needs many rounds, but each is cheap; a large electorate
+ * needs few (20,000 voters with 500 roubles each: about 250 rounds).
+ */
+export const DEFAULT_ADD1_MAX_ROUNDS = 100_000;
+
+export type VoteRule = 'greedy' | 'equal_shares' | 'most_votes';
+
+/** How a project ended up selected (absent for a project that was not). */
+export type SelectionStage = 'greedy' | 'equal_shares' | 'add1' | 'greedy_completion' | 'most_votes';
+
+export interface ProjectResult {
+  id: string;
+  name?: string;
+  votes: number;
+  cost: number;
+  selected: boolean;
+  stage?: SelectionStage;
+  /** One line of English, e.g. 'won: 1,234 votes, fits the budget (remaining 120,000)'. */
+  explanation: string;
+}
+
+export interface EqualSharesSummary {
+  /** Number of ballots (voters); each starts with budget / voters roubles. */
+  voters: number;
+  utilities: Utilities;
+  completion: Completion;
+  /** Per-voter budget of the plain run, roubles, rounded to kopecks (display only). */
+  initialPerVoterBudget: number;
+  /** Per-voter budget of the run whose outcome was kept, roubles, rounded to kopecks (display only). */
+  finalPerVoterBudget: number;
+  add1Increment: number;
+  /** Raises kept by Add1 (0 when it did not run or the plain outcome was kept). */
+  add1Rounds: number;
+  /** Why Add1 stopped. */
+  add1Stop: 'not_run' | 'exhaustive' | 'over_budget' | 'max_rounds';
+}
+
+export interface VoteResult {
+  rule: VoteRule;
+  /** Selected project ids in the order they were selected. */
+  winners: string[];
+  /** Total cost of the winners. */
+  spent: number;
+  /** The budget the rule worked with (null for most_votes). */
+  budget: number | null;
+  /** Every project, in tie-break order (votes desc, then the tie rule, then id). */
+  projects: ProjectResult[];
+  tieBreak: TieBreak;
+  equalShares?: EqualSharesSummary;
+}
+
+/** The winner rule an event chose, for decideVote. */
+export type WinnerRule =
+  | { rule: 'greedy' }
+  | ({ rule: 'equal_shares' } & EqualSharesOptions)
+  | { rule: 'most_votes'; seats?: number };
+
+// ---------------------------------------------------------------------------------------------------
+// Validation
+
+const MAX_ID_LENGTH = 200;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function isPositiveInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+}
+
+/** Project ids unique and non-empty, costs non-negative whole roubles. */
+export function validateProjects(projects: readonly Project[]): void {
+  if (!Array.isArray(projects)) throw new Error(`Invalid projects: expected an array, got ${show(projects)}`);
+  const seen = new Set<string>();
+  for (const p of projects) {
+    if (!isPlainObject(p)) throw new Error(`Invalid project: expected { id, cost }, got ${show(p)}`);
+    if (typeof p.id !== 'string' || p.id.trim() === '' || p.id.length > MAX_ID_LENGTH) {
+      throw new Error(`Invalid project id: expected a non-empty string of at most ${MAX_ID_LENGTH} characters, got ${show(p.id)}`);
+    }
+    if (seen.has(p.id)) throw new Error(`Invalid projects: duplicate project id ${show(p.id)}`);
+    seen.add(p.id);
+    if (!isCount(p.cost)) {
+      throw new Error(`Invalid cost of project ${show(p.id)}: expected whole roubles (an integer >= 0), got ${show(p.cost)}`);
+    }
+    if (p.name !== undefined && typeof p.name !== 'string') {
+      throw new Error(`Invalid name of project ${show(p.id)}: expected a string, got ${show(p.name)}`);
+    }
+  }
+}
+
+const KINDS: readonly VoteKind[] = ['single_choice', 'approval', 'budget'];
+
+export function validateVoteSettings(settings: VoteSettings): void {
+  if (!isPlainObject(settings)) throw new Error(`Invalid vote settings: expected an object, got ${show(settings)}`);
+  if (!KINDS.includes(settings.kind)) {
+    throw new Error(`Invalid vote kind: expected one of ${KINDS.join(', ')}, got ${show(settings.kind)}`);
+  }
+  if (settings.maxApprovals !== undefined && !isPositiveInt(settings.maxApprovals)) {
+    throw new Error(`Invalid maxApprovals: expected a positive integer, got ${show(settings.maxApprovals)}`);
+  }
+  if (settings.budget !== undefined && !isPositiveInt(settings.budget)) {
+    throw new Error(`Invalid budget: expected a positive whole number of roubles, got ${show(settings.budget)}`);
+  }
+  if (settings.ballotBudget !== undefined && !isPositiveInt(settings.ballotBudget)) {
+    throw new Error(`Invalid ballotBudget: expected a positive whole number of roubles, got ${show(settings.ballotBudget)}`);
+  }
+  const share = settings.minShareOfBudget;
+  if (share !== undefined && (typeof share !== 'number' || !Number.isFinite(share) || share < 0 || share > 1)) {
+    throw new Error(`Invalid minShareOfBudget: expected a number from 0 to 1, got ${show(share)}`);
+  }
+  if (settings.kind === 'budget' && settings.budget === undefined) {
+    throw new Error('Invalid vote settings: a budget vote needs a budget');
+  }
+  if (settings.kind !== 'budget' && (settings.ballotBudget !== undefined || share !== undefined)) {
+    throw new Error(`Invalid vote settings: ballotBudget and minShareOfBudget apply to budget votes only, not ${settings.kind}`);
+  }
+  if (settings.kind === 'single_choice' && settings.maxApprovals !== undefined) {
+    throw new Error('Invalid vote settings: maxApprovals does not apply to a single-choice vote');
+  }
+}
+
+/** budget kind: the limit on one ballot's total cost (ballotBudget, else the event's budget). */
+export function ballotCostLimit(settings: VoteSettings): number | null {
+  if (settings.kind !== 'budget') return null;
+  return settings.ballotBudget ?? settings.budget ?? null;
+}
+
+/**
+ * budget kind: the least total cost a ballot must reach, ceil(minShareOfBudget × limit) in whole roubles
+ * (a product within 1e-6 of an integer counts as that integer, so 0.7 × 100,000 is 70,000, not 70,001).
+ * 0 when there is no minimum.
+ */
+export function ballotMinimumCost(settings: VoteSettings): number {
+  const limit = ballotCostLimit(settings);
+  const share = settings.minShareOfBudget;
+  if (limit === null || share === undefined || share === 0) return 0;
+  const exact = share * limit;
+  const nearest = Math.round(exact);
+  return Math.abs(exact - nearest) < 1e-6 ? nearest : Math.ceil(exact);
+}
+
+/**
+ * Throws an Error naming the problem when the ballot is not valid for the event. Checked in this order:
+ * shape, empty, unknown project, duplicate, number of choices (single choice: exactly one; maxApprovals),
+ * total cost over the ballot's limit (budget kind), total cost under the minimum share (budget kind).
+ */
+export function validateBallot(settings: VoteSettings, projects: readonly Project[], ballot: Ballot): void {
+  validateVoteSettings(settings);
+  if (!isPlainObject(ballot) || !Array.isArray(ballot.approved)) {
+    throw new Error(`Invalid ballot: expected { approved: string[] }, got ${show(ballot)}`);
+  }
+  const approved = ballot.approved;
+  if (approved.length === 0) throw new Error('Invalid ballot: no project chosen');
+  const byId = new Map(projects.map((p) => [p.id, p] as const));
+  const seen = new Set<string>();
+  let total = 0;
+  for (const id of approved) {
+    if (typeof id !== 'string') throw new Error(`Invalid ballot: expected project ids (strings), got ${show(id)}`);
+    const project = byId.get(id);
+    if (!project) throw new Error(`Invalid ballot: unknown project ${show(id)}`);
+    if (seen.has(id)) throw new Error(`Invalid ballot: project ${show(id)} is chosen more than once`);
+    seen.add(id);
+    total += project.cost;
+  }
+  if (settings.kind === 'single_choice' && approved.length !== 1) {
+    throw new Error(`Invalid ballot: a single-choice vote takes exactly one project, got ${approved.length}`);
+  }
+  if (settings.maxApprovals !== undefined && approved.length > settings.maxApprovals) {
+    throw new Error(`Invalid ballot: at most ${settings.maxApprovals} project${settings.maxApprovals === 1 ? '' : 's'} may be chosen, got ${approved.length}`);
+  }
+  const limit = ballotCostLimit(settings);
+  if (limit !== null && total > limit) {
+    throw new Error(`Invalid ballot: the chosen projects cost ${fmtInt(total)} in total, over the ballot budget of ${fmtInt(limit)}`);
+  }
+  const minimum = ballotMinimumCost(settings);
+  if (limit !== null && total < minimum) {
+    throw new Error(
+      `Invalid ballot: the chosen projects cost ${fmtInt(total)} in total, under the required minimum of ${fmtInt(minimum)} ` +
+        `(${fmtPercent(settings.minShareOfBudget!)} of ${fmtInt(limit)})`,
+    );
+  }
+}
+
+function validateTieBreak(tieBreak: TieBreak, projects: readonly Project[]): void {
+  if (tieBreak === 'lower_cost' || tieBreak === 'higher_cost') return;
+  if (!isPlainObject(tieBreak) || !Array.isArray(tieBreak.priority)) {
+    throw new Error(`Invalid tie-break: expected 'lower_cost', 'higher_cost' or { priority: string[] }, got ${show(tieBreak)}`);
+  }
+  const ids = new Set(projects.map((p) => p.id));
+  const seen = new Set<string>();
+  for (const id of tieBreak.priority) {
+    if (typeof id !== 'string' || !ids.has(id)) throw new Error(`Invalid tie-break priority: unknown project ${show(id)}`);
+    if (seen.has(id)) throw new Error(`Invalid tie-break priority: project ${show(id)} is listed more than once`);
+    seen.add(id);
+  }
+}
+
+function validateBudget(budget: number): void {
+  if (!isPositiveInt(budget)) throw new Error(`Invalid budget: expected a positive whole number of roubles, got ${show(budget)}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Tally
+
+/**
+ * Votes per project id (every project present, 0 when nobody chose it). Throws on a ballot naming an
+ * unknown project or the same project twice; run validateBallot for the event's other limits.
+ */
+export function tally(projects: readonly Project[], ballots: readonly Ballot[]): Record<string, number> {
+  validateProjects(projects);
+  const votes: Record<string, number> = {};
+  for (const p of projects) votes[p.id] = 0;
+  ballots.forEach((ballot, i) => {
+    if (!isPlainObject(ballot) || !Array.isArray(ballot.approved)) {
+      throw new Error(`Invalid ballot #${i + 1}: expected { approved: string[] }, got ${show(ballot)}`);
+    }
+    const seen = new Set<string>();
+    for (const id of ballot.approved) {
+      if (typeof id !== 'string' || !Object.prototype.hasOwnProperty.call(votes, id)) {
+        throw new Error(`Invalid ballot #${i + 1}: unknown project ${show(id)}`);
+      }
+      if (seen.has(id)) throw new Error(`Invalid ballot #${i + 1}: project ${show(id)} is chosen more than once`);
+      seen.add(id);
+      votes[id] += 1;
+    }
+  });
+  return votes;
+}
+
+function checkVotes(projects: readonly Project[], votes: Readonly<Record<string, number>>): void {
+  if (!isPlainObject(votes)) throw new Error(`Invalid votes: expected a record of counts by project id, got ${show(votes)}`);
+  const ids = new Set(projects.map((p) => p.id));
+  for (const [id, n] of Object.entries(votes)) {
+    if (!ids.has(id)) throw new Error(`Invalid votes: unknown project ${show(id)}`);
+    if (!isCount(n)) throw new Error(`Invalid votes for project ${show(id)}: expected an integer >= 0, got ${show(n)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Tie-break order and explanations
+
+interface Standing {
+  id: string;
+  name?: string;
+  cost: number;
+  votes: number;
+}
+
+function tiePosition(tieBreak: TieBreak, id: string): number {
+  if (typeof tieBreak === 'string') return 0;
+  const i = tieBreak.priority.indexOf(id);
+  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+}
+
+/** Negative when a comes first under the documented tie rule (see TieBreak). */
+export function compareProjects(a: Standing, b: Standing, tieBreak: TieBreak = DEFAULT_TIE_BREAK): number {
+  if (a.votes !== b.votes) return b.votes - a.votes;
+  if (tieBreak === 'lower_cost' && a.cost !== b.cost) return a.cost - b.cost;
+  if (tieBreak === 'higher_cost' && a.cost !== b.cost) return b.cost - a.cost;
+  if (typeof tieBreak !== 'string') {
+    const d = tiePosition(tieBreak, a.id) - tiePosition(tieBreak, b.id);
+    if (d !== 0) return d;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Why `winner` comes before `loser` in the tie order, e.g. 'same votes, lower cost'. */
+function tieReason(winner: Standing, loser: Standing, tieBreak: TieBreak): string {
+  if (winner.votes !== loser.votes) return 'more votes';
+  if (tieBreak === 'lower_cost' && winner.cost !== loser.cost) return 'same votes, lower cost';
+  if (tieBreak === 'higher_cost' && winner.cost !== loser.cost) return 'same votes, higher cost';
+  if (typeof tieBreak !== 'string') {
+    if (tiePosition(tieBreak, winner.id) !== tiePosition(tieBreak, loser.id)) return 'same votes, earlier in the priority order';
+    return 'same votes, neither in the priority order, smaller id';
+  }
+  return 'same votes and cost, smaller id';
+}
+
+function rankProjects(projects: readonly Project[], votes: Readonly<Record<string, number>>, tieBreak: TieBreak): Standing[] {
+  return projects
+    .map((p) => ({ id: p.id, ...(p.name !== undefined ? { name: p.name } : {}), cost: p.cost, votes: votes[p.id] ?? 0 }))
+    .sort((a, b) => compareProjects(a, b, tieBreak));
+}
+
+/** 1234567 → '1,234,567' (fixed format, no locale). */
+function fmtInt(n: number): string {
+  const s = String(Math.abs(Math.trunc(n)));
+  return (n < 0 ? '-' : '') + s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function fmtVotes(n: number): string {
+  return n === 1 ? '1 vote' : `${fmtInt(n)} votes`;
+}
+
+function fmtPercent(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}
+
+function result(
+  rule: VoteRule,
+  ranked: readonly Standing[],
+  winners: string[],
+  budget: number | null,
+  tieBreak: TieBreak,
+  outcome: Map<string, { stage?: SelectionStage; explanation: string }>,
+  equalShares?: EqualSharesSummary,
+): VoteResult {
+  const cost = new Map(ranked.map((s) => [s.id, s.cost] as const));
+  const projects: ProjectResult[] = ranked.map((s) => {
+    const o = outcome.get(s.id)!;
+    return {
+      id: s.id,
+      ...(s.name !== undefined ? { name: s.name } : {}),
+      votes: s.votes,
+      cost: s.cost,
+      selected: o.stage !== undefined,
+      ...(o.stage !== undefined ? { stage: o.stage } : {}),
+      explanation: o.explanation,
+    };
+  });
+  return {
+    rule,
+    winners,
+    spent: winners.reduce((sum, id) => sum + cost.get(id)!, 0),
+    budget,
+    projects,
+    tieBreak,
+    ...(equalShares ? { equalShares } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Greedy
+
+/**
+ * The greedy rule most cities use: projects in tie order (votes desc, then the tie rule); each one that
+ * still fits in the remaining budget is funded, one that no longer fits is skipped and the next is tried.
+ * A project with no votes is never funded.
+ *
+ * Explanations: 'won: N votes, fits the budget (remaining R)' where R is what is left after funding it;
+ * 'skipped: N votes but costs C, only R left'; 'lost the tie-break to X (same votes, lower cost): …' when a
+ * funded project X with the same votes came first only by the tie rule and this one would have fitted in
+ * its place; 'not funded: no votes'.
+ */
+export function greedyWinners(
+  projects: readonly Project[],
+  votes: Readonly<Record<string, number>>,
+  budget: number,
+  tieBreak: TieBreak = DEFAULT_TIE_BREAK,
+): VoteResult {
+  validateProjects(projects);
+  checkVotes(projects, votes);
+  validateBudget(budget);
+  validateTieBreak(tieBreak, projects);
+  const ranked = rankProjects(projects, votes, tieBreak);
+  const outcome = new Map<string, { stage?: SelectionStage; explanation: string }>();
+  const winners: string[] = [];
+  const remainingBefore = new Map<string, number>();
+  let remaining = budget;
+  for (const s of ranked) {
+    remainingBefore.set(s.id, remaining);
+    if (s.votes === 0) {
+      outcome.set(s.id, { explanation: 'not funded: no votes' });
+    } else if (s.cost <= remaining) {
+      remaining -= s.cost;
+      winners.push(s.id);
+      outcome.set(s.id, { stage: 'greedy', explanation: `won: ${fmtVotes(s.votes)}, fits the budget (remaining ${fmtInt(remaining)})` });
+    } else {
+      const rivals = ranked.filter(
+        (w) => w.votes === s.votes && w.id !== s.id && winners.includes(w.id) && s.cost <= remainingBefore.get(w.id)!,
+      );
+      const skipped = `${fmtVotes(s.votes)}, costs ${fmtInt(s.cost)}, only ${fmtInt(remaining)} left`;
+      outcome.set(s.id, {
+        explanation:
+          rivals.length > 0
+            ? `lost the tie-break to ${rivals[0].id} (${tieReason(rivals[0], s, tieBreak)}): ${skipped}`
+            : `skipped: ${fmtVotes(s.votes)} but costs ${fmtInt(s.cost)}, only ${fmtInt(remaining)} left`,
+      });
+    }
+  }
+  return result('greedy', ranked, winners, budget, tieBreak, outcome);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Most votes (single choice; approval without a budget)
+
+/**
+ * The `seats` most-voted projects (1 for a single-choice vote: one territory or one design project; N for
+ * an approval vote without a budget). Places follow the tie order; a project with no votes never wins.
+ */
+export function mostVotedWinners(
+  projects: readonly Project[],
+  votes: Readonly<Record<string, number>>,
+  seats = 1,
+  tieBreak: TieBreak = DEFAULT_TIE_BREAK,
+): VoteResult {
+  validateProjects(projects);
+  checkVotes(projects, votes);
+  if (!isPositiveInt(seats)) throw new Error(`Invalid number of winners: expected a positive integer, got ${show(seats)}`);
+  validateTieBreak(tieBreak, projects);
+  const ranked = rankProjects(projects, votes, tieBreak);
+  const outcome = new Map<string, { stage?: SelectionStage; explanation: string }>();
+  const winners: string[] = [];
+  const of = ranked.length;
+  ranked.forEach((s, i) => {
+    const place = `place ${i + 1} of ${of}`;
+    if (s.votes === 0) {
+      outcome.set(s.id, { explanation: 'not chosen: no votes' });
+    } else if (winners.length < seats) {
+      winners.push(s.id);
+      outcome.set(s.id, { stage: 'most_votes', explanation: `won: ${fmtVotes(s.votes)} (${place})` });
+    } else {
+      const rival = [...ranked].reverse().find((w) => winners.includes(w.id) && w.votes === s.votes);
+      outcome.set(s.id, {
+        explanation: rival
+          ? `lost the tie-break to ${rival.id} (${tieReason(rival, s, tieBreak)}): ${fmtVotes(s.votes)} (${place})`
+          : `not chosen: ${fmtVotes(s.votes)} (${place})`,
+      });
+    }
+  });
+  return result('most_votes', ranked, winners, null, tieBreak, outcome);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Exact fractions (for display of the Method of Equal Shares' payments)
+
+interface Q {
+  readonly n: bigint;
+  readonly d: bigint; // > 0, gcd(n, d) = 1
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  if (a < 0n) a = -a;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+function rat(n: bigint, d: bigint = 1n): Q {
+  if (d < 0n) [n, d] = [-n, -d];
+  if (d === 1n) return { n, d };
+  const g = gcd(n, d);
+  return g > 1n ? { n: n / g, d: d / g } : { n, d };
+}
+/** a / k rounded half up to 2 decimals, as a number (display only). */
+function qToKopecks(a: Q, k: bigint): number {
+  const den = a.d * k;
+  const hundredths = (a.n * 200n + den) / (2n * den);
+  return Number(hundredths) / 100;
+}
+function fmtMoney(x: number): string {
+  const [whole, frac] = x.toFixed(2).split('.');
+  return `${fmtInt(Number(whole))}.${frac}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Method of Equal Shares
+
+interface MesInstance {
+  /** Costs scaled by the number of voters n (so that each voter's initial budget budget/n is an integer). */
+  costs: bigint[];
+  /** Per project, the indices of the voter groups approving it. */
+  supporters: number[][];
+  /** Per group, the indices of the projects it approves. */
+  approves: number[][];
+  /** Per group, how many voters cast exactly this ballot (voters with equal ballots always hold equal budgets). */
+  weights: number[];
+  /** Per project, its place in the tie order (0 first). */
+  rank: number[];
+  /** Per project, a supporter's utility: 1 (approval utilities) or its cost (cost utilities). */
+  utility: bigint[];
+}
+
+interface MesOutcome {
+  /** Project indices in selection order. */
+  selected: number[];
+  /** For each selected project, ρ: the most one supporter paid (scaled by n). */
+  rho: Q[];
+  /** A project that tied on ρ with the selected one and lost on the tie order (last such round). */
+  tieLostTo: Map<number, number>;
+}
+
+/**
+ * One run of MES with approval utilities (utility 1 per approved project) and every voter starting with
+ * `perVoter` (scaled by n). Each round: a project is ρ-affordable when its supporters can pay its cost with
+ * each paying min(own remaining budget, ρ); the project with the least such ρ is selected (ties: the tie
+ * order) and its supporters pay exactly that; stop when no project is affordable. A project unaffordable in
+ * one round stays so (budgets only shrink), and its ρ can only grow, so the last ρ is a lower bound used to
+ * skip recomputation (the standard lazy evaluation of the equalshares.net implementations).
+ *
+ * Exact integers throughout: budgets are BigInt numerators over one common denominator D. A candidate ρ is
+ * need / rest over D; when the selected ρ has a denominator, D is multiplied by it (and every stored
+ * numerator with it), so payments stay integers. D grows by at most a factor n per round.
+ *
+ * Speed: voters are kept in budget classes (all voters start in one; paying for a project moves its
+ * supporters of a class to a new class), and each project keeps the weight of its supporters per class,
+ * so finding ρ looks at a few classes rather than at every ballot.
+ */
+function runMes(inst: MesInstance, perVoter: bigint): MesOutcome {
+  let D = 1n;
+  const NONE = -1; // the class of voters with nothing left
+  const classBudget: bigint[] = [perVoter];
+  const classOf: number[] = inst.weights.map(() => 0);
+  // Per project: budget class → number of its supporters in that class (plain numbers: counts of voters).
+  const weightIn: Map<number, number>[] = inst.supporters.map((gs) => new Map([[0, gs.reduce((sum, g) => sum + inst.weights[g], 0)]]));
+  const lowerNum: bigint[] = inst.costs.map(() => 0n); // ρ lower bound = lowerNum / lowerDen, over D
+  const lowerDen: bigint[] = inst.costs.map(() => 1n);
+  let candidates = inst.costs.map((_, j) => j).filter((j) => inst.supporters[j].length > 0 && inst.utility[j] > 0n);
+  const out: MesOutcome = { selected: [], rho: [], tieLostTo: new Map() };
+
+  // The least ρ (as [numerator, denominator] over D) at which project j's supporters can pay for it.
+  const rhoOf = (j: number): [bigint, bigint] | null => {
+    let need = inst.costs[j] * D;
+    if (need === 0n) return [0n, 1n];
+    const levels = [...weightIn[j]].sort(([a], [b]) => (classBudget[a] < classBudget[b] ? -1 : classBudget[a] > classBudget[b] ? 1 : 0));
+    let rest = 0n;
+    for (const [, w] of levels) rest += BigInt(w);
+    for (const [c, w] of levels) {
+      const b = classBudget[c];
+      if (need <= b * rest) return [need, rest]; // ρ = need / rest is within every remaining supporter's budget
+      need -= b * BigInt(w); // these supporters cannot cover ρ: they give all they have
+      rest -= BigInt(w);
+    }
+    return null;
+  };
+  // Compares projects a and b by ρ per unit of utility: (an / ad) / utility[a] against (bn / bd) / utility[b].
+  const cmp = (a: number, an: bigint, ad: bigint, b: number, bn: bigint, bd: bigint) => {
+    const l = an * bd * inst.utility[b];
+    const r = bn * ad * inst.utility[a];
+    return l < r ? -1 : l > r ? 1 : 0;
+  };
+
+  for (;;) {
+    candidates.sort((a, b) => cmp(a, lowerNum[a], lowerDen[a], b, lowerNum[b], lowerDen[b]) || inst.rank[a] - inst.rank[b]);
+    let best = -1;
+    let bestNum = 0n;
+    let bestDen = 1n;
+    const evaluated: [number, bigint, bigint][] = [];
+    const still: number[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const j = candidates[i];
+      if (best >= 0 && cmp(j, lowerNum[j], lowerDen[j], best, bestNum, bestDen) > 0) {
+        still.push(...candidates.slice(i));
+        break;
+      }
+      const rho = rhoOf(j);
+      if (rho === null) continue; // unaffordable now, so for the rest of this run
+      [lowerNum[j], lowerDen[j]] = rho;
+      still.push(j);
+      evaluated.push([j, rho[0], rho[1]]);
+      const c = best < 0 ? -1 : cmp(j, rho[0], rho[1], best, bestNum, bestDen);
+      if (c < 0 || (c === 0 && inst.rank[j] < inst.rank[best])) [best, bestNum, bestDen] = [j, rho[0], rho[1]];
+    }
+    if (best < 0) break;
+    for (const [j, num, den] of evaluated) if (j !== best && cmp(j, num, den, best, bestNum, bestDen) === 0) out.tieLostTo.set(j, best);
+
+    const g0 = gcd(bestNum, bestDen);
+    const den = bestDen / g0;
+    const rho = bestNum / g0; // over D × den
+    if (den > 1n) {
+      D *= den;
+      for (let c = 0; c < classBudget.length; c++) classBudget[c] *= den;
+      for (let k = 0; k < lowerNum.length; k++) lowerNum[k] *= den;
+    }
+    // The supporters of `best` pay min(budget, ρ): within each class they move together to a new class.
+    const moved = new Map<number, number>();
+    for (const g of inst.supporters[best]) {
+      const from = classOf[g];
+      if (from === NONE) continue;
+      let to = moved.get(from);
+      if (to === undefined) {
+        to = classBudget[from] > rho ? classBudget.push(classBudget[from] - rho) - 1 : NONE;
+        moved.set(from, to);
+      }
+      classOf[g] = to;
+      const w = inst.weights[g];
+      for (const k of inst.approves[g]) {
+        const m = weightIn[k];
+        const left = m.get(from)! - w;
+        if (left === 0) m.delete(from);
+        else m.set(from, left);
+        if (to !== NONE) m.set(to, (m.get(to) ?? 0) + w);
+      }
+    }
+    out.selected.push(best);
+    out.rho.push(rat(rho, D));
+    candidates = still.filter((j) => j !== best);
+  }
+  return out;
+}
+
+/**
+ * The Method of Equal Shares (MES) for approval ballots, with a completion step: the rule of Peters &
+ * Skowron, "Proportional participatory budgeting with additive utilities" (NeurIPS 2021), as described on
+ * equalshares.net, with the utilities chosen by options.utilities:
+ *
+ *  1. Each of the n voters (n = number of ballots) gets budget / n roubles.
+ *  2. A project is ρ-affordable when its supporters can pay its cost with each paying min(remaining
+ *     budget, ρ × utility). Repeatedly select the project affordable with the least ρ — with 'approval'
+ *     utilities (default; utility 1) the least payment per supporter, with 'cost' utilities (utility =
+ *     cost) the least payment per rouble of cost — ties broken by the documented tie order, and charge its
+ *     supporters exactly that. Stop when no project is affordable. (With 'cost' utilities a project that
+ *     costs nothing gives no utility and is left to the greedy fill.) Arithmetic is exact (BigInt integers
+ *     over a common denominator), so equal payments compare equal and supporters who together hold
+ *     exactly the cost can pay it.
+ *  3. Completion, per options.completion:
+ *     - 'add1' (default; the "Add1" completion of equalshares.net, as pabutools' exhaustion_by_budget_
+ *       increase with voter_budget_increment): while the outcome is not exhaustive (some unselected project
+ *       with votes still fits in the unspent real budget), raise every voter's initial budget by
+ *       add1Increment roubles (default 1 rouble per voter, i.e. n roubles in total per round) and rerun
+ *       MES from scratch. An outcome whose total cost stays within the real budget is kept (even when it
+ *       equals the previous one); the first outcome over the real budget ends Add1 and the previous one is
+ *       kept; Add1 also ends after add1MaxRounds reruns (default 100,000). It ends by itself anyway: once
+ *       each voter's budget reaches the total cost of all projects, every supported project is selected,
+ *       which is either exhaustive or over the budget. Then the greedy fill below.
+ *       (equalshares.net's reference code first rounds the per-voter budget down to whole units; this
+ *       implementation starts from the exact budget / n, like pabutools, whose results it matches.)
+ *     - 'greedy': the unselected projects in tie order (votes desc …) are funded while they fit in the
+ *       unspent real budget (a project with no votes never is).
+ *     - 'none': the plain MES outcome.
+ *
+ * Explanations: 'won under equal shares: N votes, its supporters paid at most P each (remaining R)';
+ * 'won in the completion step (Add1: per-voter budget raised from A to B): …' for a project the plain
+ * run did not select; 'won in the completion step (greedy fill): N votes, fits the remaining budget
+ * (remaining R)'; 'not funded: supporters could not afford it under equal shares (N votes, costs C)'
+ * (+ '; the completion step had only R left' after a greedy fill); 'lost the tie-break to X (same payment
+ * per supporter, …), then …'; 'not funded: no votes'. R is the real budget left after funding the
+ * project, in selection order.
+ *
+ * Cost: one MES run per Add1 round, about 50 ms for 20,000 distinct ballots over 40 projects on a 2-core
+ * machine (about 250 rounds at 1 rouble for 20,000 voters with 500 roubles each); compute a large
+ * event's result in an activity, not in workflow code.
+ */
+export function equalSharesWinners(
+  projects: readonly Project[],
+  ballots: readonly Ballot[],
+  budget: number,
+  tieBreak: TieBreak = DEFAULT_TIE_BREAK,
+  options: EqualSharesOptions = {},
+): VoteResult {
+  const completion = options.completion ?? 'add1';
+  const utilities = options.utilities ?? 'approval';
+  if (utilities !== 'approval' && utilities !== 'cost') {
+    throw new Error(`Invalid utilities: expected 'approval' or 'cost', got ${show(utilities)}`);
+  }
+  const increment = options.add1Increment ?? DEFAULT_ADD1_INCREMENT;
+  const maxRounds = options.add1MaxRounds ?? DEFAULT_ADD1_MAX_ROUNDS;
+  if (!['add1', 'greedy', 'none'].includes(completion)) {
+    throw new Error(`Invalid completion: expected 'add1', 'greedy' or 'none', got ${show(completion)}`);
+  }
+  if (!isPositiveInt(increment)) throw new Error(`Invalid add1Increment: expected a positive whole number of roubles, got ${show(increment)}`);
+  if (!isCount(maxRounds)) throw new Error(`Invalid add1MaxRounds: expected an integer >= 0, got ${show(maxRounds)}`);
+  validateBudget(budget);
+  const votes = tally(projects, ballots); // validates projects and ballots
+  validateTieBreak(tieBreak, projects);
+  const ranked = rankProjects(projects, votes, tieBreak);
+  const index = new Map(ranked.map((s, i) => [s.id, i] as const)); // project index = place in the tie order
+
+  const voters = ballots.length;
+  const n = BigInt(Math.max(voters, 1));
+  const groupOf = new Map<string, number>();
+  const weights: number[] = [];
+  const supporters: number[][] = ranked.map(() => []);
+  const approves: number[][] = [];
+  for (const ballot of ballots) {
+    const ids = [...ballot.approved].sort();
+    const key = ids.join('\u0000');
+    let g = groupOf.get(key);
+    if (g === undefined) {
+      g = weights.length;
+      groupOf.set(key, g);
+      weights.push(0);
+      approves.push(ids.map((id) => index.get(id)!));
+      for (const id of ids) supporters[index.get(id)!].push(g);
+    }
+    weights[g] += 1;
+  }
+  const inst: MesInstance = {
+    costs: ranked.map((s) => BigInt(s.cost) * n),
+    supporters,
+    approves,
+    weights,
+    rank: ranked.map((_, i) => i),
+    utility: ranked.map((s) => (utilities === 'cost' ? BigInt(s.cost) : 1n)),
+  };
+  const costOf = (o: MesOutcome) => o.selected.reduce((sum, j) => sum + ranked[j].cost, 0);
+  const exhaustive = (o: MesOutcome) => {
+    const left = budget - costOf(o);
+    const taken = new Set(o.selected);
+    return !ranked.some((s, j) => !taken.has(j) && s.votes > 0 && s.cost <= left);
+  };
+
+  const empty: MesOutcome = { selected: [], rho: [], tieLostTo: new Map() };
+  const base = voters > 0 ? runMes(inst, BigInt(budget)) : empty;
+  let kept = base;
+  let rounds = 0;
+  let stop: EqualSharesSummary['add1Stop'] = 'not_run';
+  if (completion === 'add1' && voters > 0) {
+    if (exhaustive(base)) stop = 'exhaustive';
+    else {
+      stop = 'max_rounds';
+      for (let k = 1; k <= maxRounds; k++) {
+        const next = runMes(inst, BigInt(budget) + BigInt(k) * BigInt(increment) * n);
+        if (costOf(next) > budget) {
+          stop = 'over_budget';
+          break;
+        }
+        kept = next;
+        rounds = k;
+        if (exhaustive(next)) {
+          stop = 'exhaustive';
+          break;
+        }
+      }
+    }
+  }
+  const finalPerVoter = BigInt(budget) + BigInt(rounds) * BigInt(increment) * n;
+  const perVoterText = (scaled: bigint) => fmtMoney(qToKopecks(rat(scaled), n));
+
+  const outcome = new Map<string, { stage?: SelectionStage; explanation: string }>();
+  const winners: string[] = [];
+  const inBase = new Set(base.selected);
+  let remaining = budget;
+  kept.selected.forEach((j, i) => {
+    const s = ranked[j];
+    remaining -= s.cost;
+    winners.push(s.id);
+    const paid = `${fmtVotes(s.votes)}, its supporters paid at most ${fmtMoney(qToKopecks(kept.rho[i], n))} each (remaining ${fmtInt(remaining)})`;
+    outcome.set(
+      s.id,
+      inBase.has(j) || rounds === 0
+        ? { stage: 'equal_shares', explanation: `won under equal shares: ${paid}` }
+        : {
+            stage: 'add1',
+            explanation: `won in the completion step (Add1: per-voter budget raised from ${perVoterText(BigInt(budget))} to ${perVoterText(finalPerVoter)}): ${paid}`,
+          },
+    );
+  });
+  const greedyFill = completion !== 'none';
+  if (greedyFill) {
+    for (const s of ranked) {
+      if (outcome.has(s.id) || s.votes === 0 || s.cost > remaining) continue;
+      remaining -= s.cost;
+      winners.push(s.id);
+      outcome.set(s.id, {
+        stage: 'greedy_completion',
+        explanation: `won in the completion step (greedy fill): ${fmtVotes(s.votes)}, fits the remaining budget (remaining ${fmtInt(remaining)})`,
+      });
+    }
+  }
+  ranked.forEach((s, j) => {
+    if (outcome.has(s.id)) return;
+    if (s.votes === 0) {
+      outcome.set(s.id, { explanation: 'not funded: no votes' });
+      return;
+    }
+    const tail = `(${fmtVotes(s.votes)}, costs ${fmtInt(s.cost)})${greedyFill ? `; the completion step had only ${fmtInt(remaining)} left` : ''}`;
+    const rival = kept.tieLostTo.get(j);
+    outcome.set(s.id, {
+      explanation:
+        rival !== undefined
+          ? `lost the tie-break to ${ranked[rival].id} (same payment ${utilities === 'cost' ? 'per rouble of cost' : 'per supporter'}, ${tieReason(ranked[rival], s, tieBreak)}), ` +
+            `then its supporters could not afford it under equal shares ${tail}`
+          : `not funded: supporters could not afford it under equal shares ${tail}`,
+    });
+  });
+
+  return result('equal_shares', ranked, winners, budget, tieBreak, outcome, {
+    voters,
+    utilities,
+    completion,
+    initialPerVoterBudget: voters > 0 ? qToKopecks(rat(BigInt(budget)), n) : 0,
+    finalPerVoterBudget: voters > 0 ? qToKopecks(rat(finalPerVoter), n) : 0,
+    add1Increment: increment,
+    add1Rounds: rounds,
+    add1Stop: stop,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The event's choice
+
+/**
+ * Validates the settings and every ballot (the error names the ballot's position), then applies the rule
+ * the event chose: 'most_votes' (single choice, or approval without a budget; `seats` winners, default 1),
+ * 'greedy' or 'equal_shares' (both need settings.budget).
+ */
+export function decideVote(
+  settings: VoteSettings,
+  projects: readonly Project[],
+  ballots: readonly Ballot[],
+  winnerRule: WinnerRule,
+  tieBreak: TieBreak = DEFAULT_TIE_BREAK,
+): VoteResult {
+  validateVoteSettings(settings);
+  validateProjects(projects);
+  ballots.forEach((ballot, i) => {
+    try {
+      validateBallot(settings, projects, ballot);
+    } catch (e) {
+      throw new Error(`${(e as Error).message} (ballot #${i + 1})`);
+    }
+  });
+  if (typeof winnerRule !== 'object' || winnerRule === null) {
+    throw new Error(`Invalid winner rule: expected an object, got ${show(winnerRule)}`);
+  }
+  switch (winnerRule.rule) {
+    case 'most_votes':
+      return mostVotedWinners(projects, tally(projects, ballots), winnerRule.seats ?? 1, tieBreak);
+    case 'greedy':
+    case 'equal_shares': {
+      if (settings.budget === undefined) throw new Error(`Invalid winner rule: ${winnerRule.rule} needs a budget in the vote settings`);
+      if (winnerRule.rule === 'greedy') return greedyWinners(projects, tally(projects, ballots), settings.budget, tieBreak);
+      const { utilities, completion, add1Increment, add1MaxRounds } = winnerRule;
+      return equalSharesWinners(projects, ballots, settings.budget, tieBreak, { utilities, completion, add1Increment, add1MaxRounds });
+    }
+    default:
+      throw new Error(`Invalid winner rule: expected 'greedy', 'equal_shares' or 'most_votes', got ${show((winnerRule as { rule: unknown }).rule)}`);
+  }
+}
