@@ -2,11 +2,19 @@
 import type { Db } from '../db/connection';
 import { createAppealActivities } from './appeal';
 import { createParticipationActivities } from './participation';
+import { createDiscussionActivities } from './discussion';
+import { createHearingActivities } from './hearing';
+import { createPollActivities } from './poll';
+import { createVoteActivities } from './vote';
 
 export function createActivities(db: Db) {
   return {
     ...createAppealActivities(db),
     ...createParticipationActivities(db),
+    ...createDiscussionActivities(db),
+    ...createHearingActivities(db),
+    ...createPollActivities(db),
+    ...createVoteActivities(db),
   };
 }
 

@@ -27,6 +27,7 @@ export function createParticipationActivities(db: Db) {
           region_id: input.regionId,
           organisation_id: input.organisationId,
           title: input.title,
+          description: input.description ?? null,
           status: state.status,
           phase: state.phase,
           opens_at: state.schedule.opensAt,

@@ -1,19 +1,27 @@
 // The HTTP API as an Express application. Everything it serves is described by openapi/openapi.yaml.
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import { actionHandlers } from './handlers/actions';
 import { caseHandlers } from './handlers/cases';
 import { referenceHandlers } from './handlers/reference';
 import { serviceHandlers } from './handlers/service';
+import { participationHandlers } from './handlers/participation';
+import { pollHandlers } from './handlers/poll';
+import { voteHandlers } from './handlers/vote';
+import { discussionHandlers } from './handlers/discussion';
+import { hearingHandlers } from './handlers/hearing';
 import { HttpProblem, PROBLEM, sendProblem } from './problem';
+import type { RateLimitOptions } from './ratelimit';
+import { redactingLog } from './redact';
 import { registerRoutes, type AppDeps, type Handlers } from './routes';
 import type { SpecOperation } from './spec';
 import { temporalProblem } from './temporal/errors';
 import { bodyParserProblem } from './validation';
 
-export const handlers: Handlers = { ...serviceHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers };
+export const handlers: Handlers = { ...serviceHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...pollHandlers, ...voteHandlers, ...discussionHandlers, ...hearingHandlers };
 
 export interface AppOptions {
   db: Db;
@@ -23,6 +31,45 @@ export interface AppOptions {
   /** How long a request waits for the case engine before answering 503 (default 30 s). */
   waitMs?: number;
   log?: AppDeps['log'];
+  /**
+   * Limits of the operations marked x-otklik-rate-limit in the spec (POST /appeals): per user and per
+   * client address in a fixed window. Defaults: RATE_LIMIT_DEFAULTS in api/ratelimit.ts; false turns
+   * them off (benchmarks). From the environment: rateLimitFromEnv (OTKLIK_RATE_LIMIT_*).
+   */
+  rateLimit?: RateLimitOptions | false;
+  /**
+   * Express 'trust proxy': which X-Forwarded-For hops to believe for the client address (rate limits
+   * per address). Default false: the socket's address. Behind one reverse proxy: 1 or its address.
+   */
+  trustProxy?: boolean | number | string;
+  /** Send Strict-Transport-Security (default true; browsers ignore it over plain HTTP). */
+  hsts?: boolean;
+}
+
+/** An error for the log: its stack, then the message of each cause (a workflow update's failure is in its cause). */
+function errorText(err: unknown): string {
+  let text = err instanceof Error ? err.stack ?? err.message : String(err);
+  let cause = (err as { cause?: unknown } | null)?.cause;
+  for (let depth = 0; cause && depth < 5; depth++) {
+    const type = (cause as { type?: unknown }).type;
+    text += `\ncaused by: ${cause instanceof Error ? `${cause.name}${typeof type === 'string' ? ` [${type}]` : ''}: ${cause.message}` : String(cause)}`;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return text;
+}
+
+/**
+ * PostgreSQL "data exception" errors (SQLSTATE class 22: a value out of range, an impossible date, a
+ * character the database cannot store) come from values in the request that validation let through.
+ * They are the client's 400, not a 500; they are still logged, as a gap in validation to close.
+ */
+function dataExceptionProblem(err: unknown): HttpProblem | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^22[0-9A-Z]{3}$/.test(code)) return undefined;
+  return new HttpProblem({
+    status: 400, type: PROBLEM.validation, title: 'Invalid request',
+    detail: 'A value in the request cannot be stored or compared (out of range or malformed).',
+  });
 }
 
 function defaultLog(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
@@ -47,11 +94,31 @@ export function createApp(options: AppOptions): express.Application {
     taskQueue: options.taskQueue,
     namespace: options.namespace,
     waitMs: options.waitMs,
-    log: options.log ?? defaultLog,
+    log: redactingLog(options.log ?? defaultLog),
+    rateLimit: options.rateLimit,
   };
   const app = express();
   app.disable('x-powered-by');
+  app.disable('etag');
   app.set('query parser', 'simple');
+  app.set('trust proxy', options.trustProxy ?? false);
+  // res.json writes <, > and & as \u003c, \u003e, \u0026: text from applicants stays text.
+  app.set('json escape', true);
+
+  // A JSON API: nothing it sends may be rendered, framed, sniffed as another type, or cached.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: options.hsts === false ? false : { maxAge: 31_536_000, includeSubDomains: true },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const given = req.headers['x-request-id'];
@@ -84,8 +151,17 @@ export function createApp(options: AppOptions): express.Application {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let problem: HttpProblem | undefined =
       err instanceof HttpProblem ? err : bodyParserProblem(err) ?? temporalProblem(err, (req.params as Record<string, string>)?.caseId);
+    const dataException = problem ? undefined : dataExceptionProblem(err);
+    if (dataException) {
+      problem = dataException;
+      deps.log('warn', 'data exception from the database', {
+        requestId: res.locals.requestId, method: req.method, path: req.originalUrl, error: err instanceof Error ? err.message : String(err),
+      });
+    }
     const status = (err as { status?: number; expose?: boolean })?.status;
-    if (!problem && typeof status === 'number' && status >= 400 && status < 500 && (err as { expose?: boolean }).expose) {
+    // http-errors mark client errors `expose`; the router's URIError (a path parameter that is not valid
+    // percent-encoding, e.g. /cases/%E0%A4%A) only carries status 400.
+    if (!problem && typeof status === 'number' && status >= 400 && status < 500 && ((err as { expose?: boolean }).expose || err instanceof URIError)) {
       // e.g. a malformed percent-encoding in the path
       problem = new HttpProblem({ status, type: PROBLEM.validation, title: 'Invalid request', detail: 'The request could not be read.' });
     }
@@ -93,7 +169,7 @@ export function createApp(options: AppOptions): express.Application {
       const ref = res.locals.requestId as string;
       deps.log('error', 'unhandled error', {
         requestId: ref, method: req.method, path: req.originalUrl,
-        error: err instanceof Error ? err.stack ?? err.message : String(err),
+        error: errorText(err),
       });
       problem = new HttpProblem({
         status: 500, type: PROBLEM.internal, title: 'Internal server error',

@@ -217,6 +217,31 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 }
 
+/**
+ * A date-time from the request as PostgreSQL takes it: in UTC, clamped to ±infinity outside years
+ * 1–9999 (PostgreSQL has no year 0, refuses offsets beyond ±15:59, and cannot read JavaScript's
+ * expanded years like +010000).
+ */
+export function pgTimestamp(value: string): string {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw problems.field('query', 'date-time', `${JSON.stringify(value)} is not a date-time`);
+  const d = new Date(t);
+  if (d.getUTCFullYear() < 1) return '-infinity';
+  if (d.getUTCFullYear() > 9999) return 'infinity';
+  return d.toISOString();
+}
+
+/** A timestamp as PostgreSQL prints it (the cursor's sort value), checked field by field. */
+function validTimestampText(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?|Z)$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
+  if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return false; // day 0 of the next month: this month's length
+  if (m[8] && (Number(m[9]) > 15 || Number(m[10] ?? 0) > 59 || Number(m[11] ?? 0) > 59)) return false;
+  return true;
+}
+
 export function decodeCursor(raw: string, order: CaseOrder): Cursor {
   const bad = problems.field('query', 'cursor', 'is not a cursor of this list');
   let c: unknown;
@@ -227,7 +252,7 @@ export function decodeCursor(raw: string, order: CaseOrder): Cursor {
   }
   const x = c as Partial<Cursor>;
   if (!x || typeof x !== 'object' || x.o !== order || typeof x.v !== 'string' || typeof x.id !== 'string') throw bad;
-  if (x.v !== 'infinity' && !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2}){0,2}|Z)$/.test(x.v)) throw bad;
+  if (x.v !== 'infinity' && !validTimestampText(x.v)) throw bad;
   if (x.id.length > 200) throw bad;
   return x as Cursor;
 }
@@ -267,8 +292,8 @@ export async function listCases(
   if (filters.overdue !== undefined) qb.where('cases.overdue', filters.overdue);
   if (filters.open === true) qb.whereNot('cases.status', 'closed');
   if (filters.open === false) qb.where('cases.status', 'closed');
-  if (filters.dueFrom !== undefined) qb.where('cases.answer_due_at', '>=', filters.dueFrom);
-  if (filters.dueTo !== undefined) qb.where('cases.answer_due_at', '<=', filters.dueTo);
+  if (filters.dueFrom !== undefined) qb.where('cases.answer_due_at', '>=', pgTimestamp(filters.dueFrom));
+  if (filters.dueTo !== undefined) qb.where('cases.answer_due_at', '<=', pgTimestamp(filters.dueTo));
   opts.extra?.(qb);
   if (page.cursor) {
     const c = decodeCursor(page.cursor, order);

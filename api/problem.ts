@@ -19,6 +19,7 @@ export const PROBLEM = {
   invalidTransition: 'urn:otklik:problem:invalid-transition',
   unprocessable: 'urn:otklik:problem:unprocessable',
   idempotencyKeyReused: 'urn:otklik:problem:idempotency-key-reused',
+  rateLimited: 'urn:otklik:problem:rate-limited',
   noRoute: 'urn:otklik:problem:no-route',
   unavailable: 'urn:otklik:problem:service-unavailable',
   internal: 'urn:otklik:problem:internal',
@@ -80,6 +81,14 @@ export const problems = {
     }),
 };
 
+/**
+ * JSON with <, > and & escaped as \u003c, \u003e, \u0026 (what Express's 'json escape' does for res.json):
+ * the same text once parsed, but never markup, whatever a client or a browser makes of the bytes.
+ */
+export function escapedJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function sendProblem(req: Request, res: Response, problem: HttpProblem): void {
   if (res.headersSent) {
     res.end();
@@ -88,5 +97,5 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
   for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
   res.status(problem.status);
   res.type('application/problem+json');
-  res.send(JSON.stringify(problem.toJSON(req.originalUrl.split('?')[0])));
+  res.send(escapedJson(problem.toJSON(req.originalUrl.split('?')[0])));
 }

@@ -4,7 +4,9 @@ import type { Application, NextFunction, Request, RequestHandler, Response } fro
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import type { operations } from '../openapi/types';
+import { auditPersonalDataShown } from './audit';
 import { authenticate, requireRoles, type AuthUser } from './auth';
+import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './ratelimit';
 import { loadSpec, specOperations, type SpecOperation } from './spec';
 import { bodyReader, compileValidators, requestValidator, type ValidatedInput } from './validation';
 
@@ -31,6 +33,8 @@ export interface AppDeps {
   /** How long a request waits for the case engine before answering 503 (default 30 s). */
   waitMs?: number;
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** Limits of the operations marked x-otklik-rate-limit; false turns them off (default: RATE_LIMIT_DEFAULTS). */
+  rateLimit?: RateLimitOptions | false;
 }
 
 export interface Ctx<K extends OperationId> {
@@ -46,6 +50,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (e.g. text/plain of an export); its Content-Type comes from headers. */
+  text?: string;
 }
 
 export type Handler<K extends OperationId> = (ctx: Ctx<K>) => Promise<Reply>;
@@ -60,13 +66,19 @@ function run(op: SpecOperation, handler: Handler<OperationId>, deps: AppDeps): R
       req,
       res,
     } as unknown as Ctx<OperationId>;
-    handler(ctx).then((reply) => {
-      for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-      if (op.secured) res.setHeader('Cache-Control', 'no-store');
-      res.status(reply.status);
-      if (reply.body === undefined) res.end();
-      else res.json(reply.body);
-    }, next);
+    handler(ctx)
+      .then(async (reply) => {
+        // Applicant data shown to anyone but the applicant is recorded before it leaves (api/audit.ts).
+        if (op.secured && reply.body !== undefined && reply.status < 300) {
+          await auditPersonalDataShown(deps.db, ctx.user, reply.body, { operationId: op.operationId, requestId: res.locals.requestId as string });
+        }
+        for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+        res.status(reply.status);
+        if (reply.text !== undefined) res.send(reply.text);
+        else if (reply.body === undefined) res.end();
+        else res.json(reply.body);
+      })
+      .catch(next);
   };
 }
 
@@ -84,9 +96,17 @@ export function registerRoutes(app: Application, handlers: Handlers, deps: AppDe
   const extra = Object.keys(handlers).filter((k) => !ids.has(k));
   if (extra.length > 0) throw new Error(`Handlers without an operation in the spec: ${extra.join(', ')}`);
   const auth = authenticate(deps.db);
+  const limiters = new Map<string, RateLimiter>();
   for (const op of ops) {
     const chain: RequestHandler[] = [];
+    let limiter: RateLimiter | undefined;
+    if (op.rateLimit && deps.rateLimit !== false) {
+      limiter = limiters.get(op.rateLimit) ?? createRateLimiter(op.rateLimit, deps.rateLimit);
+      limiters.set(op.rateLimit, limiter);
+      chain.push(limiter.byAddress);
+    }
     if (op.secured) chain.push(auth, requireRoles(op.roles));
+    if (limiter) chain.push(limiter.byUser);
     chain.push(bodyReader(op), requestValidator(validators.get(op.operationId)!));
     chain.push(run(op, (handlers as Record<string, Handler<OperationId>>)[op.operationId], deps));
     app[op.method](op.expressPath, ...chain);

@@ -6,6 +6,7 @@ import { connect, type Db } from '../db/connection';
 import { loadConfig } from '../ops/config';
 import { createApp, type AppOptions } from './app';
 import { startPendingIntake } from './temporal/appeal';
+import { startPendingEventIntake } from './temporal/participation';
 
 export interface ApiServer {
   port: number;
@@ -15,6 +16,9 @@ export interface ApiServer {
 
 /** How often intake rows without a started workflow are looked for (and their minimum age). */
 export const PENDING_INTAKE_INTERVAL_MS = 30_000;
+
+/** Request line and headers together: more is answered 431 by Node before the app sees it. */
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 export async function startApiServer(opts: {
   db: Db;
@@ -27,9 +31,12 @@ export async function startApiServer(opts: {
   log?: AppOptions['log'];
   /** Repair intakes whose workflow never started (default true). */
   recoverIntake?: boolean;
+  rateLimit?: AppOptions['rateLimit'];
+  trustProxy?: AppOptions['trustProxy'];
+  hsts?: AppOptions['hsts'];
 }): Promise<ApiServer> {
   const app = createApp(opts);
-  const server = http.createServer(app);
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
   // Slow clients must not hold sockets forever; long enough for a registration wait.
   server.requestTimeout = 120_000;
   server.headersTimeout = 60_000;
@@ -48,7 +55,11 @@ export async function startApiServer(opts: {
   if (opts.recoverIntake !== false) {
     const sweep = () => {
       if (running) return;
-      running = startPendingIntake(opts.temporal, opts.db, opts.taskQueue)
+      // Appeals and participation events alike: an API crash between storing and starting loses neither.
+      running = Promise.all([
+        startPendingIntake(opts.temporal, opts.db, opts.taskQueue),
+        startPendingEventIntake(opts.temporal, opts.db, opts.taskQueue),
+      ]).then(([a, b]) => a + b)
         .then((n) => { if (n > 0) log('info', 'started workflows of pending intakes', { count: n }); })
         .catch((e) => log('warn', 'pending intake sweep failed', { error: e instanceof Error ? e.message : String(e) }))
         .finally(() => { running = undefined; });
@@ -80,7 +91,9 @@ async function main(): Promise<void> {
   const db = connect(config.databaseUrl);
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
-  const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace });
+  const api = await startApiServer({
+    db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity,
+  });
   console.log(JSON.stringify({ level: 'info', msg: 'API listening', port: api.port }));
   const stop = async () => {
     await api.close();

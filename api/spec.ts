@@ -22,6 +22,8 @@ export interface OperationObject {
   requestBody?: { required?: boolean; content: Record<string, { schema: JsonSchema }> } | { $ref: string };
   security?: Record<string, string[]>[];
   'x-otklik-roles'?: string[];
+  /** Name of the rate-limit bucket the operation counts in (api/ratelimit.ts). */
+  'x-otklik-rate-limit'?: string;
   responses: Record<string, unknown>;
 }
 
@@ -53,6 +55,8 @@ export interface SpecOperation {
   secured: boolean;
   /** Roles allowed to call it (x-otklik-roles); 'anonymous' for open operations. */
   roles: string[];
+  /** The rate-limit bucket (x-otklik-rate-limit), if any. */
+  rateLimit: string | null;
   parameters: ParameterObject[];
   requestBody: { required: boolean; schema: JsonSchema } | null;
 }
@@ -110,6 +114,7 @@ export function specOperations(spec: OpenApiDocument = loadSpec()): SpecOperatio
         expressPath: toExpressPath(p),
         secured,
         roles: secured ? roles : ['anonymous'],
+        rateLimit: op['x-otklik-rate-limit'] ?? null,
         parameters: [...byKey.values()],
         requestBody,
       });

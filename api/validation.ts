@@ -9,6 +9,34 @@ import { loadSpec, type JsonSchema, type OpenApiDocument, type SpecOperation } f
 
 export const BODY_LIMIT = '1mb';
 
+/** A validation problem lists at most this many failing fields (a 1 MB body could otherwise fail 100 000 times). */
+export const MAX_FIELD_ERRORS = 100;
+
+/**
+ * Characters no text of the API may contain: C0 controls other than tab, line feed and carriage return,
+ * DEL, and unpaired UTF-16 surrogates (PostgreSQL stores neither NUL nor lone surrogates). The spec's
+ * text schemas say the same with a pattern; this is the net under them for every string of every body.
+ */
+const FORBIDDEN_TEXT = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN_TEXT_MESSAGE = 'must not contain control characters (other than tab, line feed, carriage return) or unpaired surrogates';
+
+/** JSON Pointers of the strings (values and keys) in `value` that contain forbidden characters. */
+export function forbiddenTextPaths(value: unknown, pointer = '', out: string[] = [], depth = 0): string[] {
+  if (out.length >= MAX_FIELD_ERRORS) return out;
+  if (typeof value === 'string') {
+    if (FORBIDDEN_TEXT.test(value)) out.push(pointer);
+  } else if (Array.isArray(value)) {
+    if (depth < 64) value.forEach((v, i) => forbiddenTextPaths(v, `${pointer}/${i}`, out, depth + 1));
+  } else if (value && typeof value === 'object' && depth < 64) {
+    for (const [k, v] of Object.entries(value)) {
+      const p = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (FORBIDDEN_TEXT.test(k)) out.push(p);
+      else forbiddenTextPaths(v, p, out, depth + 1);
+    }
+  }
+  return out;
+}
+
 /** $id prefix under which each component schema is registered (.invalid: never resolvable on the network). */
 const SCHEMA_ID = 'https://otklik.invalid/schemas/';
 
@@ -84,6 +112,10 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, where: Fie
       message = `must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String).join(', ')}`;
     } else if (e.keyword === 'minProperties' && e.instancePath === '') {
       message = 'must have at least one field';
+    } else if (e.keyword === 'pattern') {
+      const pattern = (e.params as { pattern: string }).pattern;
+      if (pattern === '\\S') message = 'must not be blank';
+      else if (pattern.startsWith('^[^\\x00-')) message = FORBIDDEN_TEXT_MESSAGE;
     }
     raw.push({ in: where, path: pointer, message, ...(e.keyword === 'oneOf' || e.keyword === 'anyOf' ? { composite: true } : {}) } as FieldError);
   }
@@ -171,12 +203,19 @@ export function compileValidators(spec: OpenApiDocument = loadSpec(), ops: SpecO
           value = req.body;
           if (value === undefined) {
             if (op.requestBody?.required) errors.push({ in: 'body', path: '', message: 'a JSON request body is required' });
-          } else if (!body(value)) {
-            errors.push(...fieldErrors(body.errors, 'body'));
+          } else {
+            if (!body(value)) errors.push(...fieldErrors(body.errors, 'body'));
+            for (const path of forbiddenTextPaths(value)) {
+              if (!errors.some((e) => e.in === 'body' && e.path === path && e.message === FORBIDDEN_TEXT_MESSAGE)) {
+                errors.push({ in: 'body', path, message: FORBIDDEN_TEXT_MESSAGE });
+              }
+            }
           }
         }
         if (errors.length > 0) {
-          throw problems.validation(errors, errors.map((e) => `${e.in === 'body' ? `body${e.path ? ` ${e.path}` : ''}` : `${e.in} ${e.path}`}: ${e.message}`).join('; '));
+          const shown = errors.slice(0, MAX_FIELD_ERRORS);
+          const more = errors.length > shown.length ? `; and ${errors.length - shown.length} more` : '';
+          throw problems.validation(shown, shown.map((e) => `${e.in === 'body' ? `body${e.path ? ` ${e.path}` : ''}` : `${e.in} ${e.path}`}: ${e.message}`).join('; ') + more);
         }
         return { params, query: q, headers, body: value };
       },
@@ -200,11 +239,12 @@ function hasBody(req: Request): boolean {
 export function bodyReader(op: SpecOperation): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!op.requestBody || !hasBody(req)) return next();
-    if (!req.is('application/json')) {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1];
+    if (!req.is('application/json') || (charset !== undefined && !/^utf-?8$/i.test(charset))) {
       return next(
         new HttpProblem({
           status: 415, type: PROBLEM.unsupportedMediaType, title: 'Unsupported media type',
-          detail: `The request body must be application/json, not ${req.headers['content-type'] ?? 'untyped'}.`,
+          detail: `The request body must be application/json in UTF-8, not ${req.headers['content-type'] ?? 'untyped'}.`,
           headers: { 'Accept-Post': 'application/json' },
         }),
       );

@@ -83,6 +83,9 @@ export interface paths {
          *     same case with `200` and `Idempotent-Replayed: true`; the same key with a different body is `422`.
          *     If registration takes too long the answer is `503` with `Retry-After`: the case is kept, and
          *     retrying with the same key returns it.
+         *
+         *     Submissions are rate-limited per user and per client address (`x-otklik-rate-limit`); over the
+         *     limit the answer is `429` with `Retry-After`, before the body is read.
          */
         post: operations["submitAppeal"];
         delete?: never;
@@ -736,6 +739,490 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List participation events.
+         * @description Roles: any. Published events (every status but `draft`) are public; drafts are listed for their
+         *     organisation's operators, the region's supervisors and administrators. Newest first; `nextCursor`
+         *     is opaque, pass it back as `cursor` with the same filters.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        /**
+         * Create a participation event (poll, vote, discussion, hearing) in draft.
+         * @description Roles: operator of the organising organisation, administrator.
+         *
+         *     Allocates the event's number (`poll-22-2026-000001`: type, the region's prefix, year, sequence),
+         *     starts its workflow in `draft` and waits until the draft is in the read model. `settings` depend on
+         *     `type` (`PollSettings`, `VoteSettings`, …); settings or a schedule that the type's rules cannot use
+         *     are `422`. Nothing is visible to citizens until the event is published.
+         *
+         *     `Idempotency-Key` is required: the same key and body return the same event with `200` and
+         *     `Idempotent-Replayed: true`; the same key with a different body is `422`.
+         */
+        post: operations["createEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One event with its timeline, and its results once they are visible.
+         * @description Roles: any (a draft: its organisers, the region's supervisors, administrators; `404` for others).
+         *     `results` is `null` until results are visible (`resultsVisible`: when the event closes, or while
+         *     it is open for `resultsVisibility: live`); organisers see aggregates at the same moments as
+         *     everyone. For a citizen, `participated` says whether they have responded.
+         */
+        get: operations["getEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a draft; it opens at opensAt and closes at closesAt on its own.
+         * @description Roles: operator of the organising organisation, administrator. `409` unless the event is a draft; `422` when its schedule has passed.
+         */
+        post: operations["publishEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a scheduled or open event's close later, with a reason.
+         * @description Roles: operator of the organising organisation, administrator. `409` once the event has closed or was cancelled; `422` when the new close is not later.
+         */
+        post: operations["extendEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a draft, scheduled or open event, with a reason.
+         * @description Roles: operator of the organising organisation, administrator. `409` once the event has closed.
+         */
+        post: operations["cancelEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take part (answer a poll or cast a ballot).
+         * @description Roles: citizen. The event must be open (`409` otherwise). The audience decides who may take part:
+         *     the citizen's territory (a territory includes its sub-territories) and age (`403` with the reason
+         *     otherwise). A poll takes `answers` (question id → option id, option ids, a scale value or text); a
+         *     vote takes `approved` (project ids). A response the event's rules refuse is `422`.
+         *
+         *     One response per person per event: a second one is `409` and changes nothing. For an anonymous
+         *     event the response is stored with a salted hash of the person, never with the person.
+         */
+        post: operations["submitEventResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event's results (aggregates only), once visible.
+         * @description Roles: any who may see the event. Aggregates only, online and offline apart and merged. `409`
+         *     before the results are visible (before the close, unless `resultsVisibility` is `live`) and for a
+         *     cancelled event; organisers get the same answer.
+         */
+        get: operations["getEventResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/offline-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record paper or offline results; they are kept apart and added to the totals.
+         * @description Roles: operator of the organising organisation, administrator. Once the event has opened (`409`
+         *     before). A poll takes `respondents` and `answers` (question id → option id → count; scale value →
+         *     count; free texts); a vote takes `ballots` (groups of identical paper ballots with their count).
+         *     Results already published are recomputed with them.
+         */
+        post: operations["addOfflineResults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A vote's projects (the organiser's and citizens'), ranked by votes once results are visible.
+         * @description Roles: any who may see the event. Citizens' projects awaiting moderation or rejected are shown to
+         *     the organisers and to their authors only. `votes` is `null` until results are visible.
+         */
+        get: operations["listEventProjects"];
+        put?: never;
+        /**
+         * Propose a project for a vote that accepts citizens' projects.
+         * @description Roles: citizen. Only for votes with `settings.acceptsProjects`, while the event is published and
+         *     not yet open (and before `settings.projectsCloseAt` when set): `409` otherwise. The citizen must be
+         *     in the event's audience (`403`). The project waits for moderation; only approved projects are on
+         *     the ballot.
+         */
+        post: operations["submitEventProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/projects/{projectId}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a citizen's project, with a reason.
+         * @description Roles: operator of the organising organisation, administrator. Before the vote opens (`409` after).
+         */
+        post: operations["moderateEventProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/export.pb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A closed vote's ballots and projects in the pabulib .pb format.
+         * @description Roles: any who may see the event. After the vote has closed (`409` before). Voters are numbered
+         *     1, 2, …; no person is named. Offline ballot groups are included as individual voters.
+         */
+        get: operations["exportEventPabulib"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A discussion's draft, split into numbered points, and its versions.
+         * @description Roles: any who may see the event. The current version unless `version` is given. Proposals and
+         *     comments are attached to a point of the current version (`pointNumber`).
+         */
+        get: operations["getDiscussionPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a new version of a discussion's draft.
+         * @description Roles: operator of the organising organisation, administrator. Before the discussion closes. The
+         *     new text is split into numbered points again; proposals keep the version they were made to.
+         */
+        post: operations["reviseDiscussionDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Proposals and comments of a discussion or a hearing.
+         * @description Roles: any who may see the event. Citizens (and operators of other organisations) see approved
+         *     proposals, without their authors, and their own; the organisers and the region's supervisors see
+         *     all, with the author unless the event is anonymous. Oldest first.
+         */
+        get: operations["listEventProposals"];
+        put?: never;
+        /**
+         * Attach a proposal or a comment to a point of a discussion's draft, or send a written proposal to a hearing.
+         * @description Roles: citizen, while the event is open and within its audience (territory, minimum age). For a
+         *     discussion `pointNumber` names a point of the current version; for a hearing it is left out. One
+         *     proposal and one comment per person per point (for a hearing: one written proposal): a second one
+         *     answers `409` and changes nothing. Proposals are public once the organiser approves them, without
+         *     their author.
+         */
+        post: operations["submitEventProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/proposals/{proposalId}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject a proposal (the organiser's moderation).
+         * @description Roles: operator of the organising organisation, administrator. Once per proposal, until the
+         *     results are published; a rejection needs a reason. Only approved proposals are public.
+         */
+        post: operations["moderateEventProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/proposals/{proposalId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The organisation's answer to an approved proposal of a closed discussion.
+         * @description Roles: operator of the organising organisation, administrator. After the discussion closes and
+         *     before its summary is published; once per proposal: accepted, partly accepted or rejected, with
+         *     the reasons.
+         */
+        post: operations["answerEventProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A discussion's final summary, with the answers to its proposals counted.
+         * @description Roles: any who may see the event. `409` until it is published.
+         */
+        get: operations["getDiscussionSummary"];
+        put?: never;
+        /**
+         * Publish a closed discussion's final summary (its results).
+         * @description Roles: operator of the organising organisation, administrator. After the discussion closes, once
+         *     every proposal is moderated and every approved one answered (`409` otherwise, saying how many are
+         *     left). The event's results are then published.
+         */
+        post: operations["publishDiscussionSummary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/hearing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A public hearing's announcement, terms, protocol and conclusion.
+         * @description Roles: any who may see the event.
+         */
+        get: operations["getHearing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The registered participants of a public hearing.
+         * @description Roles: operator of the organising organisation, supervisor of its region, administrator.
+         */
+        get: operations["listHearingRegistrations"];
+        put?: never;
+        /**
+         * Register as a participant of a public hearing.
+         * @description Roles: citizen, within the hearing's audience, once it is announced and before the hearing. One
+         *     registration per person: a second one answers `409` and changes nothing.
+         */
+        post: operations["registerForHearing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/protocol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a public hearing's protocol.
+         * @description Roles: operator of the organising organisation, administrator. After the hearing, once.
+         */
+        post: operations["publishHearingProtocol"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/conclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a public hearing's conclusion (its results).
+         * @description Roles: operator of the organising organisation, administrator. After the protocol, once the
+         *     window for written proposals has closed; once. The event's results are then published.
+         */
+        post: operations["publishHearingConclusion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -778,8 +1265,8 @@ export interface components {
          * @enum {string}
          */
         NoAnswerGround: "no_name_or_address" | "obscene_or_threatening" | "unreadable" | "repeated_question";
-        Reason: string;
-        LongText: string;
+        Reason: string & (unknown & unknown);
+        LongText: string & (unknown & unknown);
         /** @description References to files stored elsewhere (URLs or storage keys). */
         Attachments: string[];
         Health: {
@@ -805,7 +1292,7 @@ export interface components {
             /** @description Where the problem is (a street address or a place description). */
             address?: string;
             applicant: {
-                name: string;
+                name: string & (unknown & unknown);
                 /** Format: email */
                 email?: string;
                 postalAddress?: string;
@@ -996,7 +1483,24 @@ export interface components {
             extensionMaxDays: number;
             calendar: components["schemas"]["WorkingCalendar"];
         };
-        RegulationProfile: components["schemas"]["RegulationProfileInput"] & {
+        /** @description The stored profile. Its fields are those of RegulationProfileInput, plus the region and the time of the last change. */
+        RegulationProfile: {
+            /** @description Answer term in days (59-FZ: 30). */
+            defaultTermDays: number;
+            /** @enum {string} */
+            dayKind: "calendar" | "working";
+            /** @description Accelerated terms are advisory for municipalities (tracked, not counted as violations). */
+            municipalTermsAdvisory: boolean;
+            /** @description Ratings at or below this are negative and send the case up a level. */
+            negativeRatingThreshold: number;
+            /** @description Days the applicant has to rate an answer. */
+            ratingWindowDays: number;
+            /** @description Reminders to the handling organisation, in days before the term ends. */
+            reminderOffsetsDays: number[];
+            /** @description Longest extension of a term. */
+            extensionMaxDays: number;
+            calendar: components["schemas"]["WorkingCalendar"];
+        } & {
             regionId: string;
             /** Format: date-time */
             updatedAt: string;
@@ -1032,7 +1536,7 @@ export interface components {
             id: components["schemas"]["ReferenceId"];
             regionId: components["schemas"]["ReferenceId"];
             parentId?: components["schemas"]["ReferenceId"] | null;
-            name: string;
+            name: string & (unknown & unknown);
             kind: components["schemas"]["OrganisationKind"];
             territoryId?: components["schemas"]["ReferenceId"] | null;
             modules?: components["schemas"]["Modules"];
@@ -1040,7 +1544,7 @@ export interface components {
         };
         OrganisationPatch: {
             parentId?: components["schemas"]["ReferenceId"] | null;
-            name?: string;
+            name?: string & (unknown & unknown);
             kind?: components["schemas"]["OrganisationKind"];
             territoryId?: components["schemas"]["ReferenceId"] | null;
             modules?: components["schemas"]["Modules"];
@@ -1076,10 +1580,10 @@ export interface components {
             id: components["schemas"]["ReferenceId"];
             regionId: components["schemas"]["ReferenceId"];
             parentId?: components["schemas"]["ReferenceId"] | null;
-            name: string;
+            name: string & (unknown & unknown);
         };
         CategoryPatch: {
-            name?: string;
+            name?: string & (unknown & unknown);
             /** @description A subcategory's new category (categories stay top-level). */
             parentId?: components["schemas"]["ReferenceId"];
         };
@@ -1135,6 +1639,467 @@ export interface components {
              * @description The term if the case were registered now.
              */
             answerDueAt: string;
+        };
+        EventId: string;
+        /** @enum {string} */
+        ParticipationType: "poll" | "vote" | "discussion" | "hearing";
+        /** @enum {string} */
+        EventStatus: "draft" | "scheduled" | "open" | "closed" | "results_published" | "cancelled";
+        ShortText: string & (unknown & unknown);
+        EventSchedule: {
+            /**
+             * Format: date-time
+             * @description With an offset, e.g. 2026-12-01T00:00:00+07:00.
+             */
+            opensAt: string;
+            /** Format: date-time */
+            closesAt: string;
+            /**
+             * @description `after_close`: results are shown when the event closes; `live`: while it is open too.
+             * @default after_close
+             * @enum {string}
+             */
+            resultsVisibility: "after_close" | "live";
+        };
+        EventAudience: {
+            /** @description Residents of these territories (and their sub-territories) may take part; empty or absent for all. */
+            territoryIds?: components["schemas"]["ReferenceId"][];
+            /** @description Minimum age in full years. */
+            minAge?: number | null;
+        };
+        EventCreate: {
+            type: components["schemas"]["ParticipationType"];
+            organisationId: components["schemas"]["ReferenceId"];
+            title: components["schemas"]["ShortText"];
+            description?: components["schemas"]["LongText"];
+            schedule: components["schemas"]["EventSchedule"];
+            audience?: components["schemas"]["EventAudience"];
+            /**
+             * @description Responses are stored with a salted hash of the person, never with the person.
+             * @default false
+             */
+            anonymous: boolean;
+            /** @description Type-specific settings; their schema follows `type` (PollSettings for a poll, VoteSettings for a vote, …). */
+            settings: unknown;
+        } & (unknown & unknown & unknown & unknown);
+        QuestionId: string;
+        PollOption: {
+            id: components["schemas"]["QuestionId"];
+            text: components["schemas"]["ShortText"];
+        };
+        PollQuestion: {
+            id: components["schemas"]["QuestionId"];
+            /**
+             * @description single: one option; multiple: up to maxChoices options; scale: an integer from scaleMin to scaleMax; text: free text.
+             * @enum {string}
+             */
+            kind: "single" | "multiple" | "scale" | "text";
+            text: components["schemas"]["ShortText"];
+            /** @default true */
+            required: boolean;
+            options?: components["schemas"]["PollOption"][];
+            /** @description multiple: at most this many options. */
+            maxChoices?: number;
+            scaleMin?: number;
+            scaleMax?: number;
+            /** @description text: the longest answer accepted (default 2000). */
+            maxLength?: number;
+        };
+        PollSettings: {
+            questions: components["schemas"]["PollQuestion"][];
+        };
+        VoteProjectInput: {
+            id: components["schemas"]["QuestionId"];
+            name: components["schemas"]["ShortText"];
+            description?: components["schemas"]["LongText"];
+            /** @description Whole roubles (0 for a choice without a cost, e.g. a territory). */
+            cost: number;
+        };
+        VoteSettings: {
+            /**
+             * @description single_choice: one project; approval: up to maxApprovals; budget: a ballot's total cost within the budget.
+             * @enum {string}
+             */
+            kind: "single_choice" | "approval" | "budget";
+            /**
+             * @description Winners: greedy (by votes, skipping what no longer fits), the Method of Equal Shares with completion, or the most votes (default for single choice, and approval without a budget).
+             * @enum {string}
+             */
+            rule?: "greedy" | "equal_shares" | "most_votes";
+            /** @description most_votes: number of winners (default 1). */
+            seats?: number;
+            maxApprovals?: number;
+            budget?: number;
+            ballotBudget?: number;
+            minShareOfBudget?: number;
+            /**
+             * @default lower_cost
+             * @enum {string}
+             */
+            tieBreak: "lower_cost" | "higher_cost";
+            /**
+             * @description equal_shares: a supporter's gain from a project, 1 (approval) or its cost (cost, the equalshares.net and pabulib variant). Default: cost for budget votes, approval otherwise.
+             * @enum {string}
+             */
+            utilities?: "approval" | "cost";
+            projects?: components["schemas"]["VoteProjectInput"][];
+            /**
+             * @description Citizens may propose projects after publication and before the vote opens.
+             * @default false
+             */
+            acceptsProjects: boolean;
+            /**
+             * Format: date-time
+             * @description Citizens' proposals close here (at the latest when the vote opens).
+             */
+            projectsCloseAt?: string;
+        };
+        Event: {
+            id: components["schemas"]["EventId"];
+            type: components["schemas"]["ParticipationType"];
+            status: components["schemas"]["EventStatus"];
+            /** @description Type-specific phase after closing. */
+            phase: string | null;
+            regionId: string;
+            organisationId: string;
+            title: string;
+            description: string | null;
+            schedule: components["schemas"]["EventSchedule"];
+            audience: components["schemas"]["EventAudience"];
+            anonymous: boolean;
+            settings: Record<string, never>;
+            extensions: {
+                /** Format: date-time */
+                closesAt: string;
+                reason: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+            cancelledReason: string | null;
+            resultsVisible: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        EventLogEntry: {
+            seq: number;
+            /** @description created, published, opened, extended, closed, results_published, cancelled, … */
+            type: string;
+            /** Format: date-time */
+            at: string;
+            actor: {
+                role: string;
+                /** @description Not shown to citizens. */
+                userId?: number | null;
+            } | null;
+            details: Record<string, never>;
+        };
+        EventDetail: components["schemas"]["Event"] & {
+            timeline: components["schemas"]["EventLogEntry"][];
+            /** @description Aggregates, once results are visible. */
+            results: Record<string, never> | null;
+            /** @description For citizens: whether they have responded. */
+            participated?: boolean;
+        };
+        EventPage: {
+            items: components["schemas"]["Event"][];
+            nextCursor: string | null;
+        };
+        EventExtension: {
+            /** Format: date-time */
+            closesAt: string;
+            reason: components["schemas"]["Reason"];
+        };
+        /** @description single: an option id; multiple: option ids; scale: an integer; text: the text. */
+        PollAnswer: string | number | components["schemas"]["QuestionId"][];
+        /** @description A poll's answers, or a vote's ballot. */
+        EventResponseSubmission: {
+            answers?: {
+                [key: string]: components["schemas"]["PollAnswer"];
+            };
+            approved?: components["schemas"]["ReferenceId"][];
+        };
+        EventResponseReceipt: {
+            eventId: string;
+            /** Format: date-time */
+            submittedAt: string;
+            anonymous: boolean;
+        };
+        EventResults: {
+            eventId: string;
+            type: components["schemas"]["ParticipationType"];
+            status: components["schemas"]["EventStatus"];
+            /** @description Aggregates: for a poll counts and shares per option, scale distribution, free texts; for a vote votes per project, winners and a one-line explanation each. */
+            results: Record<string, never>;
+        };
+        OfflineBallotGroup: {
+            approved: components["schemas"]["ReferenceId"][];
+            count: number;
+        };
+        OfflineCounts: {
+            [key: string]: number;
+        };
+        OfflineQuestionResult: {
+            counts?: components["schemas"]["OfflineCounts"];
+            texts?: components["schemas"]["LongText"][];
+        };
+        /** @description A poll: respondents and answers per question (counts per option id or scale value, texts). A vote: ballots. */
+        OfflineResults: {
+            respondents?: number;
+            answers?: {
+                [key: string]: components["schemas"]["OfflineQuestionResult"];
+            };
+            ballots?: components["schemas"]["OfflineBallotGroup"][];
+        };
+        OfflineResultsRequest: {
+            results: components["schemas"]["OfflineResults"];
+            note?: components["schemas"]["Reason"];
+        };
+        OfflineResultsRecorded: {
+            id: number;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @description The results with them, when visible. */
+            results: Record<string, never> | null;
+        };
+        VoteProjectSubmission: {
+            name: components["schemas"]["ShortText"];
+            description?: components["schemas"]["LongText"];
+            cost: number;
+        };
+        VoteProject: {
+            id: string;
+            name: string;
+            description: string | null;
+            cost: number;
+            /** @enum {string} */
+            source: "organiser" | "citizen";
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+            moderationReason: string | null;
+            /** @description Online and offline votes, once results are visible. */
+            votes: number | null;
+            /** @description For citizens: they proposed it. */
+            mine?: boolean;
+        };
+        VoteProjectList: {
+            items: components["schemas"]["VoteProject"][];
+        };
+        ProjectModeration: {
+            /** @enum {string} */
+            decision: "approved" | "rejected";
+            reason: components["schemas"]["Reason"];
+        };
+        DraftText: string & (unknown & unknown);
+        /** @description Days before a term when the organisation's operators are reminded (default the region's, e.g. 3 and 1). */
+        ReminderOffsets: number[];
+        DiscussionSettings: {
+            /**
+             * @description The draft's full text. Split into numbered points: at the draft's own numbering ("1.", "2.3)",
+             *     "Статья 5.") when at least two lines carry it, otherwise at blank lines between paragraphs.
+             */
+            draftText: components["schemas"]["DraftText"];
+            /**
+             * @description Days (the region's day kind) after the discussion closes within which the organisation answers
+             *     every approved proposal and publishes the summary; the term ends at the end of the local day.
+             */
+            answerTermDays: number;
+            reminderOffsetsDays?: components["schemas"]["ReminderOffsets"];
+        };
+        /** @description The event's schedule (opensAt..closesAt) is the window for written proposals; publishing the event publishes the announcement. */
+        HearingSettings: {
+            /**
+             * Format: date-time
+             * @description When the hearing takes place, with an offset; after opensAt.
+             */
+            hearingAt: string;
+            place: components["schemas"]["ShortText"];
+            subject: components["schemas"]["ShortText"];
+            /** @description The announcement must be published at least this many days before the hearing; publishing later is refused (`422`). */
+            announceDaysBefore: number;
+            /** @description Days after the hearing to publish the protocol. */
+            protocolTermDays: number;
+            /** @description Days after the hearing to publish the conclusion (at least protocolTermDays). */
+            conclusionTermDays: number;
+            reminderOffsetsDays?: components["schemas"]["ReminderOffsets"];
+        };
+        DraftPoint: {
+            /** @description 1, 2, 3 … in the order of the text. */
+            number: number;
+            /** @description The draft's own numbering of the point, e.g. "2.3.". */
+            label: string | null;
+            text: string;
+        };
+        DraftVersion: {
+            version: number;
+            note: string | null;
+            pointCount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Against the previous version: unchanged (with the previous number), changed, added, removed point numbers. */
+            changes: Record<string, never> | null;
+        };
+        DiscussionDraft: {
+            eventId: string;
+            /** @description The version shown. */
+            version: number;
+            currentVersion: number;
+            versions: components["schemas"]["DraftVersion"][];
+            points: components["schemas"]["DraftPoint"][];
+        };
+        DraftRevision: {
+            text: components["schemas"]["DraftText"];
+            note?: components["schemas"]["Reason"];
+        };
+        ProposalSubmission: {
+            /** @description A discussion: the point of the current version. A hearing: left out. */
+            pointNumber?: number;
+            /**
+             * @default proposal
+             * @enum {string}
+             */
+            kind: "proposal" | "comment";
+            text: components["schemas"]["LongText"];
+        };
+        /** @enum {string} */
+        ProposalAnswerKind: "accepted" | "partly" | "rejected";
+        EventProposal: {
+            id: number;
+            eventId: string;
+            /** @description The draft version the point belongs to (null for a hearing). */
+            version: number | null;
+            /** @description 0 for a hearing's written proposal. */
+            pointNumber: number;
+            /** @enum {string} */
+            kind: "proposal" | "comment";
+            text: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+            moderationReason: string | null;
+            answer: components["schemas"]["ProposalAnswerKind"] | null;
+            answerReason: string | null;
+            /** Format: date-time */
+            answeredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description For citizens: they wrote it. */
+            mine?: boolean;
+            /** @description Only for the organisers and supervisors, and never for an anonymous event. */
+            author?: {
+                userId: number;
+                name: string;
+            };
+        };
+        EventProposalPage: {
+            items: components["schemas"]["EventProposal"][];
+            nextCursor: string | null;
+        };
+        ProposalModeration: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            reason?: components["schemas"]["Reason"];
+        };
+        ProposalAnswerRequest: {
+            answer: components["schemas"]["ProposalAnswerKind"];
+            reason: components["schemas"]["LongText"];
+        };
+        SummaryRequest: {
+            text: components["schemas"]["DraftText"];
+        };
+        ProposalCounts: {
+            total: number;
+            pending: number;
+            approved: number;
+            /** @description Rejected in moderation. */
+            rejected: number;
+            answered: number;
+            accepted: number;
+            partly: number;
+            /** @description Approved, then rejected on the merits in the answer. */
+            answeredRejected: number;
+        };
+        DiscussionSummary: {
+            eventId: string;
+            summary: string;
+            /** Format: date-time */
+            publishedAt: string;
+            /** Format: date-time */
+            answerDueAt: string | null;
+            /** @description Published within the answer term. */
+            onTime: boolean;
+            draftVersion: number;
+            proposals: components["schemas"]["ProposalCounts"];
+        };
+        HearingDocument: {
+            text: string;
+            attachments: string[];
+            /** Format: date-time */
+            publishedAt: string;
+        };
+        HearingDocumentRequest: {
+            text: components["schemas"]["DraftText"];
+            attachments?: components["schemas"]["Attachments"];
+        };
+        Hearing: {
+            eventId: string;
+            status: components["schemas"]["EventStatus"];
+            /** @description `protocol` after the hearing, `conclusion` after the protocol. */
+            phase: string | null;
+            announcement: {
+                /** Format: date-time */
+                hearingAt: string;
+                place: string;
+                subject: string;
+                announceDaysBefore: number;
+                /**
+                 * Format: date-time
+                 * @description Publishing the event later than this is refused.
+                 */
+                latestAnnouncementAt: string;
+            };
+            proposalWindow: {
+                /** Format: date-time */
+                opensAt: string;
+                /** Format: date-time */
+                closesAt: string;
+            };
+            hearingHeld: boolean;
+            /** Format: date-time */
+            heldAt: string | null;
+            /** Format: date-time */
+            protocolDueAt: string | null;
+            /** Format: date-time */
+            conclusionDueAt: string | null;
+            protocolOverdue: boolean;
+            conclusionOverdue: boolean;
+            protocol: components["schemas"]["HearingDocument"] | null;
+            conclusion: components["schemas"]["HearingDocument"] | null;
+            registrations: number;
+            /** @description For citizens: whether they are registered. */
+            registered?: boolean;
+        };
+        HearingRegistrationRequest: {
+            name: components["schemas"]["ShortText"];
+            /**
+             * @description Wishes to speak at the hearing.
+             * @default false
+             */
+            willSpeak: boolean;
+        };
+        HearingRegistration: {
+            id: number;
+            eventId: string;
+            name: string;
+            willSpeak: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Only for the organisers and supervisors. */
+            userId?: number;
+        };
+        HearingRegistrationList: {
+            items: components["schemas"]["HearingRegistration"][];
+            count: number;
         };
     };
     responses: {
@@ -1212,6 +2177,19 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description Too many requests of this kind from this user or this client address in the current window.
+         *     `Retry-After` says in how many seconds the window ends.
+         */
+        TooManyRequests: {
+            headers: {
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The case engine did not answer in time; retry later (with the same Idempotency-Key). */
         ServiceUnavailable: {
             headers: {
@@ -1233,11 +2211,14 @@ export interface components {
         };
     };
     parameters: {
+        ProposalId: number;
         /** @description The registration number, e.g. `22-2026-000001`. */
         CaseId: components["schemas"]["CaseId"];
         RegionId: components["schemas"]["ReferenceId"];
         OrganisationId: components["schemas"]["ReferenceId"];
         CategoryId: components["schemas"]["ReferenceId"];
+        /** @description The event's number, e.g. `poll-22-2026-000001`. */
+        EventId: components["schemas"]["EventId"];
         RuleId: number;
         /** @description A key the client chooses for this submission (8–200 visible ASCII characters), e.g. a UUID. */
         IdempotencyKeyRequired: components["schemas"]["IdempotencyKey"];
@@ -1372,6 +2353,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["ServerError"];
         };
@@ -2601,6 +3583,943 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                type?: components["schemas"]["ParticipationType"];
+                status?: components["schemas"]["EventStatus"];
+                regionId?: components["schemas"]["ReferenceId"];
+                organisationId?: components["schemas"]["ReferenceId"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    createEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A key the client chooses for this submission (8–200 visible ASCII characters), e.g. a UUID. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKeyRequired"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventCreate"];
+            };
+        };
+        responses: {
+            /** @description A replay of an earlier request with the same Idempotency-Key; the same event. */
+            200: {
+                headers: {
+                    /** @description Always `true`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDetail"];
+                };
+            };
+            /** @description The event was created (in draft). */
+            201: {
+                headers: {
+                    /** @description The event's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    publishEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    extendEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventExtension"];
+            };
+        };
+        responses: {
+            /** @description The event after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    cancelEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description The event after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    submitEventResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventResponseSubmission"];
+            };
+        };
+        responses: {
+            /** @description The response was recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventResponseReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getEventResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The results. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventResults"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    addOfflineResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfflineResultsRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineResultsRecorded"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listEventProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The projects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteProjectList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    submitEventProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteProjectSubmission"];
+            };
+        };
+        responses: {
+            /** @description The project, awaiting moderation. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteProject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    moderateEventProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+                projectId: components["schemas"]["ReferenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectModeration"];
+            };
+        };
+        responses: {
+            /** @description The project after moderation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoteProject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    exportEventPabulib: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pabulib file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getDiscussionPoints: {
+        parameters: {
+            query?: {
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft's points. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscussionDraft"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    reviseDiscussionDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftRevision"];
+            };
+        };
+        responses: {
+            /** @description The draft after the revision. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscussionDraft"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listEventProposals: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "rejected";
+                pointNumber?: number;
+                answered?: boolean;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of proposals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventProposalPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    submitEventProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalSubmission"];
+            };
+        };
+        responses: {
+            /** @description The proposal, awaiting moderation. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventProposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    moderateEventProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+                proposalId: components["parameters"]["ProposalId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalModeration"];
+            };
+        };
+        responses: {
+            /** @description The proposal after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventProposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    answerEventProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+                proposalId: components["parameters"]["ProposalId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalAnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description The proposal after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventProposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getDiscussionSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The published summary. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscussionSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    publishDiscussionSummary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SummaryRequest"];
+            };
+        };
+        responses: {
+            /** @description The published summary. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscussionSummary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getHearing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hearing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hearing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listHearingRegistrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registrations, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HearingRegistrationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    registerForHearing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HearingRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description The registration. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HearingRegistration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    publishHearingProtocol: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HearingDocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description The hearing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hearing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    publishHearingConclusion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HearingDocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description The hearing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hearing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["ServerError"];
         };
     };

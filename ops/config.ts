@@ -1,5 +1,6 @@
 // Configuration from environment variables, validated once at start. Every bad value is reported
 // with its variable name and what was expected, all of them at once, before anything starts.
+import { apiSecurityFromEnv } from '../api/security-options';
 
 export interface Config {
   /** PostgreSQL URL; when absent, an embedded PostgreSQL is started under dataDir/pg. */
@@ -18,6 +19,8 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Rate limits, trusted proxies and HSTS of the API (OTKLIK_RATE_LIMIT_*, OTKLIK_TRUST_PROXY, OTKLIK_HSTS). */
+  apiSecurity: ReturnType<typeof apiSecurityFromEnv>['options'];
 }
 
 export class ConfigError extends Error {
@@ -72,6 +75,8 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`LOG_LEVEL=${JSON.stringify(env.LOG_LEVEL)}: expected one of debug, info, warn, error`);
   }
   const mailFrom = env.MAIL_FROM || 'Отклик <no-reply@otklik.local>';
+  const apiSecurity = apiSecurityFromEnv(env);
+  problems.push(...apiSecurity.problems);
   const config: Config = {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
     temporalAddress,
@@ -86,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems),
     mailFrom,
     logLevel,
+    apiSecurity: apiSecurity.options,
   };
   if (!/^[A-Za-z0-9_.-]{1,200}$/.test(config.taskQueue)) {
     problems.push(`TEMPORAL_TASK_QUEUE=${JSON.stringify(config.taskQueue)}: expected letters, digits, '.', '-' or '_'`);

@@ -116,7 +116,7 @@ async function main(config: Config): Promise<void> {
     const connection = await Connection.connect({ address: temporalAddress });
     const temporal = new Client({ connection, namespace: config.temporalNamespace });
     services.push({ name: 'Temporal client', stop: () => connection.close() });
-    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace });
+    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity });
     services.push({ name: 'API', stop: () => api.close() });
 
     const tokens = await demoTokens(db, dataDir);
@@ -125,7 +125,7 @@ async function main(config: Config): Promise<void> {
 Отклик работает.
   API:               ${base}   (спецификация: ${base}/openapi.json)
   Temporal Web UI:   ${temporalUi}
-  PostgreSQL:        ${config.databaseUrl ? 'DATABASE_URL' : databaseUrl}
+  PostgreSQL:        ${config.databaseUrl ? 'DATABASE_URL' : `127.0.0.1:${config.embeddedPostgresPort}, database otklik`}
   Данные:            ${config.databaseUrl && config.temporalAddress ? 'external services' : dataDir}
 
 Tokens (Authorization: Bearer …):

@@ -89,8 +89,12 @@ export const actionHandlers = {
       return update(ctx, reassignUpdate, () => ({ actor, organisationId: ctx.input.body.organisationId, reason: ctx.input.body.reason }))(actor, row, updateId);
     }),
 
-  changeTerm: (ctx) =>
-    act(ctx, 'term', update(ctx, changeTermUpdate, (actor) => ({ actor, answerDueAt: new Date(ctx.input.body.answerDueAt).toISOString(), reason: ctx.input.body.reason }))),
+  changeTerm: async (ctx) => {
+    // A time-zone offset can carry 9999-12-31 into year 10000 UTC, which PostgreSQL cannot store.
+    const due = new Date(ctx.input.body.answerDueAt);
+    if (due.getUTCFullYear() > 9999) throw problems.field('body', '/answerDueAt', 'must be before the year 10000 (UTC)');
+    return act(ctx, 'term', update(ctx, changeTermUpdate, (actor) => ({ actor, answerDueAt: due.toISOString(), reason: ctx.input.body.reason })));
+  },
 
   closeCase: (ctx) => act(ctx, 'close', update(ctx, closeUpdate, (actor) => ({ actor, reason: ctx.input.body.reason }))),
 

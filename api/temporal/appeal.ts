@@ -2,6 +2,7 @@
 // registration), recovery of intakes whose workflow was never started, case updates, and reopen.
 import { createHash } from 'node:crypto';
 import {
+  ApplicationFailure,
   WorkflowExecutionAlreadyStartedError,
   type Client,
   type WorkflowHandle,
@@ -12,6 +13,7 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { appealWorkflow } from '../../workflows';
 import {
+  FAILURE,
   registrationUpdate,
   stateQuery,
   type Actor,
@@ -163,7 +165,7 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     await ensureStarted(ctx.client, ctx.taskQueue, input);
     state = await withWait(ctx, () => ctx.client.workflow.getHandle<typeof appealWorkflow>(caseId).executeUpdate(registrationUpdate));
   } catch (e) {
-    const problem = registrationProblem(e, caseId);
+    const problem = registrationProblem(e, caseId) ?? (await endedBeforeRegistration(ctx, caseId));
     if (problem) throw problem;
     throw e;
   }
@@ -176,6 +178,32 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     throw problems.unavailable(`Case ${caseId} is registered but not readable yet. Repeat the request with the same Idempotency-Key.`, 2);
   }
   return { row: row.last_seq >= state.seq ? row : overlayState(row, state), replayed };
+}
+
+/**
+ * The workflow ended instead of registering the case (its routing activity failed for good: the region
+ * has no participant that could take it, or no regulation profile). The registration update then fails
+ * with "workflow completed before the update completed"; the workflow's own failure says why. Those
+ * two causes are the region's reference data, so 422; anything else stays an error.
+ */
+async function endedBeforeRegistration(ctx: TemporalContext, caseId: string): Promise<HttpProblem | undefined> {
+  let failure: unknown;
+  try {
+    const handle = ctx.client.workflow.getHandle(caseId);
+    if ((await handle.describe()).status.name === 'RUNNING') return undefined;
+    await handle.result();
+    return undefined;
+  } catch (e) {
+    failure = e;
+  }
+  let f: unknown = failure;
+  for (let depth = 0; f && depth < 10 && !(f instanceof ApplicationFailure); depth++) f = (f as { cause?: unknown }).cause;
+  if (!(f instanceof ApplicationFailure)) return undefined;
+  ctx.log?.('case workflow ended before registration', { caseId, type: f.type, failure: f.message });
+  const detail = `Case ${caseId} cannot be registered: ${f.message}. An administrator has to correct the region's reference data.`;
+  if (f.type === 'NoRoute') return new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail });
+  if (f.type === FAILURE.invalidInput) return problems.unprocessable(detail);
+  return undefined;
 }
 
 function registrationProblem(e: unknown, caseId: string): HttpProblem | undefined {

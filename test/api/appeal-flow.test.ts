@@ -53,7 +53,8 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     assert.equal(r.status, 201, JSON.stringify(r.body));
     first = r.body.id;
     const year = new Date().getUTCFullYear();
-    assert.match(first, new RegExp(`^99-(${year}|${year + 1})-000001$`));
+    const prefix = (await db('regions').where({ id: TEST_REGION }).first('number_prefix')).number_prefix;
+    assert.match(first, new RegExp(`^${prefix}-(${year}|${year + 1})-000001$`));
     assert.equal(r.headers.get('location'), `/cases/${first}`);
     assert.equal(r.body.status, 'registered');
     assert.equal(r.body.organisationId, ORG.district);
@@ -187,7 +188,7 @@ describe('appeal flow through the API (Temporal dev server)', function () {
   });
 
   it('starts the workflow of an intake whose start was lost (startPendingIntake)', async () => {
-    const caseId = '99-2026-900001';
+    const caseId = `${(await db('regions').where({ id: TEST_REGION }).first('number_prefix')).number_prefix}-2026-900001`;
     await db('case_intake').insert({
       applicant_user_id: t.citizenUser.id, idempotency_key: 'lost-start-0001', request_hash: 'x', case_id: caseId,
       request: JSON.stringify({

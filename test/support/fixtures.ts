@@ -20,8 +20,12 @@ export const CAT = {
 } as const;
 export const TERRITORY = { region: 'testland.t', district: 'testland.t.district', village: 'testland.t.village' } as const;
 
+// Registration numbers are workflow ids, and test files share one dev server: each test database's
+// region numbers its cases with a prefix of its own, so no two files start the same workflow id.
+let prefixes = 0;
+
 export async function createTestRegion(db: Db, profile: Partial<Record<string, unknown>> = {}): Promise<void> {
-  await db('regions').insert({ id: TEST_REGION, name: 'Тестовый край', time_zone: 'Asia/Barnaul', number_prefix: '99' });
+  await db('regions').insert({ id: TEST_REGION, name: 'Тестовый край', time_zone: 'Asia/Barnaul', number_prefix: `T${++prefixes}` });
   await db('regulation_profiles').insert({ region_id: TEST_REGION, municipal_terms_advisory: false, ...profile });
   await db('territories').insert([
     { id: TERRITORY.region, region_id: TEST_REGION, parent_id: null, name: 'Тестовый край', kind: 'region' },

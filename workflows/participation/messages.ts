@@ -10,6 +10,8 @@ export interface ParticipationInput<Settings = Record<string, unknown>> {
   regionId: string;
   organisationId: string;
   title: string;
+  /** Longer text shown with the event (optional). */
+  description?: string | null;
   schedule: EventSchedule;
   audience: Audience;
   anonymous: boolean;

@@ -1,0 +1,118 @@
+// End to end on the seeded Altai krai: an initiative-budget vote of the regional government for the
+// residents of Pavlovsky district, with a citizen's project, the Method of Equal Shares, and the
+// pabulib export, through HTTP (Temporal dev server, worker, embedded PostgreSQL).
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createUserWithToken } from '../../api/auth';
+import type { Db } from '../../db/connection';
+import { loadSeeds } from '../../db/seed';
+import { parsePabulib } from '../../workflows/rules/pabulib';
+import { createWorker } from '../../ops/worker';
+import { freshDatabase } from '../support/postgres';
+import { devServerEnv, workflowBundle } from '../support/temporal';
+import { call, startTestApi, type TestApi } from '../api/helpers';
+
+describe('end to end: a budget vote in Altai krai through HTTP', function () {
+  this.timeout(180_000);
+  let env: TestWorkflowEnvironment;
+  let db: Db;
+  let api: TestApi;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `e2e-vote-${process.pid}`;
+  const token: Record<string, string> = {};
+  const voters: string[] = [];
+
+  before(async () => {
+    env = await devServerEnv();
+    ({ db } = await freshDatabase('e2e_vote'));
+    await loadSeeds(db);
+    token.government = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Правительства', organisationId: 'altai.government' })).token;
+    for (let i = 0; i < 10; i++) {
+      const c = await createUserWithToken(db, { role: 'citizen', name: `Житель ${i}` });
+      await db('users').where({ id: c.user.id }).update({ territory_id: 'altai.t.pavlovsky', birth_date: '1980-01-01' });
+      voters.push(c.token);
+    }
+    const young = await createUserWithToken(db, { role: 'citizen', name: 'Школьник' });
+    await db('users').where({ id: young.user.id }).update({ territory_id: 'altai.t.pavlovsky', birth_date: `${new Date().getUTCFullYear() - 12}-06-01` });
+    token.young = young.token;
+    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
+    running = worker.run();
+    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+  });
+
+  after(async () => {
+    await api?.close();
+    worker?.shutdown();
+    await running;
+  });
+
+  async function waitFor(id: string, status: string, ms = 60_000) {
+    const end = Date.now() + ms;
+    for (;;) {
+      const r = await call(api, 'GET', `/events/${id}`, { token: token.government });
+      if (r.body?.status === status) return r.body;
+      if (Date.now() > end) throw new Error(`event ${id} is ${r.body?.status}, not ${status}`);
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  }
+
+  it('collects a citizen\'s project, moderates it, votes, picks winners by equal shares and exports pabulib', async () => {
+    const now = Date.now();
+    const created = await call(api, 'POST', '/events', {
+      token: token.government, headers: { 'idempotency-key': 'e2e-vote-0001' },
+      body: {
+        type: 'vote', organisationId: 'altai.government', title: 'Инициативный бюджет Павловского района',
+        schedule: { opensAt: new Date(now + 8000).toISOString(), closesAt: new Date(now + 20000).toISOString() },
+        audience: { territoryIds: ['altai.t.pavlovsky'], minAge: 16 }, anonymous: false,
+        settings: {
+          kind: 'budget', maxApprovals: 2, budget: 100, rule: 'equal_shares', acceptsProjects: true,
+          projects: [{ id: 'A', name: 'Сквер', cost: 50 }, { id: 'B', name: 'Фонтан', cost: 50 }],
+        },
+      },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+    assert.match(id, /^vote-22-\d{4}-\d{6}$/);
+    assert.equal((await call(api, 'POST', `/events/${id}/publish`, { token: token.government })).body.status, 'scheduled');
+
+    const proposed = await call(api, 'POST', `/events/${id}/projects`, { token: voters[0], body: { name: 'Детская площадка', cost: 50 } });
+    assert.equal(proposed.status, 201, proposed.text);
+    const C = proposed.body.id as string;
+    const moderated = await call(api, 'POST', `/events/${id}/projects/${C}/moderation`, { token: token.government, body: { decision: 'approved', reason: 'Соответствует условиям' } });
+    assert.equal(moderated.body.status, 'approved');
+
+    await waitFor(id, 'open');
+    // 6 voters approve A and B, 4 approve the citizens' project: greedy would fund A and B, equal shares A and C.
+    for (let i = 0; i < 10; i++) {
+      const r = await call(api, 'POST', `/events/${id}/responses`, { token: voters[i], body: { approved: i < 6 ? ['A', 'B'] : [C] } });
+      assert.equal(r.status, 201, r.text);
+    }
+    const twice = await call(api, 'POST', `/events/${id}/responses`, { token: voters[0], body: { approved: [C] } });
+    assert.equal(twice.status, 409);
+    const tooMany = await call(api, 'POST', `/events/${id}/responses`, { token: token.young, body: { approved: ['A'] } });
+    assert.equal(tooMany.status, 403, 'under 16');
+    assert.equal(Number((await db('participation_responses').where({ event_id: id }).count('* as n'))[0].n), 10);
+
+    const done = await waitFor(id, 'results_published');
+    const results = done.results;
+    assert.equal(results.rule, 'equal_shares');
+    assert.deepEqual([...results.winners].sort(), ['A', C].sort());
+    for (const p of results.projects) assert.ok(typeof p.explanation === 'string' && p.explanation.length > 0);
+    const ranked = await call(api, 'GET', `/events/${id}/projects`, { token: voters[3] });
+    assert.deepEqual(ranked.body.items.map((p: { id: string; votes: number }) => [p.id, p.votes]), [['A', 6], ['B', 6], [C, 4]]);
+
+    const pb = await call(api, 'GET', `/events/${id}/export.pb`, { token: voters[5] });
+    assert.equal(pb.status, 200, pb.text);
+    assert.match(pb.headers.get('content-type') ?? '', /text\/plain/);
+    const file = parsePabulib(pb.text);
+    assert.equal(file.meta.num_votes, '10');
+    assert.equal(file.meta.rule, 'equalshares/add1', 'a budget vote: equal shares with cost utilities and Add1');
+    assert.equal(file.votes.length, 10, 'one line per voter');
+    assert.ok(file.votes.every((v) => /^\d+$/.test(v.voterId)), 'voters are numbered, never named');
+    const c = file.projects.find((p) => p.id === C)!;
+    assert.deepEqual([c.cost, c.votes, c.selected], [50, 4, 1]);
+    assert.equal(file.projects.find((p) => p.id === 'B')!.selected, 0);
+  });
+});
