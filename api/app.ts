@@ -13,7 +13,7 @@ import { pollHandlers } from './handlers/poll';
 import { voteHandlers } from './handlers/vote';
 import { discussionHandlers } from './handlers/discussion';
 import { hearingHandlers } from './handlers/hearing';
-import { HttpProblem, PROBLEM, sendProblem } from './problem';
+import { HttpProblem, PROBLEM, problems, sendProblem } from './problem';
 import type { RateLimitOptions } from './ratelimit';
 import { redactingLog } from './redact';
 import { registerRoutes, type AppDeps, type Handlers } from './routes';
@@ -70,6 +70,22 @@ function dataExceptionProblem(err: unknown): HttpProblem | undefined {
     status: 400, type: PROBLEM.validation, title: 'Invalid request',
     detail: 'A value in the request cannot be stored or compared (out of range or malformed).',
   });
+}
+
+/**
+ * The database cannot be reached (refused, restarting, shutting down, pool exhausted): the request may
+ * succeed in a moment, so the client gets 503 with Retry-After, not a 500 that looks like a bug.
+ */
+function databaseUnavailableProblem(err: unknown): HttpProblem | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    const name = (e as { name?: unknown }).name;
+    if ((typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P01|57P02|57P03|53300)$/.test(code) || /^08/.test(code)))
+      || name === 'KnexTimeoutError' || /Connection terminated/.test(String((e as Error).message))) {
+      return problems.unavailable('The database is unavailable for a moment; retry the request (with the same Idempotency-Key, where it has one).');
+    }
+  }
+  return undefined;
 }
 
 function defaultLog(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
@@ -151,6 +167,7 @@ export function createApp(options: AppOptions): express.Application {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let problem: HttpProblem | undefined =
       err instanceof HttpProblem ? err : bodyParserProblem(err) ?? temporalProblem(err, (req.params as Record<string, string>)?.caseId);
+    problem ??= databaseUnavailableProblem(err);
     const dataException = problem ? undefined : dataExceptionProblem(err);
     if (dataException) {
       problem = dataException;
