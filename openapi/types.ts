@@ -58,7 +58,14 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update the authenticated citizen's profile.
+         * @description Roles: citizen.
+         *
+         *     Where the citizen lives (a territory of the classifier's regions, from their address) and their
+         *     date of birth: participation events limit their audience by both. `null` clears a value.
+         */
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/appeals": {
@@ -1282,6 +1289,14 @@ export interface components {
             email: string | null;
             organisationId: string | null;
             regionId: string | null;
+            /** @description Where the user lives (citizens). */
+            territoryId: string | null;
+            /** Format: date */
+            birthDate: string | null;
+        };
+        ProfileUpdate: {
+            territoryId?: components["schemas"]["ReferenceId"] | null;
+            birthDate?: string | null;
         };
         AppealSubmission: {
             kind: components["schemas"]["CaseKind"];
@@ -2306,6 +2321,36 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["ServerError"];
         };
     };
