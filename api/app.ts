@@ -193,7 +193,10 @@ export function createApp(options: AppOptions): express.Application {
         detail: `An unexpected error occurred. Quote reference ${ref} when reporting it.`,
       });
     } else if (problem.status >= 500) {
-      deps.log('warn', problem.title, { requestId: res.locals.requestId, path: req.originalUrl, detail: problem.detail });
+      deps.log('warn', problem.title, {
+        requestId: res.locals.requestId, path: req.originalUrl, detail: problem.detail,
+        ...(err instanceof HttpProblem ? {} : { error: errorText(err) }),
+      });
     }
     sendProblem(req, res, problem);
   });

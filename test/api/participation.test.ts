@@ -101,7 +101,8 @@ describe('participation events through the API (Temporal dev server)', function 
     const r = await call(api, 'POST', '/events', { token: t.district, body: poll(), headers });
     assert.equal(r.status, 201, r.text);
     const year = new Date().getUTCFullYear();
-    assert.match(r.body.id, new RegExp(`^poll-99-(${year}|${year + 1})-\\d{6}$`));
+    const prefix = (await db('regions').where({ id: TEST_REGION }).first('number_prefix')).number_prefix;
+    assert.match(r.body.id, new RegExp(`^poll-${prefix}-(${year}|${year + 1})-\\d{6}$`));
     assert.equal(r.headers.get('location'), `/events/${r.body.id}`);
     assert.equal(r.body.status, 'draft');
     assert.equal(r.body.description, 'Опрос жителей села');

@@ -24,7 +24,8 @@ describe('API reference data', () => {
     for (const token of [t.citizen, t.ministry, t.supervisor, t.admin]) {
       const regions = await call(api, 'GET', '/regions', { token });
       assert.equal(regions.status, 200);
-      assert.deepEqual(regions.body.items, [{ id: TEST_REGION, name: 'Тестовый край', timeZone: 'Asia/Barnaul', numberPrefix: '99' }]);
+      const { number_prefix: numberPrefix } = await db('regions').where({ id: TEST_REGION }).first('number_prefix');
+      assert.deepEqual(regions.body.items, [{ id: TEST_REGION, name: 'Тестовый край', timeZone: 'Asia/Barnaul', numberPrefix }]);
       assert.equal((await call(api, 'GET', `/regions/${TEST_REGION}`, { token })).status, 200);
       assert.equal((await call(api, 'GET', `/regions/${TEST_REGION}/profile`, { token })).status, 200);
       assert.equal((await call(api, 'GET', '/organisations', { token })).status, 200);

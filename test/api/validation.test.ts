@@ -90,7 +90,7 @@ describe('API request validation and authentication', () => {
       assert.ok(spec.body.paths['/appeals'].post);
       const me = await call(api, 'GET', '/me', { token: t.citizen });
       assert.equal(me.status, 200);
-      assert.deepEqual(me.body, { id: t.citizenUser.id, role: 'citizen', name: 'Ivan Petrov', email: 'ivan@example.org', organisationId: null, regionId: null });
+      assert.deepEqual(me.body, { id: t.citizenUser.id, role: 'citizen', name: 'Ivan Petrov', email: 'ivan@example.org', organisationId: null, regionId: null, territoryId: null, birthDate: null });
     });
   });
 

@@ -1,0 +1,92 @@
+// Smoke version of `npm run bench`: every measurement on tiny numbers (20 appeals, 20 minimal
+// workflows, a burst of 5 terms), to keep the benchmark code working. It checks the shape of the report
+// and that the values are sane, never how fast anything is.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../ops/embedded';
+import { PRESETS, runBench } from '../../ops/bench/run';
+import type { BenchReport } from '../../ops/bench/report';
+
+describe('benchmarks: smoke run of ops/bench', function () {
+  this.timeout(120_000);
+  const resultsDir = path.join(projectRoot, '.test-data', `bench-smoke-results-${process.pid}`);
+  let report: BenchReport;
+  let files: { json: string; md: string };
+
+  before(async () => {
+    ({ report, files } = await runBench(structuredClone(PRESETS.smoke), {
+      resultsDir,
+      dataDir: path.join(projectRoot, '.test-data', `bench-smoke-${process.pid}`),
+      command: 'smoke test',
+      log: () => undefined,
+    }));
+  });
+
+  after(() => fs.rmSync(resultsDir, { recursive: true, force: true }));
+
+  it('writes the JSON and Markdown reports with machine, versions and settings', () => {
+    const saved = JSON.parse(fs.readFileSync(files.json, 'utf8')) as BenchReport;
+    assert.equal(saved.startedAt, report.startedAt);
+    assert.ok(saved.machine.cpus > 0 && saved.machine.memoryGiB > 0 && saved.machine.cpuModel);
+    assert.ok(saved.machine.shared.includes('shared machine'));
+    for (const name of ['node', 'temporal', 'postgres', '@temporalio/worker', 'otklik']) assert.ok(saved.versions[name], `version of ${name}`);
+    assert.equal(saved.settings.scale, 'smoke');
+    const md = fs.readFileSync(files.md, 'utf8');
+    for (const heading of ['## Figures', '## Machine', '## Versions', '## Settings', '## Ceiling', '## Intake', '## Latency', '## Scale', '## Analytics']) {
+      assert.ok(md.includes(heading), `the Markdown report has ${heading}`);
+    }
+    assert.match(md, /not measured: no analytics endpoints yet/);
+  });
+
+  it('measures the ceiling and the intake with rates above zero', () => {
+    const { ceiling, intake } = report.results;
+    assert.ok(ceiling && intake);
+    assert.equal(ceiling.completed, 20);
+    assert.equal(ceiling.errors, 0);
+    assert.ok(ceiling.perSecond > 0);
+    assert.ok(intake.peakPerSecond > 0);
+    assert.ok(intake.ratioToCeiling > 0);
+    assert.equal(intake.steps.reduce((a, s) => a + s.appeals, 0), 20);
+  });
+
+  it('finds every case answered with 201 in the read model, routed and with a term', () => {
+    const { intake, latency, scale } = report.results;
+    for (const rm of [intake!.readModel, latency!.readModel]) {
+      assert.ok(rm.submitted > 0);
+      assert.equal(rm.present, rm.submitted);
+      assert.equal(rm.routed, rm.submitted);
+      assert.equal(rm.withTerm, rm.submitted);
+    }
+    assert.equal(scale!.load.appeals, 20);
+    assert.equal(scale!.load.errors, 0);
+    const all = intake!.readModel.submitted + latency!.readModel.submitted + scale!.load.appeals;
+    assert.equal(scale!.afterLoad.openCasesInReadModel, all, 'every appeal of the run is open in the read model');
+  });
+
+  it('reports latency percentiles in order', () => {
+    const l = report.results.latency!.latency;
+    assert.ok(l.count > 0);
+    assert.ok(l.p50Ms > 0 && l.p50Ms <= l.p95Ms && l.p95Ms <= l.p99Ms && l.p99Ms <= l.maxMs, JSON.stringify(l));
+    for (const step of report.results.intake!.steps) {
+      assert.ok(step.latency.p50Ms <= step.latency.p95Ms && step.latency.p95Ms <= step.latency.p99Ms);
+    }
+  });
+
+  it('samples the worker memory and fires the burst of terms', () => {
+    const s = report.results.scale!;
+    assert.ok(s.afterLoad.workerRssMiB! > 0 && s.afterWait.workerRssMiB! > 0);
+    assert.ok(s.afterLoad.postgresDbMiB > 0 && s.afterLoad.temporalDbMiB > 0);
+    assert.equal(s.burst.cases, 5);
+    assert.equal(s.burst.overrides.ok, 5);
+    assert.ok(s.burst.slackSeconds > 0, 'every override was in before T');
+    assert.equal(s.burst.overdue, 5);
+    assert.equal(s.burst.fired.count, 5);
+    assert.ok(s.burst.allVisibleAfterSeconds !== null && s.burst.allVisibleAfterSeconds >= 0);
+    assert.ok(s.burst.fired.p50Ms >= 0, 'no timer fires before its term');
+    assert.ok(s.burst.drainPerSecond! > 0);
+    for (const part of [s.loadCpuPercent, s.idleCpuPercent, ...report.results.intake!.steps.map((x) => x.cpuPercent)]) {
+      for (const [name, value] of Object.entries(part)) assert.ok(value === undefined || value >= 0, `CPU of ${name}: ${value}`);
+    }
+  });
+});
