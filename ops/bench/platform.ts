@@ -1,0 +1,322 @@
+// The platform as `npm start` composes it, on a throwaway data folder and free ports, for the benchmarks:
+// embedded PostgreSQL (migrated, seeded), the Temporal dev server on a SQLite file, the worker and the
+// API as child processes (so their memory and CPU can be read from /proc), and a Temporal client and a
+// database pool for the benchmark itself. Everything listens on 127.0.0.1 only.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { connect, migrateLatest, type Db } from '../../db/connection';
+import { loadSeeds } from '../../db/seed';
+import { projectRoot, startEmbeddedPostgres, startTemporalDevServer, waitForPort, type TemporalDevServer } from '../embedded';
+
+export const APPEAL_TASK_QUEUE = 'otklik';
+
+export interface ChildService {
+  name: string;
+  process: ChildProcess;
+  pid: number;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export interface Platform {
+  dataDir: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  apiUrl: string;
+  /** Pool of the benchmark process: users, tokens and read-model checks. */
+  db: Db;
+  /** Client of the benchmark process: the ceiling workflows, task-queue checks. */
+  temporal: Client;
+  worker: ChildService;
+  api: ChildService;
+  temporalServer: TemporalDevServer;
+  /** The postmaster's pid (its children are the backends). */
+  postgresPid(): number | undefined;
+  /** Seconds each part took to start, for the report. */
+  startup: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago, chosen by the kernel. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The Temporal SDK runtime of this process logs warnings only; the test suite may have installed one already. */
+export function quietTemporalRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+  } catch {
+    // Installed before (e.g. by test/support/temporal.ts): keep that one.
+  }
+}
+
+/** Starts a TypeScript entry point as its own node process (no tsx wrapper process: the pid is the program). */
+function spawnTs(name: string, entry: string, env: Record<string, string>, logFile: string): ChildService {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  return {
+    name,
+    process: child,
+    pid: child.pid!,
+    logFile,
+    stop: () => new Promise<void>((resolve) => {
+      if (exited) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 15_000).unref();
+    }),
+  };
+}
+
+/** Fails fast with the child's log when it dies during start. */
+function failOnExit(child: ChildService): Promise<never> {
+  return new Promise((_, reject) => {
+    child.process.once('exit', (code, signal) => {
+      const tail = fs.existsSync(child.logFile) ? fs.readFileSync(child.logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
+      reject(new Error(`${child.name} exited during start (${signal ?? code}); ${child.logFile}:\n${tail}`));
+    });
+  });
+}
+
+/** Waits until workflow and activity pollers of the worker are on the task queue. */
+export async function waitForPollers(temporal: Client, taskQueue: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // 1 = TASK_QUEUE_TYPE_WORKFLOW, 2 = TASK_QUEUE_TYPE_ACTIVITY (temporal.api.enums.v1.TaskQueueType)
+  for (;;) {
+    const counts = await Promise.all([1, 2].map(async (taskQueueType) => {
+      const r = await temporal.workflowService.describeTaskQueue({ namespace: temporal.options.namespace, taskQueue: { name: taskQueue }, taskQueueType });
+      return r.pollers?.length ?? 0;
+    }));
+    if (counts.every((n) => n > 0)) return;
+    if (Date.now() > deadline) throw new Error(`no worker polls task queue ${taskQueue} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function startPlatform(opts: { dataDir: string; log?: (line: string) => void }): Promise<Platform> {
+  const log = opts.log ?? (() => undefined);
+  const dataDir = path.resolve(opts.dataDir);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const startup: Record<string, number> = {};
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const s of stops.splice(0).reverse()) {
+      try {
+        await s.stop();
+      } catch (e) {
+        log(`stopping ${s.name}: ${(e as Error).message}`);
+      }
+    }
+  };
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const result = await fn();
+    startup[name] = (Date.now() - t0) / 1000;
+    return result;
+  };
+
+  try {
+    quietTemporalRuntime();
+    const [pgPort, temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    log(`starting PostgreSQL (:${pgPort}) and the Temporal dev server (:${temporalPort}) in ${path.relative(projectRoot, dataDir)}`);
+    const [pgStart, temporalStart] = await Promise.allSettled([
+      timed('postgres', () => startEmbeddedPostgres(path.join(dataDir, 'pg'), pgPort)),
+      timed('temporalServer', () => startTemporalDevServer({
+        dbFile: path.join(dataDir, 'temporal.db'), port: temporalPort, uiPort, logFile: path.join(dataDir, 'temporal.log'),
+      })),
+    ]);
+    stops.push({
+      name: 'PostgreSQL and the Temporal dev server',
+      stop: async () => {
+        await Promise.all([pgStart, temporalStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+      },
+    });
+    if (pgStart.status === 'rejected') throw pgStart.reason;
+    if (temporalStart.status === 'rejected') throw temporalStart.reason;
+    const pg = pgStart.value;
+    const temporalServer = temporalStart.value;
+
+    const db = connect(pg.url);
+    stops.push({ name: 'database pool', stop: () => db.destroy() });
+    await timed('migrateAndSeed', async () => {
+      await migrateLatest(db);
+      await loadSeeds(db);
+    });
+
+    const connection = await Connection.connect({ address: temporalServer.address });
+    stops.push({ name: 'Temporal client', stop: () => connection.close() });
+    const temporal = new Client({ connection, namespace: 'default' });
+
+    const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: APPEAL_TASK_QUEUE, LOG_LEVEL: 'warn' };
+    log('starting the worker (ops/worker.ts) and the API as child processes');
+    const worker = spawnTs('worker', 'ops/worker.ts', env, path.join(dataDir, 'worker.log'));
+    const api = spawnTs('api', 'ops/bench/api-server.ts', { ...env, PORT: String(apiPort) }, path.join(dataDir, 'api.log'));
+    stops.push({ name: 'worker and API', stop: async () => { await Promise.all([api.stop(), worker.stop()]); } });
+    await Promise.race([
+      Promise.all([
+        timed('worker', () => waitForPollers(temporal, APPEAL_TASK_QUEUE)),
+        timed('api', () => waitForPort(apiPort, '127.0.0.1', 120_000)),
+      ]),
+      failOnExit(worker),
+      failOnExit(api),
+    ]);
+
+    const postmasterPidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+    return {
+      dataDir,
+      databaseUrl: pg.url,
+      temporalAddress: temporalServer.address,
+      apiUrl: `http://127.0.0.1:${apiPort}`,
+      db,
+      temporal,
+      worker,
+      api,
+      temporalServer,
+      postgresPid: () => {
+        try {
+          return Number(fs.readFileSync(postmasterPidFile, 'utf8').split('\n')[0]) || undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      startup,
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+/**
+ * Latency of a 4 KiB write followed by fsync in `dir`, the cost every commit of PostgreSQL and of the
+ * Temporal dev server's SQLite file pays: on the embedded default it bounds the rates measured here.
+ */
+export function diskSyncLatency(dir: string, writes = 100): { writes: number; p50Ms: number; p99Ms: number } {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `fsync-probe-${process.pid}`);
+  const fd = fs.openSync(file, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < writes; i++) {
+      const t0 = performance.now();
+      fs.writeSync(fd, block, 0, block.length, i * block.length);
+      fs.fsyncSync(fd);
+      samples.push(performance.now() - t0);
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+  }
+  samples.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(samples[Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)] * 100) / 100;
+  return { writes, p50Ms: at(50), p99Ms: at(99) };
+}
+
+// ---- process figures from /proc (Linux) ----
+
+function procStatus(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size of one process, in MiB (VmRSS). */
+export function rssMiB(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(procStatus(pid) ?? '');
+  return m ? Number(m[1]) / 1024 : undefined;
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far; with `reapedChildren`, plus those of its
+ * children that have exited and been waited for (a PostgreSQL backend's time moves there when it ends).
+ */
+export function cpuSeconds(pid: number | undefined, reapedChildren = false): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    // after "pid (comm) ": state is field 3; utime 14, stime 15, cutime 16, cstime 17 → indexes 11 to 14
+    const ticks = fields[11] + fields[12] + (reapedChildren ? fields[13] + fields[14] : 0);
+    return ticks / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process and its direct children (PostgreSQL: the postmaster and its backends). */
+export function processTree(pid: number | undefined): number[] {
+  if (!pid) return [];
+  const pids = [pid];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** Total size of the files whose names start with `base` (SQLite: the database, its -wal and -shm). */
+export function filesMiB(base: string): number {
+  const dir = path.dirname(base);
+  const prefix = path.basename(base);
+  let bytes = 0;
+  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (f.startsWith(prefix)) bytes += fs.statSync(path.join(dir, f)).size;
+  }
+  return bytes / 1024 / 1024;
+}
+
+export type CpuPercent = { worker?: number; temporalServer?: number; api?: number; postgres?: number; bench?: number };
+
+/** CPU seconds used so far by each part (PostgreSQL: the postmaster, its live and its ended backends). */
+export function cpuNow(platform: Platform): Record<keyof CpuPercent, number | undefined> {
+  const postmaster = platform.postgresPid();
+  const backends = processTree(postmaster).filter((pid) => pid !== postmaster).map((pid) => cpuSeconds(pid) ?? 0);
+  const pgOwn = cpuSeconds(postmaster, true);
+  return {
+    worker: cpuSeconds(platform.worker.pid),
+    temporalServer: cpuSeconds(platform.temporalServer.process.pid),
+    api: cpuSeconds(platform.api.pid),
+    postgres: pgOwn === undefined ? undefined : backends.reduce((a, b) => a + b, pgOwn),
+    bench: cpuSeconds(process.pid),
+  };
+}
+
+/** CPU used between two readings, in % of one core. */
+export function cpuPercent(before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>, seconds: number): CpuPercent {
+  return Object.fromEntries(Object.keys(before).map((k) => {
+    const a = before[k as keyof CpuPercent];
+    const b = after[k as keyof CpuPercent];
+    return [k, a === undefined || b === undefined ? undefined : Math.round(((b - a) / seconds) * 10000) / 100];
+  }));
+}

@@ -1,0 +1,238 @@
+// `npm run bench -- [--scale small|full] [options]`: the benchmarks of the platform as `npm start` runs
+// it, on a throwaway data folder (.test-data/bench-<pid>) and free ports on 127.0.0.1. In one run:
+//   1. the ceiling: minimal workflows per second on the same Temporal server (ceiling.ts);
+//   2. intake end to end at saturation, closed loop (intake.ts), and the API latency at half that rate,
+//      open loop (latency.ts);
+//   3. scale: N open appeals waiting on their terms, the worker's memory, a burst of terms (scale.ts).
+// Writes ops/bench/results/<timestamp>.json and .md; with --write-docs also the figures section of
+// docs/benchmarks.md. A report, never a test: nothing here passes or fails on a number.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../embedded';
+import { ceilingBundle, measureCeiling } from './ceiling';
+import { measureIntake } from './intake';
+import { measureLatency } from './latency';
+import { abort, prepareLoad } from './load';
+import { diskSyncLatency, startPlatform, type Platform } from './platform';
+import { machine, updateDocs, versions, writeReport, type BenchReport, type BenchSettings } from './report';
+import { measureScale } from './scale';
+
+export const RESULTS_DIR = path.join(projectRoot, 'ops', 'bench', 'results');
+
+export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
+  // For test/bench/smoke.test.ts: every code path, tiny numbers.
+  smoke: {
+    scale: 'smoke',
+    citizens: 3,
+    ceiling: { workflows: 20, concurrency: 5, warmup: 0 },
+    intake: { concurrencies: [4], secondsPerStep: 30, maxPerStep: 20, warmup: 0 },
+    latency: { seconds: 2, rateFraction: 0.5 },
+    scaleTest: { appeals: 20, waitSeconds: 1, burstCases: 5, burstMinLeadSeconds: 2, burstTimeoutSeconds: 30 },
+  },
+  small: {
+    scale: 'small',
+    citizens: 20,
+    ceiling: { workflows: 300, concurrency: 16, warmup: 30 },
+    intake: { concurrencies: [4, 16, 32], secondsPerStep: 15, warmup: 20 },
+    latency: { seconds: 20, rateFraction: 0.5 },
+    scaleTest: { appeals: 1000, waitSeconds: 60, burstCases: 100, burstMinLeadSeconds: 5, burstTimeoutSeconds: 120 },
+  },
+  full: {
+    scale: 'full',
+    citizens: 100,
+    ceiling: { workflows: 1000, concurrency: 32, warmup: 100 },
+    intake: { concurrencies: [4, 8, 16, 32, 64], secondsPerStep: 30, warmup: 50 },
+    latency: { seconds: 60, rateFraction: 0.5 },
+    scaleTest: { appeals: 100_000, waitSeconds: 60, burstCases: 1000, burstMinLeadSeconds: 10, burstTimeoutSeconds: 300 },
+  },
+};
+
+export interface RunOptions {
+  resultsDir?: string;
+  dataDir?: string;
+  keepData?: boolean;
+  writeDocs?: boolean;
+  command?: string;
+  notes?: string[];
+  log?: (line: string) => void;
+}
+
+export async function runBench(settings: BenchSettings, opts: RunOptions = {}): Promise<{ report: BenchReport; files: { json: string; md: string } }> {
+  const t0 = Date.now();
+  const log = opts.log ?? ((line: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${line}`));
+  const dataDir = opts.dataDir ?? path.join(projectRoot, '.test-data', `bench-${process.pid}`);
+  const report: BenchReport = {
+    startedAt: new Date(t0).toISOString(),
+    command: opts.command ?? 'runBench()',
+    machine: machine(),
+    versions: {},
+    settings,
+    startupSeconds: {},
+    results: { analytics: { measured: false, reason: 'not measured: no analytics endpoints yet' } },
+    notes: [...(opts.notes ?? [])],
+  };
+  report.machine.diskSync = diskSyncLatency(path.dirname(dataDir));
+  log(`load average ${report.machine.loadAverageAtStart.join(' ')}; fsync p50 ${report.machine.diskSync.p50Ms} ms; data in ${path.relative(projectRoot, dataDir)}`);
+  // The machine is shared: the 1-minute load average every 15 s, to show how busy it was meanwhile.
+  const loadSamples: number[] = [];
+  const sampler = setInterval(() => loadSamples.push(os.loadavg()[0]), 15_000);
+  sampler.unref();
+  const bundle = ceilingBundle();
+  bundle.catch(() => undefined); // awaited by measureCeiling; a failure there is reported there
+  let platform: Platform | undefined;
+  let failure: unknown;
+  try {
+    platform = await startPlatform({ dataDir, log });
+    report.startupSeconds = platform.startup;
+    const load = await prepareLoad(platform.db, platform.apiUrl, { citizens: settings.citizens });
+    report.versions = await versions(platform.db);
+
+    report.results.ceiling = await measureCeiling(platform, settings.ceiling, log, bundle);
+    log(`ceiling: ${report.results.ceiling.perSecond} workflows/s`);
+
+    const intake = await measureIntake(platform, load, settings.intake, log);
+    report.results.intake = { ...intake, ratioToCeiling: Math.round((intake.peakPerSecond / report.results.ceiling.perSecond) * 1000) / 1000 };
+
+    const rate = Math.max(0.5, intake.peakPerSecond * settings.latency.rateFraction);
+    report.results.latency = await measureLatency(platform, load, { rate, seconds: settings.latency.seconds }, log);
+
+    report.results.scale = await measureScale(platform, load, {
+      ...settings.scaleTest, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
+    }, intake.peakPerSecond, log);
+    if (abort.requested) report.notes.push('Interrupted (Ctrl-C): the figures after the interruption are partial.');
+  } catch (e) {
+    failure = e;
+    report.notes.push(`The run failed: ${e instanceof Error ? e.message : String(e)}. The figures above were taken before it.`);
+  } finally {
+    clearInterval(sampler);
+    await platform?.stop();
+    // A platform that did not start keeps its folder: the logs there say why.
+    if (platform && !opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  report.finishedAt = new Date().toISOString();
+  report.durationSeconds = Math.round((Date.now() - t0) / 1000);
+  report.machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  if (loadSamples.length) {
+    const r2 = (x: number) => Math.round(x * 100) / 100;
+    report.machine.loadAverageDuring = {
+      samples: loadSamples.length, min: r2(Math.min(...loadSamples)), mean: r2(loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length), max: r2(Math.max(...loadSamples)),
+    };
+  }
+  const files = writeReport(report, opts.resultsDir ?? RESULTS_DIR);
+  log(`report: ${path.relative(projectRoot, files.md)} and .json`);
+  if (failure) throw failure;
+  if (opts.writeDocs) {
+    updateDocs(report);
+    log('docs/benchmarks.md: figures section updated');
+  }
+  return { report, files };
+}
+
+const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
+  --scale small|full        presets: small = 1,000 open appeals (a few minutes), full = 100,000 (default small)
+  --appeals N               open appeals of the scale phase
+  --burst K                 cases whose terms are made due together
+  --concurrency 4,16,32     closed-loop concurrencies of the intake phase
+  --scale-concurrency C     clients loading the scale phase (default: the intake peak's)
+  --intake-seconds S        length of each intake step
+  --latency-seconds S       length of the open-loop latency phase
+  --max-load-minutes M      stop loading the scale phase after M minutes (reports how many got in)
+  --wait-seconds S          quiet time before the second memory sample
+  --ceiling-workflows N     minimal workflows of the ceiling
+  --ceiling-concurrency C   their concurrent clients
+  --citizens N              citizen accounts submitting
+  --note TEXT               a note for the report (repeatable)
+  --write-docs              put this run's figures into docs/benchmarks.md
+  --keep-data               keep .test-data/bench-<pid> afterwards
+  --results-dir DIR         where the reports go (default ops/bench/results)`;
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const x = Number(value);
+  if (!Number.isFinite(x) || x <= 0) throw new Error(`${flag} expects a positive number, got ${JSON.stringify(value)}`);
+  return x;
+}
+
+export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opts: RunOptions } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scale: { type: 'string', default: 'small' },
+      appeals: { type: 'string' },
+      burst: { type: 'string' },
+      concurrency: { type: 'string' },
+      'scale-concurrency': { type: 'string' },
+      'intake-seconds': { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      'wait-seconds': { type: 'string' },
+      'max-load-minutes': { type: 'string' },
+      'ceiling-workflows': { type: 'string' },
+      'ceiling-concurrency': { type: 'string' },
+      citizens: { type: 'string' },
+      note: { type: 'string', multiple: true },
+      'write-docs': { type: 'boolean', default: false },
+      'keep-data': { type: 'boolean', default: false },
+      'results-dir': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!['small', 'full', 'smoke'].includes(values.scale!)) throw new Error(`--scale must be small or full, got ${values.scale}`);
+  const base = structuredClone(PRESETS[values.scale as keyof typeof PRESETS]);
+  const s = base;
+  const int = (v: string | undefined, flag: string) => {
+    const x = positive(v, flag);
+    return x === undefined ? undefined : Math.round(x);
+  };
+  s.scaleTest.appeals = int(values.appeals, '--appeals') ?? s.scaleTest.appeals;
+  s.scaleTest.burstCases = int(values.burst, '--burst') ?? s.scaleTest.burstCases;
+  s.scaleTest.concurrency = int(values['scale-concurrency'], '--scale-concurrency') ?? s.scaleTest.concurrency;
+  s.scaleTest.waitSeconds = positive(values['wait-seconds'], '--wait-seconds') ?? s.scaleTest.waitSeconds;
+  const maxMinutes = positive(values['max-load-minutes'], '--max-load-minutes');
+  if (maxMinutes !== undefined) s.scaleTest.maxLoadSeconds = Math.round(maxMinutes * 60);
+  if (values.concurrency) s.intake.concurrencies = values.concurrency.split(',').map((c) => int(c, '--concurrency')!);
+  s.intake.secondsPerStep = positive(values['intake-seconds'], '--intake-seconds') ?? s.intake.secondsPerStep;
+  s.latency.seconds = positive(values['latency-seconds'], '--latency-seconds') ?? s.latency.seconds;
+  s.ceiling.workflows = int(values['ceiling-workflows'], '--ceiling-workflows') ?? s.ceiling.workflows;
+  s.ceiling.concurrency = int(values['ceiling-concurrency'], '--ceiling-concurrency') ?? s.ceiling.concurrency;
+  s.citizens = int(values.citizens, '--citizens') ?? s.citizens;
+  return {
+    settings: s,
+    opts: {
+      writeDocs: values['write-docs'],
+      keepData: values['keep-data'],
+      resultsDir: values['results-dir'] ? path.resolve(values['results-dir']) : undefined,
+      notes: values.note ?? [],
+      command: ['npm run bench --', ...argv].join(' ').replace(/ --$/, ''),
+    },
+  };
+}
+
+if (require.main === module) {
+  let parsed: ReturnType<typeof settingsFromArgs>;
+  try {
+    parsed = settingsFromArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const { settings, opts } = parsed;
+  // Ctrl-C: the finally block of runBench stops the platform and removes the data folder.
+  process.once('SIGINT', () => {
+    console.error('interrupted: stopping the platform…');
+    abort.requested = true;
+  });
+  runBench(settings, opts).then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e instanceof Error ? e.stack ?? e.message : e);
+      process.exit(1);
+    },
+  );
+}

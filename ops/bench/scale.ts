@@ -1,0 +1,203 @@
+// Scale: N open appeals waiting on their term timers on the embedded default (dev server on SQLite,
+// embedded PostgreSQL). Measures the intake rate while they are loaded, the worker's memory once they
+// wait (right after the load and again after a quiet minute), and how long a burst of terms takes to fire.
+//
+// The burst: seeded terms are 7 to 30 days away, so K of the loaded cases get a supervisor's term override
+// (POST /cases/{id}/overrides/term) to one and the same instant T a few seconds ahead, computed so that
+// every override is in before T. At T each of the K workflows' timers fires, the workflow marks the case
+// overdue and projects it (case row overdue=true, an 'overdue' event, notifications). Measured: from T
+// to each case's 'overdue' event (the timer firing, workflow time) and to its row update (visible in the
+// read model), and the polling confirmation that all K rows show overdue=true.
+import { closedLoop, latencyStats, request, round2, submitNext, type LatencyStats, type Load } from './load';
+import { cpuNow, cpuPercent, filesMiB, rssMiB, type CpuPercent, type Platform } from './platform';
+import path from 'node:path';
+
+export interface ScaleSettings {
+  appeals: number;
+  concurrency: number;
+  /** Stop loading after this long even if fewer than `appeals` are in (the run then reports how many are). */
+  maxLoadSeconds?: number;
+  /** Quiet time after the load, before the second memory sample. */
+  waitSeconds: number;
+  /** K: cases whose terms are made due together. */
+  burstCases: number;
+  /** T is at least this far after the overrides start. */
+  burstMinLeadSeconds: number;
+  /** Give up waiting for the burst after this long past T. */
+  burstTimeoutSeconds: number;
+}
+
+export interface Snapshot {
+  atSeconds: number;
+  workerRssMiB?: number;
+  apiRssMiB?: number;
+  temporalServerRssMiB?: number;
+  temporalDbMiB: number;
+  postgresDbMiB: number;
+  openCasesInReadModel: number;
+  runningAppealWorkflows?: number;
+}
+
+export interface ScaleResult extends ScaleSettings {
+  load: {
+    seconds: number;
+    appeals: number;
+    errors: number;
+    retries: number;
+    statuses: Record<string, number>;
+    perSecond: number;
+    latency: LatencyStats;
+    /** The rate over each tenth of N (or each minute, if sooner): does intake slow down as open cases pile up? */
+    progress: { upTo: number; atSeconds: number; perSecond: number; workerRssMiB?: number }[];
+    /** Set when the time limit stopped the load before N: the time all N would take at the load's mean rate. */
+    extrapolatedSecondsForAll?: number;
+  };
+  afterLoad: Snapshot;
+  afterWait: Snapshot;
+  /** CPU used while loading and during the quiet wait, in % of one core (PostgreSQL: live backends only). */
+  loadCpuPercent: CpuPercent;
+  idleCpuPercent: CpuPercent;
+  burst: {
+    cases: number;
+    overrides: { ok: number; errors: number; statuses: Record<string, number>; seconds: number; perSecond: number };
+    leadSeconds: number;
+    /** T - (the moment the last override was answered): must be positive. */
+    slackSeconds: number;
+    overdue: number;
+    /** From T to the workflow's 'overdue' event (timer fired and the step ran), per case. */
+    fired: LatencyStats;
+    /** From T to the case row's update with overdue=true (visible in the read model), per case. */
+    visible: LatencyStats;
+    /** From T until the last of the K rows showed overdue=true, seen by polling Postgres every 100 ms. */
+    allVisibleAfterSeconds: number | null;
+    /** K / allVisibleAfterSeconds: overdue transitions per second while the burst drained. */
+    drainPerSecond: number | null;
+  };
+}
+
+async function snapshot(platform: Platform, t0: number): Promise<Snapshot> {
+  const [{ size }] = (await platform.db.raw('select pg_database_size(current_database())::bigint as size')).rows;
+  const [{ open }] = await platform.db('cases').whereNot({ status: 'closed' }).select(platform.db.raw('count(*)::int as open'));
+  let running: number | undefined;
+  try {
+    running = (await platform.temporal.workflow.count(`WorkflowType = 'appealWorkflow' AND ExecutionStatus = 'Running'`)).count;
+  } catch {
+    running = undefined;
+  }
+  const mib = (x: number | undefined) => (x === undefined ? undefined : round2(x));
+  return {
+    atSeconds: round2((performance.now() - t0) / 1000),
+    workerRssMiB: mib(rssMiB(platform.worker.pid)),
+    apiRssMiB: mib(rssMiB(platform.api.pid)),
+    temporalServerRssMiB: mib(rssMiB(platform.temporalServer.process.pid)),
+    temporalDbMiB: round2(filesMiB(path.join(platform.dataDir, 'temporal.db'))),
+    postgresDbMiB: round2(Number(size) / 1024 / 1024),
+    openCasesInReadModel: open,
+    runningAppealWorkflows: running,
+  };
+}
+
+export async function measureScale(
+  platform: Platform, load: Load, settings: ScaleSettings, expectedOverrideRate: number, log: (line: string) => void,
+): Promise<ScaleResult> {
+  const t0 = performance.now();
+  // --- load N appeals ---
+  log(`scale: loading ${settings.appeals} appeals with ${settings.concurrency} concurrent clients${settings.maxLoadSeconds ? `, for at most ${settings.maxLoadSeconds} s` : ''}`);
+  const progress: ScaleResult['load']['progress'] = [];
+  const cpuBeforeLoad = cpuNow(platform);
+  let mark = { done: 0, at: performance.now() };
+  const step = Math.max(1, Math.ceil(settings.appeals / 10));
+  const r = await closedLoop(settings.concurrency, { count: settings.appeals, seconds: settings.maxLoadSeconds }, () => submitNext(load, 5), (done) => {
+    const now = performance.now();
+    if (done - mark.done >= step || now - mark.at >= 60_000 || done === settings.appeals) {
+      const perSecond = round2(((done - mark.done) * 1000) / (now - mark.at));
+      const workerRssMiB = rssMiB(platform.worker.pid);
+      progress.push({ upTo: done, atSeconds: round2((now - t0) / 1000), perSecond, workerRssMiB: workerRssMiB && round2(workerRssMiB) });
+      mark = { done, at: now };
+      log(`scale: ${done}/${settings.appeals} loaded, ${perSecond}/s since the previous mark, worker RSS ${workerRssMiB?.toFixed(0)} MiB`);
+    }
+  });
+  const loaded = r.caseIds;
+  const loadCpuPercent = cpuPercent(cpuBeforeLoad, cpuNow(platform), r.seconds);
+  const afterLoad = await snapshot(platform, t0);
+  log(`scale: after load: worker RSS ${afterLoad.workerRssMiB} MiB, ${afterLoad.openCasesInReadModel} open cases`);
+
+  // --- quiet wait ---
+  const cpuBeforeWait = cpuNow(platform);
+  const waitStart = performance.now();
+  await new Promise((res) => setTimeout(res, settings.waitSeconds * 1000));
+  const idleCpuPercent = cpuPercent(cpuBeforeWait, cpuNow(platform), (performance.now() - waitStart) / 1000);
+  const afterWait = await snapshot(platform, t0);
+  log(`scale: after ${settings.waitSeconds} s quiet: worker RSS ${afterWait.workerRssMiB} MiB`);
+
+  // --- burst of terms ---
+  const k = Math.min(settings.burstCases, loaded.length);
+  // Spread over the whole load, so cases long evicted from the worker's cache are among them.
+  const burstIds = Array.from({ length: k }, (_, i) => loaded[Math.floor((i * loaded.length) / k)]);
+  // Enough time for every override to be in before T: overrides went about as fast as submissions in
+  // trials, so 1.5 × K / the intake rate + 5 s (the report shows the slack left; an override that
+  // arrives after T is refused by the workflow and counted).
+  const leadSeconds = Math.max(settings.burstMinLeadSeconds, Math.ceil((1.5 * k) / Math.max(0.5, expectedOverrideRate)) + 5);
+  const overridesStart = performance.now();
+  const dueAtMs = Date.now() + leadSeconds * 1000;
+  const dueAt = new Date(dueAtMs).toISOString();
+  log(`scale: burst: overriding the term of ${k} cases to ${dueAt} (${leadSeconds} s ahead)`);
+  let next = 0;
+  const okIds: string[] = [];
+  const ov = await closedLoop(settings.concurrency, { count: k }, async () => {
+    const id = burstIds[next++];
+    const res = await request(load, 'POST', `/cases/${id}/overrides/term`, load.supervisor,
+      { answerDueAt: dueAt, reason: 'Бенчмарк: сроки наступают одновременно' }, { 'idempotency-key': `bench-term-${load.runId}-${id}` })
+      .catch(() => ({ status: 0, body: undefined, ms: 0 }));
+    if (res.status === 200) okIds.push(id);
+    return { ok: res.status === 200, status: res.status, ms: res.ms, attempts: 1 };
+  });
+  const overridesDone = Date.now();
+  const overridesSeconds = (performance.now() - overridesStart) / 1000;
+
+  let allVisibleAfterSeconds: number | null = null;
+  const deadline = dueAtMs + settings.burstTimeoutSeconds * 1000;
+  let overdue = 0;
+  while (okIds.length > 0) {
+    const [row] = await platform.db('cases').whereIn('id', okIds).where({ overdue: true }).select(platform.db.raw('count(*)::int as n'));
+    overdue = row.n;
+    if (overdue >= okIds.length) {
+      allVisibleAfterSeconds = round2((Date.now() - dueAtMs) / 1000);
+      break;
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  const events = okIds.length
+    ? await platform.db('case_events as e').join('cases as c', 'c.id', 'e.case_id')
+      .whereIn('e.case_id', okIds).where('e.type', 'overdue')
+      .select('e.occurred_at', 'c.updated_at')
+    : [];
+  const fired = latencyStats(events.map((e: { occurred_at: Date }) => new Date(e.occurred_at).getTime() - dueAtMs));
+  const visible = latencyStats(events.map((e: { updated_at: Date }) => new Date(e.updated_at).getTime() - dueAtMs));
+  log(`scale: burst: ${overdue}/${okIds.length} overdue; all visible ${allVisibleAfterSeconds ?? 'not'} s after T; fired p50 ${fired.p50Ms} ms, max ${fired.maxMs} ms`);
+
+  return {
+    ...settings,
+    load: {
+      seconds: round2(r.seconds), appeals: r.ok, errors: r.errors, retries: r.retries, statuses: r.statuses,
+      perSecond: round2(r.perSecond), latency: r.latency, progress,
+      ...(r.ok + r.errors < settings.appeals && r.ok > 0 ? { extrapolatedSecondsForAll: Math.round(settings.appeals / r.perSecond) } : {}),
+    },
+    afterLoad,
+    afterWait,
+    loadCpuPercent,
+    idleCpuPercent,
+    burst: {
+      cases: k,
+      overrides: { ok: ov.ok, errors: ov.errors, statuses: ov.statuses, seconds: round2(overridesSeconds), perSecond: round2(ov.ok / overridesSeconds) },
+      leadSeconds,
+      slackSeconds: round2((dueAtMs - overridesDone) / 1000),
+      overdue,
+      fired,
+      visible,
+      allVisibleAfterSeconds,
+      drainPerSecond: allVisibleAfterSeconds ? round2(overdue / allVisibleAfterSeconds) : null,
+    },
+  };
+}
