@@ -1,15 +1,10 @@
 // End to end on the seeded regions, as `npm start` runs them: Temporal dev server, embedded PostgreSQL
 // migrated and seeded from db/seeds/, the worker, and the API over HTTP.
 import assert from 'node:assert/strict';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createUserWithToken } from '../../api/auth';
 import type { Db } from '../../db/connection';
-import { loadSeeds } from '../../db/seed';
-import { createWorker } from '../../ops/worker';
-import { freshDatabase } from '../support/postgres';
-import { devServerEnv, workflowBundle } from '../support/temporal';
-import { call, startTestApi, type TestApi } from '../api/helpers';
+import { startSeededPlatform, type SeededPlatform } from '../support/platform';
+import { call, type TestApi } from '../api/helpers';
 
 /** The end of the local day `days` days after `from`, in a fixed UTC offset: checked by hand, not by the rule under test. */
 function endOfLocalDay(from: string, days: number, offsetHours: number): string {
@@ -20,31 +15,25 @@ function endOfLocalDay(from: string, days: number, offsetHours: number): string 
 
 describe('end to end: seeded Altai krai through HTTP', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
   let db: Db;
   let api: TestApi;
-  let worker: Worker;
-  let running: Promise<void>;
+  let platform: SeededPlatform;
   const taskQueue = `e2e-${process.pid}`;
   const token: Record<string, string> = {};
 
   before(async () => {
-    env = await devServerEnv();
-    ({ db } = await freshDatabase('e2e'));
-    await loadSeeds(db);
-    token.citizen = (await createUserWithToken(db, { role: 'citizen', name: 'Анна Смирнова', email: 'anna@example.org' })).token;
-    token.minzdrav = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Минздрава', organisationId: 'altai.minzdrav' })).token;
-    token.government = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Правительства', organisationId: 'altai.government' })).token;
-    token.mintrans = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Минтранса', organisationId: 'altai.mintrans' })).token;
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
-    running = worker.run();
-    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+    platform = await startSeededPlatform('e2e', taskQueue, async (d) => {
+      db = d;
+      token.citizen = (await createUserWithToken(db, { role: 'citizen', name: 'Анна Смирнова', email: 'anna@example.org' })).token;
+      token.minzdrav = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Минздрава', organisationId: 'altai.minzdrav' })).token;
+      token.government = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Правительства', organisationId: 'altai.government' })).token;
+      token.mintrans = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Минтранса', organisationId: 'altai.mintrans' })).token;
+    });
+    ({ api } = platform);
   });
 
   after(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await running;
+    await platform?.stop();
   });
 
   const ambulance = {

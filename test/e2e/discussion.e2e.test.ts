@@ -2,15 +2,10 @@
 // from draft to the published summary, through HTTP (Temporal dev server, worker, embedded PostgreSQL).
 // The event is created with the shared POST /events; the timers run in real time, with short windows.
 import assert from 'node:assert/strict';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createUserWithToken } from '../../api/auth';
 import type { Db } from '../../db/connection';
-import { loadSeeds } from '../../db/seed';
-import { createWorker } from '../../ops/worker';
-import { freshDatabase } from '../support/postgres';
-import { devServerEnv, workflowBundle } from '../support/temporal';
-import { call, startTestApi, type TestApi } from '../api/helpers';
+import { startSeededPlatform, type SeededPlatform } from '../support/platform';
+import { call, type TestApi } from '../api/helpers';
 
 /** The end of the local day `days` days after `from`, at a fixed UTC offset: checked by hand, not by the rule. */
 function endOfLocalDay(from: string, days: number, offsetHours: number): string {
@@ -28,31 +23,25 @@ const DRAFT = [
 
 describe('end to end: a discussion of a draft in Altai krai through HTTP', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
   let db: Db;
   let api: TestApi;
-  let worker: Worker;
-  let running: Promise<void>;
+  let platform: SeededPlatform;
   const taskQueue = `e2e-discussion-${process.pid}`;
   const token: Record<string, string> = {};
 
   before(async () => {
-    env = await devServerEnv();
-    ({ db } = await freshDatabase('e2e_discussion'));
-    await loadSeeds(db);
-    token.omsu = (await createUserWithToken(db, { role: 'operator', name: 'Оператор ОМСУ', email: 'omsu@example.org', organisationId: 'altai.omsu' })).token;
-    token.minzdrav = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Минздрава', organisationId: 'altai.minzdrav' })).token;
-    token.supervisor = (await createUserWithToken(db, { role: 'supervisor', name: 'ЦУР', regionId: 'altai' })).token;
-    for (const name of ['anna', 'petr', 'olga']) token[name] = (await createUserWithToken(db, { role: 'citizen', name })).token;
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
-    running = worker.run();
-    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+    platform = await startSeededPlatform('e2e_discussion', taskQueue, async (d) => {
+      db = d;
+      token.omsu = (await createUserWithToken(db, { role: 'operator', name: 'Оператор ОМСУ', email: 'omsu@example.org', organisationId: 'altai.omsu' })).token;
+      token.minzdrav = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Минздрава', organisationId: 'altai.minzdrav' })).token;
+      token.supervisor = (await createUserWithToken(db, { role: 'supervisor', name: 'ЦУР', regionId: 'altai' })).token;
+      for (const name of ['anna', 'petr', 'olga']) token[name] = (await createUserWithToken(db, { role: 'citizen', name })).token;
+    });
+    ({ api } = platform);
   });
 
   after(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await running;
+    await platform?.stop();
   });
 
   async function waitFor(id: string, status: string, ms = 60_000) {

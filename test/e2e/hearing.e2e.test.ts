@@ -2,15 +2,10 @@
 // residents of Novoaltaysk, from the announcement to the conclusion, through HTTP (Temporal dev server,
 // worker, embedded PostgreSQL). Created with the shared POST /events; timers run in real time.
 import assert from 'node:assert/strict';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createUserWithToken } from '../../api/auth';
 import type { Db } from '../../db/connection';
-import { loadSeeds } from '../../db/seed';
-import { createWorker } from '../../ops/worker';
-import { freshDatabase } from '../support/postgres';
-import { devServerEnv, workflowBundle } from '../support/temporal';
-import { call, startTestApi, type TestApi } from '../api/helpers';
+import { startSeededPlatform, type SeededPlatform } from '../support/platform';
+import { call, type TestApi } from '../api/helpers';
 
 function endOfLocalDay(from: string, days: number, offsetHours: number): string {
   const local = new Date(Date.parse(from) + offsetHours * 3600_000);
@@ -20,11 +15,9 @@ function endOfLocalDay(from: string, days: number, offsetHours: number): string 
 
 describe('end to end: a public hearing in Altai krai through HTTP', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
   let db: Db;
   let api: TestApi;
-  let worker: Worker;
-  let running: Promise<void>;
+  let platform: SeededPlatform;
   const taskQueue = `e2e-hearing-${process.pid}`;
   const token: Record<string, string> = {};
 
@@ -35,22 +28,18 @@ describe('end to end: a public hearing in Altai krai through HTTP', function () 
   }
 
   before(async () => {
-    env = await devServerEnv();
-    ({ db } = await freshDatabase('e2e_hearing'));
-    await loadSeeds(db);
-    token.omsu = (await createUserWithToken(db, { role: 'operator', name: 'Оператор ОМСУ', organisationId: 'altai.omsu' })).token;
-    token.supervisor = (await createUserWithToken(db, { role: 'supervisor', name: 'ЦУР', regionId: 'altai' })).token;
-    await citizen('anna', 'altai.t.novoaltaysk');
-    await citizen('olga', 'altai.t.slavgorod');
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
-    running = worker.run();
-    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+    platform = await startSeededPlatform('e2e_hearing', taskQueue, async (d) => {
+      db = d;
+      token.omsu = (await createUserWithToken(db, { role: 'operator', name: 'Оператор ОМСУ', organisationId: 'altai.omsu' })).token;
+      token.supervisor = (await createUserWithToken(db, { role: 'supervisor', name: 'ЦУР', regionId: 'altai' })).token;
+      await citizen('anna', 'altai.t.novoaltaysk');
+      await citizen('olga', 'altai.t.slavgorod');
+    });
+    ({ api } = platform);
   });
 
   after(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await running;
+    await platform?.stop();
   });
 
   async function waitForHearing(id: string, check: (h: Record<string, unknown>) => boolean, ms = 60_000) {

@@ -2,23 +2,16 @@
 // residents of Novoaltaysk, from draft to published results, through HTTP (Temporal dev server, worker,
 // embedded PostgreSQL).
 import assert from 'node:assert/strict';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createUserWithToken } from '../../api/auth';
 import type { Db } from '../../db/connection';
-import { loadSeeds } from '../../db/seed';
-import { createWorker } from '../../ops/worker';
-import { freshDatabase } from '../support/postgres';
-import { devServerEnv, workflowBundle } from '../support/temporal';
-import { call, startTestApi, type TestApi } from '../api/helpers';
+import { startSeededPlatform, type SeededPlatform } from '../support/platform';
+import { call, type TestApi } from '../api/helpers';
 
 describe('end to end: a poll in Altai krai through HTTP', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
   let db: Db;
   let api: TestApi;
-  let worker: Worker;
-  let running: Promise<void>;
+  let platform: SeededPlatform;
   const taskQueue = `e2e-poll-${process.pid}`;
   const token: Record<string, string> = {};
   const userId: Record<string, number> = {};
@@ -31,22 +24,18 @@ describe('end to end: a poll in Altai krai through HTTP', function () {
   }
 
   before(async () => {
-    env = await devServerEnv();
-    ({ db } = await freshDatabase('e2e_poll'));
-    await loadSeeds(db);
-    token.minsport = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Минспорта', organisationId: 'altai.minsport' })).token;
-    await citizen('anna', 'altai.t.novoaltaysk', '1985-03-12');
-    await citizen('petr', 'altai.t.novoaltaysk', '1999-11-30');
-    await citizen('olga', 'altai.t.slavgorod', '1970-07-07');
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
-    running = worker.run();
-    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+    platform = await startSeededPlatform('e2e_poll', taskQueue, async (d) => {
+      db = d;
+      token.minsport = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Минспорта', organisationId: 'altai.minsport' })).token;
+      await citizen('anna', 'altai.t.novoaltaysk', '1985-03-12');
+      await citizen('petr', 'altai.t.novoaltaysk', '1999-11-30');
+      await citizen('olga', 'altai.t.slavgorod', '1970-07-07');
+    });
+    ({ api } = platform);
   });
 
   after(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await running;
+    await platform?.stop();
   });
 
   async function waitFor(id: string, status: string, ms = 60_000) {

@@ -2,50 +2,39 @@
 // residents of Pavlovsky district, with a citizen's project, the Method of Equal Shares, and the
 // pabulib export, through HTTP (Temporal dev server, worker, embedded PostgreSQL).
 import assert from 'node:assert/strict';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createUserWithToken } from '../../api/auth';
 import type { Db } from '../../db/connection';
-import { loadSeeds } from '../../db/seed';
 import { parsePabulib } from '../../workflows/rules/pabulib';
-import { createWorker } from '../../ops/worker';
-import { freshDatabase } from '../support/postgres';
-import { devServerEnv, workflowBundle } from '../support/temporal';
-import { call, startTestApi, type TestApi } from '../api/helpers';
+import { startSeededPlatform, type SeededPlatform } from '../support/platform';
+import { call, type TestApi } from '../api/helpers';
 
 describe('end to end: a budget vote in Altai krai through HTTP', function () {
   this.timeout(180_000);
-  let env: TestWorkflowEnvironment;
   let db: Db;
   let api: TestApi;
-  let worker: Worker;
-  let running: Promise<void>;
+  let platform: SeededPlatform;
   const taskQueue = `e2e-vote-${process.pid}`;
   const token: Record<string, string> = {};
   const voters: string[] = [];
 
   before(async () => {
-    env = await devServerEnv();
-    ({ db } = await freshDatabase('e2e_vote'));
-    await loadSeeds(db);
-    token.government = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Правительства', organisationId: 'altai.government' })).token;
-    for (let i = 0; i < 10; i++) {
-      const c = await createUserWithToken(db, { role: 'citizen', name: `Житель ${i}` });
-      await db('users').where({ id: c.user.id }).update({ territory_id: 'altai.t.pavlovsky', birth_date: '1980-01-01' });
-      voters.push(c.token);
-    }
-    const young = await createUserWithToken(db, { role: 'citizen', name: 'Школьник' });
-    await db('users').where({ id: young.user.id }).update({ territory_id: 'altai.t.pavlovsky', birth_date: `${new Date().getUTCFullYear() - 12}-06-01` });
-    token.young = young.token;
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
-    running = worker.run();
-    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+    platform = await startSeededPlatform('e2e_vote', taskQueue, async (d) => {
+      db = d;
+      token.government = (await createUserWithToken(db, { role: 'operator', name: 'Оператор Правительства', organisationId: 'altai.government' })).token;
+      for (let i = 0; i < 10; i++) {
+        const c = await createUserWithToken(db, { role: 'citizen', name: `Житель ${i}` });
+        await db('users').where({ id: c.user.id }).update({ territory_id: 'altai.t.pavlovsky', birth_date: '1980-01-01' });
+        voters.push(c.token);
+      }
+      const young = await createUserWithToken(db, { role: 'citizen', name: 'Школьник' });
+      await db('users').where({ id: young.user.id }).update({ territory_id: 'altai.t.pavlovsky', birth_date: `${new Date().getUTCFullYear() - 12}-06-01` });
+      token.young = young.token;
+    });
+    ({ api } = platform);
   });
 
   after(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await running;
+    await platform?.stop();
   });
 
   async function waitFor(id: string, status: string, ms = 60_000) {

@@ -1,0 +1,35 @@
+// The platform as `npm start` composes it, in-process, for end-to-end tests: the Temporal dev server, a
+// fresh database with the regional seed data, a worker and the API over HTTP.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Db } from '../../db/connection';
+import { loadSeeds } from '../../db/seed';
+import { createWorker } from '../../ops/worker';
+import { startTestApi, type TestApi } from '../api/helpers';
+import { freshDatabase } from './postgres';
+import { devServerEnv, workflowBundle } from './temporal';
+
+export interface SeededPlatform {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  api: TestApi;
+  stop(): Promise<void>;
+}
+
+/** `prepare` runs after the seeds and before the worker starts: users, tokens, extra reference data. */
+export async function startSeededPlatform(label: string, taskQueue: string, prepare: (db: Db) => Promise<void> = async () => undefined): Promise<SeededPlatform> {
+  const env = await devServerEnv();
+  const { db } = await freshDatabase(label);
+  await loadSeeds(db);
+  await prepare(db);
+  const worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
+  const running = worker.run();
+  const api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+  return {
+    env, db, api,
+    async stop() {
+      await api.close();
+      worker.shutdown();
+      await running;
+    },
+  };
+}
