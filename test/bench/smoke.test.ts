@@ -11,19 +11,25 @@ import type { BenchReport } from '../../ops/bench/report';
 describe('benchmarks: smoke run of ops/bench', function () {
   this.timeout(120_000);
   const resultsDir = path.join(projectRoot, '.test-data', `bench-smoke-results-${process.pid}`);
+  const dataDir = path.join(projectRoot, '.test-data', `bench-smoke-${process.pid}`);
   let report: BenchReport;
   let files: { json: string; md: string };
 
   before(async () => {
     ({ report, files } = await runBench(structuredClone(PRESETS.smoke), {
       resultsDir,
-      dataDir: path.join(projectRoot, '.test-data', `bench-smoke-${process.pid}`),
+      dataDir,
       command: 'smoke test',
       log: () => undefined,
     }));
   });
 
-  after(() => fs.rmSync(resultsDir, { recursive: true, force: true }));
+  // runBench keeps the data folder of a platform that failed to start (its logs say why); the error
+  // message quotes them, so the test removes it either way.
+  after(() => {
+    fs.rmSync(resultsDir, { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('writes the JSON and Markdown reports with machine, versions and settings', () => {
     const saved = JSON.parse(fs.readFileSync(files.json, 'utf8')) as BenchReport;
