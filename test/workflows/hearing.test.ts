@@ -148,7 +148,9 @@ describe('hearing workflow (time-skipping server)', function () {
   });
 
   it('holds a hearing that falls inside the proposal window, flags a late protocol, and takes the conclusion only after the close', async () => {
-    const handle = await start({ opens: 0, closes: 8, hearing: 5, announce: 3, protocol: 2, conclusion: 7 });
+    // Terms end at the end of a local day, so the protocol falls due up to a day after hearing + 2 days,
+    // whatever the hour the test starts at: the window closes a full day after that (9, not 8).
+    const handle = await start({ opens: 0, closes: 9, hearing: 5, announce: 3, protocol: 2, conclusion: 7 });
     const id = handle.workflowId;
     let state = await handle.executeUpdate(publishEventUpdate, { args: [{ actor: operator }] });
     assert.equal(state.status, 'open');
