@@ -6,7 +6,7 @@ import { loadSeeds } from '../../db/seed';
 import { createWorker } from '../../ops/worker';
 import { startTestApi, type TestApi } from '../api/helpers';
 import { freshDatabase } from './postgres';
-import { devServerEnv, workflowBundle } from './temporal';
+import { devServerEnv, timeSkippingEnv, workflowBundle } from './temporal';
 
 export interface SeededPlatform {
   env: TestWorkflowEnvironment;
@@ -28,6 +28,28 @@ export async function startSeededPlatform(label: string, taskQueue: string, prep
     env, db, api,
     async stop() {
       await api.close();
+      worker.shutdown();
+      await running;
+    },
+  };
+}
+
+export interface WorkflowHarness {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  stop(): Promise<void>;
+}
+
+/** A worker on the time-skipping test server over a fresh database; `prepare` fills the database first. */
+export async function startWorkflowHarness(label: string, taskQueue: string, prepare: (db: Db) => Promise<void>): Promise<WorkflowHarness> {
+  const env = await timeSkippingEnv();
+  const { db } = await freshDatabase(label);
+  await prepare(db);
+  const worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, workflowBundle: await workflowBundle() });
+  const running = worker.run();
+  return {
+    env, db,
+    async stop() {
       worker.shutdown();
       await running;
     },

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { createWorker } from '../../ops/worker';
 import type { Db } from '../../db/connection';
 import {
   answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, rateUpdate, reassignUpdate, redirectUpdate,
   registrationUpdate, replyToClarificationUpdate, requestClarificationUpdate, stateQuery, takeIntoWorkUpdate,
   type Actor, type AppealInput, type AppealState,
 } from '../../workflows/appeal/messages';
-import { freshDatabase } from '../support/postgres';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -19,8 +16,7 @@ describe('appeal workflow (time-skipping server)', function () {
   this.timeout(120_000);
   let env: TestWorkflowEnvironment;
   let db: Db;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: WorkflowHarness;
   let citizen: Actor;
   let operators: Record<string, Actor>;
   let supervisor: Actor;
@@ -28,22 +24,21 @@ describe('appeal workflow (time-skipping server)', function () {
   const taskQueue = 'appeal-workflow-test';
 
   before(async () => {
-    env = await timeSkippingEnv();
-    ({ db } = await freshDatabase('appeal_wf'));
-    await createTestRegion(db);
-    citizen = { role: 'citizen', userId: await createUser(db, { role: 'citizen', name: 'Иван Петров', email: 'ivan@example.org' }) };
-    operators = {};
-    for (const org of Object.values(ORG)) {
-      operators[org] = { role: 'operator', organisationId: org, userId: await createUser(db, { role: 'operator', name: `Оператор ${org}`, email: `${org}@example.org`, organisation_id: org }) };
-    }
-    supervisor = { role: 'supervisor', regionId: TEST_REGION, userId: await createUser(db, { role: 'supervisor', name: 'ЦУР', email: 'cur@example.org', region_id: TEST_REGION }) };
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, workflowBundle: await workflowBundle() });
-    running = worker.run();
+    harness = await startWorkflowHarness('appeal_wf', taskQueue, async (d) => {
+      db = d;
+      await createTestRegion(db);
+      citizen = { role: 'citizen', userId: await createUser(db, { role: 'citizen', name: 'Иван Петров', email: 'ivan@example.org' }) };
+      operators = {};
+      for (const org of Object.values(ORG)) {
+        operators[org] = { role: 'operator', organisationId: org, userId: await createUser(db, { role: 'operator', name: `Оператор ${org}`, email: `${org}@example.org`, organisation_id: org }) };
+      }
+      supervisor = { role: 'supervisor', regionId: TEST_REGION, userId: await createUser(db, { role: 'supervisor', name: 'ЦУР', email: 'cur@example.org', region_id: TEST_REGION }) };
+    });
+    env = harness.env;
   });
 
   after(async () => {
-    worker?.shutdown();
-    await running;
+    await harness?.stop();
   });
 
   async function submit(subcategoryId: string, territoryId: string | null = TERRITORY.village, extra: Partial<AppealInput> = {}): Promise<WorkflowHandle> {

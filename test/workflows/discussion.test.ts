@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { createWorker } from '../../ops/worker';
 import type { Db } from '../../db/connection';
 import type { Actor } from '../../workflows/appeal/messages';
 import {
   cancelEventUpdate, eventStateQuery, extendEventUpdate, publishEventUpdate, type ParticipationState,
 } from '../../workflows/participation/messages';
 import { publishSummaryUpdate, reviseDraftUpdate, type DiscussionExtra, type DiscussionInput } from '../../workflows/discussion/messages';
-import { freshDatabase } from '../support/postgres';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { ORG, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -35,8 +32,7 @@ describe('discussion workflow (time-skipping server)', function () {
   this.timeout(120_000);
   let env: TestWorkflowEnvironment;
   let db: Db;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: WorkflowHarness;
   let operator: Actor;
   let otherOperator: Actor;
   let supervisorId: number;
@@ -44,19 +40,18 @@ describe('discussion workflow (time-skipping server)', function () {
   const taskQueue = 'discussion-workflow-test';
 
   before(async () => {
-    env = await timeSkippingEnv();
-    ({ db } = await freshDatabase('discussion_wf'));
-    await createTestRegion(db);
-    operator = { role: 'operator', organisationId: ORG.ministry, userId: await createUser(db, { role: 'operator', name: 'Оператор', email: 'op@example.org', organisation_id: ORG.ministry }) };
-    otherOperator = { role: 'operator', organisationId: ORG.transport, userId: await createUser(db, { role: 'operator', name: 'Чужой', organisation_id: ORG.transport }) };
-    supervisorId = await createUser(db, { role: 'supervisor', name: 'ЦУР', email: 'cur@example.org', region_id: TEST_REGION });
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, workflowBundle: await workflowBundle() });
-    running = worker.run();
+    harness = await startWorkflowHarness('discussion_wf', taskQueue, async (d) => {
+      db = d;
+      await createTestRegion(db);
+      operator = { role: 'operator', organisationId: ORG.ministry, userId: await createUser(db, { role: 'operator', name: 'Оператор', email: 'op@example.org', organisation_id: ORG.ministry }) };
+      otherOperator = { role: 'operator', organisationId: ORG.transport, userId: await createUser(db, { role: 'operator', name: 'Чужой', organisation_id: ORG.transport }) };
+      supervisorId = await createUser(db, { role: 'supervisor', name: 'ЦУР', email: 'cur@example.org', region_id: TEST_REGION });
+    });
+    env = harness.env;
   });
 
   after(async () => {
-    worker?.shutdown();
-    await running;
+    await harness?.stop();
   });
 
   async function start(settings: Partial<DiscussionInput['settings']> = {}, opensInDays = 1, runsDays = 10): Promise<WorkflowHandle> {

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { createWorker } from '../../ops/worker';
 import type { Db } from '../../db/connection';
 import type { Actor } from '../../workflows/appeal/messages';
 import { eventStateQuery, publishEventUpdate, type ParticipationState } from '../../workflows/participation/messages';
 import { publishConclusionUpdate, publishProtocolUpdate, type HearingExtra, type HearingInput } from '../../workflows/hearing/messages';
-import { freshDatabase } from '../support/postgres';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { ORG, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -25,27 +22,25 @@ describe('hearing workflow (time-skipping server)', function () {
   this.timeout(120_000);
   let env: TestWorkflowEnvironment;
   let db: Db;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: WorkflowHarness;
   let operator: Actor;
   let citizenId: number;
   let seq = 0;
   const taskQueue = 'hearing-workflow-test';
 
   before(async () => {
-    env = await timeSkippingEnv();
-    ({ db } = await freshDatabase('hearing_wf'));
-    await createTestRegion(db);
-    operator = { role: 'operator', organisationId: ORG.district, userId: await createUser(db, { role: 'operator', name: 'Оператор района', email: 'district@example.org', organisation_id: ORG.district }) };
-    citizenId = await createUser(db, { role: 'citizen', name: 'Житель' });
-    await createUser(db, { role: 'supervisor', name: 'ЦУР', email: 'cur@example.org', region_id: TEST_REGION });
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, workflowBundle: await workflowBundle() });
-    running = worker.run();
+    harness = await startWorkflowHarness('hearing_wf', taskQueue, async (d) => {
+      db = d;
+      await createTestRegion(db);
+      operator = { role: 'operator', organisationId: ORG.district, userId: await createUser(db, { role: 'operator', name: 'Оператор района', email: 'district@example.org', organisation_id: ORG.district }) };
+      citizenId = await createUser(db, { role: 'citizen', name: 'Житель' });
+      await createUser(db, { role: 'supervisor', name: 'ЦУР', email: 'cur@example.org', region_id: TEST_REGION });
+    });
+    env = harness.env;
   });
 
   after(async () => {
-    worker?.shutdown();
-    await running;
+    await harness?.stop();
   });
 
   /** Times in days from now. */

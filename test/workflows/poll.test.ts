@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { createWorker } from '../../ops/worker';
 import type { Db } from '../../db/connection';
 import type { Actor } from '../../workflows/appeal/messages';
 import {
@@ -10,8 +8,7 @@ import {
 } from '../../workflows/participation/messages';
 import type { PollSettings } from '../../workflows/poll/questions';
 import type { PollResults } from '../../activities/poll';
-import { freshDatabase } from '../support/postgres';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { ORG, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
 
 const HOUR = 60 * 60 * 1000;
@@ -30,26 +27,24 @@ describe('poll workflow (time-skipping server)', function () {
   this.timeout(120_000);
   let env: TestWorkflowEnvironment;
   let db: Db;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: WorkflowHarness;
   let operator: Actor;
   let stranger: Actor;
   let seq = 0;
   const taskQueue = 'poll-workflow-test';
 
   before(async () => {
-    env = await timeSkippingEnv();
-    ({ db } = await freshDatabase('poll_wf'));
-    await createTestRegion(db);
-    operator = { role: 'operator', organisationId: ORG.district, userId: await createUser(db, { role: 'operator', name: 'Оператор района', organisation_id: ORG.district }) };
-    stranger = { role: 'operator', organisationId: ORG.ministry, userId: await createUser(db, { role: 'operator', name: 'Оператор министерства', organisation_id: ORG.ministry }) };
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, workflowBundle: await workflowBundle() });
-    running = worker.run();
+    harness = await startWorkflowHarness('poll_wf', taskQueue, async (d) => {
+      db = d;
+      await createTestRegion(db);
+      operator = { role: 'operator', organisationId: ORG.district, userId: await createUser(db, { role: 'operator', name: 'Оператор района', organisation_id: ORG.district }) };
+      stranger = { role: 'operator', organisationId: ORG.ministry, userId: await createUser(db, { role: 'operator', name: 'Оператор министерства', organisation_id: ORG.ministry }) };
+    });
+    env = harness.env;
   });
 
   after(async () => {
-    worker?.shutdown();
-    await running;
+    await harness?.stop();
   });
 
   async function start(opensInMs: number, runsMs: number, extra: Partial<ParticipationInput> = {}): Promise<WorkflowHandle> {

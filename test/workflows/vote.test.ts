@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { createWorker } from '../../ops/worker';
 import type { Db } from '../../db/connection';
 import type { Actor } from '../../workflows/appeal/messages';
 import {
   cancelEventUpdate, eventStateQuery, extendEventUpdate, publishEventUpdate, type ParticipationInput, type ParticipationState,
 } from '../../workflows/participation/messages';
 import type { VoteEventSettings, VoteResults } from '../../activities/vote';
-import { freshDatabase } from '../support/postgres';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { ORG, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
 
 const HOUR = 60 * 60 * 1000;
@@ -24,24 +21,22 @@ describe('vote workflow (time-skipping server)', function () {
   this.timeout(120_000);
   let env: TestWorkflowEnvironment;
   let db: Db;
-  let worker: Worker;
-  let running: Promise<void>;
+  let harness: WorkflowHarness;
   let operator: Actor;
   let seq = 0;
   const taskQueue = 'vote-workflow-test';
 
   before(async () => {
-    env = await timeSkippingEnv();
-    ({ db } = await freshDatabase('vote_wf'));
-    await createTestRegion(db);
-    operator = { role: 'operator', organisationId: ORG.district, userId: await createUser(db, { role: 'operator', name: 'Оператор района', organisation_id: ORG.district }) };
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, workflowBundle: await workflowBundle() });
-    running = worker.run();
+    harness = await startWorkflowHarness('vote_wf', taskQueue, async (d) => {
+      db = d;
+      await createTestRegion(db);
+      operator = { role: 'operator', organisationId: ORG.district, userId: await createUser(db, { role: 'operator', name: 'Оператор района', organisation_id: ORG.district }) };
+    });
+    env = harness.env;
   });
 
   after(async () => {
-    worker?.shutdown();
-    await running;
+    await harness?.stop();
   });
 
   const row = (id: string) => db('participation_events').where({ id }).first();
