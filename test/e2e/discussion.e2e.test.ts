@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createUserWithToken } from '../../api/auth';
 import type { Db } from '../../db/connection';
-import { startSeededPlatform, type SeededPlatform } from '../support/platform';
+import { pollUntil, startSeededPlatform, type SeededPlatform } from '../support/platform';
 import { call, type TestApi } from '../api/helpers';
 
 /** The end of the local day `days` days after `from`, at a fixed UTC offset: checked by hand, not by the rule. */
@@ -44,15 +44,9 @@ describe('end to end: a discussion of a draft in Altai krai through HTTP', funct
     await platform?.stop();
   });
 
-  async function waitFor(id: string, status: string, ms = 60_000) {
-    const end = Date.now() + ms;
-    for (;;) {
-      const r = await call(api, 'GET', `/events/${id}`, { token: token.anna });
-      if (r.body?.status === status && (status !== 'closed' || r.body.phase === 'answering')) return r.body;
-      if (Date.now() > end) throw new Error(`event ${id} is ${r.body?.status}, not ${status}`);
-      await new Promise((res) => setTimeout(res, 250));
-    }
-  }
+  // A closed discussion is waited for once it is in its answering phase.
+  const waitFor = (id: string, status: string, ms = 60_000) =>
+    pollUntil(api, `/events/${id}`, token.anna, (e) => e?.status === status && (status !== 'closed' || e.phase === 'answering'), ms);
 
   it('runs a discussion from draft to summary: points, versions, one proposal per person per point, moderation, answers', async () => {
     const now = Date.now();

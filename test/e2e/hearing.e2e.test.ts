@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createUserWithToken } from '../../api/auth';
 import type { Db } from '../../db/connection';
-import { startSeededPlatform, type SeededPlatform } from '../support/platform';
+import { pollUntil, startSeededPlatform, type SeededPlatform } from '../support/platform';
 import { call, type TestApi } from '../api/helpers';
 
 function endOfLocalDay(from: string, days: number, offsetHours: number): string {
@@ -42,15 +42,8 @@ describe('end to end: a public hearing in Altai krai through HTTP', function () 
     await platform?.stop();
   });
 
-  async function waitForHearing(id: string, check: (h: Record<string, unknown>) => boolean, ms = 60_000) {
-    const end = Date.now() + ms;
-    for (;;) {
-      const r = await call(api, 'GET', `/events/${id}/hearing`, { token: token.anna });
-      if (r.status === 200 && check(r.body)) return r.body;
-      if (Date.now() > end) throw new Error(`hearing ${id}: ${r.text}`);
-      await new Promise((res) => setTimeout(res, 250));
-    }
-  }
+  const waitForHearing = (id: string, check: (h: Record<string, unknown>) => boolean, ms = 60_000) =>
+    pollUntil(api, `/events/${id}/hearing`, token.anna, (h, status) => status === 200 && check(h), ms);
 
   const hearing = (now: number, over: Record<string, unknown> = {}) => ({
     type: 'hearing', organisationId: 'altai.omsu', title: 'Публичные слушания по проекту планировки квартала',

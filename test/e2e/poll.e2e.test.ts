@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createUserWithToken } from '../../api/auth';
 import type { Db } from '../../db/connection';
-import { startSeededPlatform, type SeededPlatform } from '../support/platform';
+import { pollUntil, startSeededPlatform, type SeededPlatform } from '../support/platform';
 import { call, type TestApi } from '../api/helpers';
 
 describe('end to end: a poll in Altai krai through HTTP', function () {
@@ -38,15 +38,7 @@ describe('end to end: a poll in Altai krai through HTTP', function () {
     await platform?.stop();
   });
 
-  async function waitFor(id: string, status: string, ms = 60_000) {
-    const end = Date.now() + ms;
-    for (;;) {
-      const r = await call(api, 'GET', `/events/${id}`, { token: token.anna });
-      if (r.body?.status === status) return r.body;
-      if (Date.now() > end) throw new Error(`event ${id} is ${r.body?.status}, not ${status}`);
-      await new Promise((res) => setTimeout(res, 250));
-    }
-  }
+  const waitFor = (id: string, status: string, ms = 60_000) => pollUntil(api, `/events/${id}`, token.anna, (e) => e?.status === status, ms);
 
   it('runs an anonymous poll from draft to results: one answer per person, audience by territory', async () => {
     const now = Date.now();

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../db/connection';
 import { loadSeeds } from '../../db/seed';
 import { createWorker } from '../../ops/worker';
-import { startTestApi, type TestApi } from '../api/helpers';
+import { call, startTestApi, type TestApi } from '../api/helpers';
 import { freshDatabase } from './postgres';
 import { devServerEnv, timeSkippingEnv, workflowBundle } from './temporal';
 
@@ -54,4 +54,15 @@ export async function startWorkflowHarness(label: string, taskQueue: string, pre
       await running;
     },
   };
+}
+
+/** Polls a GET until its answer satisfies `done` (timers fire on their own; the test waits for them). */
+export async function pollUntil(api: TestApi, path: string, token: string, done: (body: any, status: number) => boolean, ms = 60_000): Promise<any> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await call(api, 'GET', path, { token });
+    if (done(r.body, r.status)) return r.body;
+    if (Date.now() > end) throw new Error(`${path} did not reach the expected state in ${ms} ms: ${r.text.slice(0, 500)}`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
 }
