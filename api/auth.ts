@@ -1,11 +1,15 @@
 // Bearer tokens: random, shown once, stored only as their sha256. Each belongs to a users row with one
-// role; operators belong to an organisation, supervisors to a region.
+// role; operators belong to an organisation, supervisors to a region. An integration client (a regional
+// document-management system, an Open311 app) is a users row with role 'integration': it belongs to an
+// organisation and acts for that organisation's whole subtree, within the scopes it was granted
+// (table integration_clients; the scopes are listed in api/scopes.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/connection';
 import { problems } from './problem';
+import { INTEGRATION_SCOPES, type IntegrationScope } from './scopes';
 
-export const ROLES = ['citizen', 'operator', 'supervisor', 'administrator'] as const;
+export const ROLES = ['citizen', 'operator', 'supervisor', 'administrator', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface AuthUser {
@@ -15,6 +19,10 @@ export interface AuthUser {
   email: string | null;
   organisationId: string | null;
   regionId: string | null;
+  /** Integration clients: the scopes granted (api/scopes.ts); operations check them (x-otklik-scopes). */
+  scopes?: string[];
+  /** Integration clients: the client's organisation and every organisation below it. */
+  organisationSubtree?: string[];
 }
 
 export interface NewUser {
@@ -25,6 +33,8 @@ export interface NewUser {
   regionId?: string | null;
   /** Label of the first token, e.g. "SED integration" or "laptop". */
   label?: string | null;
+  /** Integration clients: the scopes to grant (api/scopes.ts). */
+  scopes?: string[];
 }
 
 /** A problem with the data given to createUserWithToken; `field` names the offending input. */
@@ -62,7 +72,16 @@ export async function checkNewUser(db: Db, u: NewUser): Promise<void> {
   if (!ROLES.includes(u.role)) throw new UserInputError('role', `Unknown role ${JSON.stringify(u.role)}: expected one of ${ROLES.join(', ')}`);
   if (!u.name || !u.name.trim()) throw new UserInputError('name', 'A name is required');
   if (u.email != null && !/^[^\s@]+@[^\s@]+$/.test(u.email)) throw new UserInputError('email', `Not an e-mail address: ${u.email}`);
-  if (u.role === 'operator') {
+  if (u.role !== 'integration' && u.scopes !== undefined) throw new UserInputError('scopes', 'Only integration clients have scopes: drop --scopes');
+  if (u.role === 'integration') {
+    if (!u.organisationId) throw new UserInputError('organisation', 'An integration client needs an organisation: it acts for that organisation and those below it (--organisation <id>)');
+    if (u.regionId) throw new UserInputError('region', 'An integration client belongs to an organisation, not a region: drop --region');
+    if (!u.scopes || u.scopes.length === 0) throw new UserInputError('scopes', `An integration client needs scopes (--scopes), some of: ${Object.keys(INTEGRATION_SCOPES).join(', ')}`);
+    const unknown = u.scopes.filter((x) => !(x in INTEGRATION_SCOPES));
+    if (unknown.length > 0) throw new UserInputError('scopes', `Unknown scopes ${unknown.join(', ')}: expected some of ${Object.keys(INTEGRATION_SCOPES).join(', ')}`);
+    const org = await db('organisations').where({ id: u.organisationId }).first('id');
+    if (!org) throw new UserInputError('organisation', `Unknown organisation ${JSON.stringify(u.organisationId)}`);
+  } else if (u.role === 'operator') {
     if (!u.organisationId) throw new UserInputError('organisation', 'An operator needs an organisation (--organisation <id>)');
     if (u.regionId) throw new UserInputError('region', 'An operator belongs to an organisation, not a region: drop --region');
     const org = await db('organisations').where({ id: u.organisationId }).first('id');
@@ -93,11 +112,14 @@ export async function createUserWithToken(db: Db, u: NewUser): Promise<{ user: A
         role: u.role,
         name: u.name.trim(),
         email: u.email ?? null,
-        organisation_id: u.role === 'operator' ? u.organisationId : null,
+        organisation_id: u.role === 'operator' || u.role === 'integration' ? u.organisationId : null,
         region_id: u.role === 'supervisor' ? u.regionId : null,
       })
       .returning('*');
-    const user = userFromRow(row);
+    if (u.role === 'integration') {
+      await trx('integration_clients').insert({ user_id: row.id, scopes: [...new Set(u.scopes)] });
+    }
+    const user = await withIntegration(trx as unknown as Db, userFromRow(row));
     const { token, tokenId } = await issueToken(trx as unknown as Db, user.id, u.label);
     return { user, token, tokenId };
   });
@@ -109,6 +131,29 @@ export async function revokeToken(db: Db, tokenId: number): Promise<boolean> {
   return n > 0;
 }
 
+/** The ids of an organisation and of every organisation below it. */
+export async function organisationSubtree(db: Db, organisationId: string): Promise<string[]> {
+  const result = await db.raw(
+    `with recursive sub(id) as (
+       select id from organisations where id = ?
+       union select o.id from organisations o join sub on o.parent_id = sub.id
+     ) select id from sub`,
+    [organisationId],
+  );
+  return (result.rows as { id: string }[]).map((r) => r.id);
+}
+
+/** Adds an integration client's scopes and organisation subtree to its user; other users unchanged. */
+export async function withIntegration(db: Db, user: AuthUser): Promise<AuthUser> {
+  if (user.role !== 'integration') return user;
+  const client = await db('integration_clients').where({ user_id: user.id }).first('scopes');
+  return {
+    ...user,
+    scopes: ((client?.scopes as string[] | undefined) ?? []).filter((x): x is IntegrationScope => x in INTEGRATION_SCOPES),
+    organisationSubtree: user.organisationId ? await organisationSubtree(db, user.organisationId) : [],
+  };
+}
+
 /** The user of a live token, or null. */
 export async function userForToken(db: Db, token: string): Promise<AuthUser | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
@@ -117,7 +162,7 @@ export async function userForToken(db: Db, token: string): Promise<AuthUser | nu
     .where('t.token_hash', hashToken(token))
     .whereNull('t.revoked_at')
     .first('u.*');
-  return row ? userFromRow(row) : null;
+  return row ? withIntegration(db, userFromRow(row)) : null;
 }
 
 /** Authenticates `Authorization: Bearer …`; leaves the user in res.locals.user, or answers 401. */
@@ -135,6 +180,20 @@ export function authenticate(db: Db): RequestHandler {
       },
       next,
     );
+  };
+}
+
+/**
+ * Scope gate from the operation's x-otklik-scopes: an integration client needs one of the listed scopes.
+ * People are not scoped (their role decides); an operation open to integrations always lists scopes.
+ */
+export function requireScopes(scopes: readonly string[]): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const user = res.locals.user as AuthUser | undefined;
+    if (user?.role === 'integration' && !scopes.some((s) => user.scopes?.includes(s))) {
+      return next(problems.forbidden(`This operation needs the scope ${scopes.join(' or ')}; this client has: ${(user.scopes ?? []).join(', ') || 'none'}.`));
+    }
+    next();
   };
 }
 

@@ -52,7 +52,10 @@ function iso(v: Date | string | null | undefined): string | null {
   return v instanceof Date ? v.toISOString() : new Date(v).toISOString();
 }
 
-/** Who may see a case: its applicant, operators of the current organisation, the region's supervisors, administrators. */
+/**
+ * Who may see a case: its applicant, operators of the current organisation, integration clients whose
+ * subtree holds that organisation, the region's supervisors, administrators.
+ */
 export function canSeeCase(user: AuthUser, row: Pick<CaseRow, 'applicant_user_id' | 'organisation_id' | 'region_id'>): boolean {
   switch (user.role) {
     case 'administrator':
@@ -63,6 +66,8 @@ export function canSeeCase(user: AuthUser, row: Pick<CaseRow, 'applicant_user_id
       return user.organisationId !== null && row.organisation_id === user.organisationId;
     case 'citizen':
       return row.applicant_user_id !== null && row.applicant_user_id === user.id;
+    case 'integration':
+      return row.organisation_id !== null && (user.organisationSubtree ?? []).includes(row.organisation_id);
     default:
       return false;
   }
@@ -268,6 +273,8 @@ export function scopeCases(qb: Knex.QueryBuilder, user: AuthUser): Knex.QueryBui
       return user.organisationId ? qb.where('cases.organisation_id', user.organisationId) : qb.whereRaw('false');
     case 'citizen':
       return qb.where('cases.applicant_user_id', user.id);
+    case 'integration':
+      return user.organisationSubtree?.length ? qb.whereIn('cases.organisation_id', user.organisationSubtree) : qb.whereRaw('false');
     default:
       return qb.whereRaw('false');
   }

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import type { operations } from '../openapi/types';
 import { auditPersonalDataShown } from './audit';
-import { authenticate, requireRoles, type AuthUser } from './auth';
+import { authenticate, requireRoles, requireScopes, type AuthUser } from './auth';
 import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './ratelimit';
 import { loadSpec, specOperations, type SpecOperation } from './spec';
 import { bodyReader, compileValidators, requestValidator, type ValidatedInput } from './validation';
@@ -22,7 +22,9 @@ export interface Input<K extends OperationId> {
     ? B
     : operations[K] extends { requestBody?: { content: { 'application/json': infer B } } }
       ? B | undefined
-      : undefined;
+      : operations[K] extends { requestBody: { content: { 'application/x-www-form-urlencoded': infer B } } }
+        ? B
+        : undefined; // none, or a raw upload the handler reads from ctx.req
 }
 
 export interface AppDeps {
@@ -105,7 +107,7 @@ export function registerRoutes(app: Application, handlers: Handlers, deps: AppDe
       limiters.set(op.rateLimit, limiter);
       chain.push(limiter.byAddress);
     }
-    if (op.secured) chain.push(auth, requireRoles(op.roles));
+    if (op.secured) chain.push(auth, requireRoles(op.roles), requireScopes(op.scopes));
     if (limiter) chain.push(limiter.byUser);
     chain.push(bodyReader(op), requestValidator(validators.get(op.operationId)!));
     chain.push(run(op, (handlers as Record<string, Handler<OperationId>>)[op.operationId], deps));

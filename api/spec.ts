@@ -24,6 +24,8 @@ export interface OperationObject {
   'x-otklik-roles'?: string[];
   /** Name of the rate-limit bucket the operation counts in (api/ratelimit.ts). */
   'x-otklik-rate-limit'?: string;
+  /** Scopes of which an integration client needs one (api/scopes.ts); required when roles include integration. */
+  'x-otklik-scopes'?: string[];
   responses: Record<string, unknown>;
 }
 
@@ -57,9 +59,19 @@ export interface SpecOperation {
   roles: string[];
   /** The rate-limit bucket (x-otklik-rate-limit), if any. */
   rateLimit: string | null;
+  /** Scopes of which an integration client needs one (x-otklik-scopes); [] when integrations may not call it. */
+  scopes: string[];
   parameters: ParameterObject[];
-  requestBody: { required: boolean; schema: JsonSchema } | null;
+  /**
+   * The request body: 'structured' is application/json and/or application/x-www-form-urlencoded (form
+   * fields are validated like query parameters, with coercion); 'binary' is any other media type (an
+   * upload), read by the handler from the request stream.
+   */
+  requestBody: { required: boolean; schema: JsonSchema; mediaTypes: string[]; kind: 'structured' | 'binary' } | null;
 }
+
+export const JSON_TYPE = 'application/json';
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 let cached: OpenApiDocument | undefined;
 
@@ -99,14 +111,24 @@ export function specOperations(spec: OpenApiDocument = loadSpec()): SpecOperatio
       const body = op.requestBody ? resolveRef(spec, op.requestBody) : null;
       let requestBody: SpecOperation['requestBody'] = null;
       if (body) {
-        const json = body.content['application/json'];
-        if (!json) throw new Error(`${op.operationId}: only application/json request bodies are supported`);
-        requestBody = { required: body.required ?? false, schema: json.schema };
+        const types = Object.keys(body.content);
+        const parsed = types.filter((t) => t === JSON_TYPE || t === FORM_TYPE);
+        const raw = types.filter((t) => t !== JSON_TYPE && t !== FORM_TYPE);
+        if (parsed.length > 0 && raw.length > 0) throw new Error(`${op.operationId}: a request body is either JSON/form or raw (${types.join(', ')})`);
+        if (raw.length > 0) {
+          // A file upload: the handler reads the stream itself; nothing to validate against a schema.
+          requestBody = { required: body.required ?? false, schema: {}, mediaTypes: raw, kind: 'binary' };
+        } else {
+          const schema = (body.content[JSON_TYPE] ?? body.content[FORM_TYPE]).schema;
+          requestBody = { required: body.required ?? false, schema, mediaTypes: parsed, kind: 'structured' };
+        }
       }
       const security = op.security ?? spec.security ?? [];
       const secured = security.some((s) => Object.keys(s).length > 0);
       const roles = op['x-otklik-roles'] ?? [];
       if (secured && roles.length === 0) throw new Error(`${op.operationId}: secured operation without x-otklik-roles`);
+      const scopes = op['x-otklik-scopes'] ?? [];
+      if (roles.includes('integration') && scopes.length === 0) throw new Error(`${op.operationId}: open to integration clients without x-otklik-scopes`);
       out.push({
         operationId: op.operationId,
         method,
@@ -115,6 +137,7 @@ export function specOperations(spec: OpenApiDocument = loadSpec()): SpecOperatio
         secured,
         roles: secured ? roles : ['anonymous'],
         rateLimit: op['x-otklik-rate-limit'] ?? null,
+        scopes,
         parameters: [...byKey.values()],
         requestBody,
       });

@@ -5,7 +5,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { HttpProblem, PROBLEM, problems, type FieldError } from './problem';
-import { loadSpec, type JsonSchema, type OpenApiDocument, type SpecOperation } from './spec';
+import { FORM_TYPE, JSON_TYPE, loadSpec, type JsonSchema, type OpenApiDocument, type SpecOperation } from './spec';
 
 export const BODY_LIMIT = '1mb';
 
@@ -178,7 +178,10 @@ export function compileValidators(spec: OpenApiDocument = loadSpec(), ops: SpecO
     const path = paramGroup(paramAjv, op, 'path');
     const query = paramGroup(paramAjv, op, 'query') as ParamGroup;
     const header = paramGroup(paramAjv, op, 'header');
-    const body = op.requestBody ? bodyAjv.compile(rewriteRefs(op.requestBody.schema) as JsonSchema) : null;
+    const structured = op.requestBody?.kind === 'structured' ? (rewriteRefs(op.requestBody.schema) as JsonSchema) : null;
+    const body = structured ? bodyAjv.compile(structured) : null;
+    // Form fields arrive as strings: they are coerced like query parameters.
+    const formBody = structured && op.requestBody!.mediaTypes.includes(FORM_TYPE) ? paramAjv.compile(structured) : null;
     out.set(op.operationId, {
       validate(req: Request): ValidatedInput {
         const errors: FieldError[] = [];
@@ -202,9 +205,11 @@ export function compileValidators(spec: OpenApiDocument = loadSpec(), ops: SpecO
         if (body) {
           value = req.body;
           if (value === undefined) {
-            if (op.requestBody?.required) errors.push({ in: 'body', path: '', message: 'a JSON request body is required' });
+            if (op.requestBody?.required) errors.push({ in: 'body', path: '', message: `a request body is required (${op.requestBody.mediaTypes.join(' or ')})` });
           } else {
-            if (!body(value)) errors.push(...fieldErrors(body.errors, 'body'));
+            const check = formBody && req.is(FORM_TYPE) ? formBody : body;
+            if (check === formBody) value = { ...(value as Record<string, unknown>) };
+            if (!check(value)) errors.push(...fieldErrors(check.errors, 'body'));
             for (const path of forbiddenTextPaths(value)) {
               if (!errors.some((e) => e.in === 'body' && e.path === path && e.message === FORBIDDEN_TEXT_MESSAGE)) {
                 errors.push({ in: 'body', path, message: FORBIDDEN_TEXT_MESSAGE });
@@ -225,6 +230,7 @@ export function compileValidators(spec: OpenApiDocument = loadSpec(), ops: SpecO
 }
 
 const jsonParser = express.json({ limit: BODY_LIMIT, strict: true, type: () => true });
+const formParser = express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 1000, type: () => true });
 
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
@@ -239,16 +245,20 @@ function hasBody(req: Request): boolean {
 export function bodyReader(op: SpecOperation): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!op.requestBody || !hasBody(req)) return next();
+    const { mediaTypes, kind } = op.requestBody;
     const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1];
-    if (!req.is('application/json') || (charset !== undefined && !/^utf-?8$/i.test(charset))) {
+    const type = req.is(mediaTypes);
+    if (!type || (kind === 'structured' && charset !== undefined && !/^utf-?8$/i.test(charset))) {
       return next(
         new HttpProblem({
           status: 415, type: PROBLEM.unsupportedMediaType, title: 'Unsupported media type',
-          detail: `The request body must be application/json in UTF-8, not ${req.headers['content-type'] ?? 'untyped'}.`,
-          headers: { 'Accept-Post': 'application/json' },
+          detail: `The request body must be ${mediaTypes.join(' or ')}${kind === 'structured' ? ' in UTF-8' : ''}, not ${req.headers['content-type'] ?? 'untyped'}.`,
+          headers: { 'Accept-Post': mediaTypes.join(', ') },
         }),
       );
     }
+    if (kind === 'binary') return next(); // the handler streams it
+    if (req.is(FORM_TYPE)) return formParser(req, res, next);
     jsonParser(req, res, next);
   };
 }

@@ -1257,7 +1257,7 @@ export interface components {
         CaseId: string;
         IdempotencyKey: string;
         /** @enum {string} */
-        Role: "citizen" | "operator" | "supervisor" | "administrator";
+        Role: "citizen" | "operator" | "supervisor" | "administrator" | "integration";
         /**
          * @description `message`: a report of a problem; `appeal`: an appeal under 59-FZ.
          * @enum {string}

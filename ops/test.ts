@@ -8,7 +8,7 @@ import Mocha from 'mocha';
 import { ensureTemporalBinaries, projectRoot } from './embedded';
 import { mochaHooks } from '../test/support/hooks';
 
-const SUITES = ['test/unit', 'test/db', 'test/workflows', 'test/api', 'test/e2e', 'test/security', 'test/badinput', 'test/faults', 'test/bench'];
+const SUITES = ['test/unit', 'test/db', 'test/workflows', 'test/api', 'test/integration', 'test/e2e', 'test/security', 'test/badinput', 'test/faults', 'test/bench'];
 
 function testFiles(filter: string[]): string[] {
   const files: string[] = [];

@@ -34,7 +34,7 @@ async function act<K extends CaseOp>(
   const updateId = key ? `${caseId}:${action}:${key}` : undefined;
   let state: AppealState;
   try {
-    state = await perform(actorOf(user), row, updateId);
+    state = await perform(actorOf(user, row), row, updateId);
   } catch (e) {
     // An update to a workflow that has completed: the case is closed (its run ended with it).
     if (e instanceof WorkflowNotFoundError) {

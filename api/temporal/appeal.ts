@@ -239,8 +239,17 @@ export async function startPendingIntake(client: Client, db: Db, taskQueue: stri
 }
 
 /** The actor of an authenticated user: the only source of `actor` in updates. */
-export function actorOf(user: AuthUser): Actor {
-  return { userId: user.id, role: user.role, name: user.name, organisationId: user.organisationId, regionId: user.regionId };
+/**
+ * The actor of an action, from the authenticated user. An integration client acts for the organisation
+ * that handles the case when that organisation is in its subtree (the workflow checks the organisation,
+ * as it does for operators).
+ */
+export function actorOf(user: AuthUser, row?: Pick<CaseRow, 'organisation_id'>): Actor {
+  const organisationId =
+    user.role === 'integration' && row?.organisation_id && user.organisationSubtree?.includes(row.organisation_id)
+      ? row.organisation_id
+      : user.organisationId;
+  return { userId: user.id, role: user.role, name: user.name, organisationId, regionId: user.regionId };
 }
 
 /** Runs one update on the case's current run and returns the state it produced. */

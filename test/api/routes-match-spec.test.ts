@@ -1,3 +1,5 @@
+import { ROLES } from '../../api/auth';
+import { INTEGRATION_SCOPES } from '../../api/scopes';
 import assert from 'node:assert/strict';
 import { createApp } from '../../api/app';
 import { servedRoutes } from '../../api/routes';
@@ -29,7 +31,10 @@ describe('API routes and the OpenAPI document', () => {
     assert.equal(new Set(ids).size, ids.length);
     for (const o of ops) {
       if (o.secured) assert.ok(o.roles.length > 0, `${o.operationId} has no x-otklik-roles`);
-      for (const r of o.roles) assert.ok(['anonymous', 'citizen', 'operator', 'supervisor', 'administrator'].includes(r), `${o.operationId}: role ${r}`);
+      for (const r of o.roles) assert.ok(['anonymous', ...ROLES].includes(r), `${o.operationId}: role ${r}`);
+      for (const s of o.scopes) assert.ok(s in INTEGRATION_SCOPES, `${o.operationId}: scope ${s}`);
+      if (o.roles.includes('integration')) assert.ok(o.scopes.length > 0, `${o.operationId} is open to integration clients without x-otklik-scopes`);
+      else assert.deepEqual(o.scopes, [], `${o.operationId} lists scopes but is closed to integration clients`);
     }
   });
 
@@ -38,7 +43,7 @@ describe('API routes and the OpenAPI document', () => {
     for (const o of ops) {
       const responses = (spec.paths[o.path][o.method] as { responses: Record<string, { $ref?: string; content?: Record<string, unknown> }> }).responses;
       if (o.secured) assert.ok(responses['401'], `${o.operationId} lacks 401`);
-      if (o.requestBody) {
+      if (o.requestBody?.kind === 'structured') {
         for (const s of ['400', '413', '415']) assert.ok(responses[s], `${o.operationId} lacks ${s}`);
         assert.equal(o.requestBody.schema.$ref !== undefined, true, `${o.operationId}: body schema should be a named component`);
       }
@@ -66,6 +71,6 @@ describe('API routes and the OpenAPI document', () => {
         check(sub, where);
       }
     };
-    for (const o of ops) if (o.requestBody) check(o.requestBody.schema, o.operationId);
+    for (const o of ops) if (o.requestBody?.kind === 'structured') check(o.requestBody.schema, o.operationId);
   });
 });

@@ -40,7 +40,7 @@ function textFields(ops: SpecOperation[] = specOperations()): TextField[] {
     if (schema.items) walk(schema.items as JsonSchema, `${pointer}/0`, op, depth + 1);
     for (const sub of [...((schema.oneOf as JsonSchema[]) ?? []), ...((schema.anyOf as JsonSchema[]) ?? [])]) walk(sub, pointer, op, depth + 1);
   };
-  for (const op of ops) if (op.requestBody) walk(op.requestBody.schema, '', op.operationId, 0);
+  for (const op of ops) if (op.requestBody?.kind === 'structured') walk(op.requestBody.schema, '', op.operationId, 0);
   return out;
 }
 
