@@ -8,13 +8,22 @@ import {
   answerTerm, extendAnswerTerm, parentOf, routeCase, termFor, NoRouteError, type OrganisationKind,
 } from '../workflows/rules';
 import type { Actor, AppealInput, AppealRegulation, AppealState } from '../workflows/appeal/messages';
-import { FAILURE } from '../workflows/appeal/messages';
+import { FAILURE, currentExternalRegistration } from '../workflows/appeal/messages';
 import { appealNotifications } from './notifications';
 
 export type AppealEventType =
   | 'registered' | 'taken_into_work' | 'answered' | 'redirected' | 'clarification_requested' | 'clarification_replied'
   | 'term_extended' | 'left_without_answer' | 'rated' | 'escalated' | 'reminder' | 'overdue' | 'closed'
-  | 'reassigned' | 'term_changed' | 'reopened';
+  | 'reassigned' | 'term_changed' | 'reopened' | 'acknowledged';
+
+/**
+ * The key of the transaction-level advisory lock that orders case_events ids with their commits (see
+ * projectAppealTransition). Any constant works as long as every writer of case_events uses it.
+ */
+export const CASE_FEED_LOCK_KEY = 0x6f74_6665; // 'otfe'
+
+/** Hand-over transitions: the case leaves details.from for another organisation. */
+const HAND_OVERS: readonly AppealEventType[] = ['redirected', 'reassigned', 'escalated'];
 
 export interface AppealTerm {
   answerDueAt: string;
@@ -114,6 +123,7 @@ export function createAppealActivities(db: Db) {
     /** Writes one transition: event row, case row, notifications; all or nothing, at most once per step. */
     async projectAppealTransition(t: AppealTransition): Promise<void> {
       const { input, state } = t;
+      const external = currentExternalRegistration(state);
       await db.transaction(async (trx) => {
         const caseRow = {
           id: state.caseId,
@@ -145,6 +155,8 @@ export function createAppealActivities(db: Db) {
           round: state.round,
           extended: state.extended,
           answer_text: state.answer?.text ?? null,
+          external_number: external?.externalNumber ?? null,
+          external_registered_at: external?.externalRegisteredAt ?? null,
           state: JSON.stringify(state),
           last_seq: state.seq,
           last_action_at: t.actor.role === 'system' ? undefined : t.occurredAt,
@@ -156,21 +168,39 @@ export function createAppealActivities(db: Db) {
         if (!insertRow.last_action_at) insertRow.last_action_at = t.occurredAt;
         // Only a newer step may overwrite the row: a retried older activity leaves it alone.
         await trx('cases').insert(insertRow).onConflict('id').merge(mutable).where('cases.last_seq', '<', state.seq);
-        const inserted = await trx('case_events').insert({
+        const projected = await trx('case_events').where({ case_id: state.caseId, seq: state.seq }).first('id');
+        if (projected) return; // this step was projected before: its notifications are queued already
+        // Two attempts of one step racing here both queue the same rows; dedup_key keeps one of each.
+        const notifications = await appealNotifications(trx, t);
+        if (notifications.length > 0) {
+          await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
+        }
+        // The change feed (api/integration/feed.ts) walks case_events by id and hands readers a cursor
+        // "everything up to id N". A bigserial id is taken at insert but becomes visible at commit, so two
+        // projections committing in the other order would let a reader see id 12, move its cursor past
+        // it, and never see id 11. This lock makes id allocation and commit one critical section: the
+        // next writer can take an id only after the previous one committed, so ids become visible in
+        // order. It is taken last, right before the insert, and held only for the insert and the commit.
+        await trx.raw('select pg_advisory_xact_lock(?)', [CASE_FEED_LOCK_KEY]);
+        await trx('case_events').insert({
           case_id: state.caseId,
           seq: state.seq,
           type: t.type,
           actor_role: t.actor.role,
           actor_user_id: t.actor.userId,
           organisation_id: state.organisationId,
+          from_organisation_id: HAND_OVERS.includes(t.type) && typeof t.details.from === 'string' ? t.details.from : null,
+          snapshot: JSON.stringify({
+            status: state.status,
+            answerDueAt: state.answerDueAt,
+            overdue: state.overdue,
+            round: state.round,
+            externalNumber: external?.externalNumber ?? null,
+            externalRegisteredAt: external?.externalRegisteredAt ?? null,
+          }),
           details: JSON.stringify(t.details),
           occurred_at: t.occurredAt,
-        }).onConflict(['case_id', 'seq']).ignore().returning('id');
-        if (inserted.length === 0) return; // this step was projected before: its notifications are queued already
-        const notifications = await appealNotifications(trx, t);
-        if (notifications.length > 0) {
-          await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
-        }
+        }).onConflict(['case_id', 'seq']).ignore();
       });
     },
   };

@@ -6,6 +6,7 @@ import { createDiscussionActivities } from './discussion';
 import { createHearingActivities } from './hearing';
 import { createPollActivities } from './poll';
 import { createVoteActivities } from './vote';
+import { createWebhookActivities } from './webhook';
 
 export function createActivities(db: Db) {
   return {
@@ -15,6 +16,7 @@ export function createActivities(db: Db) {
     ...createHearingActivities(db),
     ...createPollActivities(db),
     ...createVoteActivities(db),
+    ...createWebhookActivities(db),
   };
 }
 

@@ -13,6 +13,14 @@ import { pollHandlers } from './handlers/poll';
 import { voteHandlers } from './handlers/vote';
 import { discussionHandlers } from './handlers/discussion';
 import { hearingHandlers } from './handlers/hearing';
+import { opsHandlers } from './handlers/ops';
+import { createMetrics } from './metrics';
+import { identityHandlers } from './handlers/identity';
+import { OidcRelyingParty, type OidcSettings } from './identity/oidc';
+import { integrationHandlers } from './handlers/integration';
+import { open311Handlers } from './handlers/open311';
+import { webhookHandlers } from './handlers/webhooks';
+import { answeredAsGeoReport } from './open311/errors';
 import { HttpProblem, PROBLEM, problems, sendProblem } from './problem';
 import type { RateLimitOptions } from './ratelimit';
 import { redactingLog } from './redact';
@@ -20,8 +28,11 @@ import { registerRoutes, type AppDeps, type Handlers } from './routes';
 import type { SpecOperation } from './spec';
 import { temporalProblem } from './temporal/errors';
 import { bodyParserProblem } from './validation';
+import { attachmentsFromEnv, type AttachmentsDeps } from './storage';
+import { attachmentHandlers } from './handlers/attachments';
+import { docsHandlers } from './handlers/docs';
 
-export const handlers: Handlers = { ...serviceHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...pollHandlers, ...voteHandlers, ...discussionHandlers, ...hearingHandlers };
+export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...pollHandlers, ...voteHandlers, ...discussionHandlers, ...hearingHandlers, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
 
 export interface AppOptions {
   db: Db;
@@ -44,6 +55,10 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** Send Strict-Transport-Security (default true; browsers ignore it over plain HTTP). */
   hsts?: boolean;
+  /** Sign-in of people through the region's OpenID Connect provider (OIDC_* in ops/config.ts); absent: none. */
+  oidc?: OidcSettings;
+  /** Attachment storage and size limit (default: from the environment, api/storage: a local directory under data/). */
+  attachments?: AttachmentsDeps;
 }
 
 /** An error for the log: its stack, then the message of each cause (a workflow update's failure is in its cause). */
@@ -112,8 +127,15 @@ export function createApp(options: AppOptions): express.Application {
     waitMs: options.waitMs,
     log: redactingLog(options.log ?? defaultLog),
     rateLimit: options.rateLimit,
+    metrics: createMetrics(options.db),
+    oidc: options.oidc ? new OidcRelyingParty(options.oidc) : undefined,
+    attachments: options.attachments ?? attachmentsFromEnv(),
   };
   const app = express();
+  const shutdown = new AbortController();
+  deps.shutdown = shutdown.signal;
+  // api/server.ts aborts it on close (see stopLongPolls).
+  app.locals.shutdown = shutdown;
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
@@ -141,6 +163,26 @@ export function createApp(options: AppOptions): express.Application {
     const id = typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
+    next();
+  });
+
+  // One access-log line and one latency observation per request, when its response has gone out. The
+  // route is the spec path (res.locals.route, set by api/routes.ts), so paths with ids do not explode
+  // the label set; the case id (or event id) of the path is on the line.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (res.locals.route as string | undefined) ?? 'unmatched';
+      const status = res.writableFinished ? res.statusCode : 499; // 499: the client went away first
+      deps.metrics?.observeRequest(req.method, route, status, seconds);
+      deps.log('info', 'request', {
+        requestId: res.locals.requestId, method: req.method, route, status, durationMs: Math.round(seconds * 1000),
+        ...(res.locals.caseId ? { caseId: res.locals.caseId } : {}),
+        ...(res.locals.operationId ? { operationId: res.locals.operationId } : {}),
+        ...(res.locals.user ? { userId: (res.locals.user as { id: number }).id } : {}),
+      });
+    });
     next();
   });
 
@@ -198,8 +240,14 @@ export function createApp(options: AppOptions): express.Application {
         ...(err instanceof HttpProblem ? {} : { error: errorText(err) }),
       });
     }
-    sendProblem(req, res, problem);
+    // Open311 paths answer errors in GeoReport's own format (api/open311/errors.ts).
+    if (!answeredAsGeoReport(req, res, problem)) sendProblem(req, res, problem);
   });
 
   return app;
+}
+
+/** Ends the app's long-polls (the change feed) so that a server close is not held by them. */
+export function stopLongPolls(app: express.Application): void {
+  (app.locals.shutdown as AbortController | undefined)?.abort();
 }

@@ -6,6 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/connection';
+import { userForAccessToken } from './identity/credentials';
+import { looksLikeJwt, ProviderUnavailableError, type OidcRelyingParty } from './identity/oidc';
 import { problems } from './problem';
 import { INTEGRATION_SCOPES, type IntegrationScope } from './scopes';
 
@@ -56,7 +58,7 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-function userFromRow(row: Record<string, unknown>): AuthUser {
+export function userFromRow(row: Record<string, unknown>): AuthUser {
   return {
     id: Number(row.id),
     role: row.role as Role,
@@ -97,10 +99,13 @@ export async function checkNewUser(db: Db, u: NewUser): Promise<void> {
   }
 }
 
-/** Issues another token for an existing user; the token is returned once and never stored. */
-export async function issueToken(db: Db, userId: number, label?: string | null): Promise<{ token: string; tokenId: number }> {
+/**
+ * Issues another token for an existing user; the token is returned once and never stored. API keys do
+ * not expire; session tokens of people signed in through OpenID Connect do (`expiresAt`).
+ */
+export async function issueToken(db: Db, userId: number, label?: string | null, expiresAt?: Date | null): Promise<{ token: string; tokenId: number }> {
   const token = generateToken();
-  const [row] = await db('api_tokens').insert({ user_id: userId, token_hash: hashToken(token), label: label ?? null }).returning('id');
+  const [row] = await db('api_tokens').insert({ user_id: userId, token_hash: hashToken(token), label: label ?? null, expires_at: expiresAt ?? null }).returning('id');
   return { token, tokenId: Number((row as { id: number }).id) };
 }
 
@@ -154,31 +159,44 @@ export async function withIntegration(db: Db, user: AuthUser): Promise<AuthUser>
   };
 }
 
-/** The user of a live token, or null. */
+/**
+ * The user of a live platform token, or null: an API key or session token (otk_…, api_tokens, not
+ * revoked, not expired) or an OAuth access token of an integration client (otkat_…, its scopes the
+ * granted subset).
+ */
 export async function userForToken(db: Db, token: string): Promise<AuthUser | null> {
-  if (!TOKEN_SHAPE.test(token)) return null;
+  if (!TOKEN_SHAPE.test(token)) return userForAccessToken(db, token, userFromRow);
   const row = await db('api_tokens as t')
     .join('users as u', 'u.id', 't.user_id')
     .where('t.token_hash', hashToken(token))
     .whereNull('t.revoked_at')
+    .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', db.fn.now()))
     .first('u.*');
   return row ? withIntegration(db, userFromRow(row)) : null;
 }
 
-/** Authenticates `Authorization: Bearer …`; leaves the user in res.locals.user, or answers 401. */
-export function authenticate(db: Db): RequestHandler {
+/**
+ * Authenticates `Authorization: Bearer …`; leaves the user in res.locals.user, or answers 401. Platform
+ * tokens are looked up; with OpenID Connect configured, a JWT access token of the identity provider is
+ * verified (api/identity/oidc.ts).
+ */
+export function authenticate(db: Db, oidc?: OidcRelyingParty): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     if (!header) return next(problems.unauthorized('This operation needs a bearer token (Authorization: Bearer <token>).', false));
     const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
     if (!m) return next(problems.unauthorized('The Authorization header must use the Bearer scheme.', false));
-    userForToken(db, m[1]).then(
-      (user) => {
-        if (!user) return next(problems.unauthorized('The bearer token is invalid or revoked.', true));
+    const token = m[1];
+    const lookup: Promise<{ user: AuthUser | null; reason?: string }> = oidc && looksLikeJwt(token)
+      ? oidc.userForJwt(db, token)
+      : userForToken(db, token).then((user) => ({ user }));
+    lookup.then(
+      ({ user, reason }) => {
+        if (!user) return next(problems.unauthorized(reason ?? 'The bearer token is invalid, expired or revoked.', true));
         res.locals.user = user;
         next();
       },
-      next,
+      (e) => next(e instanceof ProviderUnavailableError ? problems.unavailable('The identity provider that issued this token cannot be reached; retry in a moment.') : e),
     );
   };
 }

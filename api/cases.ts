@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import type { components } from '../openapi/types';
-import type { AppealState } from '../workflows/appeal/messages';
+import { currentExternalRegistration, type AppealState } from '../workflows/appeal/messages';
 import type { AuthUser } from './auth';
 import { problems } from './problem';
 
@@ -41,10 +41,21 @@ export interface CaseRow {
   round: number;
   extended: boolean;
   answer_text: string | null;
+  /** The handling organisation's СЭД registration (migration 20261127000022_feed). */
+  external_number?: string | null;
+  external_registered_at?: Date | string | null;
   state: Partial<AppealState> | null;
   last_seq: number;
   last_action_at: Date | null;
   updated_at: Date;
+}
+
+/** A date column as YYYY-MM-DD (node-postgres reads `date` as a local-midnight Date). */
+function calendarDate(v: Date | string | null | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v.slice(0, 10);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}`;
 }
 
 function iso(v: Date | string | null | undefined): string | null {
@@ -131,6 +142,8 @@ export function toCase(row: CaseRow, viewer: AuthUser): Case {
       : null,
     closedAt: iso(row.closed_at),
     updatedAt: iso(row.updated_at) as string,
+    externalNumber: row.external_number ?? null,
+    externalRegisteredAt: calendarDate(row.external_registered_at),
   };
   if (seesApplicant(viewer, row)) {
     c.applicant = { name: row.applicant_name, email: row.applicant_email, postalAddress: row.applicant_address };
@@ -177,6 +190,8 @@ export function overlayState(row: CaseRow, s: AppealState): CaseRow {
     round: s.round,
     extended: s.extended,
     answer_text: s.answer?.text ?? null,
+    external_number: currentExternalRegistration(s)?.externalNumber ?? null,
+    external_registered_at: currentExternalRegistration(s)?.externalRegisteredAt ?? null,
     state: s,
     last_seq: s.seq,
   };

@@ -1,11 +1,16 @@
 // Routes come from the spec: each operation of openapi/openapi.yaml is served by the handler of the
 // same operationId, behind authentication, the role gate (x-otklik-roles), body reading and validation.
 import type { Application, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import type { operations } from '../openapi/types';
-import { auditPersonalDataShown } from './audit';
+import { actionAudit, auditPersonalDataShown } from './audit';
+import type { AttachmentsDeps } from './storage';
+import type { OidcRelyingParty } from './identity/oidc';
 import { authenticate, requireRoles, requireScopes, type AuthUser } from './auth';
+import type { PlatformMetrics } from './metrics';
 import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './ratelimit';
 import { loadSpec, specOperations, type SpecOperation } from './spec';
 import { bodyReader, compileValidators, requestValidator, type ValidatedInput } from './validation';
@@ -37,6 +42,14 @@ export interface AppDeps {
   log: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** Limits of the operations marked x-otklik-rate-limit; false turns them off (default: RATE_LIMIT_DEFAULTS). */
   rateLimit?: RateLimitOptions | false;
+  /** Aborted when the server shuts down: long-polls answer at once instead of holding the shutdown. */
+  shutdown?: AbortSignal;
+  /** Prometheus metrics of this app (api/metrics.ts): request latency, read-model gauges at scrape time. */
+  metrics?: PlatformMetrics;
+  /** The region's OpenID Connect provider, when configured: sign-in, and its JWT access tokens as bearer tokens. */
+  oidc?: OidcRelyingParty;
+  /** Where attachment files are stored and how large they may be (api/storage; createApp fills it from the environment). */
+  attachments?: AttachmentsDeps;
 }
 
 export interface Ctx<K extends OperationId> {
@@ -54,6 +67,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** A body that is not JSON (e.g. text/plain of an export); its Content-Type comes from headers. */
   text?: string;
+  /** A body streamed as it is read (a file download); its Content-Type and Content-Length come from headers. */
+  stream?: Readable;
 }
 
 export type Handler<K extends OperationId> = (ctx: Ctx<K>) => Promise<Reply>;
@@ -68,19 +83,42 @@ function run(op: SpecOperation, handler: Handler<OperationId>, deps: AppDeps): R
       req,
       res,
     } as unknown as Ctx<OperationId>;
-    handler(ctx)
+    // Every successful change by a person or an integration client is an audited action (api/audit.ts),
+    // recorded before the answer is sent, so a client that has gone away does not lose the entry.
+    const action = op.secured && op.method !== 'get' && op.method !== 'head'
+      ? actionAudit(deps.db, deps.log, op.operationId, ctx.user, ctx.input as { params?: Record<string, unknown>; body?: unknown }, (res.locals.requestId as string) ?? null)
+      : undefined;
+    Promise.resolve(action?.begin())
+      .then(() => handler(ctx))
       .then(async (reply) => {
         // Applicant data shown to anyone but the applicant is recorded before it leaves (api/audit.ts).
         if (op.secured && reply.body !== undefined && reply.status < 300) {
           await auditPersonalDataShown(deps.db, ctx.user, reply.body, { operationId: op.operationId, requestId: res.locals.requestId as string });
         }
+        if (action && reply.status < 400) await action.finish(reply);
         for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
         res.status(reply.status);
-        if (reply.text !== undefined) res.send(reply.text);
+        if (reply.stream !== undefined) {
+          // The headers are out once the first bytes go: a failure midway can only cut the body short.
+          await pipeline(reply.stream, res).catch((e: unknown) => {
+            deps.log('warn', 'streamed response cut short', { requestId: res.locals.requestId, operationId: op.operationId, error: e instanceof Error ? e.message : String(e) });
+          });
+        } else if (reply.text !== undefined) res.send(reply.text);
         else if (reply.body === undefined) res.end();
         else res.json(reply.body);
       })
       .catch(next);
+  };
+}
+
+/** Leaves the operation's spec path, id and case id in res.locals (read when the response finishes). */
+function markOperation(op: SpecOperation): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.locals.route = op.path;
+    res.locals.operationId = op.operationId;
+    const params = req.params as Record<string, string | undefined>;
+    if (params.caseId ?? params.eventId) res.locals.caseId = params.caseId ?? params.eventId;
+    next();
   };
 }
 
@@ -97,10 +135,11 @@ export function registerRoutes(app: Application, handlers: Handlers, deps: AppDe
   if (missing.length > 0) throw new Error(`No handler for operations: ${missing.map((o) => o.operationId).join(', ')}`);
   const extra = Object.keys(handlers).filter((k) => !ids.has(k));
   if (extra.length > 0) throw new Error(`Handlers without an operation in the spec: ${extra.join(', ')}`);
-  const auth = authenticate(deps.db);
+  const auth = authenticate(deps.db, deps.oidc);
   const limiters = new Map<string, RateLimiter>();
   for (const op of ops) {
-    const chain: RequestHandler[] = [];
+    // The operation a request reached, for the access log and the latency metric (api/metrics.ts).
+    const chain: RequestHandler[] = [markOperation(op)];
     let limiter: RateLimiter | undefined;
     if (op.rateLimit && deps.rateLimit !== false) {
       limiter = limiters.get(op.rateLimit) ?? createRateLimiter(op.rateLimit, deps.rateLimit);

@@ -3,8 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { connect, type Db } from '../db/connection';
-import { loadConfig } from '../ops/config';
-import { createApp, type AppOptions } from './app';
+import { attachmentsOf, loadConfig } from '../ops/config';
+import { createApp, stopLongPolls, type AppOptions } from './app';
 import { startPendingIntake } from './temporal/appeal';
 import { startPendingEventIntake } from './temporal/participation';
 
@@ -34,6 +34,9 @@ export async function startApiServer(opts: {
   rateLimit?: AppOptions['rateLimit'];
   trustProxy?: AppOptions['trustProxy'];
   hsts?: AppOptions['hsts'];
+  /** Sign-in through an OpenID Connect provider (ops/config.ts: OIDC_*). */
+  oidc?: AppOptions['oidc'];
+  attachments?: AppOptions['attachments'];
 }): Promise<ApiServer> {
   const app = createApp(opts);
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
@@ -74,6 +77,7 @@ export async function startApiServer(opts: {
     server,
     async close() {
       if (timer) clearInterval(timer);
+      stopLongPolls(app);
       await running;
       await new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const api = await startApiServer({
     db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity,
+    attachments: attachmentsOf(config), oidc: config.oidc,
   });
   console.log(JSON.stringify({ level: 'info', msg: 'API listening', port: api.port }));
   const stop = async () => {

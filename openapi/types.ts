@@ -24,6 +24,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness probe.
+         * @description The API process is up and answering. Checks no dependency (restart the process only when this fails). No authentication.
+         */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness probe.
+         * @description Whether this API instance can serve requests: PostgreSQL answers `select 1` and the Temporal frontend
+         *     answers, each within 2 seconds. `503` with the state of each component otherwise (take the instance
+         *     out of the load balancer; do not restart it). No authentication.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics.
+         * @description Roles: administrator. The Prometheus text exposition format (version 0.0.4): API request latency by
+         *     route, and, read from PostgreSQL at scrape time, cases by status and organisation, overdue cases,
+         *     answer terms, notifications and webhook deliveries by status, and failed activity attempts by
+         *     activity type. Scrape it with the bearer token of an administrator account kept for monitoring
+         *     (`authorization.credentials` in the Prometheus scrape config). See docs/operations.md.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log of actions.
+         * @description Roles: supervisor (entries of their region's cases and organisations), administrator (all). Every
+         *     successful change made through the API by a person or an integration client is an entry: who (user
+         *     id, role, name), what (`action` = the operationId, with the spec's summary in `details.summary`),
+         *     when, the case (`caseId`; the event id for participation events) or other resource (`resourceId`),
+         *     and the case's state `before` and `after` (status, organisation, answer term, overdue, round,
+         *     resolution); for actions on other resources, `after.request` is the request body with secrets and
+         *     personal data masked. Overrides made with the ops CLI have `channel: cli`. Each response that showed
+         *     an applicant's personal data to someone else is an entry with action `case.read_personal_data`.
+         *     Newest first; the log is append-only.
+         */
+        get: operations["listAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -33,6 +127,116 @@ export interface paths {
         };
         /** This API description as JSON. */
         get: operations["getOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The browsable API reference (Swagger UI on this document).
+         * @description An HTML page that renders `/openapi.json`, built from the locally installed `swagger-ui-dist` package; its
+         *     scripts, styles and images come from `/docs/{asset}` on this server, never from elsewhere. Its
+         *     Content-Security-Policy allows this server's own scripts and styles and nothing else.
+         */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A script, style sheet or icon of the reference page. */
+        get: operations["getDocsAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file to attach to an appeal or an answer.
+         * @description Roles: citizen, operator, administrator; integration clients with `attachments:write`.
+         *
+         *     The body is the file itself, sent with its media type (photos: JPEG, PNG, WebP, HEIC/HEIF; documents:
+         *     PDF, DOCX, XLSX, ODT, ODS, UTF-8 plain text). The content must be what the type says (checked by its
+         *     signature; plain text must be UTF-8 without NUL bytes), else `422`; other types are `415`. At most
+         *     10 MB by default (`OTKLIK_ATTACHMENTS_MAX_BYTES`), else `413` and nothing is stored. The file name comes
+         *     from the `filename` parameter or the `Content-Disposition` header. The answer's `id` is then listed in
+         *     `attachments` of an appeal (`POST /appeals`, the uploader's own files) or of an answer
+         *     (`POST /cases/{caseId}/answer`, files of the answering user or organisation). With an `Idempotency-Key`,
+         *     repeating the upload returns the first one (`200`).
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment.
+         * @description Roles: the uploader, and anyone who may see a case that references the attachment (integration clients
+         *     with `cases:read`, for the cases of their subtree). Others get `404`. The file comes with its media type,
+         *     `Content-Disposition: attachment` with its name, and `X-Content-Type-Options: nosniff`.
+         */
+        get: operations["downloadAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments/{attachmentId}/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What is known of an attachment (name, type, size, sha256), without its content.
+         * @description Roles: as for the download.
+         */
+        get: operations["getAttachmentMeta"];
         put?: never;
         post?: never;
         delete?: never;
@@ -287,6 +491,54 @@ export interface paths {
          * @description Roles: operator of the organisation handling the case, administrator.
          */
         post: operations["leaveWithoutAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseId}/acknowledgement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the case's registration in the organisation's own document-management system (СЭД).
+         * @description Roles: operator of the organisation handling the case, integration client of its subtree (with
+         *     `Idempotency-Key`), administrator. Records the СЭД's registration number and date for the
+         *     organisation handling the case now (`externalNumber` and `externalRegisteredAt` on the case, event
+         *     `case.acknowledged` in the feed). The same acknowledgement again changes nothing; a different
+         *     number or date for the same organisation is `409`. After a redirect the new organisation
+         *     acknowledges anew under its own number.
+         */
+        post: operations["acknowledgeRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integration/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The change feed of the caller's cases, oldest first, with long-poll.
+         * @description Roles: integration client (scope `feed:read`; its organisation subtree), supervisor (the region's
+         *     cases), administrator (all). Events after the cursor `after`, in order, at most `limit`; with
+         *     `wait` the request waits up to that many seconds for the first event. Delivery is at least once:
+         *     deduplicate by `eventId`. See the `integration` tag for the semantics.
+         */
+        get: operations["readFeed"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1230,10 +1482,801 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/open311/v2/discovery.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GeoReport service discovery.
+         * @description Anonymous. The Open311 service discovery document: which GeoReport version is served where, in
+         *     which formats (JSON only: the optional XML format is not served, `.xml` paths answer `404`).
+         */
+        get: operations["getOpen311Discovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GeoReport services (the classifier's subcategories).
+         * @description Anonymous. One service per subcategory of the jurisdiction's classifier (`service_code` = the
+         *     subcategory id, `group` = its category). Without `jurisdiction_id`, the services of every region
+         *     (service codes are unique across regions).
+         */
+        get: operations["listOpen311Services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{service_code}.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A GeoReport service definition (its attributes).
+         * @description Anonymous. The attributes a request of this service may carry: `territory`, the municipality
+         *     where the problem is (a single-value list of the region's territories; optional). Regions without
+         *     municipalities have no attributes (`metadata: false` in services.json).
+         */
+        get: operations["getOpen311ServiceDefinition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GeoReport service requests (cases), public fields only.
+         * @description Anonymous. Cases as GeoReport service requests, newest first, at most 1000. `service_request_id`
+         *     (a comma list) overrides every other filter but `jurisdiction_id`. Otherwise requests registered
+         *     between `start_date` and `end_date` (by default the last 90 days; the range may not exceed 90
+         *     days), of the given `service_code`s and `status`es (comma lists).
+         *
+         *     `status` is `open` or `closed` (only a closed case is closed); `status_notes` is the platform's
+         *     status in Russian. Nothing of the applicant is shown. Messages (problem reports) are public
+         *     reports: their text, address, coordinates and answer are shown; appeals under 59-FZ are private:
+         *     only their service, status, organisation and dates.
+         */
+        get: operations["listOpen311Requests"];
+        put?: never;
+        /**
+         * Submit a GeoReport service request (registered as a message).
+         * @description For integration clients with the scope `cases:submit`: the GeoReport `api_key` form field is the
+         *     client's API token (`otk_…`); without it, `Authorization: Bearer` is read. A missing or invalid
+         *     key is `401`; a key of another role or without the scope is `403`. (The operation is declared
+         *     without security because GeoReport sends the key in the body; the handler authenticates it.)
+         *
+         *     The request is registered as a message (kind `message`) of the service's region, routed and given
+         *     its term like any case, and answered with its registration number as `service_request_id` and a
+         *     `token` for `tokens/{token}.json`. `lat`/`long` (both or neither) or `address_string` is
+         *     required; `address_id` is not supported. The applicant's name is `first_name last_name` (the
+         *     client's name when neither is given); `email` receives the notifications; `phone` and `device_id`
+         *     are not kept. `attribute[territory]` names the municipality (services/{service_code}.json);
+         *     without it the case is about the region as a whole.
+         *
+         *     GeoReport has no idempotency: each POST is a new request, unless the client sends an
+         *     `Idempotency-Key` header, with which a repeat returns the first request (`200`,
+         *     `Idempotent-Replayed: true`).
+         */
+        post: operations["createOpen311Request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{service_request_id}.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One GeoReport service request (an array of one).
+         * @description Anonymous. The same public fields as requests.json.
+         */
+        get: operations["getOpen311Request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/tokens/{token}.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The service request of a submission token.
+         * @description Anonymous. The `service_request_id` that a token returned by POST requests.json stands for.
+         */
+        get: operations["getOpen311Token"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OAuth 2.0 token endpoint (client credentials) for integration clients.
+         * @description No bearer token: the integration client authenticates with its `client_id` and a client secret,
+         *     by HTTP Basic (RFC 6749 §2.3.1) or as `client_id` and `client_secret` in the body, and receives a
+         *     short-lived access token (`otkat_…`, one hour) to send as `Authorization: Bearer`. It acts for the
+         *     client's organisation subtree within the scopes granted: all of the client's scopes, or those
+         *     named in `scope` (space-separated, a subset of the client's). Only `grant_type=client_credentials`.
+         *
+         *     **Errors follow RFC 6749 §5.2, not problem details:** `application/json` `{error,
+         *     error_description}` with `400` (`invalid_request`, `unsupported_grant_type`, `invalid_scope`) or
+         *     `401` with `WWW-Authenticate: Basic` (`invalid_client`: unknown client, wrong, revoked or expired
+         *     secret). A body the server cannot read at all (another media type, a parameter sent twice, an
+         *     unknown parameter) is answered with the usual problem document.
+         */
+        post: operations["requestToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign in through the region's OpenID Connect provider.
+         * @description No bearer token. Redirects the browser (`302`) to the configured identity provider with an
+         *     authorization-code request (PKCE, state, nonce) and sets a short-lived, HttpOnly cookie binding
+         *     the sign-in to this browser. `404` when no provider is configured.
+         */
+        get: operations["startOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the identity provider returns the browser after sign-in.
+         * @description No bearer token. Exchanges the code, checks the ID token (signature against the provider's keys,
+         *     issuer, audience, nonce, expiry) and finds the person by (issuer, subject); the first sign-in
+         *     creates a citizen with the name and e-mail of the ID token. An existing user with the same e-mail
+         *     is not linked automatically (an administrator links them: `npm run users -- link`). Answers with a
+         *     platform session token (`otk_…`, 12 hours): as JSON (`201` for a new user, `200`), or, when the
+         *     server has a web return URL, `303` to it with the token in the URL fragment.
+         */
+        get: operations["finishOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integration-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Integration clients and their credentials (never the secrets).
+         * @description Roles: administrator.
+         */
+        get: operations["listIntegrationClients"];
+        put?: never;
+        /**
+         * Create an integration client with its first API key and client secret.
+         * @description Roles: administrator.
+         *
+         *     The client acts for the organisation and every organisation below it, within the scopes given.
+         *     The answer carries the client secret and the API key: they are shown this once, only their hashes
+         *     are stored.
+         */
+        post: operations["createIntegrationClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integration-clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One integration client and its credentials (never the secrets).
+         * @description Roles: administrator.
+         */
+        get: operations["getIntegrationClient"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a client or replace its scopes.
+         * @description Roles: administrator. New scopes apply at once, also to access tokens already issued (they keep
+         *     only the scopes the client still holds).
+         */
+        patch: operations["updateIntegrationClient"];
+        trace?: never;
+    };
+    "/integration-clients/{clientId}/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue another client secret (rotation without downtime).
+         * @description Roles: administrator. The secrets issued before keep working until revoked or expired: switch the
+         *     client over, then revoke the old one. The secret is shown this once.
+         */
+        post: operations["issueClientSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integration-clients/{clientId}/secrets/{credentialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+                credentialId: components["parameters"]["CredentialId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a client secret and the access tokens obtained with it.
+         * @description Roles: administrator. `409` when it was revoked already.
+         */
+        delete: operations["revokeClientSecret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integration-clients/{clientId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue another API key (rotation without downtime).
+         * @description Roles: administrator. The keys issued before keep working until revoked. The key is shown this once.
+         */
+        post: operations["issueClientApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integration-clients/{clientId}/api-keys/{credentialId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+                credentialId: components["parameters"]["CredentialId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key.
+         * @description Roles: administrator. `409` when it was revoked already.
+         */
+        delete: operations["revokeClientApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook subscriptions the caller manages.
+         * @description Roles: operator (their organisation's), administrator (all, or of `organisationId`), integration
+         *     client with `webhooks:manage` (its subtree's). Oldest first. Secrets are never shown.
+         */
+        get: operations["listWebhookSubscriptions"];
+        put?: never;
+        /**
+         * Subscribe a URL to the case events of an organisation's subtree.
+         * @description Roles: operator (for their own organisation), administrator (any organisation; `organisationId`
+         *     required), integration client with the scope `webhooks:manage` (its organisation or one below it;
+         *     default its own).
+         *
+         *     The subscription receives the events of cases handled by the organisation or any organisation
+         *     below it, from its creation on, as signed `POST` requests (see docs/webhooks.md). `events` limits
+         *     the event types; empty or absent means all. The URL must be `https://` (`http://` only where the
+         *     platform allows it: `OTKLIK_WEBHOOK_ALLOW_HTTP`). The answer carries the signing `secret`, shown
+         *     this once: store it to verify `Otklik-Signature`.
+         */
+        post: operations["createWebhookSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/subscriptions/{subscriptionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook subscription.
+         * @description Roles: as for the list; a subscription the caller does not manage answers `404`.
+         */
+        get: operations["getWebhookSubscription"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a subscription with its delivery log.
+         * @description Roles: as for the list. Deliveries under way stop at their next attempt.
+         */
+        delete: operations["deleteWebhookSubscription"];
+        options?: never;
+        head?: never;
+        /**
+         * Change the URL, the event types, the owner's e-mail, or pause and resume.
+         * @description Roles: as for the list. `active: false` pauses the subscription by hand (its events are kept,
+         *     held); `active: true` resumes it as `POST …/resume` does.
+         */
+        patch: operations["updateWebhookSubscription"];
+        trace?: never;
+    };
+    "/webhooks/subscriptions/{subscriptionId}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret.
+         * @description Roles: as for the list. Every request from now on is signed with the new secret, returned this
+         *     once; attempts already under way may still carry the old one for a moment.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/subscriptions/{subscriptionId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused subscription and deliver its held events.
+         * @description Roles: as for the list. The subscription becomes active, its failure streak is forgotten, and every
+         *     held delivery is sent again (a new run of each). Resuming an active subscription
+         *     changes nothing.
+         */
+        post: operations["resumeWebhookSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/subscriptions/{subscriptionId}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed test event (webhook.ping) now and report the answer.
+         * @description Roles: as for the list. One attempt, no retries, not in the delivery log; the body is
+         *     `{"eventId": null, "type": "webhook.ping", "subscriptionId": …, "occurredAt": …}`.
+         */
+        post: operations["pingWebhookSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/subscriptions/{subscriptionId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log of a subscription, newest first, with every attempt.
+         * @description Roles: as for the list.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/subscriptions/{subscriptionId}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery with every attempt.
+         * @description Roles: as for the list.
+         */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/subscriptions/{subscriptionId}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivered, failed or held delivery again.
+         * @description Roles: as for the list. Starts a new run of the delivery (same `Otklik-Webhook-Id`, same event
+         *     document, a fresh timestamp and signature) with the usual retries; its attempts continue the log.
+         *     A delivery still pending or being delivered answers `409`, and so does one of a paused
+         *     subscription: resume the subscription instead (its held deliveries are sent).
+         */
+        post: operations["replayWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description RFC 6749 §4.4.2 (client credentials grant), form-urlencoded. */
+        TokenRequest: {
+            /** @description `client_credentials` */
+            grant_type?: string;
+            /** @description Space-separated subset of the client's scopes; all of them when absent. */
+            scope?: string;
+            client_id?: string;
+            client_secret?: string;
+        };
+        TokenResponse: {
+            /** @description `otkat_…` */
+            access_token: string;
+            /** @constant */
+            token_type: "Bearer";
+            /** @description Seconds. */
+            expires_in: number;
+            /** @description The scopes granted */
+            scope: string;
+        };
+        /** @description RFC 6749 §5.2. */
+        OAuthError: {
+            /** @enum {string} */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope";
+            error_description?: string;
+        };
+        SignInResult: {
+            /** @description A platform session token (`otk_…`) for `Authorization: Bearer`. */
+            accessToken: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /** @description Seconds. */
+            expiresIn: number;
+            user: {
+                id: number;
+                role: components["schemas"]["Role"];
+                name: string;
+                email: string | null;
+            };
+        };
+        /**
+         * @description What an integration client may do (see the operations' `x-otklik-scopes`).
+         * @enum {string}
+         */
+        IntegrationScope: "cases:read" | "cases:write" | "cases:submit" | "feed:read" | "webhooks:manage" | "attachments:write";
+        Credential: {
+            id: number;
+            label: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        IntegrationClient: {
+            /** @description The public `client_id` (`otkc_…`). */
+            clientId: string;
+            userId: number;
+            name: string;
+            /** @description It acts for this organisation and those below it. */
+            organisationId: string;
+            scopes: components["schemas"]["IntegrationScope"][];
+            /** Format: date-time */
+            createdAt: string;
+            secrets: components["schemas"]["Credential"][];
+            apiKeys: components["schemas"]["Credential"][];
+        };
+        IntegrationClientList: {
+            items: components["schemas"]["IntegrationClient"][];
+            count: number;
+        };
+        IntegrationClientCreate: {
+            name: components["schemas"]["ShortText"];
+            organisationId: components["schemas"]["ReferenceId"];
+            scopes: components["schemas"]["IntegrationScope"][];
+            /**
+             * Format: email
+             * @description Whom to contact about the client.
+             */
+            email?: string;
+        };
+        IntegrationClientUpdate: {
+            name?: components["schemas"]["ShortText"];
+            scopes?: components["schemas"]["IntegrationScope"][];
+        };
+        IntegrationClientCreated: {
+            client: components["schemas"]["IntegrationClient"];
+            /** @description Shown only now (`otks_…`). */
+            clientSecret: string;
+            secretId: number;
+            /** @description Shown only now (`otk_…`). */
+            apiKey: string;
+            apiKeyId: number;
+        };
+        ClientSecretRequest: {
+            label?: components["schemas"]["ShortText"];
+            /**
+             * Format: date-time
+             * @description When the secret stops working on its own.
+             */
+            expiresAt?: string;
+        };
+        ClientSecretIssued: {
+            credential: components["schemas"]["Credential"];
+            /** @description Shown only now (`otks_…`). */
+            clientSecret: string;
+        };
+        ApiKeyRequest: {
+            label?: components["schemas"]["ShortText"];
+        };
+        ApiKeyIssued: {
+            credential: components["schemas"]["Credential"];
+            /** @description Shown only now (`otk_…`). */
+            apiKey: string;
+        };
+        Open311Errors: {
+            /** @description The HTTP status. */
+            code: number;
+            description: string;
+        }[];
+        Open311Discovery: {
+            /** Format: date-time */
+            changeset: string;
+            contact: string;
+            key_service: string;
+            endpoints: {
+                specification: string;
+                url: string;
+                /** Format: date-time */
+                changeset: string;
+                /** @enum {string} */
+                type: "production" | "test";
+                formats: string[];
+            }[];
+        };
+        Open311Service: {
+            service_code: string;
+            service_name: string;
+            description: string;
+            metadata: boolean;
+            /** @enum {string} */
+            type: "realtime" | "batch" | "blackbox";
+            /** @description Comma-separated. */
+            keywords: string;
+            group: string;
+        };
+        Open311ServiceDefinition: {
+            service_code: string;
+            attributes: {
+                variable: boolean;
+                code: string;
+                /** @enum {string} */
+                datatype: "string" | "number" | "datetime" | "text" | "singlevaluelist" | "multivaluelist";
+                required: boolean;
+                datatype_description: string | null;
+                order: number;
+                description: string;
+                values?: {
+                    key: string;
+                    name: string;
+                }[];
+            }[];
+        };
+        /** @description GeoReport POST requests.json fields; `attribute[code]` per the service definition. */
+        Open311RequestSubmission: {
+            api_key?: string;
+            jurisdiction_id?: components["schemas"]["ReferenceId"];
+            service_code: components["schemas"]["ReferenceId"];
+            lat?: number;
+            long?: number;
+            address_string?: string;
+            address_id?: string;
+            /** Format: email */
+            email?: string;
+            device_id?: string;
+            account_id?: string;
+            first_name?: string;
+            last_name?: string;
+            phone?: string;
+            description?: string;
+            /** Format: uri */
+            media_url?: string;
+        } & {
+            [key: string]: string;
+        };
+        Open311SubmissionResult: {
+            service_request_id: string;
+            token: string;
+            service_notice: string | null;
+            account_id: string | null;
+        }[];
+        Open311ServiceRequest: {
+            /** @description The registration number. */
+            service_request_id: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description The platform's status in Russian. */
+            status_notes: string | null;
+            service_name: string | null;
+            service_code: string | null;
+            /** @description The text of a message; null for appeals (59-FZ). */
+            description: string | null;
+            /** @description The organisation handling the case. */
+            agency_responsible: string | null;
+            /** @description The answer term. */
+            service_notice: string | null;
+            /** Format: date-time */
+            requested_datetime: string;
+            /** Format: date-time */
+            updated_datetime: string;
+            /**
+             * Format: date-time
+             * @description The answer is due by then.
+             */
+            expected_datetime: string | null;
+            address: string | null;
+            address_id: string | null;
+            zipcode: string | null;
+            lat: number | null;
+            long: number | null;
+            media_url: string | null;
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description A URI reference identifying the problem type. */
@@ -1274,13 +2317,97 @@ export interface components {
         NoAnswerGround: "no_name_or_address" | "obscene_or_threatening" | "unreadable" | "repeated_question";
         Reason: string & (unknown & unknown);
         LongText: string & (unknown & unknown);
-        /** @description References to files stored elsewhere (URLs or storage keys). */
+        /** @description References to documents published elsewhere (URLs). */
         Attachments: string[];
+        /**
+         * Format: uuid
+         * @description The id of a file uploaded with `POST /attachments`.
+         */
+        AttachmentId: string;
+        /** @description Files uploaded with `POST /attachments`, by id. */
+        AttachmentIds: components["schemas"]["AttachmentId"][];
+        Attachment: {
+            id: components["schemas"]["AttachmentId"];
+            /** @description The name to save it under (from the upload; path and control characters removed). */
+            fileName: string;
+            /** @description Its media type, checked against its content at upload. */
+            contentType: string;
+            /** @description In bytes. */
+            size: number;
+            /** @description Hex SHA-256 of the content. */
+            sha256: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         Health: {
             /** @enum {string} */
             status: "ok" | "degraded";
             /** @enum {string} */
             database: "ok" | "unavailable";
+        };
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            components: {
+                /** @enum {string} */
+                database: "ok" | "unavailable";
+                /** @enum {string} */
+                temporal: "ok" | "unavailable";
+            };
+        };
+        NotReadyProblem: components["schemas"]["Problem"] & {
+            components: {
+                /** @enum {string} */
+                database: "ok" | "unavailable";
+                /** @enum {string} */
+                temporal: "ok" | "unavailable";
+            };
+        };
+        /** @description The case's read model before or after an action. */
+        AuditCaseState: {
+            status?: components["schemas"]["CaseStatus"];
+            organisationId?: string | null;
+            /** Format: date-time */
+            answerDueAt?: string | null;
+            overdue?: boolean;
+            round?: number;
+            resolution?: string | null;
+            externalNumber?: string | null;
+        };
+        AuditEntry: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            actor: {
+                userId: number | null;
+                /** @description citizen, operator, supervisor, administrator, integration or system. */
+                role: string | null;
+                name: string | null;
+            };
+            /** @description The operationId of the action, or case.read_personal_data. */
+            action: string;
+            operation?: string | null;
+            /** @enum {string} */
+            channel: "api" | "cli";
+            /** @description The HTTP status of the answer. */
+            status?: number | null;
+            caseId: string | null;
+            resourceId?: string | null;
+            regionId?: string | null;
+            /** @description The case before the action (case actions), or null. */
+            before: components["schemas"]["AuditCaseState"] | null;
+            /** @description The case after the action; for other resources `{request, id}`. */
+            after: Record<string, never> | null;
+            details?: Record<string, never>;
+            requestId: string | null;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            nextCursor: string | null;
         };
         User: {
             id: number;
@@ -1312,7 +2439,7 @@ export interface components {
                 email?: string;
                 postalAddress?: string;
             };
-            attachments?: components["schemas"]["Attachments"];
+            attachments?: components["schemas"]["AttachmentIds"];
         };
         Applicant: {
             name: string | null;
@@ -1368,8 +2495,78 @@ export interface components {
             closedAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The registration number given by the handling organisation's СЭД (see acknowledgement); null until it acknowledges. */
+            externalNumber: string | null;
+            /**
+             * Format: date
+             * @description The СЭД registration date.
+             */
+            externalRegisteredAt: string | null;
             /** @description Present for the applicant, the handling organisation's operators, supervisors and administrators. */
             applicant?: components["schemas"]["Applicant"];
+        };
+        Acknowledgement: {
+            /** @description The СЭД registration number, e.g. `01-27/1234`. */
+            externalNumber: string;
+            /**
+             * Format: date
+             * @description The СЭД registration date.
+             */
+            externalRegisteredAt: string;
+        };
+        FeedPage: {
+            events: components["schemas"]["FeedEvent"][];
+            /** @description Pass as `after` for the next page; equals the request's `after` when the page is empty. */
+            nextCursor: string;
+        };
+        FeedEvent: {
+            /** @description Opaque cursor position of this event (pass as `after`). */
+            id: string;
+            /** @description Stable identity of the event, for deduplication (`<caseId>/<step>`). */
+            eventId: string;
+            /** @enum {string} */
+            type: "case.registered" | "case.acknowledged" | "case.taken_into_work" | "case.routed" | "case.clarification_requested" | "case.clarification_replied" | "case.term_extended" | "case.term_changed" | "case.answered" | "case.left_without_answer" | "case.rated" | "case.escalated" | "case.overdue" | "case.closed" | "case.reopened";
+            caseId: components["schemas"]["CaseId"];
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description The organisation that has the case after the event. */
+            organisationId: string | null;
+            actor: {
+                /** @enum {string} */
+                role: "citizen" | "operator" | "supervisor" | "administrator" | "integration" | "system";
+            };
+            data: components["schemas"]["FeedEventData"];
+        };
+        /**
+         * @description The case right after the event (`status` … `externalRegisteredAt`; null for events recorded before
+         *     the feed existed), plus what the event type carries: `from`/`to` (case.routed, case.escalated),
+         *     `reason`, `text` and `attachments` (case.answered, case.clarification_replied), `question`,
+         *     `rating` and `comment` (case.rated, case.escalated, case.closed), `resolution` (case.closed),
+         *     `days` and `previousAnswerDueAt` (case.term_extended, case.term_changed), `ground` (case.left_without_answer).
+         */
+        FeedEventData: {
+            status: components["schemas"]["CaseStatus"] | null;
+            /** Format: date-time */
+            answerDueAt: string | null;
+            overdue: boolean | null;
+            round: number | null;
+            externalNumber: string | null;
+            /** Format: date */
+            externalRegisteredAt: string | null;
+            from?: string | null;
+            to?: string;
+            reason?: string;
+            text?: string;
+            attachments?: string[];
+            question?: string;
+            rating?: number | null;
+            comment?: string | null;
+            resolution?: string;
+            days?: number;
+            /** Format: date-time */
+            previousAnswerDueAt?: string | null;
+            ground?: string;
+            advisory?: boolean;
         };
         CaseEvent: {
             seq: number;
@@ -1432,7 +2629,7 @@ export interface components {
         };
         AnswerRequest: {
             text: components["schemas"]["LongText"];
-            attachments?: components["schemas"]["Attachments"];
+            attachments?: components["schemas"]["AttachmentIds"];
         };
         RedirectRequest: {
             organisationId: components["schemas"]["ReferenceId"];
@@ -2116,6 +3313,117 @@ export interface components {
             items: components["schemas"]["HearingRegistration"][];
             count: number;
         };
+        /**
+         * @description A public case event type (the same vocabulary as the change feed).
+         * @enum {string}
+         */
+        WebhookEventType: "case.registered" | "case.acknowledged" | "case.taken_into_work" | "case.routed" | "case.clarification_requested" | "case.clarification_replied" | "case.term_extended" | "case.term_changed" | "case.answered" | "case.left_without_answer" | "case.rated" | "case.escalated" | "case.overdue" | "case.closed" | "case.reopened";
+        /** @enum {string} */
+        WebhookSubscriptionStatus: "active" | "paused";
+        /**
+         * @description pending: recorded, its run not yet started; delivering: attempts under way; delivered: a 2xx
+         *     answer; failed: retries exhausted (replay to try again); held: the subscription is paused.
+         * @enum {string}
+         */
+        WebhookDeliveryStatus: "pending" | "delivering" | "delivered" | "failed" | "held";
+        WebhookSubscriptionCreate: {
+            /** @description Where to POST the events: https:// (http:// only where allowed). */
+            url: string;
+            /** @description Event types to receive; empty or absent = all. */
+            events?: components["schemas"]["WebhookEventType"][];
+            organisationId?: components["schemas"]["ReferenceId"];
+            /**
+             * Format: email
+             * @description Told when the subscription is paused; default the creator's e-mail.
+             */
+            ownerEmail?: string;
+            description?: string;
+        };
+        WebhookSubscriptionPatch: {
+            url?: string;
+            events?: components["schemas"]["WebhookEventType"][];
+            /** @description false pauses by hand; true resumes (held deliveries are sent). */
+            active?: boolean;
+            /** Format: email */
+            ownerEmail?: string | null;
+            description?: string | null;
+        };
+        WebhookSubscription: {
+            id: number;
+            organisationId: string;
+            url: string;
+            /** @description Empty = all. */
+            events: components["schemas"]["WebhookEventType"][];
+            status: components["schemas"]["WebhookSubscriptionStatus"];
+            /**
+             * Format: date-time
+             * @description First failed attempt since the last success.
+             */
+            failingSince: string | null;
+            /** Format: date-time */
+            pausedAt: string | null;
+            /** @enum {string|null} */
+            pausedReason: "failing" | "manual" | null;
+            ownerEmail: string | null;
+            description: string | null;
+            createdBy: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookSubscriptionWithSecret: components["schemas"]["WebhookSubscription"] & {
+            /** @description The HMAC-SHA256 signing secret; shown only now. */
+            secret: string;
+        };
+        WebhookDeliveryAttempt: {
+            attempt: number;
+            /** Format: date-time */
+            at: string;
+            /** @description null: no HTTP answer (refused, timeout). */
+            statusCode: number | null;
+            /** @description null: delivered. */
+            error: string | null;
+            durationMs: number;
+        };
+        WebhookDelivery: {
+            /** @description Sent as Otklik-Webhook-Id. */
+            id: number;
+            subscriptionId: number;
+            eventId: string;
+            eventType: components["schemas"]["WebhookEventType"];
+            caseId: string;
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            /** @description Attempts over every run. */
+            attempts: number;
+            /** @description 0 for the first run, +1 per replay or resume. */
+            run: number;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the next retry is due, while delivering.
+             */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** @description Every attempt, oldest first (at most the last 100). */
+            log: components["schemas"]["WebhookDeliveryAttempt"][];
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            nextCursor: string | null;
+        };
+        WebhookPingResult: {
+            delivered: boolean;
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number;
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation; `errors` lists the failing fields. */
@@ -2226,6 +3534,13 @@ export interface components {
         };
     };
     parameters: {
+        WebhookSubscriptionId: number;
+        WebhookDeliveryId: number;
+        /** @description The client's public `client_id` (`otkc_…`). */
+        ClientId: string;
+        CredentialId: number;
+        /** @description The GeoReport jurisdiction = a region id (e.g. `altai`). Optional; when given, only that region. */
+        Open311Jurisdiction: components["schemas"]["ReferenceId"];
         ProposalId: number;
         /** @description The registration number, e.g. `22-2026-000001`. */
         CaseId: components["schemas"]["CaseId"];
@@ -2234,6 +3549,8 @@ export interface components {
         CategoryId: components["schemas"]["ReferenceId"];
         /** @description The event's number, e.g. `poll-22-2026-000001`. */
         EventId: components["schemas"]["EventId"];
+        /** @description The attachment's id (a UUID, as `POST /attachments` returned it); anything else is `404`. */
+        AttachmentId: string;
         RuleId: number;
         /** @description A key the client chooses for this submission (8–200 visible ASCII characters), e.g. a UUID. */
         IdempotencyKeyRequired: components["schemas"]["IdempotencyKey"];
@@ -2282,6 +3599,117 @@ export interface operations {
             };
         };
     };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description A dependency does not answer; `components` says which. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotReadyProblem"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listAuditEntries: {
+        parameters: {
+            query?: {
+                /** @description Entries about this case (or participation event). */
+                caseId?: components["schemas"]["CaseId"];
+                /** @description Entries of this user (person or integration client). */
+                actorUserId?: number;
+                /** @description An operationId, e.g. `reassignCase`, or `case.read_personal_data`. */
+                action?: string;
+                /** @description Entries at or after this instant. */
+                from?: string;
+                /** @description Entries at or before this instant. */
+                to?: string;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
     getOpenApi: {
         parameters: {
             query?: never;
@@ -2300,6 +3728,177 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+        };
+    };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reference page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getDocsAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset: "swagger-ui.css" | "index.css" | "swagger-ui-bundle.js" | "swagger-ui-standalone-preset.js" | "otklik-initializer.js" | "favicon-32x32.png" | "favicon-16x16.png";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The asset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
+                    "text/javascript": string;
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: {
+                /** @description The file's name as the uploader knows it, e.g. `яма.jpg`. */
+                filename?: string;
+            };
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+                "image/heic": string;
+                "image/heif": string;
+                "application/pdf": string;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/vnd.oasis.opendocument.text": string;
+                "application/vnd.oasis.opendocument.spreadsheet": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The same upload again (same Idempotency-Key and content); the first one is returned. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description The file is stored. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The attachment's id (a UUID, as `POST /attachments` returned it); anything else is `404`. */
+                attachmentId: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "image/heic": string;
+                    "image/heif": string;
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.oasis.opendocument.text": string;
+                    "application/vnd.oasis.opendocument.spreadsheet": string;
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getAttachmentMeta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The attachment's id (a UUID, as `POST /attachments` returned it); anything else is `404`. */
+                attachmentId: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
         };
     };
     getMe: {
@@ -2754,6 +4353,82 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    acknowledgeRegistration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The registration number, e.g. `22-2026-000001`. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Acknowledgement"];
+            };
+        };
+        responses: {
+            /** @description The case after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    readFeed: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the last processed page; absent = from the beginning. */
+                after?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Seconds to wait for an event when there is none after the cursor (long-poll); 0 answers at once. */
+                wait?: number;
+                /** @description Comma-separated event types to return (e.g. `case.registered,case.routed`); default all. */
+                types?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events (possibly empty) and the cursor to continue from. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["ServerError"];
         };
     };
@@ -4565,6 +6240,1183 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getOpen311Discovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The discovery document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Discovery"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    listOpen311Services: {
+        parameters: {
+            query?: {
+                /** @description The GeoReport jurisdiction = a region id (e.g. `altai`). Optional; when given, only that region. */
+                jurisdiction_id?: components["parameters"]["Open311Jurisdiction"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The services. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Service"][];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    getOpen311ServiceDefinition: {
+        parameters: {
+            query?: {
+                /** @description The GeoReport jurisdiction = a region id (e.g. `altai`). Optional; when given, only that region. */
+                jurisdiction_id?: components["parameters"]["Open311Jurisdiction"];
+            };
+            header?: never;
+            path: {
+                service_code: components["schemas"]["ReferenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service definition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ServiceDefinition"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    listOpen311Requests: {
+        parameters: {
+            query?: {
+                /** @description The GeoReport jurisdiction = a region id (e.g. `altai`). Optional; when given, only that region. */
+                jurisdiction_id?: components["parameters"]["Open311Jurisdiction"];
+                /** @description Registration numbers, comma-separated. */
+                service_request_id?: string;
+                /** @description Service codes, comma-separated. */
+                service_code?: string;
+                /** @description Earliest requested_datetime (w3 datetime with a time zone). */
+                start_date?: string;
+                /** @description Latest requested_datetime (w3 datetime with a time zone). */
+                end_date?: string;
+                /** @description `open`, `closed` or both, comma-separated. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ServiceRequest"][];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    createOpen311Request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["Open311RequestSubmission"];
+            };
+        };
+        responses: {
+            /** @description A repeat with the same Idempotency-Key; the first request. */
+            200: {
+                headers: {
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311SubmissionResult"];
+                };
+            };
+            /** @description The request was registered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311SubmissionResult"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    getOpen311Request: {
+        parameters: {
+            query?: {
+                /** @description The GeoReport jurisdiction = a region id (e.g. `altai`). Optional; when given, only that region. */
+                jurisdiction_id?: components["parameters"]["Open311Jurisdiction"];
+            };
+            header?: never;
+            path: {
+                service_request_id: components["schemas"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service request. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311ServiceRequest"][];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    getOpen311Token: {
+        parameters: {
+            query?: {
+                /** @description The GeoReport jurisdiction = a region id (e.g. `altai`). Optional; when given, only that region. */
+                jurisdiction_id?: components["parameters"]["Open311Jurisdiction"];
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request of the token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        service_request_id: string;
+                        token: string;
+                    }[];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+        };
+    };
+    requestToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The access token. */
+            200: {
+                headers: {
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description An OAuth error (`application/json`, RFC 6749 §5.2), or a body that cannot be read (problem). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_client` (RFC 6749 §5.2). */
+            401: {
+                headers: {
+                    /** @description Basic realm="otklik" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    startOidcSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the identity provider. */
+            302: {
+                headers: {
+                    Location?: string;
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    finishOidcSignIn: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                iss?: string;
+                session_state?: string;
+                error?: string;
+                error_description?: string;
+                error_uri?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResult"];
+                };
+            };
+            /** @description Signed in for the first time; the user was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResult"];
+                };
+            };
+            /** @description To the web app, with `#access_token=…&token_type=Bearer&expires_in=…`. */
+            303: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listIntegrationClients: {
+        parameters: {
+            query?: {
+                organisationId?: components["schemas"]["ReferenceId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clients. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationClientList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    createIntegrationClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationClientCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationClientCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getIntegrationClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationClient"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    updateIntegrationClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntegrationClientUpdate"];
+            };
+        };
+        responses: {
+            /** @description The client as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationClient"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    issueClientSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ClientSecretRequest"];
+            };
+        };
+        responses: {
+            /** @description The new secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientSecretIssued"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    revokeClientSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+                credentialId: components["parameters"]["CredentialId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    issueClientApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new key. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyIssued"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    revokeClientApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The client's public `client_id` (`otkc_…`). */
+                clientId: components["parameters"]["ClientId"];
+                credentialId: components["parameters"]["CredentialId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listWebhookSubscriptions: {
+        parameters: {
+            query?: {
+                organisationId?: components["schemas"]["ReferenceId"];
+                status?: components["schemas"]["WebhookSubscriptionStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookSubscription"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    createWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionCreate"];
+            };
+        };
+        responses: {
+            /** @description The subscription with its secret (shown once). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: components["parameters"]["WebhookSubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    deleteWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: components["parameters"]["WebhookSubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    updateWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: components["parameters"]["WebhookSubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionPatch"];
+            };
+        };
+        responses: {
+            /** @description The subscription after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: components["parameters"]["WebhookSubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    resumeWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: components["parameters"]["WebhookSubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription, active. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    pingWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: components["parameters"]["WebhookSubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the receiver answered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPingResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["WebhookDeliveryStatus"];
+                caseId?: components["schemas"]["CaseId"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                subscriptionId: components["parameters"]["WebhookSubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: components["parameters"]["WebhookSubscriptionId"];
+                deliveryId: components["parameters"]["WebhookDeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    replayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: components["parameters"]["WebhookSubscriptionId"];
+                deliveryId: components["parameters"]["WebhookDeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, pending again; the fan-out starts its new run within seconds. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["ServerError"];
         };
     };

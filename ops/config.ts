@@ -1,6 +1,10 @@
 // Configuration from environment variables, validated once at start. Every bad value is reported
 // with its variable name and what was expected, all of them at once, before anything starts.
 import { apiSecurityFromEnv } from '../api/security-options';
+import { oidcFromEnv } from '../api/identity/config';
+import type { OidcSettings } from '../api/identity/oidc';
+import { webhookConfigFromEnv, type WebhookConfig } from '../api/webhooks/policy';
+import { attachmentsConfigFromEnv, createAttachmentStorage, type AttachmentsConfig, type AttachmentsDeps } from '../api/storage';
 
 export interface Config {
   /** PostgreSQL URL; when absent, an embedded PostgreSQL is started under dataDir/pg. */
@@ -21,6 +25,14 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Rate limits, trusted proxies and HSTS of the API (OTKLIK_RATE_LIMIT_*, OTKLIK_TRUST_PROXY, OTKLIK_HSTS). */
   apiSecurity: ReturnType<typeof apiSecurityFromEnv>['options'];
+  /** Sign-in of people at the region's OpenID Connect provider (OIDC_*; api/identity/config.ts); absent: npm start runs the embedded one. */
+  oidc?: OidcSettings;
+  /** Port of the embedded OpenID Connect provider of npm start (EMBEDDED_OIDC_PORT, default 8081). */
+  embeddedOidcPort: number;
+  /** Webhook retries, pause threshold, http:// URLs, fan-out interval (OTKLIK_WEBHOOK_*; api/webhooks/policy.ts). */
+  webhooks: WebhookConfig;
+  /** Attachment storage: local directory or S3 bucket, and the size limit (OTKLIK_ATTACHMENTS*, S3_*; api/storage). */
+  attachments: AttachmentsConfig;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +89,12 @@ export function loadConfig(env: Env = process.env): Config {
   const mailFrom = env.MAIL_FROM || 'Отклик <no-reply@otklik.local>';
   const apiSecurity = apiSecurityFromEnv(env);
   problems.push(...apiSecurity.problems);
+  const oidc = oidcFromEnv(env);
+  problems.push(...oidc.problems);
+  const webhooks = webhookConfigFromEnv(env);
+  problems.push(...webhooks.problems);
+  const attachments = attachmentsConfigFromEnv(env);
+  problems.push(...attachments.problems);
   const config: Config = {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
     temporalAddress,
@@ -92,10 +110,19 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     logLevel,
     apiSecurity: apiSecurity.options,
+    oidc: oidc.settings,
+    embeddedOidcPort: oidc.embeddedPort,
+    webhooks: webhooks.config,
+    attachments: attachments.config,
   };
   if (!/^[A-Za-z0-9_.-]{1,200}$/.test(config.taskQueue)) {
     problems.push(`TEMPORAL_TASK_QUEUE=${JSON.stringify(config.taskQueue)}: expected letters, digits, '.', '-' or '_'`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The API's attachment dependency from the configuration (storage backend and size limit). */
+export function attachmentsOf(config: Config): AttachmentsDeps {
+  return { storage: createAttachmentStorage(config.attachments), maxBytes: config.attachments.maxBytes };
 }

@@ -6,14 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createUserWithToken, userForToken, type Role } from '../api/auth';
 import { startApiServer } from '../api/server';
 import { connect, migrateLatest, type Db } from '../db/connection';
 import { loadSeeds } from '../db/seed';
-import { ConfigError, loadConfig, type Config } from './config';
+import { attachmentsOf, ConfigError, loadConfig, type Config } from './config';
+import { JsonLogger } from './logging';
 import { assertPortFree, projectRoot, startEmbeddedPostgres, startTemporalDevServer, type Service } from './embedded';
 import { createMailer, createWorker, ensureSearchAttributes, startOutboxDispatcher } from './worker';
+import { startWebhookFanout } from './webhook-fanout';
+import { startEmbeddedIdentityProvider, type DemoAccount } from './oidc-provider';
 
 interface DemoToken { role: Role; name: string; organisationId?: string; regionId?: string; token: string }
 
@@ -82,6 +85,9 @@ async function main(config: Config): Promise<void> {
       const pg: Service & { url: string } = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.embeddedPostgresPort);
       services.push({ name: 'PostgreSQL', stop: () => pg.stop() });
       databaseUrl = pg.url;
+      // The embedded default is for trying the platform on one machine: webhook receivers there are
+      // usually plain http://localhost. A deployment with its own database keeps https:// only.
+      process.env.OTKLIK_WEBHOOK_ALLOW_HTTP ??= '1';
     }
     const db = connect(databaseUrl);
     services.push({ name: 'database pool', stop: () => db.destroy() });
@@ -104,7 +110,7 @@ async function main(config: Config): Promise<void> {
       await ensureSearchAttributes(temporalAddress, config.temporalNamespace);
     }
 
-    Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+    Runtime.install({ logger: new JsonLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     const worker = await createWorker({ connection: nativeConnection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace });
     const workerRun = worker.run();
@@ -116,17 +122,34 @@ async function main(config: Config): Promise<void> {
     const connection = await Connection.connect({ address: temporalAddress });
     const temporal = new Client({ connection, namespace: config.temporalNamespace });
     services.push({ name: 'Temporal client', stop: () => connection.close() });
-    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity });
+    const webhookFanout = startWebhookFanout({
+      db, temporal, taskQueue: config.taskQueue, policy: config.webhooks.policy, intervalMs: config.webhooks.fanoutIntervalMs,
+    });
+    services.push({ name: 'webhook fan-out', stop: () => webhookFanout.stop() });
+    const attachments = attachmentsOf(config);
+    // People sign in at the region's provider (OIDC_ISSUER) or, by default, at the embedded one.
+    let oidc = config.oidc;
+    let demoPeople: DemoAccount[] = [];
+    if (!oidc) {
+      await assertPortFree(config.embeddedOidcPort, 'the embedded OpenID Connect provider (EMBEDDED_OIDC_PORT)');
+      const idp = await startEmbeddedIdentityProvider({ dataDir, port: config.embeddedOidcPort, apiPort: config.apiPort });
+      services.push({ name: 'OpenID Connect provider', stop: () => idp.provider.close() });
+      oidc = idp.settings;
+      demoPeople = idp.accounts;
+    }
+    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity, attachments, oidc });
     services.push({ name: 'API', stop: () => api.close() });
 
     const tokens = await demoTokens(db, dataDir);
     const base = `http://localhost:${api.port}`;
     console.log(`
 Отклик работает.
-  API:               ${base}   (спецификация: ${base}/openapi.json)
+  API:               ${base}   (спецификация: ${base}/openapi.json, справочник: ${base}/docs)
   Temporal Web UI:   ${temporalUi}
   PostgreSQL:        ${config.databaseUrl ? 'DATABASE_URL' : `127.0.0.1:${config.embeddedPostgresPort}, database otklik`}
   Данные:            ${config.databaseUrl && config.temporalAddress ? 'external services' : dataDir}
+  Вложения:          ${attachments.storage.describe()}
+  Вход (OIDC):       ${base}/auth/oidc/login   (провайдер: ${oidc.issuer}${demoPeople.length ? `; демо: ${demoPeople.map((p) => `${p.username} / ${p.password}`).join(', ')}` : ''})
 
 Tokens (Authorization: Bearer …):
 ${tokens.map((t) => `  ${t.role.padEnd(14)} ${t.token}   ${t.name}${t.organisationId ? ` (${t.organisationId})` : ''}${t.regionId ? ` (${t.regionId})` : ''}`).join('\n')}

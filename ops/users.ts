@@ -6,17 +6,30 @@
 //   npm run users -- token --user 12 [--label "SED integration"]     (another token for a user)
 //   npm run users -- list [--role operator]
 //   npm run users -- revoke --token-id 7
+//   npm run users -- create --role integration --organisation altai.minzdrav --name "SED" --scopes cases:read,cases:write
+//                                                         (prints client_id, a client secret and an API key)
+//   npm run users -- secret --user 12 [--label …] [--expires 2027-01-01T00:00:00Z]   (another client secret)
+//   npm run users -- revoke-secret --secret-id 3           (and the access tokens obtained with it)
+//   npm run users -- scopes --user 12 --scopes cases:read,feed:read
+//   npm run users -- link --user 5 --issuer https://id.example.org/realms/altai --subject <sub>
+//                                                         (a person's identity at an OIDC provider → this user)
 // Uses DATABASE_URL. A token is printed once, when it is issued; only its hash is stored.
 import { parseArgs } from 'node:util';
 import { createUserWithToken, issueToken, revokeToken, ROLES, UserInputError, type Role } from '../api/auth';
+import { createIntegrationClient, issueClientSecret, revokeClientSecret, setClientScopes } from '../api/identity/credentials';
 import { connect, type Db } from '../db/connection';
 
 const USAGE = `Usage:
   npm run users -- create --role <${ROLES.join('|')}> --name <name> [--email <email>]
-                          [--organisation <id>  (operators)] [--region <id>  (supervisors)] [--label <token label>]
+                          [--organisation <id>  (operators, integration clients)] [--region <id>  (supervisors)]
+                          [--scopes <a,b>  (integration clients)] [--label <token label>]
   npm run users -- token --user <user id> [--label <token label>]
   npm run users -- list [--role <role>]
-  npm run users -- revoke --token-id <token id>`;
+  npm run users -- revoke --token-id <token id>
+  npm run users -- secret --user <integration client's user id> [--label <label>] [--expires <ISO date-time>]
+  npm run users -- revoke-secret --secret-id <secret id>
+  npm run users -- scopes --user <integration client's user id> --scopes <a,b>
+  npm run users -- link --user <user id> --issuer <OIDC issuer URL> --subject <sub>`;
 
 export class UsageError extends Error {}
 
@@ -24,6 +37,14 @@ function positiveInt(value: string | undefined, flag: string): number {
   if (value === undefined) throw new UsageError(`${flag} is required`);
   if (!/^[1-9][0-9]{0,9}$/.test(value)) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** The user id of an integration client given by --user. */
+async function integrationClient(db: Db, value: string | undefined): Promise<number> {
+  const userId = positiveInt(value, '--user');
+  const row = await db('integration_clients').where({ user_id: userId }).first('user_id');
+  if (!row) throw new UsageError(`User ${userId} is not an integration client`);
+  return userId;
 }
 
 /** Runs one command; returns what to print. Throws UsageError / UserInputError for bad arguments. */
@@ -38,6 +59,11 @@ export async function runUsersCommand(db: Db, argv: string[]): Promise<string> {
     label: { type: 'string' },
     user: { type: 'string' },
     'token-id': { type: 'string' },
+    scopes: { type: 'string' },
+    expires: { type: 'string' },
+    'secret-id': { type: 'string' },
+    issuer: { type: 'string' },
+    subject: { type: 'string' },
   } as const;
   let values: Record<string, string | undefined>;
   try {
@@ -51,10 +77,26 @@ export async function runUsersCommand(db: Db, argv: string[]): Promise<string> {
   };
   switch (command) {
     case 'create': {
-      allow('role', 'name', 'email', 'organisation', 'region', 'label');
+      allow('role', 'name', 'email', 'organisation', 'region', 'label', 'scopes');
       if (!values.role) throw new UsageError('--role is required');
       if (!(ROLES as readonly string[]).includes(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(values.role)}`);
       if (!values.name) throw new UsageError('--name is required');
+      if (values.role === 'integration') {
+        if (values.region) throw new UserInputError('region', 'An integration client belongs to an organisation, not a region: drop --region');
+        const made = await createIntegrationClient(db, {
+          name: values.name, organisationId: values.organisation ?? '', email: values.email ?? null, label: values.label ?? null,
+          scopes: (values.scopes ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+        });
+        return [
+          `Created user ${made.client.userId}: integration client of ${made.client.organisationId} (and below), ${made.client.name}; scopes ${made.client.scopes.join(', ')}`,
+          `OAuth 2.0 client credentials (POST /oauth/token, grant_type=client_credentials):`,
+          `  client_id: ${made.client.clientId}`,
+          `  client_secret: ${made.clientSecret}`,
+          `Secret ${made.secretId} and API key ${made.apiKeyId} are shown only now; store them safely. API key ${made.apiKeyId} (Authorization: Bearer):`,
+          made.apiKey,
+        ].join('\n');
+      }
+      if (values.scopes !== undefined) throw new UserInputError('scopes', 'Only integration clients have scopes: drop --scopes');
       const { user, token, tokenId } = await createUserWithToken(db, {
         role: values.role as Role,
         name: values.name,
@@ -112,6 +154,39 @@ export async function runUsersCommand(db: Db, argv: string[]): Promise<string> {
         throw new UsageError(t ? `Token ${tokenId} was revoked already` : `There is no token ${tokenId}`);
       }
       return `Revoked token ${tokenId}`;
+    }
+    case 'secret': {
+      allow('user', 'label', 'expires');
+      const userId = await integrationClient(db, values.user);
+      const { secret, secretId } = await issueClientSecret(db, userId, { label: values.label ?? null, expiresAt: values.expires ?? null });
+      return [`Secret ${secretId} for integration client ${userId}; the earlier ones keep working until revoked. Shown only now:`, secret].join('\n');
+    }
+    case 'revoke-secret': {
+      allow('secret-id');
+      const secretId = positiveInt(values['secret-id'], '--secret-id');
+      const row = await db('client_secrets').where({ id: secretId }).first('user_id');
+      if (!row) throw new UsageError(`There is no client secret ${secretId}`);
+      const outcome = await revokeClientSecret(db, row.user_id, secretId);
+      if (outcome === 'already_revoked') throw new UsageError(`Client secret ${secretId} was revoked already`);
+      return `Revoked client secret ${secretId} and the access tokens obtained with it`;
+    }
+    case 'scopes': {
+      allow('user', 'scopes');
+      const userId = await integrationClient(db, values.user);
+      await setClientScopes(db, userId, (values.scopes ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+      return `Integration client ${userId} now has scopes ${values.scopes}`;
+    }
+    case 'link': {
+      allow('user', 'issuer', 'subject');
+      const userId = positiveInt(values.user, '--user');
+      if (!values.issuer || !values.subject) throw new UsageError('--issuer and --subject are required');
+      const user = await db('users').where({ id: userId }).first('role', 'name');
+      if (!user) throw new UsageError(`There is no user ${userId}`);
+      if (user.role === 'integration') throw new UsageError('Integration clients do not sign in through OpenID Connect');
+      const taken = await db('user_identities').where({ issuer: values.issuer, subject: values.subject }).first('user_id');
+      if (taken) throw new UsageError(`${values.subject} at ${values.issuer} is already linked to user ${taken.user_id}`);
+      await db('user_identities').insert({ issuer: values.issuer, subject: values.subject, user_id: userId });
+      return `Linked ${values.subject} at ${values.issuer} to user ${userId} (${user.role}, ${user.name}): signing in there now signs in as this user`;
     }
     case undefined:
     case 'help':

@@ -1,11 +1,14 @@
 // The worker process: runs every case type's workflows and activities, and delivers the outbox.
-import { Connection as ClientConnection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Client, Connection as ClientConnection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { activityInterceptors } from '../api/metrics';
 import { dispatchOutbox, type Mailer } from '../activities/notifications';
 import { connect, type Db } from '../db/connection';
 import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { loadConfig } from './config';
+import { startWebhookFanout } from './webhook-fanout';
+import { JsonLogger, sdkLevel } from './logging';
 
 export async function createWorker(opts: {
   connection: NativeConnection;
@@ -20,6 +23,8 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(opts.db),
+    // Failed activity attempts are counted in PostgreSQL for the API's /metrics (api/metrics.ts).
+    interceptors: { activity: [activityInterceptors(opts.db)] },
   });
 }
 
@@ -76,10 +81,20 @@ if (require.main === module) {
     }
     const db = connect(config.databaseUrl);
     await ensureSearchAttributes(config.temporalAddress, config.temporalNamespace);
+    // JSON lines with the case id (ops/logging.ts), like the API's.
+    Runtime.install({ logger: new JsonLogger(sdkLevel(config.logLevel)) });
     const connection = await NativeConnection.connect({ address: config.temporalAddress });
     const worker = await createWorker({ connection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace });
     const outbox = startOutboxDispatcher(db, await createMailer(config.smtpUrl), config.mailFrom);
+    // Case events → webhook deliveries → one delivery workflow each (ops/webhook-fanout.ts).
+    const clientConnection = await ClientConnection.connect({ address: config.temporalAddress });
+    const webhookFanout = startWebhookFanout({
+      db, temporal: new Client({ connection: clientConnection, namespace: config.temporalNamespace }), taskQueue: config.taskQueue,
+      policy: config.webhooks.policy, intervalMs: config.webhooks.fanoutIntervalMs,
+    });
     await worker.run();
+    await webhookFanout.stop();
+    await clientConnection.close();
     await outbox.stop();
     await connection.close();
     await db.destroy();

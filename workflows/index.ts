@@ -4,3 +4,4 @@ export { pollWorkflow } from './poll/workflow';
 export { voteWorkflow } from './vote/workflow';
 export { discussionWorkflow } from './discussion/workflow';
 export { hearingWorkflow } from './hearing/workflow';
+export { webhookDeliveryWorkflow } from './webhook/workflow';

@@ -7,6 +7,7 @@ import {
   redirectUpdate, replyToClarificationUpdate, requestClarificationUpdate, takeIntoWorkUpdate,
   type Actor, type AppealState,
 } from '../../workflows/appeal/messages';
+import { linkAttachments } from '../attachments';
 import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, type CaseRow } from '../cases';
 import { problems } from '../problem';
 import { checkTargetOrganisation } from '../reference';
@@ -14,23 +15,28 @@ import type { Ctx, Handlers, OperationId, Reply } from '../routes';
 import { actorOf, reopenCase, runCaseUpdate } from '../temporal/appeal';
 import { temporalContext } from './cases';
 
-type CaseOp = Extract<OperationId, 'takeCase' | 'answerCase' | 'redirectCase' | 'requestClarification' | 'extendTerm' | 'leaveWithoutAnswer'
-  | 'replyToClarification' | 'rateAnswer' | 'reassignCase' | 'changeTerm' | 'closeCase' | 'reopenCase'>;
+export type CaseOp = Extract<OperationId, 'takeCase' | 'answerCase' | 'redirectCase' | 'requestClarification' | 'extendTerm' | 'leaveWithoutAnswer'
+  | 'replyToClarification' | 'rateAnswer' | 'reassignCase' | 'changeTerm' | 'closeCase' | 'reopenCase' | 'acknowledgeRegistration'>;
 
 /**
  * The common path of every action: the case must be visible to the caller (404 otherwise: operators of
  * other organisations, other citizens, other regions' supervisors); the role gate has already run. The
  * workflow's validators make the final decision (403 / 409 / 422).
  */
-async function act<K extends CaseOp>(
+export async function act<K extends CaseOp>(
   ctx: Ctx<K>,
   action: string,
   perform: (actor: Actor, row: CaseRow, updateId: string | undefined) => Promise<AppealState>,
 ): Promise<Reply> {
   const { deps, user } = ctx;
   const caseId = (ctx.input.params as { caseId: string }).caseId;
-  const row = await visibleCase(deps.db, user, caseId);
   const key = (ctx.input.headers as { 'Idempotency-Key'?: string })['Idempotency-Key'];
+  // A machine client retries on its own (timeouts, restarts): without a key a retry could apply a
+  // command twice, so integration clients must send one with every command (docs/integration.md).
+  if (user.role === 'integration' && !key) {
+    throw problems.field('header', 'Idempotency-Key', 'is required for commands of integration clients');
+  }
+  const row = await visibleCase(deps.db, user, caseId);
   const updateId = key ? `${caseId}:${action}:${key}` : undefined;
   let state: AppealState;
   try {
@@ -49,7 +55,7 @@ async function act<K extends CaseOp>(
   return { status: 200, body: await caseDetail(deps.db, shown, user) };
 }
 
-function update<K extends CaseOp, A>(ctx: Ctx<K>, def: UpdateDefinition<AppealState, [A]>, arg: (actor: Actor) => A) {
+export function update<K extends CaseOp, A>(ctx: Ctx<K>, def: UpdateDefinition<AppealState, [A]>, arg: (actor: Actor) => A) {
   return (actor: Actor, row: CaseRow, updateId: string | undefined) =>
     runCaseUpdate(temporalContext(ctx.deps), row.id, def, arg(actor), updateId);
 }
@@ -58,7 +64,12 @@ export const actionHandlers = {
   takeCase: (ctx) => act(ctx, 'take', update(ctx, takeIntoWorkUpdate, (actor) => ({ actor }))),
 
   answerCase: (ctx) =>
-    act(ctx, 'answer', update(ctx, answerUpdate, (actor) => ({ actor, text: ctx.input.body.text, attachments: ctx.input.body.attachments ?? [] }))),
+    act(ctx, 'answer', async (actor, row, updateId) => {
+      // Uploaded files of the answering user or organisation only (422 naming a bad id); linked before the
+      // update so that a crash after it cannot leave an answered file the applicant may not download.
+      await linkAttachments(ctx.deps.db, ctx.input.body.attachments ?? [], { caseId: row.id, referencedIn: 'answer', user: ctx.user, organisationId: actor.organisationId ?? null });
+      return update(ctx, answerUpdate, () => ({ actor, text: ctx.input.body.text, attachments: ctx.input.body.attachments ?? [] }))(actor, row, updateId);
+    }),
 
   redirectCase: (ctx) =>
     act(ctx, 'redirect', async (actor, row, updateId) => {

@@ -21,6 +21,7 @@ import {
   type AppealState,
 } from '../../workflows/appeal/messages';
 import type { AuthUser } from '../auth';
+import { linkAttachments } from '../attachments';
 import { loadCaseRow, overlayState, waitForProjection, type CaseRow } from '../cases';
 import { HttpProblem, PROBLEM, problems } from '../problem';
 import { checkCaseReferences } from '../reference';
@@ -129,6 +130,8 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
       [refs.region.id, local.year],
     );
     const caseId = registrationNumber(refs.region.numberPrefix, local.year, Number(counter.rows[0].last_value));
+    // The applicant's own uploads only (422 naming a bad id, and the transaction leaves nothing behind).
+    await linkAttachments(trx, body.attachments ?? [], { caseId, referencedIn: 'appeal', user, organisationId: null });
     const request: Omit<AppealInput, 'receivedAt'> = {
       caseId,
       kind: body.kind,

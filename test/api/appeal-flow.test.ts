@@ -111,11 +111,11 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     const unknownOrg = await call(api, 'POST', `/cases/${first}/redirect`, { token: t.district, body: { organisationId: 'nowhere', reason: 'x' } });
     assert.equal(unknownOrg.status, 422);
 
-    const answer = await call(api, 'POST', `/cases/${first}/answer`, { token: t.district, body: { text: 'Repaired on Monday.', attachments: ['act-17.pdf'] } });
+    const answer = await call(api, 'POST', `/cases/${first}/answer`, { token: t.district, body: { text: 'Repaired on Monday.' } });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.status, 'answered');
     assert.equal(answer.body.answer.text, 'Repaired on Monday.');
-    assert.deepEqual(answer.body.answer.attachments, ['act-17.pdf']);
+    assert.deepEqual(answer.body.answer.attachments, []); // uploaded files and their references: test/integration/attachments.test.ts
 
     const rated = await call(api, 'POST', `/cases/${first}/rating`, { token: t.citizen, body: { rating: 5, comment: 'Thanks' } });
     assert.equal(rated.status, 200, JSON.stringify(rated.body));

@@ -50,6 +50,16 @@ describe('API routes and the OpenAPI document', () => {
       for (const [status, r] of Object.entries(responses)) {
         if (!/^[45]|default/.test(status) || o.operationId === 'getHealth') continue; // health reports itself as JSON
         const resolved = r.$ref ? (spec.components as any).responses[r.$ref.split('/').pop()!] : r;
+        // The OAuth 2.0 token endpoint answers its errors as RFC 6749 §5.2 says: {error, error_description}.
+        if ((spec.paths[o.path][o.method] as Record<string, unknown>)['x-otklik-error-format'] === 'oauth2' && status !== '413' && status !== '415' && status !== 'default') {
+          assert.equal((resolved.content?.['application/json'] as any)?.schema?.$ref, '#/components/schemas/OAuthError', `${o.operationId} ${status} is not an OAuth error`);
+          continue;
+        }
+        // Open311 GeoReport operations answer errors in GeoReport's own format (an array of {code, description}).
+        if ((spec.paths[o.path][o.method] as Record<string, unknown>)['x-otklik-error-format'] === 'georeport') {
+          assert.equal((resolved.content?.['application/json'] as any)?.schema?.$ref, '#/components/schemas/Open311Errors', `${o.operationId} ${status} is not a GeoReport error`);
+          continue;
+        }
         assert.ok(resolved.content?.['application/problem+json'], `${o.operationId} ${status} is not problem+json`);
       }
     }

@@ -177,7 +177,7 @@ describe('bad input: bodies, content types, JSON, query strings, headers', () =>
       assert.match(r.body.detail, /and \d+ more$/);
       assert.ok(r.text.length < 50_000, `${r.text.length} bytes of problem`);
       assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
-      const many = await call(api, 'POST', '/cases/99-2026-000001/answer', { token: t.admin, body: { text: 'x', attachments: Array(100_000).fill('a') } });
+      const many = await call(api, 'POST', '/cases/99-2026-000001/answer', { token: t.admin, body: { text: 'x', attachments: Array(25_000).fill('0b6c6ae2-4a4c-4d43-9d6b-3f5f0c3e6a11') } });
       assertProblem(many, 400, 'huge list');
       assert.deepEqual(many.body.errors.map((e: { path: string }) => e.path), ['/attachments']);
     });

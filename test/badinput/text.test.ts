@@ -88,12 +88,12 @@ describe('bad input: every text field (control characters, lengths, markup, SQL)
 
   const appeal = () => ({
     kind: 'appeal', regionId: TEST_REGION, subcategoryId: CAT.potholes, territoryId: TERRITORY.village, text: 'Pothole',
-    address: 'Lenina 5', applicant: { name: 'Ivan Petrov', email: 'ivan@example.org', postalAddress: 'Lenina 1' }, attachments: ['photo-1.jpg'],
+    address: 'Lenina 5', applicant: { name: 'Ivan Petrov', email: 'ivan@example.org', postalAddress: 'Lenina 1' },
   });
   /** A valid body and the token allowed to send it, per operation with text fields. */
   const valid: Record<string, { token: () => string; body: () => unknown; path?: string }> = {
     submitAppeal: { token: () => t.citizen, body: appeal },
-    answerCase: { token: () => t.admin, body: () => ({ text: 'Answer', attachments: ['act.pdf'] }) },
+    answerCase: { token: () => t.admin, body: () => ({ text: 'Answer' }) },
     redirectCase: { token: () => t.admin, body: () => ({ organisationId: ORG.transport, reason: 'r' }) },
     requestClarification: { token: () => t.admin, body: () => ({ question: 'q' }) },
     extendTerm: { token: () => t.admin, body: () => ({ days: 5, reason: 'r' }) },
@@ -144,7 +144,7 @@ describe('bad input: every text field (control characters, lengths, markup, SQL)
 
   it('finds the text fields of the spec, and has a valid body for each operation that has them', () => {
     assert.ok(fields.length >= 25, `only ${fields.length} text fields found`);
-    for (const p of ['/text', '/address', '/applicant/name', '/applicant/postalAddress', '/attachments/0']) {
+    for (const p of ['/text', '/address', '/applicant/name', '/applicant/postalAddress']) {
       assert.ok(fields.some((f) => f.operationId === 'submitAppeal' && f.pointer === p), `submitAppeal ${p}`);
     }
     const ids = new Set(specOperations().map((o) => o.operationId));
@@ -206,7 +206,6 @@ describe('bad input: every text field (control characters, lengths, markup, SQL)
       text: give('submitAppeal/text'),
       address: give('submitAppeal/address'),
       applicant: { name: give('submitAppeal/applicant/name'), email: 'ivan@example.org', postalAddress: give('submitAppeal/applicant/postalAddress') },
-      attachments: [give('submitAppeal/attachments/0')],
     };
     const created = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: submission });
     assert.equal(created.status, 201, created.text);
@@ -215,14 +214,12 @@ describe('bad input: every text field (control characters, lengths, markup, SQL)
     assert.equal(created.body.text, submission.text);
     assert.equal(created.body.address, submission.address);
     assert.deepEqual(created.body.applicant, { name: submission.applicant.name, email: 'ivan@example.org', postalAddress: submission.applicant.postalAddress });
-    const intake = await db('case_intake').where({ case_id: id }).first();
-    assert.deepEqual(intake.request.attachments, submission.attachments, 'attachments are stored as sent');
 
     await act(t.district, id, 'take', undefined);
     await act(t.district, id, 'clarification-request', { question: give('requestClarification/question') });
     await act(t.citizen, id, 'clarification-reply', { text: give('replyToClarification/text') });
     await act(t.district, id, 'extension', { days: 3, reason: give('extendTerm/reason') });
-    await act(t.district, id, 'answer', { text: give('answerCase/text'), attachments: [give('answerCase/attachments/0')] });
+    await act(t.district, id, 'answer', { text: give('answerCase/text') });
     await act(t.citizen, id, 'rating', { rating: 5, comment: give('rateAnswer/comment') });
     await engine.client.workflow.getHandle(id).result();
     await act(t.supervisor, id, 'overrides/reopen', { reason: give('reopenCase/reason') });
@@ -243,7 +240,6 @@ describe('bad input: every text field (control characters, lengths, markup, SQL)
       assertSafeJson(r, `GET /cases/${caseId}`);
       strings.push(...deepStrings(r.body));
     }
-    strings.push(...intake.request.attachments);
     const lost = [...shown].filter(([, v]) => !strings.includes(v)).map(([f]) => f);
     assert.deepEqual(lost, [], 'texts not returned exactly as sent');
     const covered = new Set(shown.keys());

@@ -86,6 +86,20 @@ export interface AppealRegulation {
   extensionMaxDays: number;
 }
 
+/**
+ * A handling organisation's own registration of the case in its document-management system (СЭД),
+ * acknowledged through the API. One per organisation: after a redirect the new organisation's СЭД
+ * registers the case anew under its own number.
+ */
+export interface ExternalRegistration {
+  organisationId: string;
+  /** The СЭД's registration number. */
+  externalNumber: string;
+  /** The СЭД's registration date (YYYY-MM-DD). */
+  externalRegisteredAt: string;
+  acknowledgedAt: string;
+}
+
 export interface AppealState {
   caseId: string;
   kind: AppealKind;
@@ -113,6 +127,8 @@ export interface AppealState {
   ratingDueAt: string | null;
   resolution: Resolution | null;
   closedAt: string | null;
+  /** Acknowledged registrations in the organisations' СЭД, oldest first (absent in states of older runs). */
+  externalRegistrations?: ExternalRegistration[];
   /** Number of the last transition written to the read model; step key for idempotent writes. */
   seq: number;
 }
@@ -129,6 +145,7 @@ export interface Reassign { actor: Actor; organisationId: string; reason: string
 export interface ChangeTerm { actor: Actor; answerDueAt: string; reason: string }
 export interface CloseCase { actor: Actor; reason: string }
 export interface ReopenCase { actor: Actor; reason: string }
+export interface AcknowledgeRegistration { actor: Actor; externalNumber: string; externalRegisteredAt: string }
 
 // Operator actions
 export const takeIntoWorkUpdate = defineUpdate<AppealState, [TakeIntoWork]>('takeIntoWork');
@@ -137,6 +154,8 @@ export const redirectUpdate = defineUpdate<AppealState, [Redirect]>('redirect');
 export const requestClarificationUpdate = defineUpdate<AppealState, [RequestClarification]>('requestClarification');
 export const extendTermUpdate = defineUpdate<AppealState, [ExtendTerm]>('extendTerm');
 export const leaveWithoutAnswerUpdate = defineUpdate<AppealState, [LeaveWithoutAnswer]>('leaveWithoutAnswer');
+/** The handling organisation's СЭД registered the case under its own number (idempotent per organisation). */
+export const acknowledgeRegistrationUpdate = defineUpdate<AppealState, [AcknowledgeRegistration]>('acknowledgeRegistration');
 // Applicant actions
 export const replyToClarificationUpdate = defineUpdate<AppealState, [ReplyToClarification]>('replyToClarification');
 export const rateUpdate = defineUpdate<AppealState, [RateAnswer]>('rate');
@@ -146,6 +165,11 @@ export const changeTermUpdate = defineUpdate<AppealState, [ChangeTerm]>('changeT
 export const closeUpdate = defineUpdate<AppealState, [CloseCase]>('close');
 /** Resolves once registration (routing, term, first projection) is done; the API waits on it. */
 export const registrationUpdate = defineUpdate<AppealState, []>('awaitRegistration');
+
+/** The handling organisation's acknowledged registration, if its СЭД has acknowledged the case. */
+export function currentExternalRegistration(state: Pick<AppealState, 'organisationId' | 'externalRegistrations'>): ExternalRegistration | null {
+  return (state.externalRegistrations ?? []).find((r) => r.organisationId === state.organisationId) ?? null;
+}
 
 export const stateQuery = defineQuery<AppealState>('state');
 

@@ -10,10 +10,10 @@ import type { AppealActivities, AppealEventType } from '../../activities/appeal'
 import { createExclusive } from '../shared/exclusive';
 import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome, remindersFor } from '../rules';
 import {
-  FAILURE, NO_ANSWER_GROUNDS, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
+  FAILURE, NO_ANSWER_GROUNDS, acknowledgeRegistrationUpdate, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
   rateUpdate, reassignUpdate, redirectUpdate, registrationUpdate, replyToClarificationUpdate,
   requestClarificationUpdate, stateQuery, takeIntoWorkUpdate,
-  type Actor, type AppealInput, type AppealState, type AppealStatus, type Resolution,
+  type Actor, type AppealInput, type AppealState, type AppealStatus, type ExternalRegistration, type Resolution,
 } from './messages';
 import {
   answerDueKey, caseTypeKey, categoryKey, organisationKey, overdueKey, regionKey, statusKey,
@@ -68,6 +68,13 @@ function requireText(value: unknown, field: string, max = MAX_TEXT): void {
   if (value.length > max) fail(FAILURE.invalidInput, `${field} is longer than ${max} characters`);
 }
 
+/** A calendar date YYYY-MM-DD that exists. */
+function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
 function requireRegistered(state: AppealState): void {
   if (!state.organisationId) fail(FAILURE.invalidTransition, 'the case is not registered yet');
 }
@@ -97,12 +104,15 @@ export function initialState(input: AppealInput): AppealState {
     ratingDueAt: null,
     resolution: null,
     closedAt: null,
+    externalRegistrations: [],
     seq: 0,
   };
 }
 
 export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
   const state: AppealState = input.carried ? (JSON.parse(JSON.stringify(input.carried)) as AppealState) : initialState(input);
+  // States carried from runs before СЭД acknowledgements existed have no list yet.
+  state.externalRegistrations ??= [];
   const lock = createExclusive();
   const exclusive = <T>(fn: () => Promise<T>) => lock.run(fn);
 
@@ -177,6 +187,11 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     return from;
   }
 
+  /** The acknowledged registration of the organisation handling the case now, if any. */
+  function ownRegistration(): ExternalRegistration | undefined {
+    return state.externalRegistrations!.find((r) => r.organisationId === state.organisationId);
+  }
+
   // --- queries and updates ------------------------------------------------------------------------
   setHandler(stateQuery, () => state);
 
@@ -235,6 +250,22 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
       if (typeof answerDueAt !== 'string' || Number.isNaN(Date.parse(answerDueAt))) fail(FAILURE.invalidInput, 'answerDueAt must be a date-time');
       if (Date.parse(answerDueAt) <= Date.now()) fail(FAILURE.invalidInput, 'answerDueAt must be in the future');
       requireText(reason, 'reason', 2000);
+    },
+    acknowledgeRegistration: ({ actor, externalNumber, externalRegisteredAt }: { actor: Actor; externalNumber: string; externalRegisteredAt: string }) => {
+      requireRegistered(state); requireOperator(state, actor); requireStatus(state, [...OPEN, 'answered'], 'acknowledge the registration');
+      requireText(externalNumber, 'externalNumber', 100);
+      if (!isCalendarDate(externalRegisteredAt)) fail(FAILURE.invalidInput, 'externalRegisteredAt must be a date (YYYY-MM-DD)');
+      // A day of slack either side: the СЭД writes its local date, the platform keeps UTC instants.
+      const day = Date.parse(`${externalRegisteredAt}T00:00:00Z`);
+      if (day > Date.now() + 86_400_000) fail(FAILURE.invalidInput, 'externalRegisteredAt is in the future');
+      if (state.registeredAt && day < Date.parse(state.registeredAt) - 2 * 86_400_000) {
+        fail(FAILURE.invalidInput, 'externalRegisteredAt is before the case was registered on the platform');
+      }
+      const existing = ownRegistration();
+      if (existing && (existing.externalNumber !== externalNumber || existing.externalRegisteredAt !== externalRegisteredAt)) {
+        fail(FAILURE.invalidTransition,
+          `the case is already registered by ${existing.organisationId} as ${existing.externalNumber} of ${existing.externalRegisteredAt}`);
+      }
     },
     close: ({ actor, reason }: { actor: Actor; reason: string }) => {
       requireRegistered(state); requireSupervisor(state, actor); requireStatus(state, [...OPEN, 'answered'], 'close');
@@ -339,6 +370,18 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     await record('term_changed', a.actor, { previousAnswerDueAt: previous, answerDueAt: state.answerDueAt, reason: a.reason });
     return state;
   }), { validator: validators.changeTerm });
+
+  setHandler(acknowledgeRegistrationUpdate, (a) => exclusive(async () => {
+    validators.acknowledgeRegistration(a);
+    // The same acknowledgement again (a СЭД retrying with a new key) changes nothing.
+    if (ownRegistration()) return state;
+    const registration: ExternalRegistration = {
+      organisationId: state.organisationId!, externalNumber: a.externalNumber, externalRegisteredAt: a.externalRegisteredAt, acknowledgedAt: nowIso(),
+    };
+    state.externalRegistrations!.push(registration);
+    await record('acknowledged', a.actor, { externalNumber: a.externalNumber, externalRegisteredAt: a.externalRegisteredAt });
+    return state;
+  }), { validator: validators.acknowledgeRegistration });
 
   setHandler(closeUpdate, (a) => exclusive(async () => {
     validators.close(a);

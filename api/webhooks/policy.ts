@@ -1,0 +1,90 @@
+// How webhook deliveries are retried and when a failing subscription is paused, from the environment.
+// The fan-out puts the policy into each delivery workflow's input, so a running delivery keeps the
+// schedule it started with and tests can use seconds.
+
+export interface WebhookDeliveryPolicy {
+  /** First retry after this long; each next one waits twice as long… */
+  initialIntervalMs: number;
+  /** …up to this interval. */
+  maximumIntervalMs: number;
+  /** Attempts of one delivery run before it is marked failed (0 = no limit). */
+  maximumAttempts: number;
+  /** A subscription whose deliveries have failed for this long without a success is paused. */
+  pauseAfterMs: number;
+  /** One HTTP attempt's timeout. */
+  timeoutMs: number;
+}
+
+// 10 s doubling up to an hour reaches 24 h of failure at about the 30th attempt; 40 attempts leave the
+// pause (which holds the delivery for a replay) to come first, and still end a delivery that fails on
+// its own while the subscription's other deliveries succeed.
+export const DEFAULT_WEBHOOK_POLICY: WebhookDeliveryPolicy = {
+  initialIntervalMs: 10_000,
+  maximumIntervalMs: 3_600_000,
+  maximumAttempts: 40,
+  pauseAfterMs: 24 * 3_600_000,
+  timeoutMs: 10_000,
+};
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "24h", "90m", "30s", "500ms", "2d"; a bare number is seconds. */
+export function parseDuration(raw: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(raw);
+  if (!m) return null;
+  const ms = Number(m[1]) * UNIT_MS[m[2] ?? 's'];
+  return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : null;
+}
+
+type Env = Record<string, string | undefined>;
+
+export interface WebhookConfig {
+  policy: WebhookDeliveryPolicy;
+  /** Accept http:// subscription URLs (OTKLIK_WEBHOOK_ALLOW_HTTP); otherwise https:// only. */
+  allowHttp: boolean;
+  /** How often the fan-out looks for new case events (OTKLIK_WEBHOOK_FANOUT_INTERVAL). */
+  fanoutIntervalMs: number;
+}
+
+/** Webhook settings from OTKLIK_WEBHOOK_*; every bad value is reported in `problems`. */
+export function webhookConfigFromEnv(env: Env = process.env): { config: WebhookConfig; problems: string[] } {
+  const problems: string[] = [];
+  const duration = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const ms = parseDuration(raw);
+    if (ms === null) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected a duration such as 24h, 90m, 30s or 500ms`);
+      return fallback;
+    }
+    return ms;
+  };
+  const allowRaw = env.OTKLIK_WEBHOOK_ALLOW_HTTP;
+  let allowHttp = false;
+  if (allowRaw !== undefined && allowRaw !== '') {
+    if (/^(1|true|yes|on)$/i.test(allowRaw)) allowHttp = true;
+    else if (!/^(0|false|no|off)$/i.test(allowRaw)) problems.push(`OTKLIK_WEBHOOK_ALLOW_HTTP=${JSON.stringify(allowRaw)}: expected true or false`);
+  }
+  let maximumAttempts = DEFAULT_WEBHOOK_POLICY.maximumAttempts;
+  const attemptsRaw = env.OTKLIK_WEBHOOK_MAX_ATTEMPTS;
+  if (attemptsRaw !== undefined && attemptsRaw !== '') {
+    if (/^\d{1,6}$/.test(attemptsRaw)) maximumAttempts = Number(attemptsRaw);
+    else problems.push(`OTKLIK_WEBHOOK_MAX_ATTEMPTS=${JSON.stringify(attemptsRaw)}: expected a whole number (0 = no limit)`);
+  }
+  const policy: WebhookDeliveryPolicy = {
+    initialIntervalMs: duration('OTKLIK_WEBHOOK_RETRY_INITIAL', DEFAULT_WEBHOOK_POLICY.initialIntervalMs),
+    maximumIntervalMs: duration('OTKLIK_WEBHOOK_RETRY_MAX', DEFAULT_WEBHOOK_POLICY.maximumIntervalMs),
+    maximumAttempts,
+    pauseAfterMs: duration('OTKLIK_WEBHOOK_PAUSE_AFTER', DEFAULT_WEBHOOK_POLICY.pauseAfterMs),
+    timeoutMs: duration('OTKLIK_WEBHOOK_TIMEOUT', DEFAULT_WEBHOOK_POLICY.timeoutMs),
+  };
+  if (policy.maximumIntervalMs < policy.initialIntervalMs) {
+    problems.push('OTKLIK_WEBHOOK_RETRY_MAX: must not be shorter than OTKLIK_WEBHOOK_RETRY_INITIAL');
+  }
+  return { config: { policy, allowHttp, fanoutIntervalMs: duration('OTKLIK_WEBHOOK_FANOUT_INTERVAL', 1000) }, problems };
+}
+
+/** Whether the API accepts http:// subscription URLs now (read per request: the embedded default sets it at start). */
+export function webhookHttpAllowed(env: Env = process.env): boolean {
+  return /^(1|true|yes|on)$/i.test(env.OTKLIK_WEBHOOK_ALLOW_HTTP ?? '');
+}

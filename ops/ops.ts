@@ -1,0 +1,40 @@
+// `npm run ops -- <command>`: the ops team's command line (ops/cli/index.ts lists the commands). Talks
+// to the platform's PostgreSQL (DATABASE_URL) and Temporal (TEMPORAL_ADDRESS) directly.
+import { Client, Connection } from '@temporalio/client';
+import { connect } from '../db/connection';
+import { ConfigError, loadConfig } from './config';
+import { runOps, USAGE } from './cli';
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  if (argv.length === 0 || argv.includes('--help')) {
+    console.log(USAGE);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const config = loadConfig();
+  if (!config.databaseUrl || !config.temporalAddress) {
+    console.error('ops needs DATABASE_URL and TEMPORAL_ADDRESS of the running platform (npm start: postgres://otklik:otklik@127.0.0.1:5433/otklik and 127.0.0.1:7233).');
+    return 2;
+  }
+  const db = connect(config.databaseUrl, { max: 4 });
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: config.temporalNamespace });
+    const out = await runOps(argv, { db, client, taskQueue: config.taskQueue, namespace: config.temporalNamespace });
+    const text = json ? JSON.stringify(out.json, null, 2) : out.text;
+    if (out.code === 0) console.log(text);
+    else console.error(text);
+    return out.code;
+  } finally {
+    await connection.close();
+    await db.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e instanceof ConfigError ? e.message : e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);
