@@ -6,7 +6,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import { caseEventDocument, type CaseEventRow } from '../api/webhooks/event-document';
+import { feedEventOf, type CaseEventRow } from '../api/integration/feed';
 import { httpWebhookTransport, type WebhookTransport } from '../api/webhooks/transport';
 import { WEBHOOK_FAILURE, type WebhookDeliveryInput, type WebhookDeliveryOutcome } from '../workflows/webhook/messages';
 
@@ -81,7 +81,8 @@ export function createWebhookActivities(db: Db, options: WebhookActivityOptions 
         return 'held';
       }
       const event = (await db('case_events').where({ id: delivery.case_event_id }).first()) as CaseEventRow | undefined;
-      const document = event ? caseEventDocument(event) : null;
+      // The same document as the change feed's event, so a СЭД can consume either.
+      const document = event ? feedEventOf(event) : null;
       if (!document) return 'gone';
       await db('webhook_deliveries').where({ id: delivery.id, run: input.run, status: 'pending' }).update({ status: 'delivering' });
 

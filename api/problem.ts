@@ -11,6 +11,7 @@ export const PROBLEM = {
   malformedJson: 'urn:otklik:problem:malformed-json',
   unsupportedMediaType: 'urn:otklik:problem:unsupported-media-type',
   payloadTooLarge: 'urn:otklik:problem:payload-too-large',
+  headersTooLarge: 'urn:otklik:problem:headers-too-large',
   unauthorized: 'urn:otklik:problem:unauthorized',
   forbidden: 'urn:otklik:problem:forbidden',
   notFound: 'urn:otklik:problem:not-found',

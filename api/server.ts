@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { connect, type Db } from '../db/connection';
 import { attachmentsOf, loadConfig } from '../ops/config';
 import { createApp, stopLongPolls, type AppOptions } from './app';
+import { PROBLEM } from './problem';
 import { startPendingIntake } from './temporal/appeal';
 import { startPendingEventIntake } from './temporal/participation';
 
@@ -40,6 +41,16 @@ export async function startApiServer(opts: {
 }): Promise<ApiServer> {
   const app = createApp(opts);
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+  // Node refuses an oversized request line or headers before the app runs; answer that 431 as a problem
+  // document like every other error, instead of Node's empty one.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code !== 'HPE_HEADER_OVERFLOW' || !socket.writable) return socket.destroy(err);
+    const body = JSON.stringify({
+      type: PROBLEM.headersTooLarge, title: 'Request header fields too large', status: 431,
+      detail: `The request line and headers together exceed ${MAX_HEADER_BYTES / 1024} KiB.`,
+    });
+    socket.end(`HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   // Slow clients must not hold sockets forever; long enough for a registration wait.
   server.requestTimeout = 120_000;
   server.headersTimeout = 60_000;

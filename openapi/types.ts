@@ -3390,6 +3390,7 @@ export interface components {
             /** @description Sent as Otklik-Webhook-Id. */
             id: number;
             subscriptionId: number;
+            /** @description The delivered event's `eventId` (`<caseId>/<seq>`), as in the change feed. */
             eventId: string;
             eventType: components["schemas"]["WebhookEventType"];
             caseId: string;

@@ -3,6 +3,7 @@
 // end-to-end on the dev server with embedded PostgreSQL. Ends with one 'N passed, N failed' line.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Mocha from 'mocha';
 import { ensureTemporalBinaries, projectRoot } from './embedded';
@@ -31,6 +32,9 @@ async function main(): Promise<number> {
     console.log('typecheck: tsc --noEmit');
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', projectRoot], { stdio: 'inherit' });
   }
+  // Attachments of tests that do not choose a storage go to a directory of this run, not to ./data.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-test-'));
+  process.env.OTKLIK_ATTACHMENTS_DIR ??= path.join(scratch, 'attachments');
   const mocha = new Mocha({ timeout: 60_000, reporter: 'spec', rootHooks: mochaHooks });
   for (const file of testFiles(filter)) mocha.addFile(file);
   const failures = await new Promise<number>((resolve) => {

@@ -208,6 +208,9 @@ interface DeliveryRow {
 }
 
 async function withLogs(db: Db | Knex.Transaction, rows: DeliveryRow[]): Promise<WebhookDelivery[]> {
+  // eventId is the change feed's stable event id (<case>/<seq>), as in the delivered document.
+  const events = rows.length === 0 ? [] : await db('case_events').whereIn('id', rows.map((r) => r.case_event_id)).select('id', 'case_id', 'seq');
+  const eventIdOf = new Map(events.map((e) => [String(e.id), `${e.case_id}/${e.seq}`]));
   const attempts = rows.length === 0 ? [] : await db('webhook_delivery_attempts').whereIn('delivery_id', rows.map((r) => r.id))
     .orderBy(['delivery_id', 'attempt']).select('*');
   const byDelivery = new Map<string, WebhookDelivery['log']>();
@@ -219,7 +222,7 @@ async function withLogs(db: Db | Knex.Transaction, rows: DeliveryRow[]): Promise
   return rows.map((r) => ({
     id: Number(r.id),
     subscriptionId: Number(r.subscription_id),
-    eventId: String(r.case_event_id),
+    eventId: eventIdOf.get(String(r.case_event_id)) ?? String(r.case_event_id),
     eventType: r.event_type as WebhookDelivery['eventType'],
     caseId: r.case_id,
     status: r.status,

@@ -149,7 +149,7 @@ describe('API request validation and authentication', () => {
       assert.match(big.headers.get('content-type')!, PROBLEM_JSON);
       const empty = await call(api, 'POST', '/appeals', { token: t.citizen, headers: key });
       assert.equal(empty.status, 400);
-      assert.deepEqual(empty.body.errors, [{ in: 'body', path: '', message: 'a JSON request body is required' }]);
+      assert.deepEqual(empty.body.errors, [{ in: 'body', path: '', message: 'a request body is required (application/json)' }]);
       await nothingStored(db);
     });
 

@@ -47,7 +47,7 @@ describe('end to end: seeded Altai krai through HTTP', function () {
     const submitted = await call(api, 'POST', '/appeals', { token: token.citizen, body: ambulance, headers: { 'idempotency-key': 'e2e-ambulance-0001' } });
     assert.equal(submitted.status, 201, submitted.text);
     caseId = submitted.body.id;
-    assert.match(caseId, /^22-\d{4}-\d{6}$/);
+    assert.match(caseId, /^22s\d+-\d{4}-\d{6}$/);
     assert.equal(submitted.body.organisationId, 'altai.minzdrav', 'Appendix 2: ambulance calls go to the Ministry of Health');
     assert.equal(submitted.body.termDays, 10);
     assert.equal(submitted.body.answerDueAt, endOfLocalDay(submitted.body.registeredAt, 10, 7), '10 days, to the end of the day in Barnaul (UTC+7)');

@@ -111,7 +111,7 @@ describe('attachments: upload, download, and references from appeals and answers
     ({ db } = await freshDatabase('attachments'));
     await createTestRegion(db);
     // Registration numbers are workflow ids on the shared dev server: a prefix of this file's own.
-    await db('regions').where({ id: TEST_REGION }).update({ number_prefix: '93' });
+    await db('regions').where({ id: TEST_REGION }).update({ number_prefix: '95' });
     t = await roleTokens(db);
     integration = {
       full: (await createUserWithToken(db, { role: 'integration', name: 'СЭД Правительства', organisationId: ORG.government, scopes: ['attachments:write', 'cases:read'] })).token,

@@ -134,12 +134,13 @@ describe('webhooks: signed deliveries, retries, pausing, replay', function () {
       assert.equal(e.eventType, e.json.type);
       assert.equal(e.json.caseId, firstCase);
       assert.equal(e.json.organisationId, 'altai.minzdrav');
-      assert.match(e.json.eventId, /^\d+$/);
+      assert.match(e.json.eventId, new RegExp(`^${firstCase.replace(/[.]/g, '\\.')}/\\d+$`));
+      assert.match(e.json.id, /^\d+$/);
       assert.ok(Math.abs(Number(e.timestamp) - Date.now() / 1000) < 60);
-      assert.deepEqual(Object.keys(e.json).sort(), ['caseId', 'data', 'eventId', 'occurredAt', 'organisationId', 'type']);
+      assert.deepEqual(Object.keys(e.json).sort(), ['actor', 'caseId', 'data', 'eventId', 'id', 'occurredAt', 'organisationId', 'type']);
     }
     const answer = events.find((e) => e.json.type === 'case.answered')!;
-    assert.equal(answer.json.data.details.text, 'Проведена проверка.');
+    assert.equal(answer.json.data.text, 'Проведена проверка.');
 
     // The government's СЭД: the ministry's case (subtree), answers only.
     await waitFor('the answer at the government', () => answersOnly.accepted().length >= 1);

@@ -95,7 +95,10 @@ describe('security: response headers', () => {
   it('answers headers beyond 16 KiB with 431 before the app runs', async () => {
     const r = await fetch(`${api.url}/health`, { headers: { 'x-padding': 'a'.repeat(20_000) } });
     assert.equal(r.status, 431);
-    await r.arrayBuffer();
+    assert.match(r.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    const problem = (await r.json()) as { status: number; type: string };
+    assert.equal(problem.status, 431);
+    assert.equal(problem.type, 'urn:otklik:problem:headers-too-large');
   });
 
   it('replaces an X-Request-Id it cannot use with its own', async () => {

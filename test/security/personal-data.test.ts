@@ -147,9 +147,9 @@ describe('security: applicant personal data and the audit log', () => {
   });
 
   it('finds the applicant data in any case-shaped body (casesWithApplicantData)', () => {
-    assert.deepEqual(casesWithApplicantData({ id: 'a', applicant: { name: 'X', email: null, postalAddress: null } }), [{ caseId: 'a', fields: ['name'] }]);
+    assert.deepEqual(casesWithApplicantData({ id: 'a', applicant: { name: 'X', email: null, postalAddress: null } }), [{ caseId: 'a', fields: ['name'], regionId: null }]);
     assert.deepEqual(casesWithApplicantData({ items: [{ id: 'a' }, { id: 'b', applicant: { name: null, email: 'e@x', postalAddress: 'p' } }] }), [
-      { caseId: 'b', fields: ['email', 'postalAddress'] },
+      { caseId: 'b', fields: ['email', 'postalAddress'], regionId: null },
     ]);
     assert.deepEqual(casesWithApplicantData({ id: 'a', applicant: { name: null, email: null, postalAddress: null } }), []);
     assert.deepEqual(casesWithApplicantData({ items: [] }), []);

@@ -15,11 +15,16 @@ export interface SeededPlatform {
   stop(): Promise<void>;
 }
 
+let seededPlatforms = 0;
+
 /** `prepare` runs after the seeds and before the worker starts: users, tokens, extra reference data. */
 export async function startSeededPlatform(label: string, taskQueue: string, prepare: (db: Db) => Promise<void> = async () => undefined): Promise<SeededPlatform> {
   const env = await devServerEnv();
   const { db } = await freshDatabase(label);
   await loadSeeds(db);
+  // Registration numbers are workflow ids, and test files share one dev server: each seeded platform
+  // numbers its cases with prefixes of its own (22s1-2026-000001), so no two files start the same id.
+  await db('regions').update({ number_prefix: db.raw(`number_prefix || 's' || ?::text`, [++seededPlatforms]) });
   await prepare(db);
   const worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
   const running = worker.run();
