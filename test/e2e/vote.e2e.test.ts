@@ -55,7 +55,7 @@ describe('end to end: a budget vote in Altai krai through HTTP', function () {
     });
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
-    assert.match(id, /^vote-22-\d{4}-\d{6}$/);
+    assert.match(id, /^vote-22s\d+-\d{4}-\d{6}$/);
     assert.equal((await call(api, 'POST', `/events/${id}/publish`, { token: token.government })).body.status, 'scheduled');
 
     const proposed = await call(api, 'POST', `/events/${id}/projects`, { token: voters[0], body: { name: 'Детская площадка', cost: 50 } });
