@@ -139,6 +139,9 @@ export function createAppealActivities(db: Db) {
           territory_id: input.territoryId,
           text: input.text,
           address: input.address ?? null,
+          latitude: input.location?.latitude ?? null,
+          longitude: input.location?.longitude ?? null,
+          media_url: input.mediaUrl ?? null,
           organisation_id: state.organisationId,
           status: state.status,
           overdue: state.overdue,
@@ -164,7 +167,7 @@ export function createAppealActivities(db: Db) {
         };
         const insertRow = Object.fromEntries(Object.entries(caseRow).filter(([, v]) => v !== undefined));
         const mutable = Object.keys(insertRow).filter((k) => !['id', 'case_type', 'kind', 'region_id', 'applicant_user_id', 'applicant_name',
-          'applicant_email', 'applicant_address', 'category_id', 'subcategory_id', 'territory_id', 'text', 'address', 'registered_at'].includes(k));
+          'applicant_email', 'applicant_address', 'category_id', 'subcategory_id', 'territory_id', 'text', 'address', 'latitude', 'longitude', 'media_url', 'registered_at'].includes(k));
         if (!insertRow.last_action_at) insertRow.last_action_at = t.occurredAt;
         // Only a newer step may overwrite the row: a retried older activity leaves it alone.
         await trx('cases').insert(insertRow).onConflict('id').merge(mutable).where('cases.last_seq', '<', state.seq);

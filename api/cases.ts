@@ -26,6 +26,9 @@ export interface CaseRow {
   territory_id: string | null;
   text: string;
   address: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  media_url?: string | null;
   organisation_id: string | null;
   status: Case['status'];
   overdue: boolean;
@@ -114,6 +117,8 @@ export function toCase(row: CaseRow, viewer: AuthUser): Case {
     territoryId: row.territory_id,
     text: row.text,
     address: row.address,
+    location: row.latitude != null && row.longitude != null ? { latitude: Number(row.latitude), longitude: Number(row.longitude) } : null,
+    mediaUrl: row.media_url ?? null,
     registeredAt: iso(row.registered_at) as string,
     answerDueAt: iso(row.answer_due_at),
     termDays: row.term_days,

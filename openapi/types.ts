@@ -2433,6 +2433,12 @@ export interface components {
             text: components["schemas"]["LongText"];
             /** @description Where the problem is (a street address or a place description). */
             address?: string;
+            location?: components["schemas"]["Location"];
+            /**
+             * Format: uri
+             * @description A photo or video of the problem hosted elsewhere (Open311 `media_url`). Files of its own go to `attachments`.
+             */
+            mediaUrl?: string;
             applicant: {
                 name: string & (unknown & unknown);
                 /** Format: email */
@@ -2440,6 +2446,11 @@ export interface components {
                 postalAddress?: string;
             };
             attachments?: components["schemas"]["AttachmentIds"];
+        };
+        /** @description A point in WGS 84 degrees, where the problem is. */
+        Location: {
+            latitude: number;
+            longitude: number;
         };
         Applicant: {
             name: string | null;
@@ -2472,6 +2483,8 @@ export interface components {
             territoryId: string | null;
             text: string;
             address: string | null;
+            location: components["schemas"]["Location"] | null;
+            mediaUrl: string | null;
             /** Format: date-time */
             registeredAt: string;
             /**

@@ -1,5 +1,6 @@
 // `npm run ops -- <command>`: the ops team's command line (ops/cli/index.ts lists the commands). Talks
-// to the platform's PostgreSQL (DATABASE_URL) and Temporal (TEMPORAL_ADDRESS) directly.
+// to the platform's PostgreSQL (DATABASE_URL) and Temporal (TEMPORAL_ADDRESS) directly; without them, to
+// the embedded services of `npm start` on this machine.
 import { Client, Connection } from '@temporalio/client';
 import { connect } from '../db/connection';
 import { ConfigError, loadConfig } from './config';
@@ -12,12 +13,20 @@ async function main(argv: string[]): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const config = loadConfig();
-  if (!config.databaseUrl || !config.temporalAddress) {
-    console.error('ops needs DATABASE_URL and TEMPORAL_ADDRESS of the running platform (npm start: postgres://otklik:otklik@127.0.0.1:5433/otklik and 127.0.0.1:7233).');
+  // Without DATABASE_URL / TEMPORAL_ADDRESS: the services `npm start` runs on this machine (embedded defaults).
+  const databaseUrl = config.databaseUrl ?? `postgres://otklik:otklik@127.0.0.1:${config.embeddedPostgresPort}/otklik`;
+  const temporalAddress = config.temporalAddress ?? `127.0.0.1:${config.temporalPort}`;
+  const db = connect(databaseUrl, { max: 4 });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: temporalAddress, connectTimeout: 5_000 });
+    await db.raw('select 1');
+  } catch (e) {
+    await db.destroy();
+    console.error(`Cannot reach the platform (PostgreSQL ${databaseUrl.replace(/\/\/[^@]*@/, '//…@')}, Temporal ${temporalAddress}): ${(e as Error).message}\n`
+      + 'Start it with `npm start`, or set DATABASE_URL and TEMPORAL_ADDRESS of the running platform.');
     return 2;
   }
-  const db = connect(config.databaseUrl, { max: 4 });
-  const connection = await Connection.connect({ address: config.temporalAddress });
   try {
     const client = new Client({ connection, namespace: config.temporalNamespace });
     const out = await runOps(argv, { db, client, taskQueue: config.taskQueue, namespace: config.temporalNamespace });

@@ -18,7 +18,7 @@ import { createMailer, createWorker, ensureSearchAttributes, startOutboxDispatch
 import { startWebhookFanout } from './webhook-fanout';
 import { startEmbeddedIdentityProvider, type DemoAccount } from './oidc-provider';
 
-interface DemoToken { role: Role; name: string; organisationId?: string; regionId?: string; token: string }
+interface DemoToken { role: Role; name: string; organisationId?: string; regionId?: string; scopes?: string[]; token: string }
 
 /** Demo users of the embedded default, one per role, so a new user can try the API at once. */
 const DEMO_USERS: Omit<DemoToken, 'token'>[] = [
@@ -26,6 +26,8 @@ const DEMO_USERS: Omit<DemoToken, 'token'>[] = [
   { role: 'supervisor', name: 'Супервизор ЦУР Алтайского края', regionId: 'altai' },
   { role: 'citizen', name: 'Иван Петров' },
   { role: 'administrator', name: 'Администратор платформы' },
+  // A document-management system of the Ministry of Health and the organisations below it (API key).
+  { role: 'integration', name: 'СЭД Минздрава Алтайского края', organisationId: 'altai.minzdrav', scopes: ['cases:read', 'cases:write', 'feed:read', 'webhooks:manage', 'attachments:write'] },
 ];
 
 /**

@@ -24,10 +24,6 @@ export const WINDOW_DAYS = 90;
 export const MAX_REQUESTS = 1000;
 /** Idempotency keys of Open311 submissions start with this; the rest is the request's token. */
 const KEY_PREFIX = 'open311:';
-/** How coordinates are written into a case's address (there is no column of their own); parsed back for lat/long. */
-const COORDINATES = /(?:^|; )координаты: (-?\d{1,3}(?:\.\d+)?), (-?\d{1,3}(?:\.\d+)?)$/;
-/** How a submission's media_url is written into the case text; parsed back for media_url. */
-const MEDIA_LINE = /\n\nМедиафайл: (\S+)$/;
 
 /** A GeoReport datetime (w3 profile of ISO 8601), UTC, whole seconds. */
 export function w3(v: Date | string | null | undefined): string | null {
@@ -136,6 +132,7 @@ export async function serviceDefinition(db: Db, serviceCode: string, jurisdictio
 
 interface RequestRow {
   id: string; kind: 'message' | 'appeal'; region_id: string; subcategory_id: string | null; text: string; address: string | null;
+  latitude: number | null; longitude: number | null; media_url: string | null;
   status: AppealStatus; resolution: Resolution | null; overdue: boolean; round: number; answer_text: string | null;
   registered_at: Date; answer_due_at: Date | null; updated_at: Date; term_days: number | null;
   service_name: string | null; organisation_name: string | null;
@@ -181,9 +178,6 @@ function serviceNotice(days: number | null, due: Date | null, timeZone: string |
 /** A case as a GeoReport service request. Nothing of the applicant; appeals (59-FZ, private) without their text or place. */
 export function requestOf(r: RequestRow & { time_zone: string | null }): GeoReportRequest {
   const publicReport = r.kind === 'message';
-  const coordinates = r.address ? COORDINATES.exec(r.address) : null;
-  const address = r.address && coordinates ? r.address.slice(0, coordinates.index).trim() || null : r.address;
-  const media = MEDIA_LINE.exec(r.text);
   return {
     service_request_id: r.id,
     status: geoReportStatus(r.status),
@@ -196,12 +190,12 @@ export function requestOf(r: RequestRow & { time_zone: string | null }): GeoRepo
     requested_datetime: w3(r.registered_at) as string,
     updated_datetime: w3(r.updated_at) as string,
     expected_datetime: w3(r.answer_due_at),
-    address: publicReport ? address : null,
+    address: publicReport ? r.address : null,
     address_id: null,
     zipcode: null,
-    lat: publicReport && coordinates ? Number(coordinates[1]) : null,
-    long: publicReport && coordinates ? Number(coordinates[2]) : null,
-    media_url: publicReport && media ? media[1] : null,
+    lat: publicReport && r.latitude !== null ? Number(r.latitude) : null,
+    long: publicReport && r.longitude !== null ? Number(r.longitude) : null,
+    media_url: publicReport ? r.media_url : null,
   };
 }
 
@@ -211,7 +205,7 @@ function requestQuery(db: Db) {
     .leftJoin('categories as s', 's.id', 'c.subcategory_id')
     .join('regions as r', 'r.id', 'c.region_id')
     .select(
-      'c.id', 'c.kind', 'c.region_id', 'c.subcategory_id', 'c.text', 'c.address', 'c.status', 'c.resolution', 'c.overdue', 'c.round',
+      'c.id', 'c.kind', 'c.region_id', 'c.subcategory_id', 'c.text', 'c.address', 'c.latitude', 'c.longitude', 'c.media_url', 'c.status', 'c.resolution', 'c.overdue', 'c.round',
       'c.answer_text', 'c.registered_at', 'c.answer_due_at', 'c.updated_at', 'c.term_days',
       's.name as service_name', 'o.name as organisation_name', 'r.time_zone',
     );
@@ -313,6 +307,8 @@ export interface CaseSubmission {
   territoryId?: string;
   text: string;
   address?: string;
+  location?: { latitude: number; longitude: number };
+  mediaUrl?: string;
   applicant: { name: string; email?: string };
 }
 
@@ -320,8 +316,8 @@ const TEXT_MAX = 10_000;
 
 /**
  * A GeoReport submission as the platform's submission of a message (kind message: a problem report,
- * outside 59-FZ). Coordinates go into the address and media_url into the text, where the GET
- * representation finds them again; phone and device_id are not kept.
+ * outside 59-FZ). lat/long become the case's location and media_url its media link (columns of the
+ * case, shown again by the GET representation); phone and device_id are not kept.
  */
 export async function caseSubmissionOf(db: Db, user: AuthUser, b: GeoReportSubmission): Promise<CaseSubmission> {
   const s = await service(db, b.service_code, b.jurisdiction_id, 400);
@@ -346,17 +342,16 @@ export async function caseSubmissionOf(db: Db, user: AuthUser, b: GeoReportSubmi
 
   const hasLat = b.lat !== undefined;
   if (hasLat !== (b.long !== undefined)) throw badRequest('lat and long go together: send both or neither.');
-  const address = [b.address_string?.trim(), hasLat ? `координаты: ${b.lat}, ${b.long}` : undefined].filter((x): x is string => !!x).join('; ');
-  if (!address) {
+  const address = b.address_string?.trim() || undefined;
+  if (!address && !hasLat) {
     throw badRequest(b.address_id !== undefined
       ? 'address_id is not supported (there is no address repository here): send address_string or lat and long.'
       : 'A location is required: lat and long, or address_string.');
   }
-  if (address.length > 1000) throw badRequest('address_string: too long (at most 1000 characters with the coordinates).');
+  if (address && address.length > 1000) throw badRequest('address_string: too long (at most 1000 characters).');
 
-  let text = b.description?.trim() || s.name;
-  if (b.media_url !== undefined) text += `\n\nМедиафайл: ${b.media_url}`;
-  if (text.length > TEXT_MAX) throw badRequest(`description: too long (at most ${TEXT_MAX} characters with media_url).`);
+  const text = b.description?.trim() || s.name;
+  if (text.length > TEXT_MAX) throw badRequest(`description: too long (at most ${TEXT_MAX} characters).`);
 
   const name = [b.first_name, b.last_name].map((x) => x?.trim()).filter((x) => !!x).join(' ') || user.name;
   return {
@@ -365,7 +360,9 @@ export async function caseSubmissionOf(db: Db, user: AuthUser, b: GeoReportSubmi
     subcategoryId: s.id,
     ...(territoryId ? { territoryId } : {}),
     text,
-    address,
+    ...(address ? { address } : {}),
+    ...(hasLat ? { location: { latitude: Number(b.lat), longitude: Number(b.long) } } : {}),
+    ...(b.media_url !== undefined ? { mediaUrl: b.media_url } : {}),
     applicant: { name, ...(b.email !== undefined ? { email: b.email } : {}) },
   };
 }

@@ -147,6 +147,8 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
       territoryId: body.territoryId ?? null,
       text: body.text,
       address: body.address ?? null,
+      location: body.location ?? null,
+      mediaUrl: body.mediaUrl ?? null,
       attachments: body.attachments ?? [],
     };
     const row: IntakeRow = {

@@ -63,6 +63,8 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     assert.ok(Date.parse(r.body.answerDueAt) > Date.now() + 29 * 86_400_000);
     assert.deepEqual(r.body.applicant, { name: 'Ivan Petrov', email: 'ivan@example.org', postalAddress: 'Testovoe, Lenina 1' });
     assert.equal(r.body.timeline[0].type, 'registered');
+    assert.equal(r.body.location, null);
+    assert.equal(r.body.mediaUrl, null);
     const intake = await db('case_intake').where({ case_id: first }).first();
     assert.ok(intake.started_at);
     assert.equal(intake.request.applicant.userId, t.citizenUser.id);
@@ -82,6 +84,21 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     assert.equal(second.status, 201);
     assert.match(second.body.id, /-000002$/);
     assert.equal((await call(api, 'GET', `/cases/${second.body.id}`, { token: t.citizen })).status, 404);
+  });
+
+  it('keeps the place of a problem as a point and a media link, and refuses a point off the globe', async () => {
+    const located = { location: { latitude: 53.3481, longitude: 83.7798 }, mediaUrl: 'https://photos.example.org/pothole.jpg' };
+    const r = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal(located) });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.deepEqual([r.body.location, r.body.mediaUrl], [located.location, located.mediaUrl]);
+    const read = await call(api, 'GET', `/cases/${r.body.id}`, { token: t.district });
+    assert.deepEqual([read.body.location, read.body.mediaUrl], [located.location, located.mediaUrl]);
+    const before = Number((await db('case_intake').count('* as n'))[0].n);
+    for (const bad of [{ location: { latitude: 91, longitude: 0 } }, { location: { latitude: 10 } }, { mediaUrl: 'javascript:alert(1)' }]) {
+      const refused = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal(bad) });
+      assert.equal(refused.status, 400, JSON.stringify(bad));
+    }
+    assert.equal(Number((await db('case_intake').count('* as n'))[0].n), before, 'nothing stored');
   });
 
   it('runs the operator and applicant actions, mapping workflow refusals to 403/409/422', async () => {

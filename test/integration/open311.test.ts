@@ -219,6 +219,8 @@ describe('Open311 GeoReport v2 (seeded regions)', function () {
     assert.equal(row.applicant_name, 'Пётр Заявителев');
     assert.equal(row.applicant_email, applicant.email);
     assert.equal(row.territory_id, 'altai.t.krai', 'no municipality given: the region as a whole');
+    assert.deepEqual([row.address, row.latitude, row.longitude, row.media_url], [fields.address_string, 53.3481, 83.7798, fields.media_url], 'the place and the media link in columns of their own');
+    assert.equal(row.text, fields.description);
     assert.ok(!JSON.stringify(row).includes('913 555'), 'the phone is not kept');
 
     const one = await get(`requests/${requestId}.json`);
@@ -232,7 +234,7 @@ describe('Open311 GeoReport v2 (seeded regions)', function () {
     assert.equal(sr.status_notes, 'Зарегистрировано');
     assert.equal(sr.service_code, 'altai.c.medicine.ambulance');
     assert.equal(sr.service_name, 'Вызов скорой помощи');
-    assert.equal(sr.description, `${fields.description}\n\nМедиафайл: ${fields.media_url}`);
+    assert.equal(sr.description, fields.description);
     assert.equal(sr.agency_responsible, agency);
     assert.equal(sr.service_notice, r.body[0].service_notice);
     assert.equal(sr.expected_datetime, new Date(row.answer_due_at).toISOString().replace(/\.\d{3}Z$/, 'Z'));

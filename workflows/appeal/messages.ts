@@ -52,6 +52,10 @@ export interface AppealInput {
   territoryId: string | null;
   text: string;
   address?: string | null;
+  /** Where the problem is (WGS 84 degrees), when the applicant gave a point. */
+  location?: { latitude: number; longitude: number } | null;
+  /** A photo or video of the problem hosted elsewhere (Open311 media_url). */
+  mediaUrl?: string | null;
   attachments?: string[];
   /** When the platform accepted it (ISO instant); the term counts from here. */
   receivedAt: string;
