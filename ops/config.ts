@@ -23,6 +23,11 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Workflows the worker keeps in memory between tasks (OTKLIK_WORKER_MAX_CACHED_WORKFLOWS; default: the
+   * SDK's, sized from the machine's memory). Fewer means less memory and more replays from history.
+   */
+  workerMaxCachedWorkflows?: number;
   /** Rate limits, trusted proxies and HSTS of the API (OTKLIK_RATE_LIMIT_*, OTKLIK_TRUST_PROXY, OTKLIK_HSTS). */
   apiSecurity: ReturnType<typeof apiSecurityFromEnv>['options'];
   /** Sign-in of people at the region's OpenID Connect provider (OIDC_*; api/identity/config.ts); absent: npm start runs the embedded one. */
@@ -50,6 +55,18 @@ function port(env: Env, name: string, fallback: number, problems: string[]): num
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
     problems.push(`${name}=${JSON.stringify(raw)}: expected a TCP port, an integer from 1 to 65535`);
     return fallback;
+  }
+  return n;
+}
+
+/** A non-negative integer setting, or undefined when it is not set. */
+function count(env: Env, name: string, problems: string[]): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 10_000_000) {
+    problems.push(`${name}=${JSON.stringify(raw)}: expected a whole number from 0 to 10000000`);
+    return undefined;
   }
   return n;
 }
@@ -109,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems),
     mailFrom,
     logLevel,
+    workerMaxCachedWorkflows: count(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', problems),
     apiSecurity: apiSecurity.options,
     oidc: oidc.settings,
     embeddedOidcPort: oidc.embeddedPort,

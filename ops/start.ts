@@ -114,7 +114,7 @@ async function main(config: Config): Promise<void> {
 
     Runtime.install({ logger: new JsonLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    const worker = await createWorker({ connection: nativeConnection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace });
+    const worker = await createWorker({ connection: nativeConnection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows });
     const workerRun = worker.run();
     // The SDK's runtime also shuts the worker down on SIGINT/SIGTERM by itself: only ask when it still runs.
     services.push({ name: 'worker', stop: async () => { if (worker.getState() === 'RUNNING') worker.shutdown(); await workerRun; await nativeConnection.close(); } });

@@ -16,6 +16,8 @@ export async function createWorker(opts: {
   taskQueue: string;
   namespace?: string;
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Workflows kept in memory between tasks (ops/config.ts workerMaxCachedWorkflows); the SDK's default when absent. */
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -23,6 +25,7 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(opts.db),
+    ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     // Failed activity attempts are counted in PostgreSQL for the API's /metrics (api/metrics.ts).
     interceptors: { activity: [activityInterceptors(opts.db)] },
   });
@@ -84,7 +87,7 @@ if (require.main === module) {
     // JSON lines with the case id (ops/logging.ts), like the API's.
     Runtime.install({ logger: new JsonLogger(sdkLevel(config.logLevel)) });
     const connection = await NativeConnection.connect({ address: config.temporalAddress });
-    const worker = await createWorker({ connection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace });
+    const worker = await createWorker({ connection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows });
     const outbox = startOutboxDispatcher(db, await createMailer(config.smtpUrl), config.mailFrom);
     // Case events → webhook deliveries → one delivery workflow each (ops/webhook-fanout.ts).
     const clientConnection = await ClientConnection.connect({ address: config.temporalAddress });
