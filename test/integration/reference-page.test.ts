@@ -1,13 +1,16 @@
 // The browsable API reference at /docs: Swagger UI from the locally installed swagger-ui-dist, never a
 // CDN, pointed at /openapi.json, under a Content-Security-Policy of its own that admits only this
-// server's scripts and styles. (No browser here: playwright-core is not installed. The page is checked
-// over HTTP: every asset it references is served, with its type, from node_modules.)
+// server's scripts and styles. Checked over HTTP (every asset it references is served, with its type,
+// from node_modules) and in a real browser (Chromium renders every operation with no error, so the
+// policy lets the page work).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/connection';
 import { call, startTestApi, type TestApi } from '../api/helpers';
+import { launchChromium } from '../support/browser';
 import { freshDatabase } from '../support/postgres';
+import { specOperations } from '../../api/spec';
 
 const DIST = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
@@ -43,6 +46,30 @@ describe('reference page: /docs', () => {
       assert.ok(body.length > 0, ref);
       const local = path.join(DIST, path.basename(ref));
       if (fs.existsSync(local)) assert.ok(body.equals(fs.readFileSync(local)), `${ref} is not the installed package's file`);
+    }
+  });
+
+  it('renders every operation of the spec in Chromium, with no script error and no policy violation', async function () {
+    this.timeout(120_000);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      const requested: string[] = [];
+      page.on('request', (r) => requested.push(r.url()));
+      await page.goto(`${api.url}/docs`);
+      await page.waitForSelector('.opblock', { timeout: 30_000 });
+      assert.equal(await page.title(), 'Otklik API reference');
+      // Blocks have ids operations-<tag>-<operationId>; an operation with two tags is shown under both.
+      const shown = new Set((await page.locator('.opblock').evaluateAll((els) => els.map((e) => e.id))).map((id) => id.split('-').pop()));
+      assert.deepEqual([...shown].sort(), specOperations().map((o) => o.operationId).sort(), 'every operation, and only those');
+      assert.ok(await page.locator('.opblock-summary-path', { hasText: '/integration/feed' }).count() > 0);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(requested.filter((u) => !u.startsWith(api.url)), [], 'nothing fetched from elsewhere');
+    } finally {
+      await browser.close();
     }
   });
 
