@@ -1,4 +1,4 @@
-// People sign in through OpenID Connect, end to end over HTTP: the embedded provider (a real
+// People sign in through OpenID Connect, end to end over HTTP and in Chromium: the embedded provider (a real
 // oidc-provider with its own RS256 key), the authorization-code flow with PKCE driven by a minimal
 // browser (redirects, cookies, the login form), the API's callback issuing a platform session token.
 // Then the provider's JWT access tokens as bearer tokens: verified against its JWKS; another key, another
@@ -8,6 +8,7 @@ import type { webcrypto } from 'node:crypto';
 import type { Db } from '../../db/connection';
 import { createUserWithToken } from '../../api/auth';
 import { call } from '../api/helpers';
+import { launchChromium } from '../support/browser';
 import { API_AUDIENCE, Browser, signIn, startOidcTestbed, type OidcTestbed } from '../support/oidc';
 import { freshDatabase } from '../support/postgres';
 
@@ -96,6 +97,30 @@ describe('OpenID Connect sign-in (embedded provider, end to end)', function () {
     const replay = await new Browser().request(callbackUrl, { headers: { cookie: `otklik_oidc_state=${new URL(callbackUrl).searchParams.get('state')}` } });
     assert.equal(replay.status, 400);
     assert.match(JSON.parse(replay.text).detail, /expired or was finished already/);
+  });
+
+  it('signs a person in from a real browser: Chromium types into the provider\'s login page and lands on the callback', async function () {
+    this.timeout(120_000);
+    const chromium = await launchChromium();
+    try {
+      const page = await chromium.newPage();
+      await page.goto(`${bed.api.url}/auth/oidc/login`);
+      assert.equal(new URL(page.url()).origin, bed.provider.issuer, 'at the provider');
+      assert.equal(await page.getAttribute('html', 'lang'), 'ru');
+      await page.fill('#username', MARIA.username);
+      await page.fill('#password', MARIA.password);
+      const landed = page.waitForURL((u) => u.href.startsWith(`${bed.api.url}/auth/oidc/callback`), { timeout: 30_000 });
+      await page.click('button[type=submit]');
+      await landed;
+      const body = JSON.parse((await page.textContent('body')) ?? '{}');
+      assert.equal(body.user?.id, userId, 'the same person as the earlier sign-ins');
+      assert.match(body.accessToken, /^otk_/);
+      const me = await call(bed.api, 'GET', '/me', { token: body.accessToken });
+      assert.equal(me.status, 200, me.text);
+      assert.equal(me.body.name, MARIA.name);
+    } finally {
+      await chromium.close();
+    }
   });
 
   it('refuses a callback whose state was not handed to this browser', async () => {
