@@ -11,6 +11,8 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { OidcSettings } from '../api/identity/oidc';
+import type { Db } from '../db/connection';
+import { postgresOidcAdapter } from './oidc-provider-store';
 
 export interface DemoAccount {
   username: string;
@@ -35,6 +37,8 @@ export interface OidcProviderOptions {
   accounts: DemoAccount[];
   /** Where the signing key and cookie keys persist; absent: generated for this process only. */
   stateFile?: string;
+  /** Where sessions, interactions, codes and grants live (ops/oidc-provider-store.ts); absent: process memory. */
+  db?: Db;
 }
 
 export interface EmbeddedOidcProvider {
@@ -128,6 +132,7 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Embe
       client_id: c.clientId, client_secret: c.clientSecret, client_name: 'Отклик', redirect_uris: c.redirectUris,
       response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic',
     })),
+    ...(opts.db ? { adapter: postgresOidcAdapter(opts.db) as never } : {}),
     jwks: { keys: [state.signingKey as never] },
     cookies: { keys: state.cookieKeys },
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
@@ -221,7 +226,7 @@ interface EmbeddedDemo {
  * two demo people, everything kept under dataDir (mode 0600) so that a restart changes nothing. Returns
  * the settings the API signs people in with.
  */
-export async function startEmbeddedIdentityProvider(opts: { dataDir: string; port: number; apiPort: number }): Promise<{
+export async function startEmbeddedIdentityProvider(opts: { dataDir: string; port: number; apiPort: number; db: Db }): Promise<{
   provider: EmbeddedOidcProvider; settings: OidcSettings; accounts: DemoAccount[];
 }> {
   const demoFile = path.join(opts.dataDir, 'oidc-demo.json');
@@ -243,6 +248,7 @@ export async function startEmbeddedIdentityProvider(opts: { dataDir: string; por
     port: opts.port, host: '127.0.0.1', publicHost: 'localhost', accounts: demo.accounts,
     clients: [{ clientId: 'otklik', clientSecret: demo.clientSecret, redirectUris: [redirectUri, `http://127.0.0.1:${opts.apiPort}/auth/oidc/callback`] }],
     stateFile: path.join(opts.dataDir, 'oidc-provider.json'),
+    db: opts.db,
   });
   return {
     provider,

@@ -134,7 +134,7 @@ async function main(config: Config): Promise<void> {
     let demoPeople: DemoAccount[] = [];
     if (!oidc) {
       await assertPortFree(config.embeddedOidcPort, 'the embedded OpenID Connect provider (EMBEDDED_OIDC_PORT)');
-      const idp = await startEmbeddedIdentityProvider({ dataDir, port: config.embeddedOidcPort, apiPort: config.apiPort });
+      const idp = await startEmbeddedIdentityProvider({ dataDir, port: config.embeddedOidcPort, apiPort: config.apiPort, db });
       services.push({ name: 'OpenID Connect provider', stop: () => idp.provider.close() });
       oidc = idp.settings;
       demoPeople = idp.accounts;

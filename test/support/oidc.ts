@@ -24,7 +24,7 @@ export async function startOidcTestbed(db: Db, accounts: DemoAccount[], over: Pa
   const apiPort = await freePort();
   const redirectUri = `http://127.0.0.1:${apiPort}/auth/oidc/callback`;
   const clientSecret = `secret-${Math.random().toString(36).slice(2)}`;
-  const provider = await startOidcProvider({ port: 0, clients: [{ clientId: OTKLIK_CLIENT_ID, clientSecret, redirectUris: [redirectUri] }], accounts });
+  const provider = await startOidcProvider({ port: 0, clients: [{ clientId: OTKLIK_CLIENT_ID, clientSecret, redirectUris: [redirectUri] }], accounts, db });
   const settings: OidcSettings = { issuer: provider.issuer, clientId: OTKLIK_CLIENT_ID, clientSecret, redirectUri, apiAudience: API_AUDIENCE, ...over };
   const logs: TestApi['logs'] = [];
   const server = await startApiServer({
