@@ -12,6 +12,12 @@ import { loadSpec } from './spec';
 export const AUDIT_ACTION = {
   /** A response showed the applicant's name, e-mail or postal address of a case. */
   readPersonalData: 'case.read_personal_data',
+  /** An integration client obtained an OAuth access token (client credentials). */
+  tokenIssued: 'auth.token_issued',
+  /** Client credentials were refused (unknown client, wrong or expired secret): repeated ones are an attack. */
+  tokenRefused: 'auth.token_refused',
+  /** A person signed in through OpenID Connect and got a session token. */
+  signedIn: 'auth.signed_in',
 } as const;
 
 export interface AuditActor {

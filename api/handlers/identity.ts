@@ -2,6 +2,7 @@
 // administrators' management of those clients and their credentials, and people's sign-in through
 // OpenID Connect (api/identity/oidc.ts).
 import { UserInputError } from '../auth';
+import { actorOfUser, AUDIT_ACTION, recordAudit } from '../audit';
 import {
   clientUserId, createIntegrationClient, grantClientCredentials, integrationClientView, issueClientApiKey, issueClientSecret,
   listIntegrationClients, OAuthError, renameClient, revokeClientApiKey, revokeClientSecret, setClientScopes, type RevokeOutcome,
@@ -90,7 +91,19 @@ export const identityHandlers = {
       const clientId = basic?.clientId ?? body.client_id;
       const clientSecret = basic?.clientSecret ?? body.client_secret;
       if (!clientId || !clientSecret) throw new OAuthError('invalid_client', 'Client authentication is required: HTTP Basic, or client_id and client_secret in the body.');
-      const grant = await grantClientCredentials(ctx.deps.db, { clientId, clientSecret, scope: body.scope });
+      const grant = await grantClientCredentials(ctx.deps.db, { clientId, clientSecret, scope: body.scope }).catch(async (e: unknown) => {
+        if (e instanceof OAuthError && e.error === 'invalid_client') {
+          await recordAudit(ctx.deps.db, {
+            actor: { userId: null, role: 'integration' }, action: AUDIT_ACTION.tokenRefused, operation: 'requestToken', status: 401,
+            requestId: requestIdOf(ctx), details: { clientId: clientId.slice(0, 100), reason: e.description },
+          });
+        }
+        throw e;
+      });
+      await recordAudit(ctx.deps.db, {
+        actor: { userId: grant.userId, role: 'integration' }, action: AUDIT_ACTION.tokenIssued, operation: 'requestToken', status: 200,
+        requestId: requestIdOf(ctx), details: { clientId, scopes: grant.scopes, expiresIn: grant.expiresIn },
+      });
       return {
         status: 200,
         headers: { Pragma: 'no-cache' },
@@ -119,6 +132,10 @@ export const identityHandlers = {
     const clear = stateCookie(oidc, '', 0);
     try {
       const { user, token, expiresIn, created } = await oidc.finish(ctx.deps.db, query, cookie(ctx.req.headers.cookie, STATE_COOKIE));
+      await recordAudit(ctx.deps.db, {
+        actor: actorOfUser(user), action: AUDIT_ACTION.signedIn, operation: 'finishOidcSignIn', status: created ? 201 : 200,
+        requestId: requestIdOf(ctx), details: { issuer: oidc.settings.issuer, created },
+      });
       const returnUrl = oidc.settings.returnUrl;
       if (returnUrl) {
         // The token travels in the fragment: browsers never send it to a server or in a Referer.
@@ -200,3 +217,6 @@ export const identityHandlers = {
   },
 } satisfies Partial<Handlers>;
 
+function requestIdOf(ctx: { res: { locals: Record<string, unknown> } }): string | null {
+  return (ctx.res.locals.requestId as string | undefined) ?? null;
+}

@@ -162,6 +162,8 @@ export interface AccessTokenGrant {
   accessToken: string;
   expiresIn: number;
   scopes: string[];
+  /** The integration client's user. */
+  userId: number;
 }
 
 /**
@@ -181,7 +183,7 @@ export async function grantClientCredentials(
       .first('id')
     : undefined;
   // One answer for an unknown client, a wrong secret and a revoked or expired one: nothing to probe.
-  if (!secret) throw new OAuthError('invalid_client', 'Unknown client, or a wrong, revoked or expired client secret.');
+  if (!secret || userId === null) throw new OAuthError('invalid_client', 'Unknown client, or a wrong, revoked or expired client secret.');
   const { scopes: held } = await db('integration_clients').where({ user_id: userId }).first('scopes');
   let scopes: string[] = held;
   if (req.scope !== undefined) {
@@ -201,7 +203,7 @@ export async function grantClientCredentials(
       expires_at: trx.raw(`now() + make_interval(secs => ?)`, [ttl]),
     });
   });
-  return { accessToken, expiresIn: ttl, scopes };
+  return { accessToken, expiresIn: ttl, scopes, userId };
 }
 
 /** The integration client of a live access token, its scopes those of the token that it still holds; or null. */

@@ -106,6 +106,17 @@ describe('integration clients: OAuth client credentials, API keys, scopes, rotat
     const me = await call(api, 'GET', '/me', { token: viaBody.body.access_token });
     assert.equal(me.body.role, 'integration');
     assert.equal(me.body.organisationId, ORG.district);
+
+    // Both grants are in the audit log, as the client's actions; a wrong secret is recorded as refused.
+    const issued = await db('audit_log').where({ action: 'auth.token_issued', actor_user_id: made.client.userId }).select('details');
+    assert.equal(issued.length, 2);
+    assert.deepEqual(issued[0].details.scopes, ['cases:read', 'cases:write']);
+    const refused = await token({ grant_type: 'client_credentials' }, { id: made.client.clientId, secret: `${made.clientSecret}x` });
+    assert.equal(refused.status, 401);
+    const refusal = await db('audit_log').where({ action: 'auth.token_refused' }).orderBy('id', 'desc').first();
+    assert.equal(refusal.details.clientId, made.client.clientId);
+    assert.equal(refusal.actor_user_id, null);
+    assert.ok(!JSON.stringify(refusal).includes(made.clientSecret), 'the secret tried is not kept');
   });
 
   it('answers RFC 6749 errors: wrong secret / unknown client 401 invalid_client, bad grant or scope 400', async () => {

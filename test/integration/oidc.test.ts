@@ -75,6 +75,9 @@ describe('OpenID Connect sign-in (embedded provider, end to end)', function () {
     assert.equal(me.body.role, 'citizen');
     assert.equal(me.body.name, MARIA.name);
     assert.equal(me.body.email, MARIA.email);
+    const signedIn = await db('audit_log').where({ action: 'auth.signed_in', actor_user_id: userId }).first();
+    assert.equal(signedIn.details.created, true);
+    assert.equal(signedIn.details.issuer, bed.provider.issuer);
     const identity = await db('user_identities').where({ user_id: userId }).first();
     assert.equal(identity.issuer, bed.provider.issuer);
     assert.equal(identity.subject, MARIA.username);
