@@ -8,6 +8,7 @@ import type { components } from '../../openapi/types';
 import type { AuthUser } from '../auth';
 import { problems } from '../problem';
 import { generateWebhookSecret } from './signature';
+import { refusedUrlHost } from './destination';
 import { webhookHttpAllowed } from './policy';
 
 export type WebhookSubscription = components['schemas']['WebhookSubscription'];
@@ -73,7 +74,10 @@ export async function managedSubscription(db: Db | Knex.Transaction, user: AuthU
   return row;
 }
 
-/** A subscription URL: absolute http(s), https only unless allowed, no credentials in it (they would be logged). */
+/**
+ * A subscription URL: absolute http(s), https only unless allowed, no credentials in it (they would be
+ * logged), not at this machine or a link-local address (api/webhooks/destination.ts).
+ */
 export function checkWebhookUrl(raw: string, allowHttp = webhookHttpAllowed()): string {
   let url: URL;
   try {
@@ -85,6 +89,8 @@ export function checkWebhookUrl(raw: string, allowHttp = webhookHttpAllowed()): 
     throw problems.field('body', '/url', allowHttp ? 'must be an http:// or https:// URL' : 'must be an https:// URL (http:// is not allowed on this platform)');
   }
   if (url.username || url.password) throw problems.field('body', '/url', 'must not contain a user name or password; authenticate the requests by their signature');
+  const refused = refusedUrlHost(url, allowHttp);
+  if (refused) throw problems.field('body', '/url', `must not point at ${refused}`);
   return url.toString();
 }
 

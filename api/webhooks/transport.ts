@@ -1,5 +1,7 @@
 // How a signed webhook request leaves the platform. Like FixMyStreet's send methods, the transport is a
 // small interface so that another one (a message queue, a СЭД's own protocol) can be added beside HTTP.
+import { refusedDestination } from './destination';
+import { webhookHttpAllowed } from './policy';
 import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, webhookSignature } from './signature';
 
 export interface WebhookMessage {
@@ -61,12 +63,15 @@ async function bodyExcerpt(res: Response, limit = 300): Promise<string> {
  * POSTs the message. A 2xx answer is a delivery; anything else (3xx included: redirects are not
  * followed, the subscriber must give the final URL), a timeout or a network error is a failed attempt.
  */
-export function httpWebhookTransport(opts: { timeoutMs?: number } = {}): WebhookTransport {
+export function httpWebhookTransport(opts: { timeoutMs?: number; allowLoopback?: boolean } = {}): WebhookTransport {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
     async send(message) {
       const started = Date.now();
       try {
+        // Where the host name points now (it may have changed since the subscription was saved).
+        const refused = await refusedDestination(message.url, opts.allowLoopback ?? webhookHttpAllowed());
+        if (refused) return { delivered: false, statusCode: null, error: `refused: ${refused}`, durationMs: Date.now() - started };
         const res = await fetch(message.url, {
           method: 'POST',
           headers: signedHeaders(message, started),

@@ -112,9 +112,15 @@ describe('webhooks: signed deliveries, retries, pausing, replay', function () {
       const plain = await call(api, 'POST', '/webhooks/subscriptions', { token: token.minzdrav, body: { url: r.url } });
       assert.equal(plain.status, 400);
       assert.match(plain.body.detail, /https:\/\//);
+      const self = await call(api, 'POST', '/webhooks/subscriptions', { token: token.minzdrav, body: { url: 'https://127.0.0.1:7233/' } });
+      assert.equal(self.status, 400);
+      assert.match(self.body.detail, /loopback/, 'outside development, not this machine');
     } finally {
       process.env.OTKLIK_WEBHOOK_ALLOW_HTTP = '1';
     }
+    const metadata = await call(api, 'POST', '/webhooks/subscriptions', { token: token.minzdrav, body: { url: 'http://169.254.169.254/latest/meta-data/' } });
+    assert.equal(metadata.status, 400);
+    assert.match(metadata.body.detail, /link-local/, 'never the cloud metadata service');
     assert.equal(await db('webhook_subscriptions').count<{ count: string }[]>('* as count').then((c) => Number(c[0].count)), 1, 'refused requests stored nothing');
   });
 
