@@ -92,13 +92,21 @@ function dataExceptionProblem(err: unknown): HttpProblem | undefined {
  * succeed in a moment, so the client gets 503 with Retry-After, not a 500 that looks like a bug.
  */
 function databaseUnavailableProblem(err: unknown): HttpProblem | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  // The error itself, its causes, and the attempts of an AggregateError (a connection to "localhost"
+  // tries every address of the name and fails with all of them).
+  const queue: unknown[] = [err];
+  for (let seen = 0; queue.length > 0 && seen < 20; seen++) {
+    const e = queue.shift();
+    if (!e || typeof e !== 'object') continue;
     const code = (e as { code?: unknown }).code;
     const name = (e as { name?: unknown }).name;
-    if ((typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P01|57P02|57P03|53300)$/.test(code) || /^08/.test(code)))
-      || name === 'KnexTimeoutError' || /Connection terminated/.test(String((e as Error).message))) {
+    const message = String((e as Error).message);
+    if ((typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|57P01|57P02|57P03|53300)$/.test(code) || /^08/.test(code)))
+      || name === 'KnexTimeoutError'
+      || /Connection terminated|not queryable|timeout exceeded when trying to connect|connect ECONNREFUSED/.test(message)) {
       return problems.unavailable('The database is unavailable for a moment; retry the request (with the same Idempotency-Key, where it has one).');
     }
+    queue.push((e as { cause?: unknown }).cause, ...(((e as { errors?: unknown }).errors as unknown[] | undefined) ?? []));
   }
   return undefined;
 }
