@@ -50,41 +50,27 @@ export function createMetrics(db: Db): PlatformMetrics {
     registers: [registry],
   });
 
-  new Gauge({
-    name: 'otklik_cases',
-    help: 'Cases in the read model, by status and handling organisation.',
-    labelNames: ['status', 'organisation'] as const,
-    registers: [registry],
-    async collect() {
-      const r = await rows(`select status, coalesce(organisation_id, '') as organisation, count(*)::int as n from cases group by 1, 2`);
-      this.reset();
-      for (const x of r ?? []) this.set({ status: String(x.status), organisation: String(x.organisation) }, Number(x.n));
-    },
-  });
+  /**
+   * A gauge read from PostgreSQL at scrape time: `sql` returns one row per label combination, with a
+   * column per label and the value in `n`.
+   */
+  function countsGauge<L extends string>(name: string, help: string, labelNames: readonly L[], sql: string): void {
+    new Gauge({
+      name, help, labelNames, registers: [registry],
+      async collect() {
+        const r = await rows(sql);
+        this.reset();
+        for (const x of r ?? []) this.set(Object.fromEntries(labelNames.map((l) => [l, String(x[l])])) as Record<L, string>, Number(x.n));
+      },
+    });
+  }
 
-  new Gauge({
-    name: 'otklik_cases_overdue',
-    help: 'Open cases past their answer term, by handling organisation.',
-    labelNames: ['organisation'] as const,
-    registers: [registry],
-    async collect() {
-      const r = await rows(`select coalesce(organisation_id, '') as organisation, count(*)::int as n from cases where overdue and status <> 'closed' group by 1`);
-      this.reset();
-      for (const x of r ?? []) this.set({ organisation: String(x.organisation) }, Number(x.n));
-    },
-  });
-
-  new Gauge({
-    name: 'otklik_open_cases_by_term_days',
-    help: 'Open cases by the length of their answer term in days (7, 10, 30, …; extended terms count their new length).',
-    labelNames: ['term_days'] as const,
-    registers: [registry],
-    async collect() {
-      const r = await rows(`select coalesce(term_days::text, 'none') as d, count(*)::int as n from cases where status <> 'closed' group by 1`);
-      this.reset();
-      for (const x of r ?? []) this.set({ term_days: String(x.d) }, Number(x.n));
-    },
-  });
+  countsGauge('otklik_cases', 'Cases in the read model, by status and handling organisation.', ['status', 'organisation'],
+    `select status, coalesce(organisation_id, '') as organisation, count(*)::int as n from cases group by 1, 2`);
+  countsGauge('otklik_cases_overdue', 'Open cases past their answer term, by handling organisation.', ['organisation'],
+    `select coalesce(organisation_id, '') as organisation, count(*)::int as n from cases where overdue and status <> 'closed' group by 1`);
+  countsGauge('otklik_open_cases_by_term_days', 'Open cases by the length of their answer term in days (7, 10, 30, …; extended terms count their new length).', ['term_days'],
+    `select coalesce(term_days::text, 'none') as term_days, count(*)::int as n from cases where status <> 'closed' group by 1`);
 
   // A histogram in gauge form: cumulative counts of answered cases by the share of the term used.
   new Gauge({
@@ -109,20 +95,8 @@ export function createMetrics(db: Db): PlatformMetrics {
     },
   });
 
-  new Gauge({
-    name: 'otklik_webhook_deliveries',
-    help: 'Webhook deliveries by status (pending, delivering, delivered, failed, held).',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      // The deliveries table comes with the webhooks migration; before it exists there is nothing to report.
-      const exists = await rows(`select to_regclass('webhook_deliveries') is not null as present`);
-      if (!exists?.[0]?.present) return;
-      const r = await rows(`select status, count(*)::int as n from webhook_deliveries group by 1`);
-      for (const x of r ?? []) this.set({ status: String(x.status) }, Number(x.n));
-    },
-  });
+  countsGauge('otklik_webhook_deliveries', 'Webhook deliveries by status (pending, delivering, delivered, failed, held).', ['status'],
+    `select status, count(*)::int as n from webhook_deliveries group by 1`);
 
   new Counter({
     name: 'otklik_activity_failures_total',
@@ -136,17 +110,8 @@ export function createMetrics(db: Db): PlatformMetrics {
     },
   });
 
-  new Gauge({
-    name: 'otklik_notifications',
-    help: 'Notifications in the outbox by status (pending, sent, skipped, failed).',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      const r = await rows(`select status, count(*)::int as n from notifications group by 1`);
-      this.reset();
-      for (const x of r ?? []) this.set({ status: String(x.status) }, Number(x.n));
-    },
-  });
+  countsGauge('otklik_notifications', 'Notifications in the outbox by status (pending, sent, skipped, failed).', ['status'],
+    `select status, count(*)::int as n from notifications group by 1`);
 
   return {
     registry,
