@@ -4,6 +4,7 @@
 // case's lines can be found with one filter across the API's and the worker's logs.
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { redact, redactText } from '../api/redact';
+import { WEBHOOK_DELIVERY_WORKFLOW_TYPE } from '../workflows/webhook/messages';
 
 const ORDER: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
@@ -17,7 +18,9 @@ const defaultSink: LogSink = (line, level) => {
 /** One log line as a JSON object: level, time, msg, caseId (from workflowId), then the SDK's fields. */
 export function logLine(level: LogLevel, message: string, meta: LogMetadata = {}): Record<string, unknown> {
   const fields = redact({ ...meta }) as Record<string, unknown>;
-  const workflowId = typeof meta.workflowId === 'string' ? meta.workflowId : undefined;
+  // Case and event workflows are named by their registration numbers; a webhook delivery's workflow is
+  // not a case (webhook-delivery-<id>), so its lines carry no caseId rather than a wrong one.
+  const workflowId = typeof meta.workflowId === 'string' && meta.workflowType !== WEBHOOK_DELIVERY_WORKFLOW_TYPE ? meta.workflowId : undefined;
   const caseId = typeof meta.caseId === 'string' ? meta.caseId : workflowId;
   return {
     level: level.toLowerCase(),
