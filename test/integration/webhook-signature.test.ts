@@ -71,8 +71,17 @@ describe('webhook signatures', () => {
     });
     after(async () => receiver?.close());
 
+    it('does not send to this machine outside development: a failed attempt, nothing received', async () => {
+      const before = receiver.received.length;
+      const out = await httpWebhookTransport({ timeoutMs: 2000, allowLoopback: false }).send({ url: receiver.url, deliveryId: '9', eventType: 'case.answered', body, secret });
+      assert.equal(out.delivered, false);
+      assert.equal(out.statusCode, null);
+      assert.match(out.error ?? '', /^refused: .*loopback/);
+      assert.equal(receiver.received.length, before);
+    });
+
     it('is accepted when signed by the transport, refused when tampered with', async () => {
-      const transport = httpWebhookTransport({ timeoutMs: 5000 });
+      const transport = httpWebhookTransport({ timeoutMs: 5000, allowLoopback: true });
       const good = await transport.send({ url: receiver.url, deliveryId: '1', eventType: 'case.answered', body, secret });
       assert.deepEqual({ delivered: good.delivered, statusCode: good.statusCode, error: good.error }, { delivered: true, statusCode: 200, error: null });
 
@@ -90,7 +99,7 @@ describe('webhook signatures', () => {
       const closed = await startWebhookReceiver();
       const url = closed.url;
       await closed.close();
-      const refused = await httpWebhookTransport({ timeoutMs: 2000 }).send({ url, deliveryId: '4', eventType: 'case.answered', body, secret });
+      const refused = await httpWebhookTransport({ timeoutMs: 2000, allowLoopback: true }).send({ url, deliveryId: '4', eventType: 'case.answered', body, secret });
       assert.equal(refused.delivered, false);
       assert.equal(refused.statusCode, null);
       assert.match(refused.error ?? '', /ECONNREFUSED/);
@@ -98,7 +107,7 @@ describe('webhook signatures', () => {
       const silent = http.createServer(() => undefined); // takes the request, never answers
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       try {
-        const slow = await httpWebhookTransport({ timeoutMs: 300 })
+        const slow = await httpWebhookTransport({ timeoutMs: 300, allowLoopback: true })
           .send({ url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`, deliveryId: '5', eventType: 'case.answered', body, secret });
         assert.deepEqual({ delivered: slow.delivered, statusCode: slow.statusCode, error: slow.error }, { delivered: false, statusCode: null, error: 'no answer within 300 ms' });
       } finally {
