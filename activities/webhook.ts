@@ -7,6 +7,7 @@ import { ApplicationFailureCategory } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import { feedEventOf, type CaseEventRow } from '../api/integration/feed';
+import { secretsOf } from '../api/webhooks/signature';
 import { httpWebhookTransport, type WebhookTransport } from '../api/webhooks/transport';
 import { WEBHOOK_FAILURE, type WebhookDeliveryInput, type WebhookDeliveryOutcome } from '../workflows/webhook/messages';
 
@@ -20,6 +21,8 @@ interface SubscriptionRow {
   organisation_id: string;
   url: string;
   secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
   status: 'active' | 'paused';
   owner_email: string | null;
   created_by: number | null;
@@ -89,7 +92,7 @@ export function createWebhookActivities(db: Db, options: WebhookActivityOptions 
       const body = JSON.stringify(document);
       const at = new Date();
       const outcome = await transportFor(input.timeoutMs).send({
-        url: sub.url, deliveryId: String(delivery.id), eventType: document.type, body, secret: sub.secret,
+        url: sub.url, deliveryId: String(delivery.id), eventType: document.type, body, ...secretsOf(sub),
       });
 
       // Attempt number of this run (1, 2, …) → when Temporal will try next, for the delivery log.

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../routes';
 import { webhookConfigFromEnv } from '../webhooks/policy';
+import { secretsOf } from '../webhooks/signature';
 import * as webhooks from '../webhooks/subscriptions';
 import { httpWebhookTransport } from '../webhooks/transport';
 
@@ -35,7 +36,7 @@ export const webhookHandlers = {
     const sub = await webhooks.managedSubscription(deps.db, user, input.params.subscriptionId);
     const body = JSON.stringify({ eventId: null, type: 'webhook.ping', subscriptionId: Number(sub.id), occurredAt: new Date().toISOString() });
     const outcome = await httpWebhookTransport({ timeoutMs: webhookConfigFromEnv().config.policy.timeoutMs })
-      .send({ url: sub.url, deliveryId: `ping-${randomUUID()}`, eventType: 'webhook.ping', body, secret: sub.secret });
+      .send({ url: sub.url, deliveryId: `ping-${randomUUID()}`, eventType: 'webhook.ping', body, ...secretsOf(sub) });
     return { status: 200, body: outcome };
   },
   listWebhookDeliveries: async ({ deps, user, input }) => ({

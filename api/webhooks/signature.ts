@@ -1,5 +1,6 @@
 // Signatures of webhook deliveries. Each request carries Otklik-Timestamp (unix seconds) and
-// Otklik-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>. Signing the timestamp with
+// Otklik-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")> (during the day after a
+// rotation, a second v1= with the previous secret follows, comma-separated). Signing the timestamp with
 // the body lets a receiver refuse a replayed old request; comparing in constant time keeps the secret's
 // bytes from leaking through timing. Receivers may use verifyWebhookSignature (docs/webhooks.md).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -19,6 +20,26 @@ export function generateWebhookSecret(): string {
 /** The v1 signature of a body sent at `timestamp` (unix seconds). */
 export function webhookSignature(secret: string, timestamp: number, body: string): string {
   return 'v1=' + createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
+}
+
+/** How long a replaced secret keeps signing next to the new one after a rotation. */
+export const SECRET_ROTATION_GRACE_MS = 24 * 3600_000;
+
+/** The secrets a delivery is signed with now: the current one, and the previous one during its grace period. */
+export function signingSecrets(sub: { secret: string; previous_secret?: string | null; previous_secret_expires_at?: Date | string | null }, now = Date.now()): string[] {
+  const previousValid = sub.previous_secret && sub.previous_secret_expires_at && new Date(sub.previous_secret_expires_at).getTime() > now;
+  return previousValid ? [sub.secret, sub.previous_secret as string] : [sub.secret];
+}
+
+/** The secret and, during its grace period after a rotation, the previous one, as a message carries them. */
+export function secretsOf(sub: Parameters<typeof signingSecrets>[0], now = Date.now()): { secret: string; previousSecret?: string } {
+  const [secret, previousSecret] = signingSecrets(sub, now);
+  return previousSecret ? { secret, previousSecret } : { secret };
+}
+
+/** The Otklik-Signature header: one v1 signature per secret, comma-separated (receivers accept any match). */
+export function signatureHeader(secrets: string[], timestamp: number, body: string): string {
+  return secrets.map((s) => webhookSignature(s, timestamp, body)).join(',');
 }
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };

@@ -7,7 +7,7 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AuthUser } from '../auth';
 import { problems } from '../problem';
-import { generateWebhookSecret } from './signature';
+import { generateWebhookSecret, SECRET_ROTATION_GRACE_MS } from './signature';
 import { refusedUrlHost } from './destination';
 import { webhookHttpAllowed } from './policy';
 
@@ -22,6 +22,8 @@ interface SubscriptionRow {
   url: string;
   event_types: string[];
   secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
   status: 'active' | 'paused';
   failing_since: Date | null;
   paused_at: Date | null;
@@ -189,9 +191,12 @@ export async function deleteSubscription(db: Db, user: AuthUser, id: number): Pr
 
 export async function rotateSecret(db: Db, user: AuthUser, id: number): Promise<WebhookSubscription & { secret: string }> {
   return db.transaction(async (trx) => {
-    await managedSubscription(trx, user, id, true);
+    const current = await managedSubscription(trx, user, id, true);
     const secret = generateWebhookSecret();
-    const [row] = await trx('webhook_subscriptions').where({ id }).update({ secret, updated_at: trx.fn.now() }).returning('*');
+    // The replaced secret signs next to the new one for a day: receivers switch over without a gap.
+    const [row] = await trx('webhook_subscriptions').where({ id }).update({
+      secret, previous_secret: current.secret, previous_secret_expires_at: new Date(Date.now() + SECRET_ROTATION_GRACE_MS), updated_at: trx.fn.now(),
+    }).returning('*');
     return { ...toSubscription(row as SubscriptionRow), secret };
   });
 }

@@ -2,7 +2,7 @@
 // small interface so that another one (a message queue, a СЭД's own protocol) can be added beside HTTP.
 import { refusedDestination } from './destination';
 import { webhookHttpAllowed } from './policy';
-import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, webhookSignature } from './signature';
+import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature';
 
 export interface WebhookMessage {
   url: string;
@@ -12,6 +12,8 @@ export interface WebhookMessage {
   /** The JSON body exactly as signed. */
   body: string;
   secret: string;
+  /** The replaced secret during its grace period after a rotation: signed with too. */
+  previousSecret?: string;
 }
 
 export interface WebhookAttemptOutcome {
@@ -36,7 +38,7 @@ export function signedHeaders(message: WebhookMessage, now = Date.now()): Record
     [DELIVERY_ID_HEADER]: message.deliveryId,
     [EVENT_TYPE_HEADER]: message.eventType,
     [TIMESTAMP_HEADER]: String(timestamp),
-    [SIGNATURE_HEADER]: webhookSignature(message.secret, timestamp, message.body),
+    [SIGNATURE_HEADER]: signatureHeader([message.secret, ...(message.previousSecret ? [message.previousSecret] : [])], timestamp, message.body),
   };
 }
 

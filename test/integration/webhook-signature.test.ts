@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateWebhookSecret, verifyWebhookSignature, webhookSignature } from '../../api/webhooks/signature';
+import { generateWebhookSecret, secretsOf, signingSecrets, verifyWebhookSignature, webhookSignature } from '../../api/webhooks/signature';
 import { httpWebhookTransport, signedHeaders } from '../../api/webhooks/transport';
 import { parseDuration, webhookConfigFromEnv } from '../../api/webhooks/policy';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -46,6 +46,18 @@ describe('webhook signatures', () => {
     assert.equal(h['Otklik-Event-Type'], 'case.answered');
     assert.equal(h['Otklik-Timestamp'], String(ts));
     assert.equal(h['Otklik-Signature'], webhookSignature(secret, ts, body));
+  });
+
+  it('signs with the previous secret too during its grace period after a rotation', () => {
+    const previous = 'whsec_the-one-before';
+    const sub = { secret, previous_secret: previous, previous_secret_expires_at: new Date(now + 3600_000) };
+    assert.deepEqual(signingSecrets(sub, now), [secret, previous]);
+    assert.deepEqual(signingSecrets({ ...sub, previous_secret_expires_at: new Date(now - 1) }, now), [secret], 'expired: the new one only');
+    const h = signedHeaders({ url: 'https://example.org/hook', deliveryId: '43', eventType: 'case.answered', body, ...secretsOf(sub, now) }, now);
+    for (const key of [secret, previous]) {
+      assert.deepEqual(verifyWebhookSignature({ secret: key, body, timestamp: h['Otklik-Timestamp'], signature: h['Otklik-Signature'], now }), { ok: true });
+    }
+    assert.equal(verifyWebhookSignature({ secret: 'whsec_someone-else', body, timestamp: h['Otklik-Timestamp'], signature: h['Otklik-Signature'], now }).ok, false);
   });
 
   it('reads the retry and pause settings from the environment and reports bad values', () => {

@@ -295,6 +295,12 @@ describe('webhooks: signed deliveries, retries, pausing, replay', function () {
     const rotated = await call(api, 'POST', `/webhooks/subscriptions/${firstSub.id}/secret`, { token: token.minzdrav });
     assert.equal(rotated.status, 200);
     assert.notEqual(rotated.body.secret, firstSub.secret);
+    // For a day the old secret signs next to the new one: a receiver that has not switched yet still accepts.
+    const stillOld = await call(api, 'POST', `/webhooks/subscriptions/${firstSub.id}/ping`, { token: token.minzdrav });
+    assert.deepEqual([stillOld.body.delivered, stillOld.body.statusCode], [true, 200], 'the old secret verifies during the grace period');
+    assert.equal((r.received[r.received.length - 1].signature ?? '').split(',').length, 2, 'two v1 signatures');
+    // After the grace period only the new secret signs.
+    await db('webhook_subscriptions').where({ id: firstSub.id }).update({ previous_secret_expires_at: new Date(Date.now() - 1000) });
     const stale = await call(api, 'POST', `/webhooks/subscriptions/${firstSub.id}/ping`, { token: token.minzdrav });
     assert.deepEqual([stale.body.delivered, stale.body.statusCode], [false, 401], 'the receiver still holds the old secret');
     r.useSecret(rotated.body.secret);
