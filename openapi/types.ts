@@ -1586,6 +1586,8 @@ export interface paths {
          *     GeoReport has no idempotency: each POST is a new request, unless the client sends an
          *     `Idempotency-Key` header, with which a repeat returns the first request (`200`,
          *     `Idempotent-Replayed: true`).
+         *
+         *     Submissions count in the same per-address limit as `POST /appeals` (`429` over it, with `Retry-After`).
          */
         post: operations["createOpen311Request"];
         delete?: never;
@@ -6593,6 +6595,18 @@ export interface operations {
              *     application/json. Open311 paths answer every error this way instead of problem+json.
              */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Open311Errors"];
+                };
+            };
+            /**
+             * @description A GeoReport error: an array of `{code, description}` (`code` is the HTTP status), as
+             *     application/json. Open311 paths answer every error this way instead of problem+json.
+             */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

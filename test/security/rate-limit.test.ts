@@ -1,4 +1,5 @@
-// Rate limits of public submissions (operations marked x-otklik-rate-limit: POST /appeals): per user
+// Rate limits of public submissions (operations marked x-otklik-rate-limit: POST /appeals, Open311's
+// POST requests.json): per user
 // and per client address, 429 problem+json with Retry-After, a fresh window later, configurable through
 // AppOptions.rateLimit and the OTKLIK_RATE_LIMIT_* variables. The case engine is not needed: the limit
 // is applied before the body is read, and the bodies here are refused (400) before the engine.
@@ -69,6 +70,26 @@ describe('security: rate limits on submissions', () => {
       const over = await submit(api, t.citizen);
       assert.equal(over.status, 429);
       assert.ok(Number(over.headers.get('retry-after')) >= 1);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('counts Open311 submissions in the same per-address window, answered in GeoReport\'s error format', async () => {
+    const api = await startApi(db, { rateLimit: { perUser: 0, perIp: 2, windowMs: 60_000 } });
+    try {
+      const post = () => fetch(`${api.url}/open311/v2/requests.json`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'service_code=nowhere.sub&lat=53.3&long=83.7',
+      });
+      assert.equal((await submit(api, t.citizen)).status, 400);
+      const first = await post();
+      assert.notEqual(first.status, 429, 'the second submission from this address');
+      const over = await post();
+      assert.equal(over.status, 429);
+      const body = (await over.json()) as { code: number; description: string }[];
+      assert.ok(Array.isArray(body) && body[0].code === 429 && body[0].description.length > 0, JSON.stringify(body));
+      assert.ok(Number(over.headers.get('retry-after')) >= 1);
+      assert.equal(Number((await db('case_intake').count('* as n'))[0].n), 0);
     } finally {
       await api.close();
     }
