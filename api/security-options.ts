@@ -10,6 +10,7 @@
 //   OTKLIK_HSTS                       send Strict-Transport-Security (default true)
 import type { AppOptions } from './app';
 import { rateLimitFromEnv } from './ratelimit';
+import { envFlag } from './env';
 
 export const SECURITY_ENV = ['OTKLIK_RATE_LIMIT_PER_USER', 'OTKLIK_RATE_LIMIT_PER_IP', 'OTKLIK_RATE_LIMIT_WINDOW_SECONDS', 'OTKLIK_TRUST_PROXY', 'OTKLIK_HSTS'] as const;
 
@@ -35,11 +36,6 @@ export function apiSecurityFromEnv(env: Record<string, string | undefined>): {
     }
   }
 
-  const hsts = env.OTKLIK_HSTS?.trim();
-  if (hsts) {
-    if (/^(1|true|yes|on)$/i.test(hsts)) options.hsts = true;
-    else if (/^(0|false|no|off)$/i.test(hsts)) options.hsts = false;
-    else problems.push(`OTKLIK_HSTS=${JSON.stringify(hsts)}: expected true or false`);
-  }
+  if (env.OTKLIK_HSTS?.trim()) options.hsts = envFlag(env, 'OTKLIK_HSTS', true, problems);
   return { options, problems };
 }

@@ -1,6 +1,7 @@
 // Configuration from environment variables, validated once at start. Every bad value is reported
 // with its variable name and what was expected, all of them at once, before anything starts.
 import { apiSecurityFromEnv } from '../api/security-options';
+import { envFlag, type Env } from '../api/env';
 import { oidcFromEnv } from '../api/identity/config';
 import type { OidcSettings } from '../api/identity/oidc';
 import { webhookConfigFromEnv, type WebhookConfig } from '../api/webhooks/policy';
@@ -46,7 +47,6 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
 
 function port(env: Env, name: string, fallback: number, problems: string[]): number {
   const raw = env[name];
@@ -71,14 +71,6 @@ function count(env: Env, name: string, problems: string[]): number | undefined {
   return n;
 }
 
-function bool(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
-  return fallback;
-}
 
 function url(env: Env, name: string, protocols: string[], problems: string[]): string | undefined {
   const raw = env[name];
@@ -122,7 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedPostgresPort: port(env, 'EMBEDDED_PG_PORT', 5433, problems),
     temporalPort: port(env, 'TEMPORAL_PORT', 7233, problems),
     temporalUiPort: port(env, 'TEMPORAL_UI_PORT', 8233, problems),
-    loadSeeds: bool(env, 'OTKLIK_LOAD_SEEDS', true, problems),
+    loadSeeds: envFlag(env, 'OTKLIK_LOAD_SEEDS', true, problems),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems),
     mailFrom,
     logLevel,

@@ -11,6 +11,7 @@
 //   S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY   s3: credentials (absent: the SDK's default chain)
 //   S3_FORCE_PATH_STYLE              s3: bucket in the path, not the host name (default true when S3_ENDPOINT is set)
 import path from 'node:path';
+import { envFlag, type Env } from '../env';
 import { LocalAttachmentStorage } from './local';
 import { S3AttachmentStorage, type S3StorageOptions } from './s3';
 
@@ -24,7 +25,6 @@ export type AttachmentsConfig =
   | { backend: 'local'; dir: string; maxBytes: number }
   | { backend: 's3'; s3: S3StorageOptions; maxBytes: number };
 
-type Env = Record<string, string | undefined>;
 
 /** The attachment settings from the environment, each bad value reported with its variable name. */
 export function attachmentsConfigFromEnv(env: Env): { config: AttachmentsConfig; problems: string[] } {
@@ -51,13 +51,8 @@ export function attachmentsConfigFromEnv(env: Env): { config: AttachmentsConfig;
     const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
     const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
     if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: give both or neither');
-    const pathStyle = env.S3_FORCE_PATH_STYLE;
-    let forcePathStyle = endpoint !== undefined;
-    if (pathStyle !== undefined && pathStyle !== '') {
-      if (/^(1|true|yes|on)$/i.test(pathStyle)) forcePathStyle = true;
-      else if (/^(0|false|no|off)$/i.test(pathStyle)) forcePathStyle = false;
-      else problems.push(`S3_FORCE_PATH_STYLE=${JSON.stringify(pathStyle)}: expected true or false`);
-    }
+    // S3-compatible servers at an endpoint of their own (MinIO, moto) want path-style addressing.
+    const forcePathStyle = envFlag(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined, problems);
     return {
       config: {
         backend: 's3', maxBytes,

@@ -1,6 +1,7 @@
 // How webhook deliveries are retried and when a failing subscription is paused, from the environment.
 // The fan-out puts the policy into each delivery workflow's input, so a running delivery keeps the
 // schedule it started with and tests can use seconds.
+import { envFlag, type Env } from '../env';
 
 export interface WebhookDeliveryPolicy {
   /** First retry after this long; each next one waits twice as long… */
@@ -36,7 +37,6 @@ export function parseDuration(raw: string): number | null {
   return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : null;
 }
 
-type Env = Record<string, string | undefined>;
 
 export interface WebhookConfig {
   policy: WebhookDeliveryPolicy;
@@ -59,12 +59,7 @@ export function webhookConfigFromEnv(env: Env = process.env): { config: WebhookC
     }
     return ms;
   };
-  const allowRaw = env.OTKLIK_WEBHOOK_ALLOW_HTTP;
-  let allowHttp = false;
-  if (allowRaw !== undefined && allowRaw !== '') {
-    if (/^(1|true|yes|on)$/i.test(allowRaw)) allowHttp = true;
-    else if (!/^(0|false|no|off)$/i.test(allowRaw)) problems.push(`OTKLIK_WEBHOOK_ALLOW_HTTP=${JSON.stringify(allowRaw)}: expected true or false`);
-  }
+  const allowHttp = envFlag(env, 'OTKLIK_WEBHOOK_ALLOW_HTTP', false, problems);
   let maximumAttempts = DEFAULT_WEBHOOK_POLICY.maximumAttempts;
   const attemptsRaw = env.OTKLIK_WEBHOOK_MAX_ATTEMPTS;
   if (attemptsRaw !== undefined && attemptsRaw !== '') {
@@ -86,5 +81,5 @@ export function webhookConfigFromEnv(env: Env = process.env): { config: WebhookC
 
 /** Whether the API accepts http:// subscription URLs now (read per request: the embedded default sets it at start). */
 export function webhookHttpAllowed(env: Env = process.env): boolean {
-  return /^(1|true|yes|on)$/i.test(env.OTKLIK_WEBHOOK_ALLOW_HTTP ?? '');
+  return envFlag(env, 'OTKLIK_WEBHOOK_ALLOW_HTTP', false, []);
 }
