@@ -14,3 +14,23 @@ export function envFlag(env: Env, name: string, fallback: boolean, problems: str
   problems.push(`${name}=${JSON.stringify(env[name])}: expected true or false`);
   return fallback;
 }
+
+/**
+ * A whole-number setting from `min` to `max`; unset or empty is `fallback`; anything else is a problem
+ * (`what` says what the number means, e.g. "a TCP port").
+ */
+export function envInteger<F extends number | undefined>(env: Env, name: string, fallback: F, range: { min: number; max: number; what?: string }, problems: string[]): number | F {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw) || n < range.min || n > range.max) {
+    problems.push(`${name}=${JSON.stringify(env[name])}: expected ${range.what ? `${range.what}, ` : ''}a whole number from ${range.min} to ${range.max}`);
+    return fallback;
+  }
+  return n;
+}
+
+/** A TCP port setting. */
+export function envPort(env: Env, name: string, fallback: number, problems: string[]): number {
+  return envInteger(env, name, fallback, { min: 1, max: 65535, what: 'a TCP port' }, problems);
+}

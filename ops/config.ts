@@ -1,7 +1,7 @@
 // Configuration from environment variables, validated once at start. Every bad value is reported
 // with its variable name and what was expected, all of them at once, before anything starts.
 import { apiSecurityFromEnv } from '../api/security-options';
-import { envFlag, type Env } from '../api/env';
+import { envFlag, envInteger, envPort, type Env } from '../api/env';
 import { oidcFromEnv } from '../api/identity/config';
 import type { OidcSettings } from '../api/identity/oidc';
 import { webhookConfigFromEnv, type WebhookConfig } from '../api/webhooks/policy';
@@ -48,28 +48,7 @@ export class ConfigError extends Error {
 }
 
 
-function port(env: Env, name: string, fallback: number, problems: string[]): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) {
-    problems.push(`${name}=${JSON.stringify(raw)}: expected a TCP port, an integer from 1 to 65535`);
-    return fallback;
-  }
-  return n;
-}
 
-/** A non-negative integer setting, or undefined when it is not set. */
-function count(env: Env, name: string, problems: string[]): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 10_000_000) {
-    problems.push(`${name}=${JSON.stringify(raw)}: expected a whole number from 0 to 10000000`);
-    return undefined;
-  }
-  return n;
-}
 
 
 function url(env: Env, name: string, protocols: string[], problems: string[]): string | undefined {
@@ -110,15 +89,15 @@ export function loadConfig(env: Env = process.env): Config {
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'otklik',
     dataDir: env.OTKLIK_DATA_DIR || 'data',
-    apiPort: port(env, 'PORT', 8080, problems),
-    embeddedPostgresPort: port(env, 'EMBEDDED_PG_PORT', 5433, problems),
-    temporalPort: port(env, 'TEMPORAL_PORT', 7233, problems),
-    temporalUiPort: port(env, 'TEMPORAL_UI_PORT', 8233, problems),
+    apiPort: envPort(env, 'PORT', 8080, problems),
+    embeddedPostgresPort: envPort(env, 'EMBEDDED_PG_PORT', 5433, problems),
+    temporalPort: envPort(env, 'TEMPORAL_PORT', 7233, problems),
+    temporalUiPort: envPort(env, 'TEMPORAL_UI_PORT', 8233, problems),
     loadSeeds: envFlag(env, 'OTKLIK_LOAD_SEEDS', true, problems),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems),
     mailFrom,
     logLevel,
-    workerMaxCachedWorkflows: count(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', problems),
+    workerMaxCachedWorkflows: envInteger(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', undefined, { min: 0, max: 10_000_000 }, problems),
     apiSecurity: apiSecurity.options,
     oidc: oidc.settings,
     embeddedOidcPort: oidc.embeddedPort,

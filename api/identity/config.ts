@@ -10,9 +10,9 @@
 //   OIDC_API_AUDIENCE   accept the provider's JWT access tokens for this audience as bearer tokens (default: not accepted)
 //   OIDC_SESSION_TTL    lifetime of the platform session token in seconds (default 43200)
 // Without OIDC_ISSUER, `npm start` runs the embedded provider (ops/oidc-provider.ts) on EMBEDDED_OIDC_PORT.
+import { envInteger, envPort, type Env } from '../env';
 import type { OidcSettings } from './oidc';
 
-type Env = Record<string, string | undefined>;
 
 function httpsUrl(env: Env, name: string, problems: string[], required: boolean): string | undefined {
   const raw = env[name];
@@ -33,12 +33,7 @@ function httpsUrl(env: Env, name: string, problems: string[], required: boolean)
 
 export function oidcFromEnv(env: Env): { settings?: OidcSettings; embeddedPort: number; problems: string[] } {
   const problems: string[] = [];
-  const rawPort = env.EMBEDDED_OIDC_PORT;
-  let embeddedPort = 8081;
-  if (rawPort) {
-    embeddedPort = Number(rawPort);
-    if (!Number.isInteger(embeddedPort) || embeddedPort < 1 || embeddedPort > 65535) problems.push(`EMBEDDED_OIDC_PORT=${JSON.stringify(rawPort)}: expected a TCP port, an integer from 1 to 65535`);
-  }
+  const embeddedPort = envPort(env, 'EMBEDDED_OIDC_PORT', 8081, problems);
   if (!env.OIDC_ISSUER) {
     for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI']) {
       if (env[name]) problems.push(`${name} is set but OIDC_ISSUER is not: set the provider's issuer URL too (or neither, for the embedded provider)`);
@@ -49,13 +44,7 @@ export function oidcFromEnv(env: Env): { settings?: OidcSettings; embeddedPort: 
   const redirectUri = httpsUrl(env, 'OIDC_REDIRECT_URI', problems, true);
   const returnUrl = httpsUrl(env, 'OIDC_RETURN_URL', problems, false);
   if (!env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID is required when OIDC_ISSUER is set');
-  let sessionTtlSeconds: number | undefined;
-  if (env.OIDC_SESSION_TTL) {
-    sessionTtlSeconds = Number(env.OIDC_SESSION_TTL);
-    if (!Number.isInteger(sessionTtlSeconds) || sessionTtlSeconds < 60 || sessionTtlSeconds > 30 * 86_400) {
-      problems.push(`OIDC_SESSION_TTL=${JSON.stringify(env.OIDC_SESSION_TTL)}: expected seconds, from 60 to 2592000`);
-    }
-  }
+  const sessionTtlSeconds = envInteger(env, 'OIDC_SESSION_TTL', undefined, { min: 60, max: 30 * 86_400, what: 'seconds' }, problems);
   if (problems.length > 0) return { embeddedPort, problems };
   return {
     embeddedPort,

@@ -11,7 +11,7 @@
 //   S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY   s3: credentials (absent: the SDK's default chain)
 //   S3_FORCE_PATH_STYLE              s3: bucket in the path, not the host name (default true when S3_ENDPOINT is set)
 import path from 'node:path';
-import { envFlag, type Env } from '../env';
+import { envFlag, envInteger, type Env } from '../env';
 import { LocalAttachmentStorage } from './local';
 import { S3AttachmentStorage, type S3StorageOptions } from './s3';
 
@@ -29,13 +29,7 @@ export type AttachmentsConfig =
 /** The attachment settings from the environment, each bad value reported with its variable name. */
 export function attachmentsConfigFromEnv(env: Env): { config: AttachmentsConfig; problems: string[] } {
   const problems: string[] = [];
-  let maxBytes = DEFAULT_MAX_ATTACHMENT_BYTES;
-  const rawMax = env.OTKLIK_ATTACHMENTS_MAX_BYTES;
-  if (rawMax !== undefined && rawMax !== '') {
-    const n = Number(rawMax);
-    if (!Number.isInteger(n) || n < 1 || n > 5 * 1024 ** 3) problems.push(`OTKLIK_ATTACHMENTS_MAX_BYTES=${JSON.stringify(rawMax)}: expected a number of bytes from 1 to 5368709120`);
-    else maxBytes = n;
-  }
+  const maxBytes = envInteger(env, 'OTKLIK_ATTACHMENTS_MAX_BYTES', DEFAULT_MAX_ATTACHMENT_BYTES, { min: 1, max: 5 * 1024 ** 3, what: 'a number of bytes' }, problems);
   const backend = env.OTKLIK_ATTACHMENTS || 'local';
   if (backend === 's3') {
     const bucket = env.S3_BUCKET ?? '';

@@ -1,7 +1,7 @@
 // How webhook deliveries are retried and when a failing subscription is paused, from the environment.
 // The fan-out puts the policy into each delivery workflow's input, so a running delivery keeps the
 // schedule it started with and tests can use seconds.
-import { envFlag, type Env } from '../env';
+import { envFlag, envInteger, type Env } from '../env';
 
 export interface WebhookDeliveryPolicy {
   /** First retry after this long; each next one waits twice as long… */
@@ -60,12 +60,7 @@ export function webhookConfigFromEnv(env: Env = process.env): { config: WebhookC
     return ms;
   };
   const allowHttp = envFlag(env, 'OTKLIK_WEBHOOK_ALLOW_HTTP', false, problems);
-  let maximumAttempts = DEFAULT_WEBHOOK_POLICY.maximumAttempts;
-  const attemptsRaw = env.OTKLIK_WEBHOOK_MAX_ATTEMPTS;
-  if (attemptsRaw !== undefined && attemptsRaw !== '') {
-    if (/^\d{1,6}$/.test(attemptsRaw)) maximumAttempts = Number(attemptsRaw);
-    else problems.push(`OTKLIK_WEBHOOK_MAX_ATTEMPTS=${JSON.stringify(attemptsRaw)}: expected a whole number (0 = no limit)`);
-  }
+  const maximumAttempts = envInteger(env, 'OTKLIK_WEBHOOK_MAX_ATTEMPTS', DEFAULT_WEBHOOK_POLICY.maximumAttempts, { min: 0, max: 999_999, what: 'attempts (0 = no limit)' }, problems);
   const policy: WebhookDeliveryPolicy = {
     initialIntervalMs: duration('OTKLIK_WEBHOOK_RETRY_INITIAL', DEFAULT_WEBHOOK_POLICY.initialIntervalMs),
     maximumIntervalMs: duration('OTKLIK_WEBHOOK_RETRY_MAX', DEFAULT_WEBHOOK_POLICY.maximumIntervalMs),
