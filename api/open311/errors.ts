@@ -3,7 +3,7 @@
 // which is not served) is rendered that way instead of application/problem+json; the spec marks these
 // operations with x-otklik-error-format: georeport.
 import type { Request, Response } from 'express';
-import { escapedJson, type HttpProblem } from '../problem';
+import { sendErrorDocument, type HttpProblem } from '../problem';
 
 export const OPEN311_PREFIX = '/open311/';
 
@@ -16,14 +16,7 @@ export function geoReportErrors(problem: HttpProblem): { code: number; descripti
 }
 
 export function sendGeoReportError(res: Response, problem: HttpProblem): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
-  res.status(problem.status);
-  res.type('application/json');
-  res.send(escapedJson(geoReportErrors(problem)));
+  sendErrorDocument(res, problem, 'application/json', geoReportErrors(problem));
 }
 
 /** For the app's error handler: true when it answered in GeoReport's format. */
