@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import type { AuthUser } from './auth';
 import { redact } from './redact';
+import { loadCaseRow } from './cases';
 import { loadSpec } from './spec';
 
 export const AUDIT_ACTION = {
@@ -174,9 +175,9 @@ export function caseOfBody(body: unknown): { id: string; regionId: string | null
 
 /** The case row fields the snapshot and the region come from, or undefined when there is no such case. */
 export async function loadCaseForAudit(db: Db, caseId: string): Promise<{ regionId: string; snapshot: CaseSnapshot } | undefined> {
-  const row = (await db('cases').where({ id: caseId }).first()) as Record<string, unknown> | undefined;
+  const row = await loadCaseRow(db, caseId);
   if (!row) return undefined;
-  return { regionId: String(row.region_id), snapshot: caseSnapshot(row)! };
+  return { regionId: row.region_id, snapshot: caseSnapshot(row as unknown as Record<string, unknown>)! };
 }
 
 /** Fields of a non-case request that may hold personal data are not copied into the log. */
