@@ -1,8 +1,9 @@
 // Runs the HTTP API: `npm run api` with DATABASE_URL and TEMPORAL_ADDRESS (see ops/config.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { connect, type Db } from '../db/connection';
+import { connectTemporalClient, redactedDatabaseUrl, waitForDatabase, type WaitOptions } from '../domain/readiness';
 import { attachmentsOf, loadConfig } from '../ops/config';
 import { createApp, stopLongPolls, type AppOptions } from './app';
 import { PROBLEM } from './problem';
@@ -104,7 +105,10 @@ async function main(): Promise<void> {
     throw new Error('npm run api needs DATABASE_URL and TEMPORAL_ADDRESS (npm start runs everything embedded)');
   }
   const db = connect(config.databaseUrl);
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  // A cluster or database that is briefly unavailable (restarting, still coming up) is waited for.
+  const wait: WaitOptions = { waitSeconds: config.startupWaitSeconds };
+  await waitForDatabase(db, redactedDatabaseUrl(config.databaseUrl), wait);
+  const connection = await connectTemporalClient(config.temporalAddress, wait);
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const api = await startApiServer({
     db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity,

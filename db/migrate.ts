@@ -2,6 +2,7 @@
 // does the same by itself on the embedded default.
 import { loadConfig } from '../ops/config';
 import { connect, migrateLatest } from './connection';
+import { redactedDatabaseUrl, waitForDatabase } from '../domain/readiness';
 import { loadSeeds } from './seed';
 
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('npm run migrate needs DATABASE_URL (npm start migrates the embedded database itself)');
   const db = connect(config.databaseUrl);
   try {
+    await waitForDatabase(db, redactedDatabaseUrl(config.databaseUrl), { waitSeconds: config.startupWaitSeconds });
     await migrateLatest(db);
     console.log('migrations: up to date');
     if (config.loadSeeds) {

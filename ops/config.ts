@@ -4,6 +4,7 @@ import { apiSecurityFromEnv } from '../api/security-options';
 import { envFlag, envInteger, envPort, type Env } from '../api/env';
 import { oidcFromEnv } from '../api/identity/config';
 import type { OidcSettings } from '../api/identity/oidc';
+import { DEFAULT_STARTUP_WAIT_SECONDS } from '../domain/readiness';
 import { webhookConfigFromEnv, type WebhookConfig } from '../api/webhooks/policy';
 import { attachmentsConfigFromEnv, createAttachmentStorage, type AttachmentsConfig, type AttachmentsDeps } from '../api/storage';
 
@@ -29,6 +30,11 @@ export interface Config {
    * SDK's, sized from the machine's memory). Fewer means less memory and more replays from history.
    */
   workerMaxCachedWorkflows?: number;
+  /**
+   * How long each process waits at start-up for Temporal and PostgreSQL to become available before it
+   * gives up with a message naming the address (OTKLIK_STARTUP_WAIT_SECONDS, default 60).
+   */
+  startupWaitSeconds: number;
   /** Rate limits, trusted proxies and HSTS of the API (OTKLIK_RATE_LIMIT_*, OTKLIK_TRUST_PROXY, OTKLIK_HSTS). */
   apiSecurity: ReturnType<typeof apiSecurityFromEnv>['options'];
   /** Sign-in of people at the region's OpenID Connect provider (OIDC_*; api/identity/config.ts); absent: npm start runs the embedded one. */
@@ -98,6 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     logLevel,
     workerMaxCachedWorkflows: envInteger(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', undefined, { min: 0, max: 10_000_000 }, problems),
+    startupWaitSeconds: envInteger(env, 'OTKLIK_STARTUP_WAIT_SECONDS', DEFAULT_STARTUP_WAIT_SECONDS, { min: 1, max: 3600, what: 'seconds' }, problems),
     apiSecurity: apiSecurity.options,
     oidc: oidc.settings,
     embeddedOidcPort: oidc.embeddedPort,

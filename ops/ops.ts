@@ -1,8 +1,9 @@
 // `npm run ops -- <command>`: the ops team's command line (ops/cli/index.ts lists the commands). Talks
 // to the platform's PostgreSQL (DATABASE_URL) and Temporal (TEMPORAL_ADDRESS) directly; without them, to
 // the embedded services of `npm start` on this machine.
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import { connect } from '../db/connection';
+import { connectTemporalClient, redactedDatabaseUrl, waitForDatabase } from '../domain/readiness';
 import { ConfigError, loadConfig } from './config';
 import { runOps, USAGE } from './cli';
 
@@ -19,11 +20,13 @@ async function main(argv: string[]): Promise<number> {
   const db = connect(databaseUrl, { max: 4 });
   let connection: Connection;
   try {
-    connection = await Connection.connect({ address: temporalAddress, connectTimeout: 5_000 });
-    await db.raw('select 1');
+    // The platform may be starting or restarting: wait for it (OTKLIK_STARTUP_WAIT_SECONDS) before giving up.
+    const wait = { waitSeconds: config.startupWaitSeconds };
+    await waitForDatabase(db, redactedDatabaseUrl(databaseUrl), wait);
+    connection = await connectTemporalClient(temporalAddress, wait);
   } catch (e) {
     await db.destroy();
-    console.error(`Cannot reach the platform (PostgreSQL ${databaseUrl.replace(/\/\/[^@]*@/, '//…@')}, Temporal ${temporalAddress}): ${(e as Error).message}\n`
+    console.error(`Cannot reach the platform: ${(e as Error).message}\n`
       + 'Start it with `npm start`, or set DATABASE_URL and TEMPORAL_ADDRESS of the running platform.');
     return 2;
   }

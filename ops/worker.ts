@@ -1,10 +1,11 @@
 // The worker process: runs every case type's workflows and activities, and delivers the outbox.
-import { Client, Connection as ClientConnection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { activityInterceptors } from '../api/metrics';
 import { dispatchOutbox, type Mailer } from '../activities/notifications';
 import { connect, type Db } from '../db/connection';
+import { connectTemporalClient, connectTemporalWorker, redactedDatabaseUrl, waitForDatabase, type WaitOptions } from '../domain/readiness';
 import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { loadConfig } from './config';
 import { startWebhookFanout } from './webhook-fanout';
@@ -35,8 +36,8 @@ export async function createWorker(opts: {
  * Registers the platform's search attributes on a cluster that lacks them (the dev server gets them as
  * start flags). Existing ones are left alone, so this is safe at every start.
  */
-export async function ensureSearchAttributes(address: string, namespace: string): Promise<void> {
-  const connection = await ClientConnection.connect({ address });
+export async function ensureSearchAttributes(address: string, namespace: string, wait: WaitOptions = {}): Promise<void> {
+  const connection = await connectTemporalClient(address, wait);
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in (existing.customAttributes ?? {})));
@@ -83,14 +84,17 @@ if (require.main === module) {
       throw new Error('the worker alone needs DATABASE_URL and TEMPORAL_ADDRESS; `npm start` runs everything embedded');
     }
     const db = connect(config.databaseUrl);
-    await ensureSearchAttributes(config.temporalAddress, config.temporalNamespace);
+    // A cluster or database that is briefly unavailable (restarting, still coming up) is waited for.
+    const wait: WaitOptions = { waitSeconds: config.startupWaitSeconds };
+    await waitForDatabase(db, redactedDatabaseUrl(config.databaseUrl), wait);
+    await ensureSearchAttributes(config.temporalAddress, config.temporalNamespace, wait);
     // JSON lines with the case id (ops/logging.ts), like the API's.
     Runtime.install({ logger: new JsonLogger(sdkLevel(config.logLevel)) });
-    const connection = await NativeConnection.connect({ address: config.temporalAddress });
+    const connection = await connectTemporalWorker(config.temporalAddress, wait);
     const worker = await createWorker({ connection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows });
     const outbox = startOutboxDispatcher(db, await createMailer(config.smtpUrl), config.mailFrom);
     // Case events → webhook deliveries → one delivery workflow each (ops/webhook-fanout.ts).
-    const clientConnection = await ClientConnection.connect({ address: config.temporalAddress });
+    const clientConnection = await connectTemporalClient(config.temporalAddress, wait);
     const webhookFanout = startWebhookFanout({
       db, temporal: new Client({ connection: clientConnection, namespace: config.temporalNamespace }), taskQueue: config.taskQueue,
       policy: config.webhooks.policy, intervalMs: config.webhooks.fanoutIntervalMs,

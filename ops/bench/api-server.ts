@@ -3,7 +3,8 @@
 // rate limits of POST /appeals: the benchmark sends everything from 127.0.0.1 as a few citizens, so
 // with them on it would measure the limiter. Uses DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE
 // and PORT, like `npm run api`.
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporalClient } from '../../domain/readiness';
 import { startApiServer } from '../../api/server';
 import { connect } from '../../db/connection';
 import { loadConfig } from '../config';
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl || !config.temporalAddress) throw new Error('the bench API needs DATABASE_URL and TEMPORAL_ADDRESS');
   const db = connect(config.databaseUrl);
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await connectTemporalClient(config.temporalAddress);
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const api = await startApiServer({
     db, temporal, taskQueue: config.taskQueue, port: config.apiPort, host: '127.0.0.1', namespace: config.temporalNamespace,

@@ -1,7 +1,8 @@
 // The ceiling: how many minimal workflows per second the same Temporal server completes. A worker of
 // the bench-only bundle (ops/bench/workflows.ts) runs in this process on a task queue of its own; N
 // concurrent clients each start a workflow and wait for its result, then start the next.
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { connectTemporalWorker } from '../../domain/readiness';
 import { closedLoop, round2, type LatencyStats } from './load';
 import type { Platform } from './platform';
 import type { minimalWorkflow } from './workflows';
@@ -35,7 +36,7 @@ export async function measureCeiling(
   platform: Platform, settings: CeilingSettings, log: (line: string) => void, bundle: Promise<WorkflowBundleWithSourceMap> = ceilingBundle(),
 ): Promise<CeilingResult> {
   const taskQueue = `bench-ceiling-${process.pid}`;
-  const connection = await NativeConnection.connect({ address: platform.temporalAddress });
+  const connection = await connectTemporalWorker(platform.temporalAddress);
   try {
     const worker = await Worker.create({ connection, namespace: 'default', taskQueue, workflowBundle: await bundle });
     return await worker.runUntil(async () => {

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporalClient } from '../../domain/readiness';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { connect, migrateLatest, type Db } from '../../db/connection';
 import { loadSeeds } from '../../db/seed';
@@ -163,7 +164,7 @@ export async function startPlatform(opts: { dataDir: string; log?: (line: string
       await loadSeeds(db);
     });
 
-    const connection = await Connection.connect({ address: temporalServer.address });
+    const connection = await connectTemporalClient(temporalServer.address);
     stops.push({ name: 'Temporal client', stop: () => connection.close() });
     const temporal = new Client({ connection, namespace: 'default' });
 

@@ -8,7 +8,8 @@
 // each test only asserts on the cases it made itself, plus invariants that hold for every case.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporalClient } from '../../domain/readiness';
 import knexFactory from 'knex';
 import { createUserWithToken } from '../../api/auth';
 import { migrateLatest, type Db } from '../../db/connection';
@@ -114,7 +115,7 @@ async function startPlatform(): Promise<FaultPlatform> {
     const startDevServer = () => startTemporalDevServer({ dbFile: temporalDb, port: temporalPort, uiPort, logFile: temporalLog });
     let temporal: TemporalDevServer | undefined = await startDevServer();
     cleanups.push(async () => { await temporal?.stop(); temporal = undefined; });
-    const connection = await Connection.connect({ address: temporal.address });
+    const connection = await connectTemporalClient(temporal.address);
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
 
