@@ -20,6 +20,8 @@ export interface Config {
   embeddedPostgresPort: number;
   temporalPort: number;
   temporalUiPort: number;
+  /** SQLite pragmas of the embedded dev server's file (OTKLIK_TEMPORAL_SQLITE_PRAGMAS; DEV_SERVER_SQLITE_PRAGMAS says why WAL). */
+  temporalSqlitePragmas: string[];
   /** Load the regional seed data at start (idempotent upserts). */
   loadSeeds: boolean;
   smtpUrl?: string;
@@ -70,6 +72,23 @@ function url(env: Env, name: string, protocols: string[], problems: string[]): s
   }
 }
 
+/**
+ * SQLite settings of the dev server's file. WAL with synchronous=normal doubles its throughput (44 → about
+ * 90 minimal workflows/s here): a crash of any process loses nothing, a power cut may lose the last
+ * commits. OTKLIK_TEMPORAL_SQLITE_PRAGMAS changes them (empty: SQLite's own defaults, full sync).
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+
+/** OTKLIK_TEMPORAL_SQLITE_PRAGMAS: comma-separated name=value pairs; unset: WAL with synchronous=normal. */
+function sqlitePragmas(env: Env, problems: string[]): string[] {
+  const raw = env.OTKLIK_TEMPORAL_SQLITE_PRAGMAS;
+  if (raw === undefined) return [...DEV_SERVER_SQLITE_PRAGMAS];
+  const pragmas = raw.split(',').map((p) => p.trim()).filter(Boolean);
+  const bad = pragmas.filter((p) => !/^[a-z_]+=[A-Za-z0-9_]+$/.test(p));
+  if (bad.length > 0) problems.push(`OTKLIK_TEMPORAL_SQLITE_PRAGMAS: expected name=value pairs separated by commas, e.g. journal_mode=wal,synchronous=normal (not ${bad.join(', ')})`);
+  return pragmas.filter((p) => !bad.includes(p));
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const temporalAddress = env.TEMPORAL_ADDRESS || undefined;
@@ -99,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedPostgresPort: envPort(env, 'EMBEDDED_PG_PORT', 5433, problems),
     temporalPort: envPort(env, 'TEMPORAL_PORT', 7233, problems),
     temporalUiPort: envPort(env, 'TEMPORAL_UI_PORT', 8233, problems),
+    temporalSqlitePragmas: sqlitePragmas(env, problems),
     loadSeeds: envFlag(env, 'OTKLIK_LOAD_SEEDS', true, problems),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems),
     mailFrom,

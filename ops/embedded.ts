@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { DEV_SERVER_SQLITE_PRAGMAS } from './config';
 import { chooseRunAs, initialiseCluster, startServer, type PostgresBinaries } from './postgres-server';
 
 export const projectRoot = path.resolve(__dirname, '..');
@@ -89,7 +90,7 @@ export interface TemporalDevServer extends Service {
 
 /** `temporal server start-dev` on a SQLite file, with the platform's search attributes registered. */
 export async function startTemporalDevServer(opts: {
-  dbFile?: string; port: number; uiPort: number; logFile?: string;
+  dbFile?: string; port: number; uiPort: number; logFile?: string; sqlitePragmas?: readonly string[];
 }): Promise<TemporalDevServer> {
   ensureTemporalBinaries();
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--ui-port', String(opts.uiPort),
@@ -97,6 +98,7 @@ export async function startTemporalDevServer(opts: {
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
     args.push('--db-filename', path.resolve(opts.dbFile));
+    for (const pragma of opts.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   }
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';

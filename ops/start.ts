@@ -105,7 +105,7 @@ async function main(config: Config): Promise<void> {
       await assertPortFree(config.temporalUiPort, 'the Temporal Web UI (TEMPORAL_UI_PORT)');
       const temporal = await startTemporalDevServer({
         dbFile: path.join(dataDir, 'temporal.db'), port: config.temporalPort, uiPort: config.temporalUiPort,
-        logFile: path.join(dataDir, 'temporal.log'),
+        logFile: path.join(dataDir, 'temporal.log'), sqlitePragmas: config.temporalSqlitePragmas,
       });
       services.push({ name: 'Temporal dev server', stop: () => temporal.stop() });
       temporalAddress = temporal.address;

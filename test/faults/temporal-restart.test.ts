@@ -2,6 +2,8 @@
 // their term timers survive: timers that came due while the server was down fire when it is back, those
 // due later fire on time, cases without a near term keep waiting, and the worker and the API carry on.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   appealBody, eventually, faultPlatform, http, readModelMismatches, sleep, untilAnswered, workflowState, type FaultPlatform,
 } from './platform';
@@ -13,6 +15,11 @@ describe('faults: the Temporal dev server is restarted on its SQLite file', func
   before(async function () {
     this.timeout(120_000);
     p = await faultPlatform();
+  });
+
+  it('runs the dev server on its SQLite file in WAL mode (the embedded default)', () => {
+    // SQLite keeps a -wal file beside the database while it is open in WAL mode.
+    assert.ok(fs.existsSync(path.join(p.dir, 'temporal.db-wal')), 'temporal.db-wal exists');
   });
 
   it('keeps open cases and their timers: due terms fire after the restart, later ones on time', async () => {

@@ -10,4 +10,19 @@ describe('configuration from the environment (ops/config.ts)', () => {
         e instanceof ConfigError && /OTKLIK_WORKER_MAX_CACHED_WORKFLOWS/.test(e.message));
     }
   });
+
+  it('runs the dev server on WAL with synchronous=normal unless told otherwise', () => {
+    assert.deepEqual(loadConfig({}).temporalSqlitePragmas, ['journal_mode=wal', 'synchronous=normal']);
+    assert.deepEqual(loadConfig({ OTKLIK_TEMPORAL_SQLITE_PRAGMAS: 'synchronous=full' }).temporalSqlitePragmas, ['synchronous=full']);
+    assert.deepEqual(loadConfig({ OTKLIK_TEMPORAL_SQLITE_PRAGMAS: '' }).temporalSqlitePragmas, []);
+    assert.throws(() => loadConfig({ OTKLIK_TEMPORAL_SQLITE_PRAGMAS: 'journal_mode=wal;drop' }), (e: unknown) =>
+      e instanceof ConfigError && /OTKLIK_TEMPORAL_SQLITE_PRAGMAS/.test(e.message));
+  });
+
+  it('waits 60 s for the services at start-up unless told otherwise, and refuses a non-number', () => {
+    assert.equal(loadConfig({}).startupWaitSeconds, 60);
+    assert.equal(loadConfig({ OTKLIK_STARTUP_WAIT_SECONDS: '5' }).startupWaitSeconds, 5);
+    assert.throws(() => loadConfig({ OTKLIK_STARTUP_WAIT_SECONDS: 'soon' }), (e: unknown) =>
+      e instanceof ConfigError && /OTKLIK_STARTUP_WAIT_SECONDS/.test(e.message));
+  });
 });
