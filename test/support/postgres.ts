@@ -24,6 +24,11 @@ function serverUrl() {
   return server;
 }
 
+/** The URL of the tests' PostgreSQL server itself (its superuser), e.g. for a Temporal server's databases. */
+export async function postgresServerUrl(): Promise<string> {
+  return (await serverUrl()).url;
+}
+
 /** A fresh, migrated database; its URL is returned too, for processes that connect on their own. */
 export async function freshDatabase(label = 'test'): Promise<{ db: Db; url: string }> {
   const { url } = await serverUrl();

@@ -2,7 +2,10 @@
 // the time-skipping test server for workflow tests, the dev server for end-to-end tests.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode, makeTelemetryFilterString, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { ensureTemporalBinaries, temporalCli, temporalTestServer } from '../../ops/embedded';
+import path from 'node:path';
+import { ensureTemporalBinaries, projectRoot, temporalCli, temporalTestServer } from '../../ops/embedded';
+import { pickServerPorts, startTemporalServer, type TemporalServer } from '../../ops/temporal-server';
+import { postgresServerUrl } from './postgres';
 import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 // Workers log every state change at INFO; the test output keeps warnings and errors only.
@@ -31,8 +34,26 @@ export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return timeSkipping;
 }
 
+/**
+ * Which Temporal server the end-to-end and fault suites run on: the dev server, or (OTKLIK_TEST_TEMPORAL=
+ * server, the second pass of `npm test`) a real Temporal server on PostgreSQL, the production topology.
+ */
+export function testTopology(): 'dev' | 'server' {
+  return process.env.OTKLIK_TEST_TEMPORAL === 'server' ? 'server' : 'dev';
+}
+
+let realServer: TemporalServer | undefined;
+
+/** A Temporal server for end-to-end tests: the dev server, or the real one (see testTopology). */
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
   local ??= (async () => {
+    if (testTopology() === 'server') {
+      realServer = await startTemporalServer({
+        postgresUrl: await postgresServerUrl(), databasePrefix: `temporal_${process.pid}`,
+        dir: path.join(projectRoot, '.test-data', `temporal-server-${process.pid}`), ports: await pickServerPorts(),
+      });
+      return TestWorkflowEnvironment.createFromExistingServer({ address: realServer.address, namespace: 'default' });
+    }
     ensureTemporalBinaries();
     return TestWorkflowEnvironment.createLocal({
       server: {
@@ -60,4 +81,6 @@ export async function stopTemporal(): Promise<void> {
   timeSkipping = undefined;
   local = undefined;
   await Promise.all(envs.map(async (e) => (await e).teardown()));
+  await realServer?.stop();
+  realServer = undefined;
 }
