@@ -7,8 +7,8 @@ import { ApplicationFailureCategory } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import { feedEventOf, type CaseEventRow } from '../api/integration/feed';
-import { secretsOf } from '../api/webhooks/signature';
-import { httpWebhookTransport, type WebhookTransport } from '../api/webhooks/transport';
+import { secretsOf } from '../domain/outbound/webhook/signature';
+import { httpWebhookTransport, type WebhookTransport } from '../domain/outbound/webhook/transport';
 import { WEBHOOK_FAILURE, type WebhookDeliveryInput, type WebhookDeliveryOutcome } from '../workflows/webhook/messages';
 
 export interface WebhookActivityOptions {
