@@ -7,7 +7,7 @@ import { loadRegionProfile } from '../db/reference';
 import { FAILURE } from '../workflows/appeal/messages';
 import { answerTerm } from '../workflows/rules/answer-term';
 import { compareVersions, splitDraft, type DraftChanges, type DraftPoint, type ProposalCounts } from '../workflows/rules/discussion';
-import type { OutboxRow } from './notifications';
+import type { OutboxRow } from '../domain/outbound/outbox';
 
 export interface EventTerm {
   dueAt: string;

@@ -1,19 +1,34 @@
-// Notifications of case transitions, written to the outbox in the same transaction as the transition,
-// and the dispatcher that delivers the outbox. Texts are in Russian: they go to people.
+// Notifications of case transitions, written to the outbox (domain/outbound/outbox.ts) in the same
+// transaction as the transition; the outbox's dispatcher sends them. Texts are in Russian: they go to people.
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import type { AppealTransition } from './appeal';
+import type { OutboxRow } from '../domain/outbound/outbox';
+import type { AppealInput, AppealState } from '../workflows/appeal/messages';
 
-export interface OutboxRow {
-  dedup_key: string;
-  case_id: string;
-  channel: string;
-  recipient_kind: 'applicant' | 'operator' | 'supervisor';
-  recipient_user_id: number | null;
-  recipient_address: string | null;
-  subject: string;
-  body: string;
+/**
+ * The part of a case transition (activities/appeal.ts AppealTransition) its notices are written from,
+ * declared here rather than imported so that the appeal's activities and its notices do not import
+ * each other.
+ */
+export interface NotifiedTransition {
+  input: Pick<AppealInput, 'applicant'>;
+  state: AppealState;
+  type: string;
+  details: Record<string, unknown>;
 }
+
+interface Notice { subject: string; body: string }
+
+/** What a notice is written from: the transition, the case number, the organisation, dates on the region's clock. */
+interface NoticeContext {
+  t: NotifiedTransition;
+  state: AppealState;
+  n: string;
+  orgName: string;
+  localDate: (iso: string | null | undefined) => string;
+}
+
+type Compose = (c: NoticeContext) => Notice | null;
 
 const GROUNDS: Record<string, string> = {
   obscene_or_threatening: 'обращение содержит нецензурные либо оскорбительные выражения или угрозы; сообщаем о недопустимости злоупотребления правом (ч. 3 ст. 11 Федерального закона № 59-ФЗ)',
@@ -22,79 +37,69 @@ const GROUNDS: Record<string, string> = {
   no_name_or_address: 'не указаны фамилия или почтовый адрес заявителя (ч. 1 ст. 11 Федерального закона № 59-ФЗ)',
 };
 
+/** What the applicant is told, by transition type. */
+const TO_APPLICANT: Record<string, Compose> = {
+  registered: ({ n, orgName, state, localDate }) => ({ subject: `Ваше обращение ${n} зарегистрировано`, body: `Обращение зарегистрировано и направлено в «${orgName}». Срок ответа — до ${localDate(state.answerDueAt)}.` }),
+  redirected: ({ n, orgName, t }) => ({ subject: `Обращение ${n} перенаправлено`, body: `Обращение перенаправлено по компетенции в «${orgName}». Причина: ${t.details.reason}.` }),
+  reassigned: ({ n, orgName }) => ({ subject: `Обращение ${n} передано другому исполнителю`, body: `Обращение передано в «${orgName}».` }),
+  clarification_requested: ({ n, t }) => ({ subject: `По обращению ${n} нужны уточнения`, body: `Исполнитель просит уточнить: ${t.details.question}` }),
+  term_extended: ({ n, t, state, localDate }) => ({ subject: `Срок ответа по обращению ${n} продлён`, body: `Срок продлён на ${t.details.days} дн., до ${localDate(state.answerDueAt)}. Причина: ${t.details.reason}.` }),
+  term_changed: ({ n, state, localDate }) => ({ subject: `Срок ответа по обращению ${n} изменён`, body: `Новый срок ответа — до ${localDate(state.answerDueAt)}.` }),
+  answered: ({ n, state, localDate }) => ({ subject: `Получен ответ на обращение ${n}`, body: `${state.answer?.text ?? ''}\n\nОцените ответ по шкале от 1 до 5 до ${localDate(state.ratingDueAt)}.` }),
+  // 59-FZ art. 11 p. 1: without a name or postal address no answer is given at all.
+  left_without_answer: ({ n, t }) => (t.details.ground === 'no_name_or_address' ? null
+    : { subject: `Обращение ${n} оставлено без ответа по существу`, body: `Основание: ${GROUNDS[String(t.details.ground)] ?? t.details.ground}.` }),
+  escalated: ({ n, orgName, state, localDate }) => ({ subject: `Обращение ${n} направлено на повторное рассмотрение`, body: `После вашей оценки обращение направлено вышестоящему участнику «${orgName}». Новый срок ответа — до ${localDate(state.answerDueAt)}.` }),
+  closed: ({ n }) => ({ subject: `Работа по обращению ${n} завершена`, body: 'Обращение закрыто. Спасибо, что помогаете сделать работу органов власти лучше.' }),
+  reopened: ({ n, state, localDate }) => ({ subject: `Обращение ${n} возобновлено`, body: `Рассмотрение обращения возобновлено. Срок ответа — до ${localDate(state.answerDueAt)}.` }),
+};
 
-/** The outbox rows for one transition: to the applicant, the handling organisation's operators, the region's supervisors. */
-export async function appealNotifications(trx: Knex.Transaction | Db, t: AppealTransition): Promise<OutboxRow[]> {
-  const { state, input } = t;
+const newCase: Compose = ({ n, state, localDate }) => ({ subject: `Новое обращение ${n}`, body: `Поступило обращение. Срок ответа — до ${localDate(state.answerDueAt)}${state.advisory ? ' (рекомендуемый)' : ''}.` });
+
+/** What the handling organisation's operators are told, by transition type. */
+const TO_ORGANISATION: Record<string, Compose> = {
+  registered: newCase, redirected: newCase, reassigned: newCase, escalated: newCase, reopened: newCase,
+  reminder: ({ n, state, localDate }) => ({ subject: `Напоминание: срок ответа по обращению ${n}`, body: `Срок ответа истекает ${localDate(state.answerDueAt)}.` }),
+  clarification_replied: ({ n, t }) => ({ subject: `Заявитель ответил на запрос по обращению ${n}`, body: String(t.details.text ?? '') }),
+  overdue: ({ n, state, localDate }) => ({ subject: `Просрочен ответ по обращению ${n}`, body: `Срок ответа истёк ${localDate(state.answerDueAt)}.` }),
+};
+
+/** What the region's supervisors are told, by transition type. */
+const TO_SUPERVISORS: Record<string, Compose> = {
+  overdue: ({ n, orgName, state, localDate }) => ({ subject: `Просрочка: обращение ${n}`, body: `«${orgName}» не ответил(а) в срок до ${localDate(state.answerDueAt)}${state.advisory ? ' (срок рекомендуемый)' : ''}.` }),
+  closed: ({ n, state }) => (state.resolution === 'negative_at_top'
+    ? { subject: `Отрицательная оценка на верхнем уровне: обращение ${n}`, body: 'Заявитель оценил ответ отрицательно, вышестоящего участника нет.' }
+    : null),
+};
+
+function noticeOf(table: Record<string, Compose>, c: NoticeContext): Notice | null {
+  return Object.hasOwn(table, c.t.type) ? table[c.t.type](c) : null;
+}
+
+async function contextOf(trx: Knex.Transaction | Db, t: NotifiedTransition): Promise<NoticeContext> {
+  const { state } = t;
   const orgName = state.organisationId
     ? ((await trx('organisations').where({ id: state.organisationId }).first('name'))?.name ?? state.organisationId)
     : '—';
   const timeZone = (await trx('regions').where({ id: state.regionId }).first('time_zone'))?.time_zone ?? 'UTC';
   // Terms end at the end of a local day: show the date as the region's clock reads it.
   const localDate = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleDateString('ru-RU', { timeZone }) : '—');
-  const n = `№ ${state.caseId}`;
-  const applicant: { subject: string; body: string } | null = (() => {
-    switch (t.type) {
-      case 'registered':
-        return { subject: `Ваше обращение ${n} зарегистрировано`, body: `Обращение зарегистрировано и направлено в «${orgName}». Срок ответа — до ${localDate(state.answerDueAt)}.` };
-      case 'redirected':
-        return { subject: `Обращение ${n} перенаправлено`, body: `Обращение перенаправлено по компетенции в «${orgName}». Причина: ${t.details.reason}.` };
-      case 'reassigned':
-        return { subject: `Обращение ${n} передано другому исполнителю`, body: `Обращение передано в «${orgName}».` };
-      case 'clarification_requested':
-        return { subject: `По обращению ${n} нужны уточнения`, body: `Исполнитель просит уточнить: ${t.details.question}` };
-      case 'term_extended':
-        return { subject: `Срок ответа по обращению ${n} продлён`, body: `Срок продлён на ${t.details.days} дн., до ${localDate(state.answerDueAt)}. Причина: ${t.details.reason}.` };
-      case 'term_changed':
-        return { subject: `Срок ответа по обращению ${n} изменён`, body: `Новый срок ответа — до ${localDate(state.answerDueAt)}.` };
-      case 'answered':
-        return { subject: `Получен ответ на обращение ${n}`, body: `${state.answer?.text ?? ''}\n\nОцените ответ по шкале от 1 до 5 до ${localDate(state.ratingDueAt)}.` };
-      case 'left_without_answer':
-        // 59-FZ art. 11 p. 1: without a name or postal address no answer is given at all.
-        if (t.details.ground === 'no_name_or_address') return null;
-        return { subject: `Обращение ${n} оставлено без ответа по существу`, body: `Основание: ${GROUNDS[String(t.details.ground)] ?? t.details.ground}.` };
-      case 'escalated':
-        return { subject: `Обращение ${n} направлено на повторное рассмотрение`, body: `После вашей оценки обращение направлено вышестоящему участнику «${orgName}». Новый срок ответа — до ${localDate(state.answerDueAt)}.` };
-      case 'closed':
-        return { subject: `Работа по обращению ${n} завершена`, body: 'Обращение закрыто. Спасибо, что помогаете сделать работу органов власти лучше.' };
-      case 'reopened':
-        return { subject: `Обращение ${n} возобновлено`, body: `Рассмотрение обращения возобновлено. Срок ответа — до ${localDate(state.answerDueAt)}.` };
-      default:
-        return null;
-    }
-  })();
-  const toOrganisation: { subject: string; body: string } | null = (() => {
-    switch (t.type) {
-      case 'registered': case 'redirected': case 'reassigned': case 'escalated': case 'reopened':
-        return { subject: `Новое обращение ${n}`, body: `Поступило обращение. Срок ответа — до ${localDate(state.answerDueAt)}${state.advisory ? ' (рекомендуемый)' : ''}.` };
-      case 'reminder':
-        return { subject: `Напоминание: срок ответа по обращению ${n}`, body: `Срок ответа истекает ${localDate(state.answerDueAt)}.` };
-      case 'clarification_replied':
-        return { subject: `Заявитель ответил на запрос по обращению ${n}`, body: String(t.details.text ?? '') };
-      case 'overdue':
-        return { subject: `Просрочен ответ по обращению ${n}`, body: `Срок ответа истёк ${localDate(state.answerDueAt)}.` };
-      default:
-        return null;
-    }
-  })();
-  const toSupervisors: { subject: string; body: string } | null = (() => {
-    switch (t.type) {
-      case 'overdue':
-        return { subject: `Просрочка: обращение ${n}`, body: `«${orgName}» не ответил(а) в срок до ${localDate(state.answerDueAt)}${state.advisory ? ' (срок рекомендуемый)' : ''}.` };
-      case 'closed':
-        return state.resolution === 'negative_at_top'
-          ? { subject: `Отрицательная оценка на верхнем уровне: обращение ${n}`, body: 'Заявитель оценил ответ отрицательно, вышестоящего участника нет.' }
-          : null;
-      default:
-        return null;
-    }
-  })();
+  return { t, state, n: `№ ${state.caseId}`, orgName, localDate };
+}
+
+/** The outbox rows for one transition: to the applicant, the handling organisation's operators, the region's supervisors. */
+export async function appealNotifications(trx: Knex.Transaction | Db, t: NotifiedTransition): Promise<OutboxRow[]> {
+  const c = await contextOf(trx, t);
+  const { state } = t;
+  const applicant = noticeOf(TO_APPLICANT, c);
+  const toOrganisation = noticeOf(TO_ORGANISATION, c);
+  const toSupervisors = noticeOf(TO_SUPERVISORS, c);
 
   const rows: OutboxRow[] = [];
   const key = `${state.caseId}:${state.seq}`;
   if (applicant) {
     rows.push({ dedup_key: `${key}:applicant`, case_id: state.caseId, channel: 'email', recipient_kind: 'applicant',
-      recipient_user_id: input.applicant.userId, recipient_address: input.applicant.email ?? null, ...applicant });
+      recipient_user_id: t.input.applicant.userId, recipient_address: t.input.applicant.email ?? null, ...applicant });
   }
   if (toOrganisation && state.organisationId) {
     const operators = await trx('users').where({ role: 'operator', organisation_id: state.organisationId }).select('id', 'email');
@@ -111,60 +116,4 @@ export async function appealNotifications(trx: Knex.Transaction | Db, t: AppealT
     }
   }
   return rows;
-}
-
-export interface Mailer {
-  send(message: { from: string; to: string; subject: string; text: string; messageId?: string }): Promise<void>;
-}
-
-/**
- * The Message-ID of an outbox row: the same at every delivery attempt, so that a message delivered again
- * after a crash (see dispatchOutbox) is recognisable as the same message by mail systems and clients.
- */
-export function notificationMessageId(row: { id: number | string; dedup_key: string }, from: string): string {
-  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'otklik.local';
-  return `<otklik.${row.id}.${row.dedup_key.replace(/[^A-Za-z0-9.-]/g, '.')}@${domain}>`;
-}
-
-/**
- * Delivers pending outbox rows, up to `batch` of them. Each row is claimed (SKIP LOCKED, so several
- * dispatchers can run), delivered and marked in a transaction of its own: a crash between the SMTP
- * server accepting a message and the commit delivers that one message again, never more (email has no
- * exactly-once; the stable Message-ID lets the receiving side drop the repeat, and the dedup key keeps
- * the outbox itself unique). A row whose delivery failed is not tried again in the same call.
- * Returns the number of rows delivered or skipped; 0 means nothing could be done now.
- */
-export async function dispatchOutbox(db: Db, mailer: Mailer | null, from: string, batch = 50): Promise<number> {
-  const failed: number[] = [];
-  let done = 0;
-  while (done + failed.length < batch) {
-    const outcome = await db.transaction(async (trx) => {
-      const [row] = await trx('notifications').where({ status: 'pending' }).whereNotIn('id', failed)
-        .orderBy('id').limit(1).forUpdate().skipLocked();
-      if (!row) return 'empty' as const;
-      if (!row.recipient_address) {
-        await trx('notifications').where({ id: row.id }).update({ status: 'skipped', last_error: 'no address for the recipient' });
-        return 'done' as const;
-      }
-      if (!mailer) {
-        await trx('notifications').where({ id: row.id }).update({ status: 'skipped', last_error: 'SMTP is not configured (SMTP_URL)' });
-        return 'done' as const;
-      }
-      try {
-        await mailer.send({ from, to: row.recipient_address, subject: row.subject, text: row.body, messageId: notificationMessageId(row, from) });
-        await trx('notifications').where({ id: row.id }).update({ status: 'sent', sent_at: trx.fn.now(), attempts: row.attempts + 1 });
-        return 'done' as const;
-      } catch (e) {
-        const attempts = row.attempts + 1;
-        await trx('notifications').where({ id: row.id }).update({
-          attempts, last_error: String((e as Error).message).slice(0, 500), status: attempts >= 10 ? 'failed' : 'pending',
-        });
-        failed.push(Number(row.id));
-        return 'failed' as const;
-      }
-    });
-    if (outcome === 'empty') break;
-    if (outcome === 'done') done++;
-  }
-  return done;
 }

@@ -7,8 +7,9 @@ import { ApplicationFailureCategory } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import { feedEventOf, type CaseEventRow } from '../api/integration/feed';
-import { secretsOf } from '../api/webhooks/signature';
-import { httpWebhookTransport, type WebhookTransport } from '../api/webhooks/transport';
+import { afterFailure } from '../domain/outbound/backoff';
+import { secretsOf } from '../domain/outbound/webhook/signature';
+import { httpWebhookTransport, type WebhookAttemptOutcome, type WebhookTransport } from '../domain/outbound/webhook/transport';
 import { WEBHOOK_FAILURE, type WebhookDeliveryInput, type WebhookDeliveryOutcome } from '../workflows/webhook/messages';
 
 export interface WebhookActivityOptions {
@@ -66,6 +67,46 @@ export async function pauseFailingSubscription(trx: Knex.Transaction, sub: Subsc
   return true;
 }
 
+/**
+ * Records one attempt of a delivery's run in one transaction: the delivery row, the attempt log, the
+ * subscription's failure streak, and its pause when it has failed for `pauseAfterMs`. Returns whether
+ * this attempt paused the subscription.
+ */
+async function recordWebhookAttempt(db: Db, a: {
+  deliveryId: string; run: number; sub: SubscriptionRow; outcome: WebhookAttemptOutcome; at: Date; nextAttemptAt: Date | null; pauseAfterMs: number;
+}): Promise<boolean> {
+  const { sub, outcome, at } = a;
+  return db.transaction(async (trx) => {
+    const [row] = await trx('webhook_deliveries').where({ id: a.deliveryId, run: a.run })
+      .update({
+        attempts: trx.raw('attempts + 1'),
+        last_status_code: outcome.statusCode,
+        last_error: outcome.error,
+        last_attempt_at: at,
+        next_attempt_at: a.nextAttemptAt,
+        ...(outcome.delivered ? { status: 'delivered', delivered_at: trx.fn.now() } : {}),
+      })
+      .returning(['attempts']);
+    if (!row) return false; // replaced by a newer run meanwhile: its log goes on, this outcome is not its
+    await trx('webhook_delivery_attempts').insert({
+      delivery_id: a.deliveryId, attempt: row.attempts, at, status_code: outcome.statusCode, error: outcome.error, duration_ms: outcome.durationMs,
+    });
+    if (outcome.delivered) {
+      await trx('webhook_subscriptions').where({ id: sub.id }).whereNotNull('failing_since').update({ failing_since: null, updated_at: trx.fn.now() });
+      return false;
+    }
+    await trx('webhook_subscriptions').where({ id: sub.id }).whereNull('failing_since').update({ failing_since: trx.fn.now() });
+    const { rows: [state] } = await trx.raw(
+      `select status, (extract(epoch from now() - failing_since) * 1000)::bigint as failing_ms from webhook_subscriptions where id = ?`,
+      [sub.id],
+    );
+    if (state && state.status === 'active' && Number(state.failing_ms) >= a.pauseAfterMs) {
+      return pauseFailingSubscription(trx, sub, outcome.error ?? 'unknown error');
+    }
+    return false;
+  });
+}
+
 export function createWebhookActivities(db: Db, options: WebhookActivityOptions = {}) {
   const transportFor = options.transport ?? ((timeoutMs: number) => httpWebhookTransport({ timeoutMs }));
 
@@ -95,42 +136,11 @@ export function createWebhookActivities(db: Db, options: WebhookActivityOptions 
         url: sub.url, deliveryId: String(delivery.id), eventType: document.type, body, ...secretsOf(sub),
       });
 
-      // Attempt number of this run (1, 2, …) → when Temporal will try next, for the delivery log.
-      const runAttempt = Context.current().info.attempt;
-      const { initialIntervalMs, maximumIntervalMs, maximumAttempts } = input.retry;
-      const lastOfRun = maximumAttempts > 0 && runAttempt >= maximumAttempts;
-      const nextAttemptAt = outcome.delivered || lastOfRun ? null
-        : new Date(Date.now() + Math.min(initialIntervalMs * 2 ** (runAttempt - 1), maximumIntervalMs));
+      // Attempt number of this run (1, 2, …) → when Temporal will try next on the same back-off, for the delivery log.
+      const next = outcome.delivered ? null : afterFailure(input.retry, Context.current().info.attempt, false);
+      const nextAttemptAt = next?.retry ? new Date(Date.now() + next.delayMs) : null;
 
-      const paused = await db.transaction(async (trx) => {
-        const [row] = await trx('webhook_deliveries').where({ id: delivery.id, run: input.run })
-          .update({
-            attempts: trx.raw('attempts + 1'),
-            last_status_code: outcome.statusCode,
-            last_error: outcome.error,
-            last_attempt_at: at,
-            next_attempt_at: nextAttemptAt,
-            ...(outcome.delivered ? { status: 'delivered', delivered_at: trx.fn.now() } : {}),
-          })
-          .returning(['attempts']);
-        if (!row) return false; // replaced by a newer run meanwhile: its log goes on, this outcome is not its
-        await trx('webhook_delivery_attempts').insert({
-          delivery_id: delivery.id, attempt: row.attempts, at, status_code: outcome.statusCode, error: outcome.error, duration_ms: outcome.durationMs,
-        });
-        if (outcome.delivered) {
-          await trx('webhook_subscriptions').where({ id: sub.id }).whereNotNull('failing_since').update({ failing_since: null, updated_at: trx.fn.now() });
-          return false;
-        }
-        await trx('webhook_subscriptions').where({ id: sub.id }).whereNull('failing_since').update({ failing_since: trx.fn.now() });
-        const { rows: [state] } = await trx.raw(
-          `select status, (extract(epoch from now() - failing_since) * 1000)::bigint as failing_ms from webhook_subscriptions where id = ?`,
-          [sub.id],
-        );
-        if (state && state.status === 'active' && Number(state.failing_ms) >= input.pauseAfterMs) {
-          return pauseFailingSubscription(trx, sub, outcome.error ?? 'unknown error');
-        }
-        return false;
-      });
+      const paused = await recordWebhookAttempt(db, { deliveryId: delivery.id, run: input.run, sub, outcome, at, nextAttemptAt, pauseAfterMs: input.pauseAfterMs });
 
       if (outcome.delivered) return 'delivered';
       if (paused) {

@@ -6,6 +6,8 @@ import { oidcFromEnv } from '../api/identity/config';
 import type { OidcSettings } from '../api/identity/oidc';
 import { DEFAULT_STARTUP_WAIT_SECONDS } from '../domain/readiness';
 import { webhookConfigFromEnv, type WebhookConfig } from '../api/webhooks/policy';
+import { outboxBackoffFromEnv } from './outbox';
+import type { BackoffPolicy } from '../domain/outbound/backoff';
 import { attachmentsConfigFromEnv, createAttachmentStorage, type AttachmentsConfig, type AttachmentsDeps } from '../api/storage';
 
 export interface Config {
@@ -26,6 +28,8 @@ export interface Config {
   loadSeeds: boolean;
   smtpUrl?: string;
   mailFrom: string;
+  /** Retries of a notification that failed to send (OTKLIK_OUTBOX_*; ops/outbox.ts). */
+  outboxBackoff: BackoffPolicy;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /**
    * Workflows the worker keeps in memory between tasks (OTKLIK_WORKER_MAX_CACHED_WORKFLOWS; default: the
@@ -122,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     loadSeeds: envFlag(env, 'OTKLIK_LOAD_SEEDS', true, problems),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems),
     mailFrom,
+    outboxBackoff: outboxBackoffFromEnv(env, problems),
     logLevel,
     workerMaxCachedWorkflows: envInteger(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', undefined, { min: 0, max: 10_000_000 }, problems),
     startupWaitSeconds: envInteger(env, 'OTKLIK_STARTUP_WAIT_SECONDS', DEFAULT_STARTUP_WAIT_SECONDS, { min: 1, max: 3600, what: 'seconds' }, problems),

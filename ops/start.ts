@@ -15,7 +15,8 @@ import { loadSeeds } from '../db/seed';
 import { attachmentsOf, ConfigError, loadConfig, type Config } from './config';
 import { JsonLogger } from './logging';
 import { assertPortFree, projectRoot, startEmbeddedPostgres, startTemporalDevServer, type Service } from './embedded';
-import { createMailer, createWorker, ensureSearchAttributes, startOutboxDispatcher } from './worker';
+import { createWorker, ensureSearchAttributes } from './worker';
+import { startOutbox } from './outbox';
 import { startWebhookFanout } from './webhook-fanout';
 import { startEmbeddedIdentityProvider, type DemoAccount } from './oidc-provider';
 
@@ -121,7 +122,7 @@ async function main(config: Config): Promise<void> {
     const workerRun = worker.run();
     // The SDK's runtime also shuts the worker down on SIGINT/SIGTERM by itself: only ask when it still runs.
     services.push({ name: 'worker', stop: async () => { if (worker.getState() === 'RUNNING') worker.shutdown(); await workerRun; await nativeConnection.close(); } });
-    const outbox = startOutboxDispatcher(db, await createMailer(config.smtpUrl), config.mailFrom);
+    const outbox = await startOutbox(db, config);
     services.push({ name: 'outbox', stop: () => outbox.stop() });
 
     const connection = await connectTemporalClient(temporalAddress, wait);

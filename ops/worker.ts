@@ -3,11 +3,11 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { activityInterceptors } from '../api/metrics';
-import { dispatchOutbox, type Mailer } from '../activities/notifications';
 import { connect, type Db } from '../db/connection';
 import { connectTemporalClient, connectTemporalWorker, redactedDatabaseUrl, waitForDatabase, type WaitOptions } from '../domain/readiness';
 import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { loadConfig } from './config';
+import { startOutbox } from './outbox';
 import { startWebhookFanout } from './webhook-fanout';
 import { JsonLogger, sdkLevel } from './logging';
 
@@ -51,32 +51,6 @@ export async function ensureSearchAttributes(address: string, namespace: string,
   }
 }
 
-/** Delivers the notification outbox until stopped. */
-export function startOutboxDispatcher(db: Db, mailer: Mailer | null, from: string, intervalMs = 2000): { stop(): Promise<void> } {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    while (!stopped) {
-      try {
-        const n = await dispatchOutbox(db, mailer, from);
-        if (n > 0) continue;
-      } catch (e) {
-        console.error(JSON.stringify({ level: 'error', msg: 'outbox dispatch failed', error: String(e) }));
-      }
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  };
-  running = tick();
-  return { stop: async () => { stopped = true; await running; } };
-}
-
-export async function createMailer(smtpUrl: string | undefined): Promise<Mailer | null> {
-  if (!smtpUrl) return null;
-  const nodemailer = await import('nodemailer');
-  const transport = nodemailer.createTransport(smtpUrl);
-  return { send: async (m) => { await transport.sendMail(m); } };
-}
-
 if (require.main === module) {
   (async () => {
     const config = loadConfig();
@@ -92,7 +66,7 @@ if (require.main === module) {
     Runtime.install({ logger: new JsonLogger(sdkLevel(config.logLevel)) });
     const connection = await connectTemporalWorker(config.temporalAddress, wait);
     const worker = await createWorker({ connection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows });
-    const outbox = startOutboxDispatcher(db, await createMailer(config.smtpUrl), config.mailFrom);
+    const outbox = await startOutbox(db, config);
     // Case events → webhook deliveries → one delivery workflow each (ops/webhook-fanout.ts).
     const clientConnection = await connectTemporalClient(config.temporalAddress, wait);
     const webhookFanout = startWebhookFanout({

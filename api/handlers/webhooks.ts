@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../routes';
 import { webhookConfigFromEnv } from '../webhooks/policy';
-import { secretsOf } from '../webhooks/signature';
+import { secretsOf } from '../../domain/outbound/webhook/signature';
 import * as webhooks from '../webhooks/subscriptions';
-import { httpWebhookTransport } from '../webhooks/transport';
+import { httpWebhookTransport } from '../../domain/outbound/webhook/transport';
 
 export const webhookHandlers = {
   createWebhookSubscription: async ({ deps, user, input }) => {

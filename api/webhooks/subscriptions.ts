@@ -7,8 +7,8 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AuthUser } from '../auth';
 import { problems } from '../problem';
-import { generateWebhookSecret, SECRET_ROTATION_GRACE_MS } from './signature';
-import { refusedUrlHost } from './destination';
+import { generateWebhookSecret, SECRET_ROTATION_GRACE_MS } from '../../domain/outbound/webhook/signature';
+import { refusedUrlHost } from '../../domain/outbound/webhook/destination';
 import { webhookHttpAllowed } from './policy';
 
 export type WebhookSubscription = components['schemas']['WebhookSubscription'];
@@ -78,7 +78,7 @@ export async function managedSubscription(db: Db | Knex.Transaction, user: AuthU
 
 /**
  * A subscription URL: absolute http(s), https only unless allowed, no credentials in it (they would be
- * logged), not at this machine or a link-local address (api/webhooks/destination.ts).
+ * logged), not at this machine or a link-local address (domain/outbound/webhook/destination.ts).
  */
 export function checkWebhookUrl(raw: string, allowHttp = webhookHttpAllowed()): string {
   let url: URL;

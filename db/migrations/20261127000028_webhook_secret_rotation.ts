@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 // A rotated webhook secret keeps signing for a grace period next to the new one, so that a receiver can
-// switch over without refusing deliveries in between (api/webhooks/signature.ts signingSecrets).
+// switch over without refusing deliveries in between (domain/outbound/webhook/signature.ts signingSecrets).
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('webhook_subscriptions', (t) => {
     t.text('previous_secret');

@@ -42,7 +42,8 @@ function parseHeaders(message: string): Record<string, string> {
   return headers;
 }
 
-export async function startSmtpSink(opts: { delayMs?: number } = {}): Promise<SmtpSink> {
+/** Starts the sink; `port` reopens one on a port used before (an SMTP server coming back after an outage). */
+export async function startSmtpSink(opts: { delayMs?: number; port?: number } = {}): Promise<SmtpSink> {
   const deliveries: Delivery[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -103,7 +104,7 @@ export async function startSmtpSink(opts: { delayMs?: number } = {}): Promise<Sm
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
   return {

@@ -3,7 +3,7 @@
 // is projected twice, no notification is queued twice, and delivery repeats at most the message that
 // was being sent at the moment of a kill (recognisable by its unchanged Message-ID).
 import assert from 'node:assert/strict';
-import { notificationMessageId } from '../../activities/notifications';
+import { notificationMessageId } from '../../domain/outbound/outbox';
 import { restartWorker } from '../support/processes';
 import {
   appealBody, duplicateApplicantNotifications, eventually, faultPlatform, readModelMismatches, sleep, untilAnswered,

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateWebhookSecret, secretsOf, signingSecrets, verifyWebhookSignature, webhookSignature } from '../../api/webhooks/signature';
-import { httpWebhookTransport, signedHeaders } from '../../api/webhooks/transport';
+import { generateWebhookSecret, secretsOf, signingSecrets, verifyWebhookSignature, webhookSignature } from '../../domain/outbound/webhook/signature';
+import { httpWebhookTransport, signedHeaders } from '../../domain/outbound/webhook/transport';
 import { parseDuration, webhookConfigFromEnv } from '../../api/webhooks/policy';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 

@@ -3,7 +3,7 @@
 // what came, and answers as told: succeed, fail the next N requests, or fail every request.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhookSignature } from '../../api/webhooks/signature';
+import { verifyWebhookSignature } from '../../domain/outbound/webhook/signature';
 
 export interface ReceivedWebhook {
   deliveryId: string | undefined;

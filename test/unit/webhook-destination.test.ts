@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { refusedAddress, refusedDestination, refusedUrlHost } from '../../api/webhooks/destination';
+import { refusedAddress, refusedDestination, refusedUrlHost } from '../../domain/outbound/webhook/destination';
 
-describe('webhook destinations (api/webhooks/destination.ts)', () => {
+describe('webhook destinations (domain/outbound/webhook/destination.ts)', () => {
   it('refuses link-local, unspecified, multicast and reserved addresses always, loopback outside development', () => {
     for (const a of ['169.254.169.254', '0.0.0.0', '224.0.0.1', '255.255.255.255', 'fe80::1', '::', 'ff02::1', '::ffff:169.254.169.254']) {
       assert.ok(refusedAddress(a, true), a);

@@ -1,12 +1,17 @@
-// How a signed webhook request leaves the platform. Like FixMyStreet's send methods, the transport is a
-// small interface so that another one (a message queue, a СЭД's own protocol) can be added beside HTTP.
+// The webhook send method: a signed HTTP POST of one delivery, to a destination the request-forgery
+// guard allows (destination.ts). It is a SendMethod of the outbound contract (../types.ts), so another
+// transport (a message queue, a СЭД's own protocol) can be added beside HTTP. Every failed attempt is
+// transient here: the delivery workflow retries it on the common back-off (../backoff.ts), and a
+// subscription failing for a day is paused (activities/webhook.ts), the webhooks' permanent-failure rule.
+import type { SendMethod } from '../types';
 import { refusedDestination } from './destination';
-import { webhookHttpAllowed } from './policy';
+import { webhookHttpAllowed } from '../../../api/webhooks/policy';
 import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature';
 
 export interface WebhookMessage {
+  /** The recipient: the subscription's URL. */
   url: string;
-  /** Otklik-Webhook-Id: the delivery's id, the same at every attempt and replay (receivers dedupe on it). */
+  /** The idempotency key, Otklik-Webhook-Id: the delivery's id, the same at every attempt and replay (receivers dedupe on it). */
   deliveryId: string;
   eventType: string;
   /** The JSON body exactly as signed. */
@@ -25,9 +30,8 @@ export interface WebhookAttemptOutcome {
   durationMs: number;
 }
 
-export interface WebhookTransport {
-  send(message: WebhookMessage): Promise<WebhookAttemptOutcome>;
-}
+/** The webhook method: its attempt's outcome keeps the HTTP status and duration for the delivery log. */
+export type WebhookTransport = SendMethod<WebhookMessage, WebhookAttemptOutcome>;
 
 /** The signed headers of a message sent at `now` (ms). */
 export function signedHeaders(message: WebhookMessage, now = Date.now()): Record<string, string> {
@@ -68,6 +72,7 @@ async function bodyExcerpt(res: Response, limit = 300): Promise<string> {
 export function httpWebhookTransport(opts: { timeoutMs?: number; allowLoopback?: boolean } = {}): WebhookTransport {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
+    name: 'webhook',
     async send(message) {
       const started = Date.now();
       try {

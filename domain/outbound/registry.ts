@@ -1,0 +1,33 @@
+// Which send method serves which outbox channel: the dispatcher reads each row's `channel` and sends
+// through the method registered under that name. A channel without a method is a permanent failure
+// recorded on the row, never a crash of the dispatcher.
+import type { OutboundMessage, SendMethod, SendResult } from './types';
+
+export type OutboxChannels = ReadonlyMap<string, SendMethod>;
+
+/** The channels served by these methods, each under its name; two methods of one name are a mistake. */
+export function outboxChannels(methods: SendMethod[]): OutboxChannels {
+  const channels = new Map<string, SendMethod>();
+  for (const method of methods) {
+    if (channels.has(method.name)) throw new Error(`two send methods for the outbox channel "${method.name}"`);
+    channels.set(method.name, method);
+  }
+  return channels;
+}
+
+/**
+ * Sends through the channel's method. An unknown channel fails permanently; a method that throws
+ * instead of answering fails transiently (its fault may pass), so that one row never stops the outbox.
+ */
+export async function sendThrough(channels: OutboxChannels, channel: string, message: OutboundMessage): Promise<SendResult> {
+  const method = channels.get(channel);
+  if (!method) {
+    const known = [...channels.keys()].join(', ') || 'none';
+    return { status: 'failed', permanent: true, error: `no send method for the channel "${channel}" (known: ${known})` };
+  }
+  try {
+    return await method.send(message);
+  } catch (e) {
+    return { status: 'failed', permanent: false, error: `${method.name}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
