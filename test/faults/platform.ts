@@ -1,5 +1,6 @@
 // The whole platform for the fault tests, every part of it restartable: an embedded PostgreSQL and a
-// Temporal dev server on a SQLite file, both owned by this test run (they are stopped and started again),
+// Temporal server (the dev server on a SQLite file, or a real server on a PostgreSQL of its own in the
+// production topology), both owned by this test run (they are stopped and started again),
 // the worker and the API as child processes (killed with SIGKILL and started again), and an SMTP sink
 // that records every mail the outbox delivers.
 //
@@ -14,8 +15,10 @@ import knexFactory from 'knex';
 import { createUserWithToken } from '../../api/auth';
 import { migrateLatest, type Db } from '../../db/connection';
 import {
-  projectRoot, startEmbeddedPostgres, startTemporalDevServer, type EmbeddedPostgresService, type TemporalDevServer,
+  projectRoot, startEmbeddedPostgres, startTemporalDevServer, type EmbeddedPostgresService,
 } from '../../ops/embedded';
+import { pickServerPorts, startTemporalServer } from '../../ops/temporal-server';
+import { testTopology } from '../support/temporal';
 import { stateQuery, type AppealState } from '../../workflows/appeal/messages';
 import { CAT, ORG, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freePort } from '../support/ports';
@@ -54,6 +57,21 @@ export interface FaultPlatform {
 let shared: Promise<FaultPlatform> | undefined;
 
 /** The platform of this run, started on first use, with every part running. */
+/**
+ * How the platform's Temporal server starts (and starts again after a fault): the dev server on a SQLite
+ * file, or in the production topology (testTopology) a real server on a PostgreSQL of its own, apart
+ * from the platform's database so that the PostgreSQL fault stays a fault of the read model.
+ */
+async function temporalStarter(dir: string, port: number, uiPort: number, cleanups: (() => Promise<void>)[]): Promise<() => Promise<{ address: string; stop(): Promise<void> }>> {
+  if (testTopology() === 'dev') {
+    return () => startTemporalDevServer({ dbFile: path.join(dir, 'temporal.db'), port, uiPort, logFile: path.join(dir, 'temporal.log') });
+  }
+  const serverPg = await startEmbeddedPostgres(path.join(dir, 'temporal-pg'), await freePort());
+  cleanups.push(() => serverPg.stop());
+  const ports = await pickServerPorts();
+  return () => startTemporalServer({ postgresUrl: serverPg.url, databasePrefix: 'temporal', dir: path.join(dir, 'temporal-server'), ports });
+}
+
 export async function faultPlatform(): Promise<FaultPlatform> {
   shared ??= startPlatform();
   const p = await shared;
@@ -110,10 +128,8 @@ async function startPlatform(): Promise<FaultPlatform> {
       supervisor: (await createUserWithToken(db, { role: 'supervisor', name: 'ЦУР', email: 'cur@example.org', regionId: TEST_REGION })).token,
     };
 
-    const temporalDb = path.join(dir, 'temporal.db');
-    const temporalLog = path.join(dir, 'temporal.log');
-    const startDevServer = () => startTemporalDevServer({ dbFile: temporalDb, port: temporalPort, uiPort, logFile: temporalLog });
-    let temporal: TemporalDevServer | undefined = await startDevServer();
+    const startDevServer = await temporalStarter(dir, temporalPort, uiPort, cleanups);
+    let temporal: { address: string; stop(): Promise<void> } | undefined = await startDevServer();
     cleanups.push(async () => { await temporal?.stop(); temporal = undefined; });
     const connection = await connectTemporalClient(temporal.address);
     cleanups.push(() => connection.close());

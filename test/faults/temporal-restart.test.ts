@@ -7,8 +7,9 @@ import path from 'node:path';
 import {
   appealBody, eventually, faultPlatform, http, readModelMismatches, sleep, untilAnswered, workflowState, type FaultPlatform,
 } from './platform';
+import { testTopology } from '../support/temporal';
 
-describe('faults: the Temporal dev server is restarted on its SQLite file', function () {
+describe(`faults: the Temporal ${testTopology() === 'dev' ? 'dev server is restarted on its SQLite file' : 'server is restarted on its PostgreSQL'}`, function () {
   this.timeout(150_000);
   let p: FaultPlatform;
 
@@ -17,10 +18,12 @@ describe('faults: the Temporal dev server is restarted on its SQLite file', func
     p = await faultPlatform();
   });
 
-  it('runs the dev server on its SQLite file in WAL mode (the embedded default)', () => {
-    // SQLite keeps a -wal file beside the database while it is open in WAL mode.
-    assert.ok(fs.existsSync(path.join(p.dir, 'temporal.db-wal')), 'temporal.db-wal exists');
-  });
+  if (testTopology() === 'dev') {
+    it('runs the dev server on its SQLite file in WAL mode (the embedded default)', () => {
+      // SQLite keeps a -wal file beside the database while it is open in WAL mode.
+      assert.ok(fs.existsSync(path.join(p.dir, 'temporal.db-wal')), 'temporal.db-wal exists');
+    });
+  }
 
   it('keeps open cases and their timers: due terms fire after the restart, later ones on time', async () => {
     const tag = `tr${Date.now()}`;
