@@ -1,7 +1,12 @@
 // The events of a case as integrations see them (the change feed, webhooks): a stable public vocabulary
 // over the workflow's transitions (case_events.type). Internal transitions that integrations do not
 // need (reminders) map to nothing; renaming an internal type never changes what a СЭД receives.
-import type { AppealEventType } from '../../activities/appeal';
+
+/** The workflow's own transition types, as stored in case_events.type. */
+export type AppealEventType =
+  | 'registered' | 'taken_into_work' | 'answered' | 'redirected' | 'clarification_requested' | 'clarification_replied'
+  | 'term_extended' | 'left_without_answer' | 'rated' | 'escalated' | 'reminder' | 'overdue' | 'closed'
+  | 'reassigned' | 'term_changed' | 'reopened' | 'acknowledged';
 
 export const CASE_EVENT_TYPES = [
   'case.registered',
@@ -23,7 +28,7 @@ export const CASE_EVENT_TYPES = [
 
 export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
 
-const PUBLIC_TYPE: Record<AppealEventType | 'acknowledged', CaseEventType | null> = {
+const PUBLIC_TYPE: Record<AppealEventType, CaseEventType | null> = {
   registered: 'case.registered',
   acknowledged: 'case.acknowledged',
   taken_into_work: 'case.taken_into_work',

@@ -6,14 +6,18 @@ import {
   ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler,
   upsertSearchAttributes, workflowInfo, log,
 } from '@temporalio/workflow';
-import type { AppealActivities, AppealEventType } from '../../activities/appeal';
+import type { AppealActivities } from '../../activities/appeal';
+import type { AppealEventType } from './events';
+import type { Actor } from '../shared/actor';
 import { createExclusive } from '../shared/exclusive';
-import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome, remindersFor } from '../rules';
+import { FAILURE } from '../shared/failures';
+import { remindersFor } from '../rules/answer-term';
+import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome } from '../rules/rating';
 import {
-  FAILURE, NO_ANSWER_GROUNDS, acknowledgeRegistrationUpdate, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
+  NO_ANSWER_GROUNDS, acknowledgeRegistrationUpdate, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
   rateUpdate, reassignUpdate, redirectUpdate, registrationUpdate, replyToClarificationUpdate,
   requestClarificationUpdate, stateQuery, takeIntoWorkUpdate,
-  type Actor, type AppealInput, type AppealState, type AppealStatus, type ExternalRegistration, type Resolution,
+  type AppealInput, type AppealState, type AppealStatus, type ExternalRegistration, type Resolution,
 } from './messages';
 import {
   answerDueKey, caseTypeKey, categoryKey, organisationKey, overdueKey, regionKey, statusKey,
