@@ -21,9 +21,8 @@ export type Resolution =
   | 'closed_by_supervisor'
   | 'negative_at_top';
 
-/** 59-FZ art. 11 grounds for leaving an appeal without an answer on the merits. */
+/** 59-FZ art. 11 grounds for leaving an appeal without an answer on the merits (NO_ANSWER_GROUNDS in transitions.ts). */
 export type NoAnswerGround = 'no_name_or_address' | 'obscene_or_threatening' | 'unreadable' | 'repeated_question';
-export const NO_ANSWER_GROUNDS: readonly NoAnswerGround[] = ['no_name_or_address', 'obscene_or_threatening', 'unreadable', 'repeated_question'];
 
 export interface Applicant {
   userId: number | null;
@@ -159,10 +158,5 @@ export const changeTermUpdate = defineUpdate<AppealState, [ChangeTerm]>('changeT
 export const closeUpdate = defineUpdate<AppealState, [CloseCase]>('close');
 /** Resolves once registration (routing, term, first projection) is done; the API waits on it. */
 export const registrationUpdate = defineUpdate<AppealState, []>('awaitRegistration');
-
-/** The handling organisation's acknowledged registration, if its СЭД has acknowledged the case. */
-export function currentExternalRegistration(state: Pick<AppealState, 'organisationId' | 'externalRegistrations'>): ExternalRegistration | null {
-  return (state.externalRegistrations ?? []).find((r) => r.organisationId === state.organisationId) ?? null;
-}
 
 export const stateQuery = defineQuery<AppealState>('state');
