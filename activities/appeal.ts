@@ -7,7 +7,7 @@ import { loadAcceleratedEntry, loadOrganisation, loadRegionProfile, loadRoutingD
 import { answerTerm, extendAnswerTerm, termFor, type OrganisationKind } from '../workflows/rules/answer-term';
 import { parentOf, routeCase, NoRouteError } from '../workflows/rules/routing';
 import type { AppealInput, AppealRegulation, AppealState } from '../workflows/appeal/messages';
-import { currentExternalRegistration } from '../workflows/appeal/transitions';
+import { currentExternalRegistration } from '../workflows/appeal/state';
 import type { AppealEventType } from '../workflows/appeal/events';
 import type { Actor } from '../workflows/shared/actor';
 import { FAILURE } from '../workflows/shared/failures';

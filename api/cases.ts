@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import type { components } from '../openapi/types';
 import type { AppealState } from '../workflows/appeal/messages';
-import { currentExternalRegistration } from '../workflows/appeal/transitions';
+import { currentExternalRegistration } from '../workflows/appeal/state';
 import type { AuthUser } from './auth';
 import { problems } from './problem';
 

@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import type { AppealInput, AppealRegulation, AppealState } from '../../workflows/appeal/messages';
 import {
-  ACTIONS, ActionRefused, act, currentExternalRegistration, nextDeadline, register, reopen, startingState, timersDue,
+  ACTIONS, ActionRefused, act, nextDeadline, register, reopen, startingState, timersDue,
   type ActionArgs, type ActionName, type LookupAnswer, type Outcome, type Step, type TransitionContext,
 } from '../../workflows/appeal/transitions';
+import { currentExternalRegistration } from '../../workflows/appeal/state';
 import type { Actor } from '../../workflows/shared/actor';
 
 const DAY = 86_400_000;

@@ -11,9 +11,10 @@ import { FAILURE } from '../shared/failures';
 import type { AppealEventType } from './events';
 import type {
   AcknowledgeRegistration, AnswerCase, AppealInput, AppealState, AppealStatus, ChangeTerm, CloseCase, ExtendTerm,
-  ExternalRegistration, LeaveWithoutAnswer, NoAnswerGround, RateAnswer, Reassign, Redirect, ReplyToClarification,
+  LeaveWithoutAnswer, NoAnswerGround, RateAnswer, Reassign, Redirect, ReplyToClarification,
   RequestClarification, Resolution, TakeIntoWork,
 } from './messages';
+import { currentExternalRegistration } from './state';
 
 /** 59-FZ art. 11 grounds for leaving an appeal without an answer on the merits. */
 export const NO_ANSWER_GROUNDS: readonly NoAnswerGround[] = ['no_name_or_address', 'obscene_or_threatening', 'unreadable', 'repeated_question'];
@@ -141,11 +142,6 @@ function requireAcknowledgement(state: AppealState, a: AcknowledgeRegistration, 
 }
 
 // --- building blocks of transitions --------------------------------------------------------------
-
-/** The handling organisation's acknowledged registration, if its СЭД has acknowledged the case. */
-export function currentExternalRegistration(state: Pick<AppealState, 'organisationId' | 'externalRegistrations'>): ExternalRegistration | null {
-  return (state.externalRegistrations ?? []).find((r) => r.organisationId === state.organisationId) ?? null;
-}
 
 /** The state after a transition with its event: one more step (seq) of the read model. */
 function recorded(state: AppealState, type: AppealEventType, actor: Actor, details: Record<string, unknown> = {}): Outcome {

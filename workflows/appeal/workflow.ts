@@ -112,9 +112,9 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
   for (const name of Object.keys(ACTIONS) as ActionName[]) handle(name);
 
   if (state.seq === 0) await transition((ctx) => register(state, ctx));
-  if (input.reopen) {
-    const { actor, reason } = input.reopen;
-    const reopened = await transition((ctx) => reopen(state, { actor, reason }, ctx));
+  const reopening = input.reopen;
+  if (reopening) {
+    const reopened = await transition((ctx) => reopen(state, reopening, ctx));
     if (!reopened.event) log.warn('reopen ignored: the case is not closed', { caseId: state.caseId, status: state.status });
   }
   ready = true;
