@@ -4,17 +4,14 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/connection';
 import { loadAcceleratedEntry, loadOrganisation, loadRegionProfile, loadRoutingData, type RegionProfile } from '../db/reference';
-import {
-  answerTerm, extendAnswerTerm, parentOf, routeCase, termFor, NoRouteError, type OrganisationKind,
-} from '../workflows/rules';
-import type { Actor, AppealInput, AppealRegulation, AppealState } from '../workflows/appeal/messages';
-import { FAILURE, currentExternalRegistration } from '../workflows/appeal/messages';
+import { answerTerm, extendAnswerTerm, termFor, type OrganisationKind } from '../workflows/rules/answer-term';
+import { parentOf, routeCase, NoRouteError } from '../workflows/rules/routing';
+import type { AppealInput, AppealRegulation, AppealState } from '../workflows/appeal/messages';
+import { currentExternalRegistration } from '../workflows/appeal/state';
+import type { AppealEventType } from '../workflows/appeal/events';
+import type { Actor } from '../workflows/shared/actor';
+import { FAILURE } from '../workflows/shared/failures';
 import { appealNotifications } from './notifications';
-
-export type AppealEventType =
-  | 'registered' | 'taken_into_work' | 'answered' | 'redirected' | 'clarification_requested' | 'clarification_replied'
-  | 'term_extended' | 'left_without_answer' | 'rated' | 'escalated' | 'reminder' | 'overdue' | 'closed'
-  | 'reassigned' | 'term_changed' | 'reopened' | 'acknowledged';
 
 /**
  * The key of the transaction-level advisory lock that orders case_events ids with their commits (see

@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/connection';
 import { loadRegionProfile } from '../db/reference';
-import { FAILURE } from '../workflows/appeal/messages';
+import { FAILURE } from '../workflows/shared/failures';
 import { answerTerm } from '../workflows/rules/answer-term';
 import { compareVersions, splitDraft, type DraftChanges, type DraftPoint, type ProposalCounts } from '../workflows/rules/discussion';
 import type { OutboxRow } from '../domain/outbound/outbox';

@@ -1,7 +1,7 @@
 // Activities shared by every participation event: the idempotent projection of lifecycle transitions.
 // Type-specific activities (results, proposals) live in activities/<type>.ts.
 import type { Db } from '../db/connection';
-import type { Actor } from '../workflows/appeal/messages';
+import type { Actor } from '../workflows/shared/actor';
 import type { ParticipationInput, ParticipationState } from '../workflows/participation/messages';
 
 export interface ParticipationTransition {

@@ -3,7 +3,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import type { components } from '../openapi/types';
-import { currentExternalRegistration, type AppealState } from '../workflows/appeal/messages';
+import type { AppealState } from '../workflows/appeal/messages';
+import { currentExternalRegistration } from '../workflows/appeal/state';
 import type { AuthUser } from './auth';
 import { problems } from './problem';
 

@@ -5,7 +5,8 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import { loadRegionProfile, loadRoutingData } from '../db/reference';
 import type { components } from '../openapi/types';
-import { answerTerm, NoRouteError, routeCase, termFor, type OrganisationKind } from '../workflows/rules';
+import { answerTerm, termFor, type OrganisationKind } from '../workflows/rules/answer-term';
+import { NoRouteError, routeCase } from '../workflows/rules/routing';
 import { HttpProblem, PROBLEM, problems } from './problem';
 
 // The activities read routing data from the same place (db/reference.ts); re-exported for API callers.

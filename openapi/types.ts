@@ -2539,8 +2539,7 @@ export interface components {
             id: string;
             /** @description Stable identity of the event, for deduplication (`<caseId>/<step>`). */
             eventId: string;
-            /** @enum {string} */
-            type: "case.registered" | "case.acknowledged" | "case.taken_into_work" | "case.routed" | "case.clarification_requested" | "case.clarification_replied" | "case.term_extended" | "case.term_changed" | "case.answered" | "case.left_without_answer" | "case.rated" | "case.escalated" | "case.overdue" | "case.closed" | "case.reopened";
+            type: components["schemas"]["CaseEventType"];
             caseId: components["schemas"]["CaseId"];
             /** Format: date-time */
             occurredAt: string;
@@ -3329,10 +3328,11 @@ export interface components {
             count: number;
         };
         /**
-         * @description A public case event type (the same vocabulary as the change feed).
+         * @description A public case event type: the vocabulary of the change feed and of webhooks. The source of the
+         *     list; the code's types are generated from it (workflows/appeal/events.ts).
          * @enum {string}
          */
-        WebhookEventType: "case.registered" | "case.acknowledged" | "case.taken_into_work" | "case.routed" | "case.clarification_requested" | "case.clarification_replied" | "case.term_extended" | "case.term_changed" | "case.answered" | "case.left_without_answer" | "case.rated" | "case.escalated" | "case.overdue" | "case.closed" | "case.reopened";
+        CaseEventType: "case.registered" | "case.acknowledged" | "case.taken_into_work" | "case.routed" | "case.clarification_requested" | "case.clarification_replied" | "case.term_extended" | "case.term_changed" | "case.answered" | "case.left_without_answer" | "case.rated" | "case.escalated" | "case.overdue" | "case.closed" | "case.reopened";
         /** @enum {string} */
         WebhookSubscriptionStatus: "active" | "paused";
         /**
@@ -3345,7 +3345,7 @@ export interface components {
             /** @description Where to POST the events: https:// (http:// only where allowed). */
             url: string;
             /** @description Event types to receive; empty or absent = all. */
-            events?: components["schemas"]["WebhookEventType"][];
+            events?: components["schemas"]["CaseEventType"][];
             organisationId?: components["schemas"]["ReferenceId"];
             /**
              * Format: email
@@ -3356,7 +3356,7 @@ export interface components {
         };
         WebhookSubscriptionPatch: {
             url?: string;
-            events?: components["schemas"]["WebhookEventType"][];
+            events?: components["schemas"]["CaseEventType"][];
             /** @description false pauses by hand; true resumes (held deliveries are sent). */
             active?: boolean;
             /** Format: email */
@@ -3368,7 +3368,7 @@ export interface components {
             organisationId: string;
             url: string;
             /** @description Empty = all. */
-            events: components["schemas"]["WebhookEventType"][];
+            events: components["schemas"]["CaseEventType"][];
             status: components["schemas"]["WebhookSubscriptionStatus"];
             /**
              * Format: date-time
@@ -3407,7 +3407,7 @@ export interface components {
             subscriptionId: number;
             /** @description The delivered event's `eventId` (`<caseId>/<seq>`), as in the change feed. */
             eventId: string;
-            eventType: components["schemas"]["WebhookEventType"];
+            eventType: components["schemas"]["CaseEventType"];
             caseId: string;
             status: components["schemas"]["WebhookDeliveryStatus"];
             /** @description Attempts over every run. */

@@ -5,8 +5,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import {
   answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate, rateUpdate, reassignUpdate,
   redirectUpdate, replyToClarificationUpdate, requestClarificationUpdate, takeIntoWorkUpdate,
-  type Actor, type AppealState,
+  type AppealState,
 } from '../../workflows/appeal/messages';
+import type { Actor } from '../../workflows/shared/actor';
 import { linkAttachments } from '../attachments';
 import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, type CaseRow } from '../cases';
 import { problems } from '../problem';

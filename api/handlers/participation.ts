@@ -13,7 +13,7 @@ import {
   createEvent, eventDetail, listEvents, loadEventRow, organisedEvent, overlayEventState, participationType, runEventUpdate,
   submitResponse, visibleEvent, visibleResults, waitForEventProjection, type EventCreate, type EventFilters, type EventRow,
 } from '../temporal/participation';
-import type { Actor } from '../../workflows/appeal/messages';
+import type { Actor } from '../../workflows/shared/actor';
 import { temporalContext } from './cases';
 
 type EventOp = Extract<OperationId, 'publishEvent' | 'extendEvent' | 'cancelEvent'>;

@@ -38,22 +38,27 @@ export interface CaseEventRow {
   occurred_at: Date | string;
 }
 
-/** Which details of each stored transition the feed publishes (the rest stays internal, e.g. routing explanations). */
-const PUBLISHED_DETAILS: Record<string, readonly string[]> = {
-  acknowledged: [],
-  redirected: ['from', 'to', 'reason'],
-  reassigned: ['from', 'to', 'reason'],
-  escalated: ['from', 'to', 'rating', 'comment'],
-  answered: ['text', 'attachments'],
-  clarification_requested: ['question'],
-  clarification_replied: ['text'],
-  term_extended: ['days', 'reason', 'previousAnswerDueAt'],
-  term_changed: ['reason', 'previousAnswerDueAt'],
-  left_without_answer: ['ground', 'comment'],
-  rated: ['rating', 'comment'],
-  closed: ['rating', 'comment', 'resolution', 'reason'],
-  overdue: ['advisory'],
-  reopened: ['reason'],
+/**
+ * Which details each public event type publishes (the rest stays internal, e.g. routing explanations).
+ * A record over the spec's event types: a type missing here or unknown to the spec fails the type-check.
+ */
+const PUBLISHED_DETAILS: Record<CaseEventType, readonly string[]> = {
+  'case.registered': [],
+  'case.acknowledged': [],
+  'case.taken_into_work': [],
+  // A redirect by the organisation and a reassignment by a supervisor publish the same details.
+  'case.routed': ['from', 'to', 'reason'],
+  'case.escalated': ['from', 'to', 'rating', 'comment'],
+  'case.answered': ['text', 'attachments'],
+  'case.clarification_requested': ['question'],
+  'case.clarification_replied': ['text'],
+  'case.term_extended': ['days', 'reason', 'previousAnswerDueAt'],
+  'case.term_changed': ['reason', 'previousAnswerDueAt'],
+  'case.left_without_answer': ['ground', 'comment'],
+  'case.rated': ['rating', 'comment'],
+  'case.closed': ['rating', 'comment', 'resolution', 'reason'],
+  'case.overdue': ['advisory'],
+  'case.reopened': ['reason'],
 };
 
 /** Parses the `types` query parameter into public event types; 400 on an unknown one. */
@@ -81,7 +86,7 @@ export function feedEventOf(row: CaseEventRow): FeedEvent | null {
     externalRegisteredAt: (snapshot.externalRegisteredAt as string | null | undefined) ?? null,
   };
   const details = row.details ?? {};
-  for (const key of PUBLISHED_DETAILS[row.type] ?? []) {
+  for (const key of PUBLISHED_DETAILS[type]) {
     if (details[key] !== undefined) (data as Record<string, unknown>)[key] = details[key];
   }
   const occurred = row.occurred_at instanceof Date ? row.occurred_at : new Date(row.occurred_at);

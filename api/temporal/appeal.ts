@@ -13,13 +13,13 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { appealWorkflow } from '../../workflows';
 import {
-  FAILURE,
   registrationUpdate,
   stateQuery,
-  type Actor,
   type AppealInput,
   type AppealState,
 } from '../../workflows/appeal/messages';
+import { FAILURE } from '../../workflows/shared/failures';
+import type { Actor } from '../../workflows/shared/actor';
 import type { AuthUser } from '../auth';
 import { linkAttachments } from '../attachments';
 import { loadCaseRow, overlayState, waitForProjection, type CaseRow } from '../cases';

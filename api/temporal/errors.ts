@@ -8,7 +8,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
-import { FAILURE } from '../../workflows/appeal/messages';
+import { FAILURE } from '../../workflows/shared/failures';
 import { HttpProblem, PROBLEM, problems } from '../problem';
 
 /** The first ApplicationFailure in a cause chain (an update may fail with an activity's failure inside). */

@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { components } from '../../openapi/types';
-import type { Actor } from '../../workflows/appeal/messages';
+import type { Actor } from '../../workflows/shared/actor';
 
 type CaseHistory = components['schemas']['CaseHistory'];
 type HistoryEntry = components['schemas']['HistoryEntry'];

@@ -8,7 +8,7 @@ import { WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
-import type { Actor } from '../../workflows/appeal/messages';
+import type { Actor } from '../../workflows/shared/actor';
 import {
   PARTICIPATION_TYPES, ineligibility, resultsVisible, scheduleProblems,
   type Audience, type EventSchedule, type EventStatus, type ParticipationType, type ResultsVisibility,

@@ -2,11 +2,12 @@
 // commits, visibility by organisation subtree (hand-overs out of it included, nothing after them), the
 // public vocabulary, snapshots, and cursors.
 import assert from 'node:assert/strict';
-import { createAppealActivities, type AppealEventType } from '../../activities/appeal';
+import { createAppealActivities } from '../../activities/appeal';
 import type { AuthUser } from '../../api/auth';
 import { readFeed, readFeedPage } from '../../api/integration/feed';
-import { CASE_EVENT_TYPES } from '../../workflows/appeal/events';
-import type { Actor, AppealInput, AppealState } from '../../workflows/appeal/messages';
+import { CASE_EVENT_TYPES, type AppealEventType } from '../../workflows/appeal/events';
+import type { AppealInput, AppealState } from '../../workflows/appeal/messages';
+import type { Actor } from '../../workflows/shared/actor';
 import type { Db } from '../../db/connection';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';

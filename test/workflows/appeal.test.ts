@@ -5,8 +5,9 @@ import type { Db } from '../../db/connection';
 import {
   answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, rateUpdate, reassignUpdate, redirectUpdate,
   registrationUpdate, replyToClarificationUpdate, requestClarificationUpdate, stateQuery, takeIntoWorkUpdate,
-  type Actor, type AppealInput, type AppealState,
+  type AppealInput, type AppealState,
 } from '../../workflows/appeal/messages';
+import type { Actor } from '../../workflows/shared/actor';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
 

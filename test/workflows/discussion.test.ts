@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../../db/connection';
-import type { Actor } from '../../workflows/appeal/messages';
+import type { Actor } from '../../workflows/shared/actor';
 import {
   cancelEventUpdate, eventStateQuery, extendEventUpdate, publishEventUpdate, type ParticipationState,
 } from '../../workflows/participation/messages';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../../db/connection';
-import type { Actor } from '../../workflows/appeal/messages';
+import type { Actor } from '../../workflows/shared/actor';
 import { eventStateQuery, publishEventUpdate, type ParticipationState } from '../../workflows/participation/messages';
 import { publishConclusionUpdate, publishProtocolUpdate, type HearingExtra, type HearingInput } from '../../workflows/hearing/messages';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';

@@ -1,29 +1,20 @@
 // The events of a case as integrations see them (the change feed, webhooks): a stable public vocabulary
 // over the workflow's transitions (case_events.type). Internal transitions that integrations do not
 // need (reminders) map to nothing; renaming an internal type never changes what a СЭД receives.
-import type { AppealEventType } from '../../activities/appeal';
+// The public vocabulary is the spec's (components.schemas.CaseEventType): its generated union types
+// the map below, so tsc refuses a public type the spec does not have or one that no transition publishes.
+import type { components } from '../../openapi/types';
 
-export const CASE_EVENT_TYPES = [
-  'case.registered',
-  'case.acknowledged',
-  'case.taken_into_work',
-  'case.routed',
-  'case.clarification_requested',
-  'case.clarification_replied',
-  'case.term_extended',
-  'case.term_changed',
-  'case.answered',
-  'case.left_without_answer',
-  'case.rated',
-  'case.escalated',
-  'case.overdue',
-  'case.closed',
-  'case.reopened',
-] as const;
+/** The workflow's own transition types, as stored in case_events.type. */
+export type AppealEventType =
+  | 'registered' | 'taken_into_work' | 'answered' | 'redirected' | 'clarification_requested' | 'clarification_replied'
+  | 'term_extended' | 'left_without_answer' | 'rated' | 'escalated' | 'reminder' | 'overdue' | 'closed'
+  | 'reassigned' | 'term_changed' | 'reopened' | 'acknowledged';
 
-export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
+/** A public case event type, as the spec enumerates it. */
+export type CaseEventType = components['schemas']['CaseEventType'];
 
-const PUBLIC_TYPE: Record<AppealEventType | 'acknowledged', CaseEventType | null> = {
+const PUBLIC_TYPE = {
   registered: 'case.registered',
   acknowledged: 'case.acknowledged',
   taken_into_work: 'case.taken_into_work',
@@ -42,7 +33,16 @@ const PUBLIC_TYPE: Record<AppealEventType | 'acknowledged', CaseEventType | null
   closed: 'case.closed',
   reopened: 'case.reopened',
   reminder: null,
-};
+} as const satisfies Record<AppealEventType, CaseEventType | null>;
+
+type PublishedType = NonNullable<(typeof PUBLIC_TYPE)[AppealEventType]>;
+/** tsc's proof that every public type of the spec is published by some transition: an unpublished one would be a required key here. */
+const EVERY_PUBLIC_TYPE_PUBLISHED: Record<Exclude<CaseEventType, PublishedType>, never> = {};
+
+/** Every public event type once (the spec's enum, in the order of the transitions above). */
+export const CASE_EVENT_TYPES: readonly CaseEventType[] = [
+  ...new Set(Object.values(PUBLIC_TYPE).filter((t): t is PublishedType => t !== null)),
+];
 
 /** The public event type of a stored transition, or null when integrations do not receive it. */
 export function publicCaseEventType(internal: string): CaseEventType | null {

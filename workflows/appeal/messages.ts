@@ -1,6 +1,7 @@
 // The appeal workflow's messages, shared by the workflow and every client (API, ops, tests), as in
 // Temporal's samples: one definition, so a rename cannot split the two sides.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../shared/actor';
 
 export type AppealKind = 'message' | 'appeal';
 
@@ -20,20 +21,8 @@ export type Resolution =
   | 'closed_by_supervisor'
   | 'negative_at_top';
 
-/** 59-FZ art. 11 grounds for leaving an appeal without an answer on the merits. */
+/** 59-FZ art. 11 grounds for leaving an appeal without an answer on the merits (NO_ANSWER_GROUNDS in transitions.ts). */
 export type NoAnswerGround = 'no_name_or_address' | 'obscene_or_threatening' | 'unreadable' | 'repeated_question';
-export const NO_ANSWER_GROUNDS: readonly NoAnswerGround[] = ['no_name_or_address', 'obscene_or_threatening', 'unreadable', 'repeated_question'];
-
-export type ActorRole = 'citizen' | 'operator' | 'supervisor' | 'administrator' | 'integration' | 'system';
-
-/** Who performs an action; the API fills it from the authenticated user, never from the request body. */
-export interface Actor {
-  userId: number | null;
-  role: ActorRole;
-  name?: string;
-  organisationId?: string | null;
-  regionId?: string | null;
-}
 
 export interface Applicant {
   userId: number | null;
@@ -170,19 +159,4 @@ export const closeUpdate = defineUpdate<AppealState, [CloseCase]>('close');
 /** Resolves once registration (routing, term, first projection) is done; the API waits on it. */
 export const registrationUpdate = defineUpdate<AppealState, []>('awaitRegistration');
 
-/** The handling organisation's acknowledged registration, if its СЭД has acknowledged the case. */
-export function currentExternalRegistration(state: Pick<AppealState, 'organisationId' | 'externalRegistrations'>): ExternalRegistration | null {
-  return (state.externalRegistrations ?? []).find((r) => r.organisationId === state.organisationId) ?? null;
-}
-
 export const stateQuery = defineQuery<AppealState>('state');
-
-/**
- * Failure types thrown by update validators and handlers. The API maps them to HTTP statuses:
- * Forbidden → 403, InvalidTransition → 409, InvalidInput → 422.
- */
-export const FAILURE = {
-  forbidden: 'Forbidden',
-  invalidTransition: 'InvalidTransition',
-  invalidInput: 'InvalidInput',
-} as const;

@@ -1,7 +1,7 @@
 // The discussion workflow's messages and settings, shared by the workflow and every client (the events
 // API core validates a discussion's settings with discussionSettingsProblems before starting it).
 import { defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../appeal/messages';
+import type { Actor } from '../shared/actor';
 import type { ParticipationInput, ParticipationState } from '../participation/messages';
 import { draftProblems } from '../rules/discussion';
 

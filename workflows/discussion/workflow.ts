@@ -5,12 +5,13 @@
 // live in Postgres (mass input), never in this workflow's history.
 import { ApplicationFailure, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { DiscussionActivities } from '../../activities/discussion';
-import { FAILURE, type Actor } from '../appeal/messages';
+import { FAILURE } from '../shared/failures';
+import type { Actor } from '../shared/actor';
 import type { ParticipationState } from '../participation/messages';
 import { fail, requireOrganiser, runParticipationEvent, type EventContext, type EventHooks } from '../participation/runner';
 import { draftProblems, summaryBlocker } from '../rules/discussion';
 import { answerDueKey, overdueKey } from '../search-attributes';
-import { watchTerm } from './deadlines';
+import { watchTerm } from '../shared/deadlines';
 import {
   discussionSettingsProblems, publishSummaryUpdate, reviseDraftUpdate,
   type DiscussionExtra, type DiscussionInput,

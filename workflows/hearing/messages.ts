@@ -1,7 +1,7 @@
 // The public hearing workflow's messages and settings, shared by the workflow and every client (the
 // events API core validates a hearing's settings with hearingSettingsProblems before starting it).
 import { defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../appeal/messages';
+import type { Actor } from '../shared/actor';
 import type { EventSchedule } from '../participation/lifecycle';
 import type { ParticipationInput, ParticipationState } from '../participation/messages';
 

@@ -8,11 +8,12 @@ import {
 } from '@temporalio/workflow';
 import type { DiscussionActivities } from '../../activities/discussion';
 import type { HearingActivities } from '../../activities/hearing';
-import { FAILURE, type Actor } from '../appeal/messages';
+import { FAILURE } from '../shared/failures';
+import type { Actor } from '../shared/actor';
 import type { ParticipationState } from '../participation/messages';
 import { fail, requireOrganiser, runParticipationEvent, type EventContext, type EventHooks } from '../participation/runner';
 import { answerDueKey, overdueKey } from '../search-attributes';
-import { watchTerm } from '../discussion/deadlines';
+import { watchTerm } from '../shared/deadlines';
 import {
   announcementProblem, hearingSettingsProblems, publishConclusionUpdate, publishProtocolUpdate,
   type HearingDocument, type HearingExtra, type HearingInput,

@@ -1,7 +1,7 @@
 // Messages every participation event's workflow answers, whatever its type. Each type adds its own
 // (see workflows/<type>/messages.ts).
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../appeal/messages';
+import type { Actor } from '../shared/actor';
 import type { Audience, EventSchedule, EventStatus, ParticipationType } from './lifecycle';
 
 export interface ParticipationInput<Settings = Record<string, unknown>> {

@@ -7,8 +7,8 @@ import {
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { ParticipationActivities } from '../../activities/participation';
-import type { Actor } from '../appeal/messages';
-import { FAILURE } from '../appeal/messages';
+import type { Actor } from '../shared/actor';
+import { FAILURE } from '../shared/failures';
 import { caseTypeKey, organisationKey, regionKey, statusKey } from '../search-attributes';
 import { createExclusive } from '../shared/exclusive';
 import { canCancel, extensionProblems, scheduleProblems, timedStatus } from './lifecycle';
