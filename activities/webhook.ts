@@ -6,7 +6,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import { feedEventOf, type CaseEventRow } from '../api/integration/feed';
+import { feedEventOf, type CaseEventRow } from '../domain/integration/feed';
 import { secretsOf } from '../api/webhooks/signature';
 import { httpWebhookTransport, type WebhookTransport } from '../api/webhooks/transport';
 import { WEBHOOK_FAILURE, type WebhookDeliveryInput, type WebhookDeliveryOutcome } from '../workflows/webhook/messages';

@@ -5,8 +5,8 @@
 // The counters live in this process: with several API processes behind a balancer each one counts on
 // its own, so the effective limit is the per-process limit times the number of processes.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AuthUser } from './auth';
-import { HttpProblem, PROBLEM } from './problem';
+import type { AuthUser } from '../domain/identity/users';
+import { HttpProblem, PROBLEM } from '../domain/problem';
 
 export interface RateLimitOptions {
   /** Requests per user (bearer token's user) per window; 0 turns the per-user limit off. Default 20. */

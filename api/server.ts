@@ -3,11 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { connect, type Db } from '../db/connection';
-import { attachmentsOf, loadConfig } from '../ops/config';
+import { attachmentsOf, loadConfig } from '../domain/config';
 import { createApp, stopLongPolls, type AppOptions } from './app';
-import { PROBLEM } from './problem';
-import { startPendingIntake } from './temporal/appeal';
-import { startPendingEventIntake } from './temporal/participation';
+import { PROBLEM } from '../domain/problem';
+import { startPendingIntake } from '../domain/cases/intake';
+import { startPendingEventIntake } from '../domain/participation/registry';
 
 export interface ApiServer {
   port: number;

@@ -3,7 +3,7 @@
 // workflow id of a case is its registration number, so each such line carries `caseId` too, and a
 // case's lines can be found with one filter across the API's and the worker's logs.
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
-import { redact, redactText } from '../api/redact';
+import { redact, redactText } from '../domain/redact';
 import { WEBHOOK_DELIVERY_WORKFLOW_TYPE } from '../workflows/webhook/messages';
 
 const ORDER: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { OidcSettings } from '../api/identity/oidc';
+import type { OidcSettings } from '../domain/identity/oidc';
 import type { Db } from '../db/connection';
 import { postgresOidcAdapter } from './oidc-provider-store';
 

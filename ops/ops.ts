@@ -3,7 +3,7 @@
 // the embedded services of `npm start` on this machine.
 import { Client, Connection } from '@temporalio/client';
 import { connect } from '../db/connection';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from '../domain/config';
 import { runOps, USAGE } from './cli';
 
 async function main(argv: string[]): Promise<number> {

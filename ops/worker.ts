@@ -2,11 +2,11 @@
 import { Client, Connection as ClientConnection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { activityInterceptors } from '../api/metrics';
+import { activityInterceptors } from '../domain/metrics';
 import { dispatchOutbox, type Mailer } from '../activities/notifications';
 import { connect, type Db } from '../db/connection';
 import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { loadConfig } from './config';
+import { loadConfig } from '../domain/config';
 import { startWebhookFanout } from './webhook-fanout';
 import { JsonLogger, sdkLevel } from './logging';
 

@@ -7,12 +7,12 @@ import {
   redirectUpdate, replyToClarificationUpdate, requestClarificationUpdate, takeIntoWorkUpdate,
   type Actor, type AppealState,
 } from '../../workflows/appeal/messages';
-import { linkAttachments } from '../attachments';
-import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, type CaseRow } from '../cases';
-import { problems } from '../problem';
-import { checkTargetOrganisation } from '../reference';
+import { linkAttachments } from '../../domain/attachments/attachments';
+import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, type CaseRow } from '../../domain/cases/read-model';
+import { problems } from '../../domain/problem';
+import { checkTargetOrganisation } from '../../domain/reference/reference';
 import type { Ctx, Handlers, OperationId, Reply } from '../routes';
-import { actorOf, reopenCase, runCaseUpdate } from '../temporal/appeal';
+import { actorOf, reopenCase, runCaseUpdate } from '../../domain/cases/intake';
 import { temporalContext } from './cases';
 
 export type CaseOp = Extract<OperationId, 'takeCase' | 'answerCase' | 'redirectCase' | 'requestClarification' | 'extendTerm' | 'leaveWithoutAnswer'

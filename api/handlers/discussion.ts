@@ -2,15 +2,15 @@
 // moderation and answers, and the final summary. The event itself (create, publish, extend, cancel)
 // is the shared events API (api/handlers/participation.ts); this plugs the discussion's settings in.
 import { discussionSettingsProblems, publishSummaryUpdate, reviseDraftUpdate } from '../../workflows/discussion/messages';
-import { problems } from '../problem';
+import { problems } from '../../domain/problem';
 import type { Handlers } from '../routes';
-import { actorOf } from '../temporal/appeal';
+import { actorOf } from '../../domain/cases/intake';
 import {
   answerProposal, discussionDraft, discussionSummary, listProposals, moderateProposal, requireType, submitProposal,
-} from '../temporal/discussion';
+} from '../../domain/participation/discussion';
 import {
   organisedEvent, registerParticipationType, runEventUpdate, visibleEvent, waitForEventProjection,
-} from '../temporal/participation';
+} from '../../domain/participation/registry';
 import { temporalContext } from './cases';
 
 registerParticipationType('discussion', {

@@ -8,15 +8,15 @@ import {
 } from '../../workflows/hearing/messages';
 import type { ParticipationState } from '../../workflows/participation/messages';
 import type { Db } from '../../db/connection';
-import type { AuthUser } from '../auth';
-import { problems } from '../problem';
+import type { AuthUser } from '../../domain/identity/users';
+import { problems } from '../../domain/problem';
 import type { Handlers } from '../routes';
-import { actorOf } from '../temporal/appeal';
-import { canOverseeEvent, requireType } from '../temporal/discussion';
+import { actorOf } from '../../domain/cases/intake';
+import { canOverseeEvent, requireType } from '../../domain/participation/discussion';
 import {
   eligibilityProblem, organisedEvent, overlayEventState, registerParticipationType, runEventUpdate, visibleEvent, waitForEventProjection,
   type EventRow,
-} from '../temporal/participation';
+} from '../../domain/participation/registry';
 import { temporalContext } from './cases';
 
 registerParticipationType('hearing', {

@@ -6,13 +6,13 @@ import {
   cancelEventUpdate, extendEventUpdate, publishEventUpdate, type ParticipationState,
 } from '../../workflows/participation/messages';
 import type { UpdateDefinition } from '@temporalio/common';
-import { problems } from '../problem';
+import { problems } from '../../domain/problem';
 import type { Ctx, Handlers, OperationId, Reply } from '../routes';
-import { actorOf } from '../temporal/appeal';
+import { actorOf } from '../../domain/cases/intake';
 import {
   createEvent, eventDetail, listEvents, loadEventRow, organisedEvent, overlayEventState, participationType, runEventUpdate,
   submitResponse, visibleEvent, visibleResults, waitForEventProjection, type EventCreate, type EventFilters, type EventRow,
-} from '../temporal/participation';
+} from '../../domain/participation/registry';
 import type { Actor } from '../../workflows/appeal/messages';
 import { temporalContext } from './cases';
 

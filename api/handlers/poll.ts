@@ -5,7 +5,7 @@ import {
   offlinePollProblems, pollAnswerProblems, pollSettingsProblems, type OfflinePollResults, type PollAnswers, type PollSettings,
 } from '../../workflows/poll/questions';
 import type { Handlers } from '../routes';
-import { registerParticipationType } from '../temporal/participation';
+import { registerParticipationType } from '../../domain/participation/registry';
 
 registerParticipationType('poll', {
   async settings(_db, settings) {

@@ -1,6 +1,6 @@
 // Reference data: reads for every authenticated user, writes for administrators (the role gate is the
 // operation's x-otklik-roles in the spec).
-import * as ref from '../reference';
+import * as ref from '../../domain/reference/reference';
 import type { Handlers } from '../routes';
 
 export const referenceHandlers = {

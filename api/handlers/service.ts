@@ -1,7 +1,7 @@
 import type { components } from '../../openapi/types';
 import type { Db } from '../../db/connection';
-import type { AuthUser } from '../auth';
-import { HttpProblem, PROBLEM } from '../problem';
+import type { AuthUser } from '../../domain/identity/users';
+import { HttpProblem, PROBLEM } from '../../domain/problem';
 import type { Handlers } from '../routes';
 import { specJson } from '../spec';
 

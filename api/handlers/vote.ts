@@ -5,13 +5,13 @@ import {
 } from '../../activities/vote';
 import { resultsVisible } from '../../workflows/participation/lifecycle';
 import { validateBallot, validateProjects, validateVoteSettings, type VoteSettings } from '../../workflows/rules/vote';
-import type { AuthUser } from '../auth';
+import type { AuthUser } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
-import { problems } from '../problem';
+import { problems } from '../../domain/problem';
 import type { Handlers } from '../routes';
 import {
   canOrganise, eligibilityProblem, organisedEvent, registerParticipationType, visibleEvent, visibleResults, type EventRow,
-} from '../temporal/participation';
+} from '../../domain/participation/registry';
 
 function ruleSettingsOf(s: VoteEventSettings): VoteSettings {
   return {

@@ -3,9 +3,9 @@
 // api/webhooks/subscriptions.ts.
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../routes';
-import { webhookConfigFromEnv } from '../webhooks/policy';
+import { webhookConfigFromEnv } from '../../domain/integration/webhook-policy';
 import { secretsOf } from '../webhooks/signature';
-import * as webhooks from '../webhooks/subscriptions';
+import * as webhooks from '../../domain/integration/webhook-subscriptions';
 import { httpWebhookTransport } from '../webhooks/transport';
 
 export const webhookHandlers = {

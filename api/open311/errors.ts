@@ -3,7 +3,7 @@
 // which is not served) is rendered that way instead of application/problem+json; the spec marks these
 // operations with x-otklik-error-format: georeport.
 import type { Request, Response } from 'express';
-import { sendErrorDocument, type HttpProblem } from '../problem';
+import { sendErrorDocument, type HttpProblem } from '../../domain/problem';
 
 export const OPEN311_PREFIX = '/open311/';
 

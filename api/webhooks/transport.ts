@@ -1,7 +1,7 @@
 // How a signed webhook request leaves the platform. Like FixMyStreet's send methods, the transport is a
 // small interface so that another one (a message queue, a СЭД's own protocol) can be added beside HTTP.
 import { refusedDestination } from './destination';
-import { webhookHttpAllowed } from './policy';
+import { webhookHttpAllowed } from '../../domain/integration/webhook-policy';
 import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature';
 
 export interface WebhookMessage {

@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { startApiServer } from '../../api/server';
 import { connect } from '../../db/connection';
-import { loadConfig } from '../config';
+import { loadConfig } from '../../domain/config';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { components } from '../../openapi/types';
-import { caseHistory, renderRun } from '../../api/temporal/history';
+import { caseHistory, renderRun } from '../../domain/cases/history';
 
 type HistoryEntry = components['schemas']['HistoryEntry'];
 type HistoryActor = components['schemas']['HistoryActor'];

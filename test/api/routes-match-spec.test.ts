@@ -1,5 +1,5 @@
-import { ROLES } from '../../api/auth';
-import { INTEGRATION_SCOPES } from '../../api/scopes';
+import { ROLES } from '../../domain/identity/users';
+import { INTEGRATION_SCOPES } from '../../domain/identity/scopes';
 import assert from 'node:assert/strict';
 import { createApp } from '../../api/app';
 import { servedRoutes } from '../../api/routes';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createUserWithToken, hashToken, userForToken, UserInputError } from '../../api/auth';
+import { createUserWithToken, hashToken, userForToken, UserInputError } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { runUsersCommand, UsageError } from '../../ops/users';
 import { ORG, TEST_REGION, createTestRegion } from '../support/fixtures';

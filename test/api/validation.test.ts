@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createUserWithToken, revokeToken } from '../../api/auth';
+import { createUserWithToken, revokeToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { CAT, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import knexFactory from 'knex';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import { migrateLatest, type Db } from '../../db/connection';
 import {
   projectRoot, startEmbeddedPostgres, startTemporalDevServer, type EmbeddedPostgresService, type TemporalDevServer,

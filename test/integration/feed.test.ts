@@ -3,8 +3,8 @@
 // public vocabulary, snapshots, and cursors.
 import assert from 'node:assert/strict';
 import { createAppealActivities, type AppealEventType } from '../../activities/appeal';
-import type { AuthUser } from '../../api/auth';
-import { readFeed, readFeedPage } from '../../api/integration/feed';
+import type { AuthUser } from '../../domain/identity/users';
+import { readFeed, readFeedPage } from '../../domain/integration/feed';
 import { CASE_EVENT_TYPES } from '../../workflows/appeal/events';
 import type { Actor, AppealInput, AppealState } from '../../workflows/appeal/messages';
 import type { Db } from '../../db/connection';

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateWebhookSecret, secretsOf, signingSecrets, verifyWebhookSignature, webhookSignature } from '../../api/webhooks/signature';
 import { httpWebhookTransport, signedHeaders } from '../../api/webhooks/transport';
-import { parseDuration, webhookConfigFromEnv } from '../../api/webhooks/policy';
+import { parseDuration, webhookConfigFromEnv } from '../../domain/integration/webhook-policy';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 describe('webhook signatures', () => {

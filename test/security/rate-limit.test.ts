@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { loadSpec, specOperations } from '../../api/spec';
 import { clientKey, FixedWindowCounter, RATE_LIMIT_DEFAULTS, rateLimitFromEnv } from '../../api/ratelimit';
-import { createUserWithToken } from '../../api/auth';
-import { apiSecurityFromEnv } from '../../api/security-options';
+import { createUserWithToken } from '../../domain/identity/users';
+import { apiSecurityFromEnv } from '../../domain/config/api-security';
 import type { Db } from '../../db/connection';
 import { call, roleTokens, type RoleTokens, type TestApi } from '../api/helpers';
 import { createTestRegion } from '../support/fixtures';

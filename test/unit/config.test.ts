@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../ops/config';
+import { ConfigError, loadConfig } from '../../domain/config';
 
 describe('configuration from the environment (ops/config.ts)', () => {
   it('bounds the worker cache only when asked, and refuses a value that is not a whole number', () => {

@@ -5,10 +5,10 @@
 // (table integration_clients; the scopes are listed in api/scopes.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Db } from '../db/connection';
-import { userForAccessToken } from './identity/credentials';
-import { looksLikeJwt, ProviderUnavailableError, type OidcRelyingParty } from './identity/oidc';
-import { problems } from './problem';
+import type { Db } from '../../db/connection';
+import { userForAccessToken } from './credentials';
+import { looksLikeJwt, ProviderUnavailableError, type OidcRelyingParty } from './oidc';
+import { problems } from '../problem';
 import { INTEGRATION_SCOPES, type IntegrationScope } from './scopes';
 
 export const ROLES = ['citizen', 'operator', 'supervisor', 'administrator', 'integration'] as const;

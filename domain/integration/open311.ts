@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AppealStatus, Resolution } from '../../workflows/appeal/messages';
-import type { AuthUser } from '../auth';
+import type { AuthUser } from '../identity/users';
 import { HttpProblem, PROBLEM, problems } from '../problem';
 
 type S = components['schemas'];

@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import { CASE_EVENT_TYPES, internalTypesOf, publicCaseEventType, type CaseEventType } from '../../workflows/appeal/events';
-import type { AuthUser } from '../auth';
+import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 
 export type FeedEvent = components['schemas']['FeedEvent'];

@@ -1,11 +1,11 @@
 // The cases read model as the API shows it: visibility, the case representation, lists with keyset
 // pagination. Free of Express so that other entry points (ops scripts, tests) can use it.
 import type { Knex } from 'knex';
-import type { Db } from '../db/connection';
-import type { components } from '../openapi/types';
-import { currentExternalRegistration, type AppealState } from '../workflows/appeal/messages';
-import type { AuthUser } from './auth';
-import { problems } from './problem';
+import type { Db } from '../../db/connection';
+import type { components } from '../../openapi/types';
+import { currentExternalRegistration, type AppealState } from '../../workflows/appeal/messages';
+import type { AuthUser } from '../identity/users';
+import { problems } from '../problem';
 
 export type Case = components['schemas']['Case'];
 export type CaseDetail = components['schemas']['CaseDetail'];

@@ -5,11 +5,11 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
-import type { AuthUser } from '../auth';
+import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
-import { generateWebhookSecret, SECRET_ROTATION_GRACE_MS } from './signature';
-import { refusedUrlHost } from './destination';
-import { webhookHttpAllowed } from './policy';
+import { generateWebhookSecret, SECRET_ROTATION_GRACE_MS } from '../../api/webhooks/signature';
+import { refusedUrlHost } from '../../api/webhooks/destination';
+import { webhookHttpAllowed } from './webhook-policy';
 
 export type WebhookSubscription = components['schemas']['WebhookSubscription'];
 export type WebhookDelivery = components['schemas']['WebhookDelivery'];

@@ -1,7 +1,7 @@
 // How webhook deliveries are retried and when a failing subscription is paused, from the environment.
 // The fan-out puts the policy into each delivery workflow's input, so a running delivery keeps the
 // schedule it started with and tests can use seconds.
-import { envFlag, envInteger, type Env } from '../env';
+import { envFlag, envInteger, type Env } from '../config/env';
 
 export interface WebhookDeliveryPolicy {
   /** First retry after this long; each next one waits twice as long… */

@@ -2,11 +2,11 @@
 // organisations, the classifier, routing rules and the routing preview. No Express here: the functions
 // take the database and plain values and throw HttpProblem for the caller to render.
 import type { Knex } from 'knex';
-import type { Db } from '../db/connection';
-import { loadRegionProfile, loadRoutingData } from '../db/reference';
-import type { components } from '../openapi/types';
-import { answerTerm, NoRouteError, routeCase, termFor, type OrganisationKind } from '../workflows/rules';
-import { HttpProblem, PROBLEM, problems } from './problem';
+import type { Db } from '../../db/connection';
+import { loadRegionProfile, loadRoutingData } from '../../db/reference';
+import type { components } from '../../openapi/types';
+import { answerTerm, NoRouteError, routeCase, termFor, type OrganisationKind } from '../../workflows/rules';
+import { HttpProblem, PROBLEM, problems } from '../problem';
 
 // The activities read routing data from the same place (db/reference.ts); re-exported for API callers.
 export { loadRoutingData };

@@ -11,10 +11,10 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
-import type { Db } from '../db/connection';
-import type { AuthUser } from './auth';
-import { scopeCases } from './cases';
-import { HttpProblem, PROBLEM, problems } from './problem';
+import type { Db } from '../../db/connection';
+import type { AuthUser } from '../identity/users';
+import { scopeCases } from '../cases/read-model';
+import { HttpProblem, PROBLEM, problems } from '../problem';
 import type { AttachmentStorage } from './storage';
 
 /**

@@ -1,11 +1,11 @@
 // Configuration from environment variables, validated once at start. Every bad value is reported
 // with its variable name and what was expected, all of them at once, before anything starts.
-import { apiSecurityFromEnv } from '../api/security-options';
-import { envFlag, envInteger, envPort, type Env } from '../api/env';
-import { oidcFromEnv } from '../api/identity/config';
-import type { OidcSettings } from '../api/identity/oidc';
-import { webhookConfigFromEnv, type WebhookConfig } from '../api/webhooks/policy';
-import { attachmentsConfigFromEnv, createAttachmentStorage, type AttachmentsConfig, type AttachmentsDeps } from '../api/storage';
+import { apiSecurityFromEnv } from './api-security';
+import { envFlag, envInteger, envPort, type Env } from './env';
+import { oidcFromEnv } from '../identity/oidc-config';
+import type { OidcSettings } from '../identity/oidc';
+import { webhookConfigFromEnv, type WebhookConfig } from '../integration/webhook-policy';
+import { attachmentsConfigFromEnv, createAttachmentStorage, type AttachmentsConfig, type AttachmentsDeps } from '../attachments/storage';
 
 export interface Config {
   /** PostgreSQL URL; when absent, an embedded PostgreSQL is started under dataDir/pg. */

@@ -1,8 +1,8 @@
 // `npm run migrate`: migrations and seed data for an external PostgreSQL (DATABASE_URL). `npm start`
 // does the same by itself on the embedded default.
-import { loadConfig } from '../ops/config';
-import { connect, migrateLatest } from './connection';
-import { loadSeeds } from './seed';
+import { loadConfig } from '../domain/config';
+import { connect, migrateLatest } from '../db/connection';
+import { loadSeeds } from '../db/seed';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -3,9 +3,9 @@
 // kind per person per point enforced by unique indexes), their moderation and the organisation's
 // answers. Free of Express. The timed part (the answer term, the summary) is the workflow's.
 import type { Db } from '../../db/connection';
-import type { AuthUser } from '../auth';
+import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
-import { canOrganise, eligibilityProblem, participantKey, type EventRow } from './participation';
+import { canOrganise, eligibilityProblem, participantKey, type EventRow } from './registry';
 
 const iso = (v: Date | string | null | undefined): string | null => (v == null ? null : new Date(v).toISOString());
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { checkKey, StoredFileMissing, type AttachmentStorage, type PutOptions, type StoredFile } from './types';
+import { checkKey, StoredFileMissing, type AttachmentStorage, type PutOptions, type StoredFile } from './storage-types';
 
 export class LocalAttachmentStorage implements AttachmentStorage {
   readonly dir: string;

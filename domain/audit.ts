@@ -5,10 +5,10 @@
 // read model before and after it. Supervisors read their region's entries through GET /audit.
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import type { AuthUser } from './auth';
+import type { AuthUser } from './identity/users';
 import { redact } from './redact';
-import { loadCaseRow } from './cases';
-import { loadSpec } from './spec';
+import { loadCaseRow } from './cases/read-model';
+import { loadSpec } from '../api/spec';
 
 export const AUDIT_ACTION = {
   /** A response showed the applicant's name, e-mail or postal address of a case. */

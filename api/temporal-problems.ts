@@ -8,8 +8,8 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
-import { FAILURE } from '../../workflows/appeal/messages';
-import { HttpProblem, PROBLEM, problems } from '../problem';
+import { FAILURE } from '../workflows/appeal/messages';
+import { HttpProblem, PROBLEM, problems } from '../domain/problem';
 
 /** The first ApplicationFailure in a cause chain (an update may fail with an activity's failure inside). */
 function applicationFailure(err: unknown): ApplicationFailure | undefined {

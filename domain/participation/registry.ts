@@ -14,10 +14,10 @@ import {
   type Audience, type EventSchedule, type EventStatus, type ParticipationType, type ResultsVisibility,
 } from '../../workflows/participation/lifecycle';
 import type { ParticipationInput, ParticipationState } from '../../workflows/participation/messages';
-import type { AuthUser } from '../auth';
-import { encodeCursor as encodeCaseCursor } from '../cases';
+import type { AuthUser } from '../identity/users';
+import { encodeCursor as encodeCaseCursor } from '../cases/read-model';
 import { HttpProblem, PROBLEM, problems } from '../problem';
-import { requestHash, type TemporalContext } from './appeal';
+import { requestHash, type TemporalContext } from '../cases/intake';
 
 // ---------------------------------------------------------------------------------------------------
 // Types of events: each plugs its rules in here (api/handlers/<type>.ts calls registerParticipationType).

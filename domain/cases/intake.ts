@@ -20,11 +20,11 @@ import {
   type AppealInput,
   type AppealState,
 } from '../../workflows/appeal/messages';
-import type { AuthUser } from '../auth';
-import { linkAttachments } from '../attachments';
-import { loadCaseRow, overlayState, waitForProjection, type CaseRow } from '../cases';
+import type { AuthUser } from '../identity/users';
+import { linkAttachments } from '../attachments/attachments';
+import { loadCaseRow, overlayState, waitForProjection, type CaseRow } from './read-model';
 import { HttpProblem, PROBLEM, problems } from '../problem';
-import { checkCaseReferences } from '../reference';
+import { checkCaseReferences } from '../reference/reference';
 
 export const APPEAL_WORKFLOW_TYPE = 'appealWorkflow';
 

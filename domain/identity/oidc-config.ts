@@ -10,7 +10,7 @@
 //   OIDC_API_AUDIENCE   accept the provider's JWT access tokens for this audience as bearer tokens (default: not accepted)
 //   OIDC_SESSION_TTL    lifetime of the platform session token in seconds (default 43200)
 // Without OIDC_ISSUER, `npm start` runs the embedded provider (ops/oidc-provider.ts) on EMBEDDED_OIDC_PORT.
-import { envInteger, envPort, type Env } from '../env';
+import { envInteger, envPort, type Env } from '../config/env';
 import type { OidcSettings } from './oidc';
 
 

@@ -8,8 +8,8 @@
 //                                     false (default), true, a hop count, or a comma-separated list of
 //                                     addresses / subnets / loopback, linklocal, uniquelocal
 //   OTKLIK_HSTS                       send Strict-Transport-Security (default true)
-import type { AppOptions } from './app';
-import { rateLimitFromEnv } from './ratelimit';
+import type { AppOptions } from '../../api/app';
+import { rateLimitFromEnv } from '../../api/ratelimit';
 import { envFlag } from './env';
 
 export const SECURITY_ENV = ['OTKLIK_RATE_LIMIT_PER_USER', 'OTKLIK_RATE_LIMIT_PER_IP', 'OTKLIK_RATE_LIMIT_WINDOW_SECONDS', 'OTKLIK_TRUST_PROXY', 'OTKLIK_HSTS'] as const;

@@ -11,13 +11,13 @@
 //   S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY   s3: credentials (absent: the SDK's default chain)
 //   S3_FORCE_PATH_STYLE              s3: bucket in the path, not the host name (default true when S3_ENDPOINT is set)
 import path from 'node:path';
-import { envFlag, envInteger, type Env } from '../env';
-import { LocalAttachmentStorage } from './local';
-import { S3AttachmentStorage, type S3StorageOptions } from './s3';
+import { envFlag, envInteger, type Env } from '../config/env';
+import { LocalAttachmentStorage } from './storage-local';
+import { S3AttachmentStorage, type S3StorageOptions } from './storage-s3';
 
-import type { AttachmentStorage } from './types';
+import type { AttachmentStorage } from './storage-types';
 
-export * from './types';
+export * from './storage-types';
 
 export const DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
@@ -67,8 +67,8 @@ export function createAttachmentStorage(config: AttachmentsConfig): AttachmentSt
   return config.backend === 's3' ? new S3AttachmentStorage(config.s3) : new LocalAttachmentStorage(config.dir);
 }
 
-export { LocalAttachmentStorage } from './local';
-export { S3AttachmentStorage, type S3StorageOptions } from './s3';
+export { LocalAttachmentStorage } from './storage-local';
+export { S3AttachmentStorage, type S3StorageOptions } from './storage-s3';
 
 /** What the API needs of attachments: the storage and the size limit (AppDeps.attachments). */
 export interface AttachmentsDeps {

@@ -2,7 +2,7 @@
 // A PutObject is atomic on the server: the object appears whole, or not at all.
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
-import { checkKey, StoredFileMissing, type AttachmentStorage, type PutOptions, type StoredFile } from './types';
+import { checkKey, StoredFileMissing, type AttachmentStorage, type PutOptions, type StoredFile } from './storage-types';
 
 export interface S3StorageOptions {
   bucket: string;
