@@ -9,10 +9,12 @@ import type { operations } from '../openapi/types';
 import { actionAudit, auditPersonalDataShown } from '../domain/audit';
 import type { AttachmentsDeps } from '../domain/attachments/storage';
 import type { OidcRelyingParty } from '../domain/identity/oidc';
-import { authenticate, requireRoles, requireScopes, type AuthUser } from '../domain/identity/users';
+import { authenticate, requireRoles, requireScopes } from './auth';
+import { type AuthUser } from '../domain/identity/users';
 import type { PlatformMetrics } from '../domain/metrics';
-import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './ratelimit';
-import { loadSpec, specOperations, type SpecOperation } from './spec';
+import type { RateLimitOptions } from '../domain/config/api-security';
+import { createRateLimiter, type RateLimiter } from './ratelimit';
+import { loadSpec, specOperations, type SpecOperation } from '../openapi/spec';
 import { bodyReader, compileValidators, requestValidator, type ValidatedInput } from './validation';
 
 export type OperationId = keyof operations;

@@ -8,7 +8,7 @@ import type { Db } from '../db/connection';
 import type { AuthUser } from './identity/users';
 import { redact } from './redact';
 import { loadCaseRow } from './cases/read-model';
-import { loadSpec } from '../api/spec';
+import { loadSpec } from '../openapi/spec';
 
 export const AUDIT_ACTION = {
   /** A response showed the applicant's name, e-mail or postal address of a case. */

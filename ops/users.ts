@@ -15,7 +15,8 @@
 //                                                         (a person's identity at an OIDC provider → this user)
 // Uses DATABASE_URL. A token is printed once, when it is issued; only its hash is stored.
 import { parseArgs } from 'node:util';
-import { createUserWithToken, issueToken, revokeToken, ROLES, UserInputError, type Role } from '../domain/identity/users';
+import { createUserWithToken, ROLES, UserInputError, type Role } from '../domain/identity/users';
+import { issueToken, revokeToken } from '../domain/identity/tokens';
 import { createIntegrationClient, issueClientSecret, revokeClientSecret, setClientScopes } from '../domain/identity/credentials';
 import { connect, type Db } from '../db/connection';
 

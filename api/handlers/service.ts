@@ -3,7 +3,7 @@ import type { Db } from '../../db/connection';
 import type { AuthUser } from '../../domain/identity/users';
 import { HttpProblem, PROBLEM } from '../../domain/problem';
 import type { Handlers } from '../routes';
-import { specJson } from '../spec';
+import { specJson } from '../../openapi/spec';
 
 type User = components['schemas']['User'];
 type Health = components['schemas']['Health'];

@@ -5,7 +5,8 @@
 // the new one, switch the client over, revoke the old one. Used by the admin API and `npm run users`.
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/connection';
-import { createUserWithToken, hashToken, issueToken, UserInputError, withIntegration, type AuthUser } from './users';
+import { createUserWithToken, UserInputError, withIntegration, type AuthUser } from './users';
+import { hashToken, issueToken } from './tokens';
 import { INTEGRATION_SCOPES } from './scopes';
 
 export const CLIENT_SECRET_SHAPE = /^otks_[A-Za-z0-9_-]{43}$/;

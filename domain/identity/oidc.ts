@@ -6,7 +6,8 @@
 // apps that hold an access token of the provider (a JWT) may send it as the bearer token instead: it is
 // verified with jose against the same JWKS, issuer and the configured audience.
 import type { Db } from '../../db/connection';
-import { issueToken, type AuthUser } from './users';
+import { issueToken } from './tokens';
+import { type AuthUser } from './users';
 
 export interface OidcSettings {
   /** The provider's issuer URL; its /.well-known/openid-configuration is read at the first use. */

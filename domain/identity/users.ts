@@ -1,15 +1,11 @@
-// Bearer tokens: random, shown once, stored only as their sha256. Each belongs to a users row with one
-// role; operators belong to an organisation, supervisors to a region. An integration client (a regional
+// Users: each users row has one role; operators belong to an organisation, supervisors to a region. An integration client (a regional
 // document-management system, an Open311 app) is a users row with role 'integration': it belongs to an
 // organisation and acts for that organisation's whole subtree, within the scopes it was granted
-// (table integration_clients; the scopes are listed in api/scopes.ts).
-import { createHash, randomBytes } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+// (table integration_clients; the scopes are listed in domain/identity/scopes.ts). Their bearer tokens are
+// in domain/identity/tokens.ts.
 import type { Db } from '../../db/connection';
-import { userForAccessToken } from './credentials';
-import { looksLikeJwt, ProviderUnavailableError, type OidcRelyingParty } from './oidc';
-import { problems } from '../problem';
 import { INTEGRATION_SCOPES, type IntegrationScope } from './scopes';
+import { issueToken } from './tokens';
 
 export const ROLES = ['citizen', 'operator', 'supervisor', 'administrator', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
@@ -45,17 +41,6 @@ export class UserInputError extends Error {
     super(message);
     this.name = 'UserInputError';
   }
-}
-
-const TOKEN_PREFIX = 'otk_';
-const TOKEN_SHAPE = /^otk_[A-Za-z0-9_-]{43}$/;
-
-export function generateToken(): string {
-  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 export function userFromRow(row: Record<string, unknown>): AuthUser {
@@ -99,16 +84,6 @@ export async function checkNewUser(db: Db, u: NewUser): Promise<void> {
   }
 }
 
-/**
- * Issues another token for an existing user; the token is returned once and never stored. API keys do
- * not expire; session tokens of people signed in through OpenID Connect do (`expiresAt`).
- */
-export async function issueToken(db: Db, userId: number, label?: string | null, expiresAt?: Date | null): Promise<{ token: string; tokenId: number }> {
-  const token = generateToken();
-  const [row] = await db('api_tokens').insert({ user_id: userId, token_hash: hashToken(token), label: label ?? null, expires_at: expiresAt ?? null }).returning('id');
-  return { token, tokenId: Number((row as { id: number }).id) };
-}
-
 export async function createUserWithToken(db: Db, u: NewUser): Promise<{ user: AuthUser; token: string; tokenId: number }> {
   await checkNewUser(db, u);
   return db.transaction(async (trx) => {
@@ -128,12 +103,6 @@ export async function createUserWithToken(db: Db, u: NewUser): Promise<{ user: A
     const { token, tokenId } = await issueToken(trx as unknown as Db, user.id, u.label);
     return { user, token, tokenId };
   });
-}
-
-/** Marks a token revoked; false when there is no such live token. */
-export async function revokeToken(db: Db, tokenId: number): Promise<boolean> {
-  const n = await db('api_tokens').where({ id: tokenId }).whereNull('revoked_at').update({ revoked_at: db.fn.now() });
-  return n > 0;
 }
 
 /** The ids of an organisation and of every organisation below it. */
@@ -159,69 +128,3 @@ export async function withIntegration(db: Db, user: AuthUser): Promise<AuthUser>
   };
 }
 
-/**
- * The user of a live platform token, or null: an API key or session token (otk_…, api_tokens, not
- * revoked, not expired) or an OAuth access token of an integration client (otkat_…, its scopes the
- * granted subset).
- */
-export async function userForToken(db: Db, token: string): Promise<AuthUser | null> {
-  if (!TOKEN_SHAPE.test(token)) return userForAccessToken(db, token, userFromRow);
-  const row = await db('api_tokens as t')
-    .join('users as u', 'u.id', 't.user_id')
-    .where('t.token_hash', hashToken(token))
-    .whereNull('t.revoked_at')
-    .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', db.fn.now()))
-    .first('u.*');
-  return row ? withIntegration(db, userFromRow(row)) : null;
-}
-
-/**
- * Authenticates `Authorization: Bearer …`; leaves the user in res.locals.user, or answers 401. Platform
- * tokens are looked up; with OpenID Connect configured, a JWT access token of the identity provider is
- * verified (api/identity/oidc.ts).
- */
-export function authenticate(db: Db, oidc?: OidcRelyingParty): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization;
-    if (!header) return next(problems.unauthorized('This operation needs a bearer token (Authorization: Bearer <token>).', false));
-    const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-    if (!m) return next(problems.unauthorized('The Authorization header must use the Bearer scheme.', false));
-    const token = m[1];
-    const lookup: Promise<{ user: AuthUser | null; reason?: string }> = oidc && looksLikeJwt(token)
-      ? oidc.userForJwt(db, token)
-      : userForToken(db, token).then((user) => ({ user }));
-    lookup.then(
-      ({ user, reason }) => {
-        if (!user) return next(problems.unauthorized(reason ?? 'The bearer token is invalid, expired or revoked.', true));
-        res.locals.user = user;
-        next();
-      },
-      (e) => next(e instanceof ProviderUnavailableError ? problems.unavailable('The identity provider that issued this token cannot be reached; retry in a moment.') : e),
-    );
-  };
-}
-
-/**
- * Scope gate from the operation's x-otklik-scopes: an integration client needs one of the listed scopes.
- * People are not scoped (their role decides); an operation open to integrations always lists scopes.
- */
-export function requireScopes(scopes: readonly string[]): RequestHandler {
-  return (_req: Request, res: Response, next: NextFunction) => {
-    const user = res.locals.user as AuthUser | undefined;
-    if (user?.role === 'integration' && !scopes.some((s) => user.scopes?.includes(s))) {
-      return next(problems.forbidden(`This operation needs the scope ${scopes.join(' or ')}; this client has: ${(user.scopes ?? []).join(', ') || 'none'}.`));
-    }
-    next();
-  };
-}
-
-/** Role gate from the operation's x-otklik-roles. */
-export function requireRoles(roles: readonly string[]): RequestHandler {
-  return (_req: Request, res: Response, next: NextFunction) => {
-    const user = res.locals.user as AuthUser | undefined;
-    if (!user || !roles.includes(user.role)) {
-      return next(problems.forbidden(`This operation is for: ${roles.join(', ')}.${user ? ` You are signed in as ${user.role}.` : ''}`));
-    }
-    next();
-  };
-}

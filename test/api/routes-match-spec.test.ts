@@ -3,7 +3,7 @@ import { INTEGRATION_SCOPES } from '../../domain/identity/scopes';
 import assert from 'node:assert/strict';
 import { createApp } from '../../api/app';
 import { servedRoutes } from '../../api/routes';
-import { loadSpec, specOperations } from '../../api/spec';
+import { loadSpec, specOperations } from '../../openapi/spec';
 import type { Db } from '../../db/connection';
 import { offlineTemporal } from './helpers';
 

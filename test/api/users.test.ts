@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { createUserWithToken, hashToken, userForToken, UserInputError } from '../../domain/identity/users';
+import { createUserWithToken, UserInputError } from '../../domain/identity/users';
+import { hashToken } from '../../domain/identity/tokens';
+import { userForToken } from '../../domain/identity/authentication';
 import type { Db } from '../../db/connection';
 import { runUsersCommand, UsageError } from '../../ops/users';
 import { ORG, TEST_REGION, createTestRegion } from '../support/fixtures';

@@ -12,7 +12,7 @@ import zlib from 'node:zlib';
 import { createUserWithToken } from '../../domain/identity/users';
 import { ATTACHMENT_TYPES } from '../../domain/attachments/attachments';
 import { startApiServer } from '../../api/server';
-import { loadSpec } from '../../api/spec';
+import { loadSpec } from '../../openapi/spec';
 import { LocalAttachmentStorage } from '../../domain/attachments/storage';
 import type { Db } from '../../db/connection';
 import { call, roleTokens, type RoleTokens, type TestApi } from '../api/helpers';

@@ -2,7 +2,8 @@
 // Authorization values, and passwords in database URLs. Every line the API logs passes through
 // api/redact.ts; these tests make requests that fail while carrying secrets and search every log line.
 import assert from 'node:assert/strict';
-import { createUserWithToken, hashToken } from '../../domain/identity/users';
+import { createUserWithToken } from '../../domain/identity/users';
+import { hashToken } from '../../domain/identity/tokens';
 import { redact, redactingLog, redactText } from '../../domain/redact';
 import { startApiServer } from '../../api/server';
 import { connect, type Db } from '../../db/connection';

@@ -4,10 +4,10 @@
 // AppOptions.rateLimit and the OTKLIK_RATE_LIMIT_* variables. The case engine is not needed: the limit
 // is applied before the body is read, and the bodies here are refused (400) before the engine.
 import assert from 'node:assert/strict';
-import { loadSpec, specOperations } from '../../api/spec';
-import { clientKey, FixedWindowCounter, RATE_LIMIT_DEFAULTS, rateLimitFromEnv } from '../../api/ratelimit';
+import { loadSpec, specOperations } from '../../openapi/spec';
+import { clientKey, FixedWindowCounter } from '../../api/ratelimit';
 import { createUserWithToken } from '../../domain/identity/users';
-import { apiSecurityFromEnv } from '../../domain/config/api-security';
+import { apiSecurityFromEnv, RATE_LIMIT_DEFAULTS, rateLimitFromEnv } from '../../domain/config/api-security';
 import type { Db } from '../../db/connection';
 import { call, roleTokens, type RoleTokens, type TestApi } from '../api/helpers';
 import { createTestRegion } from '../support/fixtures';

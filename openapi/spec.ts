@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 
-export const specPath = path.join(__dirname, '..', 'openapi', 'openapi.yaml');
+export const specPath = path.join(__dirname, 'openapi.yaml');
 
 export type JsonSchema = Record<string, unknown>;
 
