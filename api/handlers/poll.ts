@@ -1,6 +1,6 @@
 // Polls: their rules plugged into the events core (settings, answers, paper results, results). A poll
 // has no operations of its own: it is created, answered and read through /events.
-import { computePollResults } from '../../activities/poll';
+import { computePollResults } from '../../domain/participation/poll';
 import {
   offlinePollProblems, pollAnswerProblems, pollSettingsProblems, type OfflinePollResults, type PollAnswers, type PollSettings,
 } from '../../workflows/poll/questions';

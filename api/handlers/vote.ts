@@ -2,7 +2,7 @@
 // their own operations: citizens' projects with moderation, and the pabulib export.
 import {
   ballotProjects, computeVoteResults, offlineBallotGroups, toPabulibText, winnerRuleOf, type BallotProject, type VoteEventSettings,
-} from '../../activities/vote';
+} from '../../domain/participation/vote';
 import { resultsVisible } from '../../workflows/participation/lifecycle';
 import { validateBallot, validateProjects, validateVoteSettings, type VoteSettings } from '../../workflows/rules/vote';
 import type { AuthUser } from '../../domain/identity/users';
