@@ -3,10 +3,10 @@
 // unique by (case, seq), the case row only moves forward, and notifications are deduplicated by key.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/connection';
-import { loadAcceleratedEntry, loadOrganisation, loadRegionProfile, loadRoutingData, type RegionProfile } from '../db/reference';
-import {
-  answerTerm, extendAnswerTerm, parentOf, routeCase, termFor, NoRouteError, type OrganisationKind,
-} from '../workflows/rules';
+import { loadOrganisation, loadRoutingData, type RegionProfile } from '../db/reference';
+import { regionProfile, routeWithTerm, RoutingImpossibleError, termAt, type CaseTerm } from '../domain/reference/routing';
+import { extendAnswerTerm } from '../workflows/rules/answer-term';
+import { parentOf } from '../workflows/rules/routing';
 import type { Actor, AppealInput, AppealRegulation, AppealState } from '../workflows/appeal/messages';
 import { FAILURE, currentExternalRegistration } from '../workflows/appeal/messages';
 import { appealNotifications } from './notifications';
@@ -25,12 +25,7 @@ export const CASE_FEED_LOCK_KEY = 0x6f74_6665; // 'otfe'
 /** Hand-over transitions: the case leaves details.from for another organisation. */
 const HAND_OVERS: readonly AppealEventType[] = ['redirected', 'reassigned', 'escalated'];
 
-export interface AppealTerm {
-  answerDueAt: string;
-  termDays: number;
-  accelerated: boolean;
-  advisory: boolean;
-}
+export type AppealTerm = CaseTerm;
 
 export interface AppealRouting extends AppealTerm {
   organisationId: string;
@@ -47,37 +42,30 @@ export interface AppealTransition {
   details: Record<string, unknown>;
 }
 
+/** The region's profile; a region without one cannot take cases (a failure no retry mends). */
 async function profileOf(db: Db, regionId: string): Promise<RegionProfile> {
-  const profile = await loadRegionProfile(db, regionId);
-  if (!profile) throw ApplicationFailure.nonRetryable(`region ${regionId} has no regulation profile`, FAILURE.invalidInput);
-  return profile;
+  try {
+    return await regionProfile(db, regionId);
+  } catch (e) {
+    throw e instanceof RoutingImpossibleError ? ApplicationFailure.nonRetryable(e.message, FAILURE.invalidInput) : e;
+  }
 }
 
-async function termAt(db: Db, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string): Promise<AppealTerm> {
-  const accelerated = await loadAcceleratedEntry(db, subcategoryId);
-  const term = termFor(profile, accelerated, organisationKind);
-  return { answerDueAt: answerTerm(from, term.rule), termDays: term.days, accelerated: term.accelerated, advisory: term.advisory };
+/** Routing as a workflow sees it: RoutingImpossibleError is a non-retryable failure ('NoRoute' or invalid input). */
+async function routedCase(db: Db, input: Pick<AppealInput, 'regionId' | 'categoryId' | 'subcategoryId' | 'territoryId' | 'receivedAt'>) {
+  try {
+    return await routeWithTerm(db, input, input.receivedAt);
+  } catch (e) {
+    if (!(e instanceof RoutingImpossibleError)) throw e;
+    throw ApplicationFailure.nonRetryable(e.message, e.reason === 'no-route' ? 'NoRoute' : FAILURE.invalidInput);
+  }
 }
 
 export function createAppealActivities(db: Db) {
   return {
     /** Routes a new case and computes its answer term from the region's profile. */
     async routeAppeal(input: Pick<AppealInput, 'regionId' | 'categoryId' | 'subcategoryId' | 'territoryId' | 'receivedAt'>): Promise<AppealRouting> {
-      const profile = await profileOf(db, input.regionId);
-      const data = await loadRoutingData(db, input.regionId);
-      let decision: { organisationId: string; ruleId: number | string; step: string; explanation: string };
-      try {
-        decision = routeCase(data, input);
-      } catch (e) {
-        if (!(e instanceof NoRouteError)) throw e;
-        // The last link of the fallback chain: no rule matched, so the region's top participant takes
-        // the case and can redirect it; a case is never refused for a gap in the rules.
-        const root = data.organisations.find((o) => o.parentId === null && o.active && o.modules.includes('appeals'));
-        if (!root) throw ApplicationFailure.nonRetryable(`${e.message}; region ${input.regionId} has no top participant either`, 'NoRoute');
-        decision = { organisationId: root.id, ruleId: 'none', step: 'region-root', explanation: `no routing rule matched; sent to the region's top participant ${root.id}` };
-      }
-      const organisation = await loadOrganisation(db, decision.organisationId);
-      const term = await termAt(db, profile, organisation!.kind, input.subcategoryId, input.receivedAt);
+      const { decision, term, profile } = await routedCase(db, input);
       return {
         organisationId: decision.organisationId,
         ...term,

@@ -1,7 +1,7 @@
 // Reads of reference data shared by activities and the API: one place for each query.
 import type { Db } from './connection';
-import type { RoutingData } from '../workflows/rules';
-import type { WorkingCalendar, DayKind } from '../workflows/rules';
+import type { RoutingData } from '../workflows/rules/routing';
+import type { WorkingCalendar, DayKind } from '../workflows/rules/answer-term';
 
 export interface RegionProfile {
   regionId: string;

@@ -3,13 +3,9 @@
 // take the database and plain values and throw HttpProblem for the caller to render.
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
-import { loadRegionProfile, loadRoutingData } from '../../db/reference';
+import { routeWithTerm, RoutingImpossibleError } from './routing';
 import type { components } from '../../openapi/types';
-import { answerTerm, NoRouteError, routeCase, termFor, type OrganisationKind } from '../../workflows/rules';
 import { HttpProblem, PROBLEM, problems } from '../problem';
-
-// The activities read routing data from the same place (db/reference.ts); re-exported for API callers.
-export { loadRoutingData };
 
 type S = components['schemas'];
 type Conn = Db | Knex.Transaction;
@@ -402,32 +398,18 @@ export async function deleteRoutingRule(db: Db, id: number): Promise<void> {
   if (n === 0) throw problems.notFound(`There is no routing rule ${id}.`);
 }
 
-/** Where a case would go now, and its term if registered now; nothing is stored. */
+/**
+ * Where a case would go now, and its term if registered now; nothing is stored. The same routing as
+ * registration (domain/reference/routing.ts), its fallback to the region's top participant included.
+ */
 export async function previewRouting(db: Db, req: S['RoutingPreviewRequest'], now = new Date()): Promise<S['RoutingPreview']> {
   const { categoryId } = await checkCaseReferences(db, req);
-  let decision;
   try {
-    decision = routeCase(await loadRoutingData(db, req.regionId), { categoryId, subcategoryId: req.subcategoryId, territoryId: req.territoryId ?? null });
+    const { decision, organisation, term } = await routeWithTerm(db, { regionId: req.regionId, categoryId, subcategoryId: req.subcategoryId, territoryId: req.territoryId ?? null }, now);
+    return { ...decision, organisationName: organisation.name, ...term };
   } catch (e) {
-    if (e instanceof NoRouteError) {
-      throw new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail: e.message });
-    }
-    throw e;
+    if (!(e instanceof RoutingImpossibleError)) throw e;
+    if (e.reason === 'no-profile') throw problems.unprocessable(`Region ${req.regionId} has no regulation profile: terms cannot be computed.`);
+    throw new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail: e.message });
   }
-  const profile = await loadRegionProfile(db, req.regionId);
-  if (!profile) throw problems.unprocessable(`Region ${req.regionId} has no regulation profile: terms cannot be computed.`);
-  const org = await db('organisations').where({ id: decision.organisationId }).first();
-  const acc = await db('accelerated_subcategories').where({ subcategory_id: req.subcategoryId }).first('term_days');
-  const term = termFor(profile, acc ? { termDays: acc.term_days } : null, org.kind as OrganisationKind);
-  return {
-    organisationId: decision.organisationId,
-    organisationName: org.name,
-    ruleId: decision.ruleId,
-    step: decision.step,
-    explanation: decision.explanation,
-    termDays: term.days,
-    accelerated: term.accelerated,
-    advisory: term.advisory,
-    answerDueAt: answerTerm(now, term.rule),
-  };
 }
