@@ -7,7 +7,7 @@ import { attachmentsOf, loadConfig } from '../domain/config';
 import { createApp, stopLongPolls, type AppOptions } from './app';
 import { PROBLEM } from '../domain/problem';
 import { startPendingIntake } from '../domain/cases/intake';
-import { startPendingEventIntake } from '../domain/participation/registry';
+import { startPendingEventIntake } from '../domain/participation/intake';
 
 export interface ApiServer {
   port: number;

@@ -12,7 +12,7 @@ import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, 
 import { problems } from '../../domain/problem';
 import { checkTargetOrganisation } from '../../domain/reference/reference';
 import type { Ctx, Handlers, OperationId, Reply } from '../routes';
-import { actorOf, reopenCase, runCaseUpdate } from '../../domain/cases/intake';
+import { actorOf, reopenCase, runCaseUpdate } from '../../domain/cases/commands';
 import { temporalContext } from './cases';
 
 export type CaseOp = Extract<OperationId, 'takeCase' | 'answerCase' | 'redirectCase' | 'requestClarification' | 'extendTerm' | 'leaveWithoutAnswer'

@@ -4,13 +4,14 @@
 import { discussionSettingsProblems, publishSummaryUpdate, reviseDraftUpdate } from '../../workflows/discussion/messages';
 import { problems } from '../../domain/problem';
 import type { Handlers } from '../routes';
-import { actorOf } from '../../domain/cases/intake';
+import { actorOf } from '../../domain/cases/commands';
 import {
   answerProposal, discussionDraft, discussionSummary, listProposals, moderateProposal, requireType, submitProposal,
 } from '../../domain/participation/discussion';
-import {
-  organisedEvent, registerParticipationType, runEventUpdate, visibleEvent, waitForEventProjection,
-} from '../../domain/participation/registry';
+import { organisedEvent, visibleEvent } from '../../domain/participation/access';
+import { registerParticipationType } from '../../domain/participation/registry';
+import { runEventUpdate } from '../../domain/participation/commands';
+import { waitForEventProjection } from '../../domain/participation/read-model';
 import { temporalContext } from './cases';
 
 registerParticipationType('discussion', {

@@ -11,12 +11,13 @@ import type { Db } from '../../db/connection';
 import type { AuthUser } from '../../domain/identity/users';
 import { problems } from '../../domain/problem';
 import type { Handlers } from '../routes';
-import { actorOf } from '../../domain/cases/intake';
+import { actorOf } from '../../domain/cases/commands';
 import { canOverseeEvent, requireType } from '../../domain/participation/discussion';
-import {
-  eligibilityProblem, organisedEvent, overlayEventState, registerParticipationType, runEventUpdate, visibleEvent, waitForEventProjection,
-  type EventRow,
-} from '../../domain/participation/registry';
+import { eligibilityProblem } from '../../domain/participation/responses';
+import { organisedEvent, visibleEvent } from '../../domain/participation/access';
+import { overlayEventState, waitForEventProjection, type EventRow } from '../../domain/participation/read-model';
+import { registerParticipationType } from '../../domain/participation/registry';
+import { runEventUpdate } from '../../domain/participation/commands';
 import { temporalContext } from './cases';
 
 registerParticipationType('hearing', {

@@ -8,11 +8,15 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import { problems } from '../../domain/problem';
 import type { Ctx, Handlers, OperationId, Reply } from '../routes';
-import { actorOf } from '../../domain/cases/intake';
-import {
-  createEvent, eventDetail, listEvents, loadEventRow, organisedEvent, overlayEventState, participationType, runEventUpdate,
-  submitResponse, visibleEvent, visibleResults, waitForEventProjection, type EventCreate, type EventFilters, type EventRow,
-} from '../../domain/participation/registry';
+import { actorOf } from '../../domain/cases/commands';
+import { createEvent, type EventCreate } from '../../domain/participation/intake';
+import { eventDetail, visibleResults } from '../../domain/participation/representation';
+import { listEvents, type EventFilters } from '../../domain/participation/lists';
+import { loadEventRow, overlayEventState, waitForEventProjection, type EventRow } from '../../domain/participation/read-model';
+import { organisedEvent, visibleEvent } from '../../domain/participation/access';
+import { participationType } from '../../domain/participation/registry';
+import { runEventUpdate } from '../../domain/participation/commands';
+import { submitResponse } from '../../domain/participation/responses';
 import type { Actor } from '../../workflows/appeal/messages';
 import { temporalContext } from './cases';
 

@@ -9,9 +9,11 @@ import type { AuthUser } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { problems } from '../../domain/problem';
 import type { Handlers } from '../routes';
-import {
-  canOrganise, eligibilityProblem, organisedEvent, registerParticipationType, visibleEvent, visibleResults, type EventRow,
-} from '../../domain/participation/registry';
+import { canOrganise, organisedEvent, visibleEvent } from '../../domain/participation/access';
+import { eligibilityProblem } from '../../domain/participation/responses';
+import { registerParticipationType } from '../../domain/participation/registry';
+import { visibleResults } from '../../domain/participation/representation';
+import { type EventRow } from '../../domain/participation/read-model';
 
 function ruleSettingsOf(s: VoteEventSettings): VoteSettings {
   return {

@@ -5,7 +5,9 @@
 import type { Db } from '../../db/connection';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
-import { canOrganise, eligibilityProblem, participantKey, type EventRow } from './registry';
+import { canOrganise } from './access';
+import { eligibilityProblem, participantKey } from './responses';
+import { type EventRow } from './read-model';
 
 const iso = (v: Date | string | null | undefined): string | null => (v == null ? null : new Date(v).toISOString());
 

@@ -8,7 +8,8 @@ import { userFromRow, type AuthUser } from '../../domain/identity/users';
 import { caseSnapshot, operationSummary, recordAudit, actorOfUser } from '../../domain/audit';
 import { loadCaseRow, overlayState, waitForProjection } from '../../domain/cases/read-model';
 import { checkTargetOrganisation } from '../../domain/reference/reference';
-import { actorOf, reopenCase, runCaseUpdate, type TemporalContext } from '../../domain/cases/intake';
+import { actorOf, reopenCase, runCaseUpdate } from '../../domain/cases/commands';
+import { type TemporalContext } from '../../domain/temporal';
 import type { Db } from '../../db/connection';
 import { changeTermUpdate, closeUpdate, reassignUpdate, type AppealState } from '../../workflows/appeal/messages';
 
