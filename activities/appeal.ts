@@ -2,6 +2,7 @@
 // Writes are idempotent: each transition carries the workflow's own step number (seq), the event row is
 // unique by (case, seq), the case row only moves forward, and notifications are deduplicated by key.
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import { loadOrganisation, loadRoutingData, type RegionProfile } from '../db/reference';
 import { regionProfile, routeWithTerm, RoutingImpossibleError, termAt, type CaseTerm } from '../domain/reference/routing';
@@ -110,91 +111,111 @@ export function createAppealActivities(db: Db) {
 
     /** Writes one transition: event row, case row, notifications; all or nothing, at most once per step. */
     async projectAppealTransition(t: AppealTransition): Promise<void> {
-      const { input, state } = t;
-      const external = currentExternalRegistration(state);
-      await db.transaction(async (trx) => {
-        const caseRow = {
-          id: state.caseId,
-          case_type: 'appeal',
-          kind: state.kind,
-          region_id: state.regionId,
-          applicant_user_id: input.applicant.userId,
-          applicant_name: input.applicant.name,
-          applicant_email: input.applicant.email ?? null,
-          applicant_address: input.applicant.postalAddress ?? null,
-          category_id: input.categoryId,
-          subcategory_id: input.subcategoryId,
-          territory_id: input.territoryId,
-          text: input.text,
-          address: input.address ?? null,
-          latitude: input.location?.latitude ?? null,
-          longitude: input.location?.longitude ?? null,
-          media_url: input.mediaUrl ?? null,
-          organisation_id: state.organisationId,
-          status: state.status,
-          overdue: state.overdue,
-          term_advisory: state.advisory,
-          accelerated: state.accelerated,
-          term_days: state.termDays,
-          registered_at: state.registeredAt ?? input.receivedAt,
-          answer_due_at: state.answerDueAt,
-          taken_at: t.type === 'taken_into_work' ? t.occurredAt : undefined,
-          answered_at: state.answer?.answeredAt ?? null,
-          closed_at: state.closedAt,
-          resolution: state.resolution,
-          rating: state.rating,
-          round: state.round,
-          extended: state.extended,
-          answer_text: state.answer?.text ?? null,
-          external_number: external?.externalNumber ?? null,
-          external_registered_at: external?.externalRegisteredAt ?? null,
-          state: JSON.stringify(state),
-          last_seq: state.seq,
-          last_action_at: t.actor.role === 'system' ? undefined : t.occurredAt,
-          updated_at: trx.fn.now(),
-        };
-        const insertRow = Object.fromEntries(Object.entries(caseRow).filter(([, v]) => v !== undefined));
-        const mutable = Object.keys(insertRow).filter((k) => !['id', 'case_type', 'kind', 'region_id', 'applicant_user_id', 'applicant_name',
-          'applicant_email', 'applicant_address', 'category_id', 'subcategory_id', 'territory_id', 'text', 'address', 'latitude', 'longitude', 'media_url', 'registered_at'].includes(k));
-        if (!insertRow.last_action_at) insertRow.last_action_at = t.occurredAt;
-        // Only a newer step may overwrite the row: a retried older activity leaves it alone.
-        await trx('cases').insert(insertRow).onConflict('id').merge(mutable).where('cases.last_seq', '<', state.seq);
-        const projected = await trx('case_events').where({ case_id: state.caseId, seq: state.seq }).first('id');
-        if (projected) return; // this step was projected before: its notifications are queued already
-        // Two attempts of one step racing here both queue the same rows; dedup_key keeps one of each.
-        const notifications = await appealNotifications(trx, t);
-        if (notifications.length > 0) {
-          await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
-        }
-        // The change feed (api/integration/feed.ts) walks case_events by id and hands readers a cursor
-        // "everything up to id N". A bigserial id is taken at insert but becomes visible at commit, so two
-        // projections committing in the other order would let a reader see id 12, move its cursor past
-        // it, and never see id 11. This lock makes id allocation and commit one critical section: the
-        // next writer can take an id only after the previous one committed, so ids become visible in
-        // order. It is taken last, right before the insert, and held only for the insert and the commit.
-        await trx.raw('select pg_advisory_xact_lock(?)', [CASE_FEED_LOCK_KEY]);
-        await trx('case_events').insert({
-          case_id: state.caseId,
-          seq: state.seq,
-          type: t.type,
-          actor_role: t.actor.role,
-          actor_user_id: t.actor.userId,
-          organisation_id: state.organisationId,
-          from_organisation_id: HAND_OVERS.includes(t.type) && typeof t.details.from === 'string' ? t.details.from : null,
-          snapshot: JSON.stringify({
-            status: state.status,
-            answerDueAt: state.answerDueAt,
-            overdue: state.overdue,
-            round: state.round,
-            externalNumber: external?.externalNumber ?? null,
-            externalRegisteredAt: external?.externalRegisteredAt ?? null,
-          }),
-          details: JSON.stringify(t.details),
-          occurred_at: t.occurredAt,
-        }).onConflict(['case_id', 'seq']).ignore();
-      });
+      await projectAppealTransition(db, t);
     },
   };
+}
+
+/** The columns of the case row as a transition leaves it (undefined: leave the stored value). */
+function caseColumns(trx: Knex.Transaction, t: AppealTransition): Record<string, unknown> {
+  const { input, state } = t;
+  const external = currentExternalRegistration(state);
+  return {
+    id: state.caseId,
+    case_type: 'appeal',
+    kind: state.kind,
+    region_id: state.regionId,
+    applicant_user_id: input.applicant.userId,
+    applicant_name: input.applicant.name,
+    applicant_email: input.applicant.email ?? null,
+    applicant_address: input.applicant.postalAddress ?? null,
+    category_id: input.categoryId,
+    subcategory_id: input.subcategoryId,
+    territory_id: input.territoryId,
+    text: input.text,
+    address: input.address ?? null,
+    latitude: input.location?.latitude ?? null,
+    longitude: input.location?.longitude ?? null,
+    media_url: input.mediaUrl ?? null,
+    organisation_id: state.organisationId,
+    status: state.status,
+    overdue: state.overdue,
+    term_advisory: state.advisory,
+    accelerated: state.accelerated,
+    term_days: state.termDays,
+    registered_at: state.registeredAt ?? input.receivedAt,
+    answer_due_at: state.answerDueAt,
+    taken_at: t.type === 'taken_into_work' ? t.occurredAt : undefined,
+    answered_at: state.answer?.answeredAt ?? null,
+    closed_at: state.closedAt,
+    resolution: state.resolution,
+    rating: state.rating,
+    round: state.round,
+    extended: state.extended,
+    answer_text: state.answer?.text ?? null,
+    external_number: external?.externalNumber ?? null,
+    external_registered_at: external?.externalRegisteredAt ?? null,
+    state: JSON.stringify(state),
+    last_seq: state.seq,
+    last_action_at: t.actor.role === 'system' ? undefined : t.occurredAt,
+    updated_at: trx.fn.now(),
+  };
+}
+
+/** Columns a transition never changes once the case row exists. */
+const FIXED_CASE_COLUMNS = ['id', 'case_type', 'kind', 'region_id', 'applicant_user_id', 'applicant_name', 'applicant_email', 'applicant_address',
+  'category_id', 'subcategory_id', 'territory_id', 'text', 'address', 'latitude', 'longitude', 'media_url', 'registered_at'];
+
+/** Inserts the case_events row of a transition; ids become visible in the order of commits (see the lock). */
+async function insertCaseEvent(trx: Knex.Transaction, t: AppealTransition): Promise<void> {
+  const { state } = t;
+  const external = currentExternalRegistration(state);
+  // The change feed (domain/integration/feed.ts) walks case_events by id and hands readers a cursor
+  // "everything up to id N". A bigserial id is taken at insert but becomes visible at commit, so two
+  // projections committing in the other order would let a reader see id 12, move its cursor past
+  // it, and never see id 11. This lock makes id allocation and commit one critical section: the
+  // next writer can take an id only after the previous one committed, so ids become visible in
+  // order. It is taken last, right before the insert, and held only for the insert and the commit.
+  await trx.raw('select pg_advisory_xact_lock(?)', [CASE_FEED_LOCK_KEY]);
+  await trx('case_events').insert({
+    case_id: state.caseId,
+    seq: state.seq,
+    type: t.type,
+    actor_role: t.actor.role,
+    actor_user_id: t.actor.userId,
+    organisation_id: state.organisationId,
+    from_organisation_id: HAND_OVERS.includes(t.type) && typeof t.details.from === 'string' ? t.details.from : null,
+    snapshot: JSON.stringify({
+      status: state.status,
+      answerDueAt: state.answerDueAt,
+      overdue: state.overdue,
+      round: state.round,
+      externalNumber: external?.externalNumber ?? null,
+      externalRegisteredAt: external?.externalRegisteredAt ?? null,
+    }),
+    details: JSON.stringify(t.details),
+    occurred_at: t.occurredAt,
+  }).onConflict(['case_id', 'seq']).ignore();
+}
+
+/** Writes one transition: event row, case row, notifications; all or nothing, at most once per step. */
+async function projectAppealTransition(db: Db, t: AppealTransition): Promise<void> {
+  const { state } = t;
+  await db.transaction(async (trx) => {
+    const insertRow = Object.fromEntries(Object.entries(caseColumns(trx, t)).filter(([, v]) => v !== undefined));
+    const mutable = Object.keys(insertRow).filter((k) => !FIXED_CASE_COLUMNS.includes(k));
+    if (!insertRow.last_action_at) insertRow.last_action_at = t.occurredAt;
+    // Only a newer step may overwrite the row: a retried older activity leaves it alone.
+    await trx('cases').insert(insertRow).onConflict('id').merge(mutable).where('cases.last_seq', '<', state.seq);
+    const projected = await trx('case_events').where({ case_id: state.caseId, seq: state.seq }).first('id');
+    if (projected) return; // this step was projected before: its notifications are queued already
+    // Two attempts of one step racing here both queue the same rows; dedup_key keeps one of each.
+    const notifications = await appealNotifications(trx, t);
+    if (notifications.length > 0) {
+      await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
+    }
+    await insertCaseEvent(trx, t);
+  });
 }
 
 export type AppealActivities = ReturnType<typeof createAppealActivities>;

@@ -151,7 +151,16 @@ export function createApp(options: AppOptions): express.Application {
   app.set('trust proxy', options.trustProxy ?? false);
   // res.json writes <, > and & as \u003c, \u003e, \u0026: text from applicants stays text.
   app.set('json escape', true);
+  useSecurityHeaders(app, options);
+  useRequestIds(app);
+  useAccessLog(app, deps);
+  const ops: SpecOperation[] = registerRoutes(app, handlers, deps);
+  useNotMatched(app, ops);
+  useProblemAnswers(app, deps);
+  return app;
+}
 
+function useSecurityHeaders(app: express.Application, options: AppOptions): void {
   // A JSON API: nothing it sends may be rendered, framed, sniffed as another type, or cached.
   app.use(
     helmet({
@@ -166,7 +175,10 @@ export function createApp(options: AppOptions): express.Application {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+}
 
+/** X-Request-Id: the client's when it is a plain token, else a new one; on the answer and every log line. */
+function useRequestIds(app: express.Application): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
@@ -174,7 +186,9 @@ export function createApp(options: AppOptions): express.Application {
     res.setHeader('X-Request-Id', id);
     next();
   });
+}
 
+function useAccessLog(app: express.Application, deps: AppDeps): void {
   // One access-log line and one latency observation per request, when its response has gone out. The
   // route is the spec path (res.locals.route, set by api/routes.ts), so paths with ids do not explode
   // the label set; the case id (or event id) of the path is on the line.
@@ -194,9 +208,9 @@ export function createApp(options: AppOptions): express.Application {
     });
     next();
   });
+}
 
-  const ops: SpecOperation[] = registerRoutes(app, handlers, deps);
-
+function useNotMatched(app: express.Application, ops: SpecOperation[]): void {
   // Nothing matched: 405 when the path exists with other methods, 404 otherwise.
   const patterns = ops.map((o) => ({ re: pathPattern(o.path), method: o.method }));
   app.use((req: Request, _res: Response, next: NextFunction) => {
@@ -213,7 +227,9 @@ export function createApp(options: AppOptions): express.Application {
     }
     next(new HttpProblem({ status: 404, type: PROBLEM.notFound, title: 'Not found', detail: `There is no resource at ${path}.` }));
   });
+}
 
+function useProblemAnswers(app: express.Application, deps: AppDeps): void {
   // Every error becomes a problem document; unexpected ones are logged and reported without internals.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let problem: HttpProblem | undefined =
@@ -252,8 +268,6 @@ export function createApp(options: AppOptions): express.Application {
     // Open311 paths answer errors in GeoReport's own format (api/open311/errors.ts).
     if (!answeredAsGeoReport(req, res, problem)) sendProblem(req, res, problem);
   });
-
-  return app;
 }
 
 /** Ends the app's long-polls (the change feed) so that a server close is not held by them. */

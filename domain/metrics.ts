@@ -22,57 +22,36 @@ export const TERM_USED_BOUNDS = [0.25, 0.5, 0.75, 1, 1.5, 2] as const;
 
 type Row = Record<string, unknown>;
 
-export function createMetrics(db: Db): PlatformMetrics {
-  const registry = new Registry();
-  // A scrape during a database outage still answers: the read-model gauges are left empty and this says why.
-  new Gauge({
-    name: 'otklik_read_model_up',
-    help: 'Whether this scrape could read PostgreSQL (1) or not (0).',
-    registers: [registry],
-    async collect() {
-      this.set((await rows('select 1')) ? 1 : 0);
-    },
-  });
+type Rows = (sql: string, bindings?: unknown[]) => Promise<Row[] | null>;
 
-  async function rows(sql: string, bindings: unknown[] = []): Promise<Row[] | null> {
+/** A query of the read model for a scrape: its rows, or null while PostgreSQL cannot be read. */
+function scrapeReader(db: Db): Rows {
+  return async (sql, bindings = []) => {
     try {
       return (await db.raw(sql, bindings as never[])).rows as Row[];
     } catch {
       return null;
     }
-  }
+  };
+}
 
-  const httpDuration = new Histogram({
-    name: 'otklik_http_request_duration_seconds',
-    help: 'API request duration in seconds, by method, route (the OpenAPI path) and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
+/**
+ * A gauge read from PostgreSQL at scrape time: `sql` returns one row per label combination, with a
+ * column per label and the value in `n`.
+ */
+function countsGauge<L extends string>(registry: Registry, rows: Rows, name: string, help: string, labelNames: readonly L[], sql: string): void {
+  new Gauge({
+    name, help, labelNames, registers: [registry],
+    async collect() {
+      const r = await rows(sql);
+      this.reset();
+      for (const x of r ?? []) this.set(Object.fromEntries(labelNames.map((l) => [l, String(x[l])])) as Record<L, string>, Number(x.n));
+    },
   });
+}
 
-  /**
-   * A gauge read from PostgreSQL at scrape time: `sql` returns one row per label combination, with a
-   * column per label and the value in `n`.
-   */
-  function countsGauge<L extends string>(name: string, help: string, labelNames: readonly L[], sql: string): void {
-    new Gauge({
-      name, help, labelNames, registers: [registry],
-      async collect() {
-        const r = await rows(sql);
-        this.reset();
-        for (const x of r ?? []) this.set(Object.fromEntries(labelNames.map((l) => [l, String(x[l])])) as Record<L, string>, Number(x.n));
-      },
-    });
-  }
-
-  countsGauge('otklik_cases', 'Cases in the read model, by status and handling organisation.', ['status', 'organisation'],
-    `select status, coalesce(organisation_id, '') as organisation, count(*)::int as n from cases group by 1, 2`);
-  countsGauge('otklik_cases_overdue', 'Open cases past their answer term, by handling organisation.', ['organisation'],
-    `select coalesce(organisation_id, '') as organisation, count(*)::int as n from cases where overdue and status <> 'closed' group by 1`);
-  countsGauge('otklik_open_cases_by_term_days', 'Open cases by the length of their answer term in days (7, 10, 30, …; extended terms count their new length).', ['term_days'],
-    `select coalesce(term_days::text, 'none') as term_days, count(*)::int as n from cases where status <> 'closed' group by 1`);
-
-  // A histogram in gauge form: cumulative counts of answered cases by the share of the term used.
+/** A histogram in gauge form: cumulative counts of answered cases by the share of the term used. */
+function termUsedGauge(registry: Registry, rows: Rows): void {
   new Gauge({
     name: 'otklik_answered_cases_term_used',
     help: 'Answered cases whose answer came within `le` times the answer term (cumulative; le="+Inf" counts all answered cases with a term).',
@@ -94,10 +73,28 @@ export function createMetrics(db: Db): PlatformMetrics {
       this.set({ le: '+Inf' }, Number(x.total));
     },
   });
+}
 
-  countsGauge('otklik_webhook_deliveries', 'Webhook deliveries by status (pending, delivering, delivered, failed, held).', ['status'],
+/** The metrics read from PostgreSQL at scrape time. */
+function readModelMetrics(registry: Registry, rows: Rows): void {
+  // A scrape during a database outage still answers: the read-model gauges are left empty and this says why.
+  new Gauge({
+    name: 'otklik_read_model_up',
+    help: 'Whether this scrape could read PostgreSQL (1) or not (0).',
+    registers: [registry],
+    async collect() {
+      this.set((await rows('select 1')) ? 1 : 0);
+    },
+  });
+  countsGauge(registry, rows, 'otklik_cases', 'Cases in the read model, by status and handling organisation.', ['status', 'organisation'],
+    `select status, coalesce(organisation_id, '') as organisation, count(*)::int as n from cases group by 1, 2`);
+  countsGauge(registry, rows, 'otklik_cases_overdue', 'Open cases past their answer term, by handling organisation.', ['organisation'],
+    `select coalesce(organisation_id, '') as organisation, count(*)::int as n from cases where overdue and status <> 'closed' group by 1`);
+  countsGauge(registry, rows, 'otklik_open_cases_by_term_days', 'Open cases by the length of their answer term in days (7, 10, 30, …; extended terms count their new length).', ['term_days'],
+    `select coalesce(term_days::text, 'none') as term_days, count(*)::int as n from cases where status <> 'closed' group by 1`);
+  termUsedGauge(registry, rows);
+  countsGauge(registry, rows, 'otklik_webhook_deliveries', 'Webhook deliveries by status (pending, delivering, delivered, failed, held).', ['status'],
     `select status, count(*)::int as n from webhook_deliveries group by 1`);
-
   new Counter({
     name: 'otklik_activity_failures_total',
     help: 'Failed activity attempts since the database was created, by activity type (counted by the workers).',
@@ -109,10 +106,20 @@ export function createMetrics(db: Db): PlatformMetrics {
       for (const x of r ?? []) this.inc({ activity: String(x.activity_type) }, Number(x.failures));
     },
   });
-
-  countsGauge('otklik_notifications', 'Notifications in the outbox by status (pending, sent, skipped, failed).', ['status'],
+  countsGauge(registry, rows, 'otklik_notifications', 'Notifications in the outbox by status (pending, sent, skipped, failed).', ['status'],
     `select status, count(*)::int as n from notifications group by 1`);
+}
 
+export function createMetrics(db: Db): PlatformMetrics {
+  const registry = new Registry();
+  readModelMetrics(registry, scrapeReader(db));
+  const httpDuration = new Histogram({
+    name: 'otklik_http_request_duration_seconds',
+    help: 'API request duration in seconds, by method, route (the OpenAPI path) and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
   return {
     registry,
     contentType: registry.contentType,

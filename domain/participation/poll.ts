@@ -32,12 +32,8 @@ export interface PollResults {
   questions: PollQuestionResult[];
 }
 
-export async function computePollResults(db: Db, eventId: string): Promise<PollResults> {
-  const event = await db('participation_events').where({ id: eventId }).first('settings');
-  if (!event) throw new Error(`no event ${eventId}`);
-  const settings = event.settings as PollSettings;
-  const [{ n: online }] = (await db.raw('select count(*)::int as n from participation_responses where event_id = ?', [eventId])).rows;
-
+/** Online answers: who answered each question (a non-empty answer), and the count per (question, option or scale value). */
+async function onlineAnswers(db: Db, eventId: string, settings: PollSettings) {
   // Answers per (question, option or scale value): arrays (multiple choice) count each element.
   const choiceIds = settings.questions.filter((q) => q.kind !== 'text').map((q) => q.id);
   const counted = choiceIds.length === 0 ? [] : (await db.raw(
@@ -49,7 +45,6 @@ export async function computePollResults(db: Db, eventId: string): Promise<PollR
       group by 1, 2`,
     [eventId, choiceIds],
   )).rows as { q: string; a: string; n: number }[];
-  // Who answered each question (a non-empty answer).
   const answeredRows = (await db.raw(
     `select e.key as q, count(*)::int as n
        from participation_responses r cross join lateral jsonb_each(r.payload->'answers') e
@@ -57,64 +52,90 @@ export async function computePollResults(db: Db, eventId: string): Promise<PollR
       group by 1`,
     [eventId],
   )).rows as { q: string; n: number }[];
-  const answeredOnline = new Map(answeredRows.map((r) => [r.q, Number(r.n)] as const));
-  const onlineCounts = new Map<string, Map<string, number>>();
+  const answered = new Map(answeredRows.map((r) => [r.q, Number(r.n)] as const));
+  const counts = new Map<string, Map<string, number>>();
   for (const r of counted) {
-    if (!onlineCounts.has(r.q)) onlineCounts.set(r.q, new Map());
-    onlineCounts.get(r.q)!.set(r.a, Number(r.n));
+    if (!counts.has(r.q)) counts.set(r.q, new Map());
+    counts.get(r.q)!.set(r.a, Number(r.n));
   }
+  return { answered, counts };
+}
 
-  const paper = (await db('participation_offline_results').where({ event_id: eventId }).orderBy('id').select('payload'))
-    .map((r) => r.payload as OfflinePollResults);
-  const offlineRespondents = paper.reduce((s, p) => s + (p.respondents ?? 0), 0);
-  const offlineCount = (qid: string, key: string) => paper.reduce((s, p) => s + (p.answers?.[qid]?.counts?.[key] ?? 0), 0);
+type OnlineAnswers = Awaited<ReturnType<typeof onlineAnswers>>;
 
+/** Paper results as the question results read them. */
+function paperAnswers(paper: OfflinePollResults[]) {
+  return {
+    results: paper,
+    count: (qid: string, key: string) => paper.reduce((s, p) => s + (p.answers?.[qid]?.counts?.[key] ?? 0), 0),
+  };
+}
+
+type PaperAnswers = ReturnType<typeof paperAnswers>;
+
+function choiceResult(q: PollQuestion, online: OnlineAnswers, paper: PaperAnswers): PollQuestionResult {
+  const on = online.counts.get(q.id) ?? new Map<string, number>();
+  const offAnswered = q.kind === 'single'
+    ? paper.results.reduce((s, p) => s + Object.values(p.answers?.[q.id]?.counts ?? {}).reduce((a, b) => a + b, 0), 0)
+    : paper.results.reduce((s, p) => s + (p.answers?.[q.id] ? (p.respondents ?? 0) : 0), 0);
+  const answered = split(online.answered.get(q.id) ?? 0, offAnswered);
+  return {
+    id: q.id, kind: q.kind, text: q.text, answered,
+    options: (q.options ?? []).map((o) => {
+      const c = split(on.get(o.id) ?? 0, paper.count(q.id, o.id));
+      return { id: o.id, text: o.text, ...c, share: share(c.total, answered.total) };
+    }),
+  };
+}
+
+function scaleResult(q: PollQuestion, online: OnlineAnswers, paper: PaperAnswers): PollQuestionResult {
+  const on = online.counts.get(q.id) ?? new Map<string, number>();
+  const [min, max] = scaleRange(q);
+  const values: ({ value: number; share: number } & Split)[] = [];
+  let offAnswered = 0;
+  for (let v = min; v <= max; v++) offAnswered += paper.count(q.id, String(v));
+  const answered = split(online.answered.get(q.id) ?? 0, offAnswered);
+  let sum = 0;
+  for (let v = min; v <= max; v++) {
+    const c = split(on.get(String(v)) ?? 0, paper.count(q.id, String(v)));
+    sum += v * c.total;
+    values.push({ value: v, ...c, share: share(c.total, answered.total) });
+  }
+  return { id: q.id, kind: q.kind, text: q.text, answered, scale: { values, average: answered.total > 0 ? Math.round((sum / answered.total) * 100) / 100 : null } };
+}
+
+async function textResult(db: Db, eventId: string, q: PollQuestion, online: OnlineAnswers, paper: PaperAnswers): Promise<PollQuestionResult> {
+  const listed = (await db.raw(
+    `select payload->'answers'->>? as t from participation_responses
+      where event_id = ? and coalesce(payload->'answers'->>?, '') <> '' order by id limit ?`,
+    [q.id, eventId, q.id, TEXTS_LISTED],
+  )).rows.map((r: { t: string }) => r.t) as string[];
+  const offTexts = paper.results.flatMap((p) => p.answers?.[q.id]?.texts ?? []);
+  const count = split(online.answered.get(q.id) ?? 0, offTexts.length);
+  const items: string[] = [];
+  let chars = 0;
+  for (const t of [...listed, ...offTexts]) {
+    if (items.length >= TEXTS_LISTED || chars + t.length > TEXT_CHARS_LISTED) break;
+    items.push(t);
+    chars += t.length;
+  }
+  return { id: q.id, kind: q.kind, text: q.text, answered: count, texts: { count, items, truncated: count.total > items.length } };
+}
+
+export async function computePollResults(db: Db, eventId: string): Promise<PollResults> {
+  const event = await db('participation_events').where({ id: eventId }).first('settings');
+  if (!event) throw new Error(`no event ${eventId}`);
+  const settings = event.settings as PollSettings;
+  const [{ n: online }] = (await db.raw('select count(*)::int as n from participation_responses where event_id = ?', [eventId])).rows;
+  const answers = await onlineAnswers(db, eventId, settings);
+  const paper = paperAnswers((await db('participation_offline_results').where({ event_id: eventId }).orderBy('id').select('payload'))
+    .map((r) => r.payload as OfflinePollResults));
+  const offlineRespondents = paper.results.reduce((s, p) => s + (p.respondents ?? 0), 0);
   const questions: PollQuestionResult[] = [];
   for (const q of settings.questions) {
-    const base = { id: q.id, kind: q.kind, text: q.text };
-    const on = onlineCounts.get(q.id) ?? new Map<string, number>();
-    if (q.kind === 'single' || q.kind === 'multiple') {
-      const offAnswered = q.kind === 'single'
-        ? paper.reduce((s, p) => s + Object.values(p.answers?.[q.id]?.counts ?? {}).reduce((a, b) => a + b, 0), 0)
-        : paper.reduce((s, p) => s + (p.answers?.[q.id] ? (p.respondents ?? 0) : 0), 0);
-      const answered = split(answeredOnline.get(q.id) ?? 0, offAnswered);
-      questions.push({
-        ...base, answered,
-        options: (q.options ?? []).map((o) => {
-          const c = split(on.get(o.id) ?? 0, offlineCount(q.id, o.id));
-          return { id: o.id, text: o.text, ...c, share: share(c.total, answered.total) };
-        }),
-      });
-    } else if (q.kind === 'scale') {
-      const [min, max] = scaleRange(q);
-      const values: ({ value: number; share: number } & Split)[] = [];
-      let offAnswered = 0;
-      for (let v = min; v <= max; v++) offAnswered += offlineCount(q.id, String(v));
-      const answered = split(answeredOnline.get(q.id) ?? 0, offAnswered);
-      let sum = 0;
-      for (let v = min; v <= max; v++) {
-        const c = split(on.get(String(v)) ?? 0, offlineCount(q.id, String(v)));
-        sum += v * c.total;
-        values.push({ value: v, ...c, share: share(c.total, answered.total) });
-      }
-      questions.push({ ...base, answered, scale: { values, average: answered.total > 0 ? Math.round((sum / answered.total) * 100) / 100 : null } });
-    } else {
-      const listed = (await db.raw(
-        `select payload->'answers'->>? as t from participation_responses
-          where event_id = ? and coalesce(payload->'answers'->>?, '') <> '' order by id limit ?`,
-        [q.id, eventId, q.id, TEXTS_LISTED],
-      )).rows.map((r: { t: string }) => r.t) as string[];
-      const offTexts = paper.flatMap((p) => p.answers?.[q.id]?.texts ?? []);
-      const count = split(answeredOnline.get(q.id) ?? 0, offTexts.length);
-      const items: string[] = [];
-      let chars = 0;
-      for (const t of [...listed, ...offTexts]) {
-        if (items.length >= TEXTS_LISTED || chars + t.length > TEXT_CHARS_LISTED) break;
-        items.push(t);
-        chars += t.length;
-      }
-      questions.push({ ...base, answered: count, texts: { count, items, truncated: count.total > items.length } });
-    }
+    if (q.kind === 'single' || q.kind === 'multiple') questions.push(choiceResult(q, answers, paper));
+    else if (q.kind === 'scale') questions.push(scaleResult(q, answers, paper));
+    else questions.push(await textResult(db, eventId, q, answers, paper));
   }
   return { respondents: split(Number(online), offlineRespondents), questions };
 }
