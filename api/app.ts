@@ -45,7 +45,7 @@ export interface AppOptions {
   log?: AppDeps['log'];
   /**
    * Limits of the operations marked x-otklik-rate-limit in the spec (POST /appeals): per user and per
-   * client address in a fixed window. Defaults: RATE_LIMIT_DEFAULTS in api/ratelimit.ts; false turns
+   * client address in a fixed window. Defaults: RATE_LIMIT_DEFAULTS in domain/config/api-security.ts; false turns
    * them off (benchmarks). From the environment: rateLimitFromEnv (OTKLIK_RATE_LIMIT_*).
    */
   rateLimit?: RateLimitOptions | false;
@@ -56,9 +56,9 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** Send Strict-Transport-Security (default true; browsers ignore it over plain HTTP). */
   hsts?: boolean;
-  /** Sign-in of people through the region's OpenID Connect provider (OIDC_* in ops/config.ts); absent: none. */
+  /** Sign-in of people through the region's OpenID Connect provider (OIDC_* in domain/config/index.ts); absent: none. */
   oidc?: OidcSettings;
-  /** Attachment storage and size limit (default: from the environment, api/storage: a local directory under data/). */
+  /** Attachment storage and size limit (default: from the environment, domain/attachments/storage.ts: a local directory under data/). */
   attachments?: AttachmentsDeps;
 }
 

@@ -10,7 +10,7 @@ import { problems } from '../domain/problem';
 /**
  * Authenticates `Authorization: Bearer …`; leaves the user in res.locals.user, or answers 401. Platform
  * tokens are looked up; with OpenID Connect configured, a JWT access token of the identity provider is
- * verified (api/identity/oidc.ts).
+ * verified (domain/identity/oidc.ts).
  */
 export function authenticate(db: Db, oidc?: OidcRelyingParty): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,4 @@
-// Runs the HTTP API: `npm run api` with DATABASE_URL and TEMPORAL_ADDRESS (see ops/config.ts).
+// Runs the HTTP API: `npm run api` with DATABASE_URL and TEMPORAL_ADDRESS (see domain/config/index.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
@@ -35,7 +35,7 @@ export async function startApiServer(opts: {
   rateLimit?: AppOptions['rateLimit'];
   trustProxy?: AppOptions['trustProxy'];
   hsts?: AppOptions['hsts'];
-  /** Sign-in through an OpenID Connect provider (ops/config.ts: OIDC_*). */
+  /** Sign-in through an OpenID Connect provider (domain/config/index.ts: OIDC_*). */
   oidc?: AppOptions['oidc'];
   attachments?: AppOptions['attachments'];
 }): Promise<ApiServer> {

@@ -98,7 +98,7 @@ export function casesWithApplicantData(body: unknown): { caseId: string; fields:
 /**
  * Records the personal data a response is about to show. Called for every successful response of an
  * authenticated operation, before it is sent: if the log cannot be written, the data is not shown.
- * Citizens see applicant data only of their own cases (api/cases.ts canSeeCase), so a citizen's reads
+ * Citizens see applicant data only of their own cases (domain/cases/read-model.ts canSeeCase), so a citizen's reads
  * are the applicant's own and are not recorded.
  */
 export async function auditPersonalDataShown(

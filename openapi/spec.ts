@@ -24,7 +24,7 @@ export interface OperationObject {
   'x-otklik-roles'?: string[];
   /** Name of the rate-limit bucket the operation counts in (api/ratelimit.ts). */
   'x-otklik-rate-limit'?: string;
-  /** Scopes of which an integration client needs one (api/scopes.ts); required when roles include integration. */
+  /** Scopes of which an integration client needs one (domain/identity/scopes.ts); required when roles include integration. */
   'x-otklik-scopes'?: string[];
   responses: Record<string, unknown>;
 }

@@ -53,7 +53,7 @@ export class JsonLogger implements Logger {
   error(message: string, meta?: LogMetadata): void { this.log('ERROR', message, meta); }
 }
 
-/** The SDK level of the platform's LOG_LEVEL (ops/config.ts). */
+/** The SDK level of the platform's LOG_LEVEL (domain/config/index.ts). */
 export function sdkLevel(level: 'debug' | 'info' | 'warn' | 'error'): LogLevel {
   return level === 'debug' ? 'DEBUG' : level === 'info' ? 'INFO' : level === 'warn' ? 'WARN' : 'ERROR';
 }

@@ -1,6 +1,6 @@
 // Identity operations: the OAuth 2.0 token endpoint of integration clients (client credentials), the
 // administrators' management of those clients and their credentials, and people's sign-in through
-// OpenID Connect (api/identity/oidc.ts).
+// OpenID Connect (domain/identity/oidc.ts).
 import { UserInputError } from '../../domain/identity/users';
 import { actorOfUser, AUDIT_ACTION, recordAudit } from '../../domain/audit';
 import {

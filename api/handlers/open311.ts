@@ -1,6 +1,6 @@
 // Open311 GeoReport v2 endpoints (/open311/v2/…): discovery, services and their definitions, service
 // requests (read anonymously, submitted with an integration client's API key) and tokens. The logic is
-// in api/open311/georeport.ts; errors on these paths are GeoReport arrays (api/open311/errors.ts).
+// in domain/integration/open311.ts; errors on these paths are GeoReport arrays (api/open311/errors.ts).
 import { userForToken } from '../../domain/identity/authentication';
 import {
   caseSubmissionOf,

@@ -1,6 +1,6 @@
 // The events API shared by every participation type: create, list, read, publish, extend, cancel;
 // responses (polls' answers, votes' ballots), results and offline results. Type-specific rules come
-// from the registry in api/temporal/participation.ts (api/handlers/poll.ts, vote.ts, discussion.ts, …).
+// from the registry in domain/participation/ (api/handlers/poll.ts, vote.ts, discussion.ts, …).
 import { resultsVisible } from '../../workflows/participation/lifecycle';
 import {
   cancelEventUpdate, extendEventUpdate, publishEventUpdate, type ParticipationState,

@@ -1,6 +1,6 @@
 // Webhook subscriptions and their delivery log (api/webhooks/). Roles and scopes are the operations'
 // x-otklik-roles and x-otklik-scopes; which subscriptions a caller manages is decided in
-// api/webhooks/subscriptions.ts.
+// domain/integration/webhook-subscriptions.ts.
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../routes';
 import { webhookConfigFromEnv } from '../../domain/integration/webhook-policy';

@@ -1,7 +1,7 @@
 // Attachments: files (photos, scans, documents) uploaded on their own and then referenced by id from an
 // appeal or an answer. Upload: the body is spooled to a temporary file while its size is limited and its
 // sha256 computed, its content is checked against the declared type (magic bytes, via file-type), and
-// only then is it put into the attachment storage (api/storage) and recorded. Download: the uploader,
+// only then is it put into the attachment storage (domain/attachments/storage.ts) and recorded. Download: the uploader,
 // and whoever may see a case that references the file.
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// The storage contract every backend fulfils (api/storage/local.ts, api/storage/s3.ts).
+// The storage contract every backend fulfils (domain/attachments/storage-local.ts, domain/attachments/storage-s3.ts).
 import type { Readable } from 'node:stream';
 
 export interface PutOptions {
@@ -30,7 +30,7 @@ export class StoredFileMissing extends Error {
   }
 }
 
-/** Keys are made by the platform (see api/attachments.ts); anything else is refused before it reaches a path or a URL. */
+/** Keys are made by the platform (see domain/attachments/attachments.ts); anything else is refused before it reaches a path or a URL. */
 const KEY_SHAPE = /^[A-Za-z0-9][A-Za-z0-9_-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;
 
 export function checkKey(key: string): string {

@@ -1,4 +1,4 @@
-// The API's security settings from the environment, checked like ops/config.ts checks the rest: every
+// The API's security settings from the environment, checked like domain/config/index.ts checks the rest: every
 // bad value is reported with its variable name, all at once.
 //
 //   OTKLIK_RATE_LIMIT_PER_USER        submissions per user per window (default 20; 0 = no per-user limit)

@@ -31,13 +31,13 @@ export interface Config {
   workerMaxCachedWorkflows?: number;
   /** Rate limits, trusted proxies and HSTS of the API (OTKLIK_RATE_LIMIT_*, OTKLIK_TRUST_PROXY, OTKLIK_HSTS). */
   apiSecurity: ReturnType<typeof apiSecurityFromEnv>['options'];
-  /** Sign-in of people at the region's OpenID Connect provider (OIDC_*; api/identity/config.ts); absent: npm start runs the embedded one. */
+  /** Sign-in of people at the region's OpenID Connect provider (OIDC_*; domain/identity/oidc-config.ts); absent: npm start runs the embedded one. */
   oidc?: OidcSettings;
   /** Port of the embedded OpenID Connect provider of npm start (EMBEDDED_OIDC_PORT, default 8081). */
   embeddedOidcPort: number;
-  /** Webhook retries, pause threshold, http:// URLs, fan-out interval (OTKLIK_WEBHOOK_*; api/webhooks/policy.ts). */
+  /** Webhook retries, pause threshold, http:// URLs, fan-out interval (OTKLIK_WEBHOOK_*; domain/integration/webhook-policy.ts). */
   webhooks: WebhookConfig;
-  /** Attachment storage: local directory or S3 bucket, and the size limit (OTKLIK_ATTACHMENTS*, S3_*; api/storage). */
+  /** Attachment storage: local directory or S3 bucket, and the size limit (OTKLIK_ATTACHMENTS*, S3_*; domain/attachments/storage.ts). */
   attachments: AttachmentsConfig;
 }
 

@@ -1,4 +1,4 @@
-// OpenID Connect settings from the environment (read by ops/config.ts with the rest of the configuration):
+// OpenID Connect settings from the environment (read by domain/config/index.ts with the rest of the configuration):
 //   OIDC_ISSUER         the provider's issuer URL (https; http only on localhost), e.g. https://sso.example.org/realms/altai
 //   OIDC_CLIENT_ID      Otklik's client at the provider
 //   OIDC_CLIENT_SECRET  its secret (confidential client; absent: a public client with PKCE only)

@@ -1,5 +1,5 @@
 // People sign in through OpenID Connect: the region's identity provider (the national one, its own
-// Keycloak, or the embedded provider of `npm start`) is configured by OIDC_* variables (ops/config.ts).
+// Keycloak, or the embedded provider of `npm start`) is configured by OIDC_* variables (domain/config/index.ts).
 // The authorization-code flow with PKCE, state and nonce runs through openid-client, which discovers the
 // provider and checks the ID token (signature against the provider's JWKS, issuer, audience, nonce,
 // expiry). A person is known by (issuer, subject); the first sign-in makes them a citizen. Single-page

@@ -17,7 +17,7 @@ export interface AuthUser {
   email: string | null;
   organisationId: string | null;
   regionId: string | null;
-  /** Integration clients: the scopes granted (api/scopes.ts); operations check them (x-otklik-scopes). */
+  /** Integration clients: the scopes granted (domain/identity/scopes.ts); operations check them (x-otklik-scopes). */
   scopes?: string[];
   /** Integration clients: the client's organisation and every organisation below it. */
   organisationSubtree?: string[];
@@ -31,7 +31,7 @@ export interface NewUser {
   regionId?: string | null;
   /** Label of the first token, e.g. "SED integration" or "laptop". */
   label?: string | null;
-  /** Integration clients: the scopes to grant (api/scopes.ts). */
+  /** Integration clients: the scopes to grant (domain/identity/scopes.ts). */
   scopes?: string[];
 }
 

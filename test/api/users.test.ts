@@ -7,7 +7,7 @@ import { runUsersCommand, UsageError } from '../../ops/users';
 import { ORG, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
 
-describe('users and tokens (api/auth.ts, ops/users.ts)', () => {
+describe('users and tokens (domain/identity/, ops/users.ts)', () => {
   let db: Db;
 
   before(async () => {

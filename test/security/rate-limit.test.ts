@@ -154,7 +154,7 @@ describe('security: rate limits on submissions', () => {
     assert.equal(bad.problems.length, 3);
     assert.match(bad.problems[0], /^OTKLIK_RATE_LIMIT_PER_USER="many": expected an integer/);
 
-    // With the other security settings of the API process (api/server.ts until ops/config.ts has them).
+    // With the other security settings of the API process (api/server.ts until domain/config/index.ts has them).
     assert.deepEqual(apiSecurityFromEnv({}), { options: { rateLimit: {} }, problems: [] });
     assert.deepEqual(
       apiSecurityFromEnv({ OTKLIK_RATE_LIMIT_PER_IP: '50', OTKLIK_TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8', OTKLIK_HSTS: 'off' }).options,
