@@ -10,7 +10,7 @@ import {
 import { linkAttachments } from '../../domain/attachments/attachments';
 import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, type CaseRow } from '../../domain/cases/read-model';
 import { problems } from '../../domain/problem';
-import { checkTargetOrganisation } from '../../domain/reference/reference';
+import { checkTargetOrganisation } from '../../domain/reference/checks';
 import type { Ctx, Handlers, OperationId, Reply } from '../routes';
 import { actorOf, reopenCase, runCaseUpdate } from '../../domain/cases/commands';
 import { temporalContext } from './cases';

@@ -12,7 +12,7 @@ import { linkAttachments } from '../attachments/attachments';
 import type { AuthUser } from '../identity/users';
 import { acceptIntake, markStarted, nextNumber, unstartedIntakes, type IntakeKind } from '../intake';
 import { HttpProblem, PROBLEM, problems } from '../problem';
-import { checkCaseReferences } from '../reference/reference';
+import { checkCaseReferences } from '../reference/checks';
 import { withWait, type TemporalContext } from '../temporal';
 import { loadCaseRow, overlayState, waitForProjection, type CaseRow } from './read-model';
 

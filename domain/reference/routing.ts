@@ -6,9 +6,12 @@
 // never refused for a gap in the rules. The term follows the region's regulation profile, the
 // subcategory's accelerated track and the organisation's kind (workflows/rules/answer-term.ts).
 import type { Db } from '../../db/connection';
+import type { components } from '../../openapi/types';
 import { loadAcceleratedEntry, loadOrganisation, loadRegionProfile, loadRoutingData, type RegionProfile } from '../../db/reference';
 import { answerTerm, termFor, type OrganisationKind } from '../../workflows/rules/answer-term';
 import { NoRouteError, routeCase } from '../../workflows/rules/routing';
+import { HttpProblem, PROBLEM, problems } from '../problem';
+import { checkCaseReferences } from './checks';
 
 /** Routing cannot decide: no organisation can take the case, or the region has no regulation profile. */
 export class RoutingImpossibleError extends Error {
@@ -74,4 +77,20 @@ export async function routeWithTerm(db: Db, c: CaseClassification, receivedAt: s
   if (!organisation) throw new Error(`routing chose organisation ${decision.organisationId}, which does not exist`);
   const term = await termAt(db, profile, organisation.kind, c.subcategoryId, receivedAt);
   return { decision, organisation, term, profile };
+}
+
+/**
+ * Where a case would go now, and its term if registered now; nothing is stored. The same routing as
+ * registration (domain/reference/routing.ts), its fallback to the region's top participant included.
+ */
+export async function previewRouting(db: Db, req: components['schemas']['RoutingPreviewRequest'], now = new Date()): Promise<components['schemas']['RoutingPreview']> {
+  const { categoryId } = await checkCaseReferences(db, req);
+  try {
+    const { decision, organisation, term } = await routeWithTerm(db, { regionId: req.regionId, categoryId, subcategoryId: req.subcategoryId, territoryId: req.territoryId ?? null }, now);
+    return { ...decision, organisationName: organisation.name, ...term };
+  } catch (e) {
+    if (!(e instanceof RoutingImpossibleError)) throw e;
+    if (e.reason === 'no-profile') throw problems.unprocessable(`Region ${req.regionId} has no regulation profile: terms cannot be computed.`);
+    throw new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail: e.message });
+  }
 }

@@ -7,7 +7,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { userFromRow, type AuthUser } from '../../domain/identity/users';
 import { caseSnapshot, operationSummary, recordAudit, actorOfUser } from '../../domain/audit';
 import { loadCaseRow, overlayState, waitForProjection } from '../../domain/cases/read-model';
-import { checkTargetOrganisation } from '../../domain/reference/reference';
+import { checkTargetOrganisation } from '../../domain/reference/checks';
 import { actorOf, reopenCase, runCaseUpdate } from '../../domain/cases/commands';
 import { type TemporalContext } from '../../domain/temporal';
 import type { Db } from '../../db/connection';
