@@ -13,7 +13,7 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 import type { AuthUser } from '../identity/users';
-import { scopeCases } from '../cases/read-model';
+import { scopeCases } from '../cases/access';
 import { HttpProblem, PROBLEM, problems } from '../problem';
 import type { AttachmentStorage } from './storage';
 

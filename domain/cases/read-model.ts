@@ -5,6 +5,7 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import { currentExternalRegistration, type AppealState } from '../../workflows/appeal/messages';
 import type { AuthUser } from '../identity/users';
+import { canSeeCase, scopeCases } from './access';
 import { problems } from '../problem';
 
 export type Case = components['schemas']['Case'];
@@ -64,27 +65,6 @@ function calendarDate(v: Date | string | null | undefined): string | null {
 function iso(v: Date | string | null | undefined): string | null {
   if (v === null || v === undefined) return null;
   return v instanceof Date ? v.toISOString() : new Date(v).toISOString();
-}
-
-/**
- * Who may see a case: its applicant, operators of the current organisation, integration clients whose
- * subtree holds that organisation, the region's supervisors, administrators.
- */
-export function canSeeCase(user: AuthUser, row: Pick<CaseRow, 'applicant_user_id' | 'organisation_id' | 'region_id'>): boolean {
-  switch (user.role) {
-    case 'administrator':
-      return true;
-    case 'supervisor':
-      return user.regionId !== null && row.region_id === user.regionId;
-    case 'operator':
-      return user.organisationId !== null && row.organisation_id === user.organisationId;
-    case 'citizen':
-      return row.applicant_user_id !== null && row.applicant_user_id === user.id;
-    case 'integration':
-      return row.organisation_id !== null && (user.organisationSubtree ?? []).includes(row.organisation_id);
-    default:
-      return false;
-  }
 }
 
 /** Applicant data is shown to the applicant, the handling organisation's operators, supervisors and administrators. */
@@ -280,24 +260,6 @@ export function decodeCursor(raw: string, order: CaseOrder): Cursor {
   if (x.v !== 'infinity' && !validTimestampText(x.v)) throw bad;
   if (x.id.length > 200) throw bad;
   return x as Cursor;
-}
-
-/** Restricts a query on `cases` to what the user may see. */
-export function scopeCases(qb: Knex.QueryBuilder, user: AuthUser): Knex.QueryBuilder {
-  switch (user.role) {
-    case 'administrator':
-      return qb;
-    case 'supervisor':
-      return user.regionId ? qb.where('cases.region_id', user.regionId) : qb.whereRaw('false');
-    case 'operator':
-      return user.organisationId ? qb.where('cases.organisation_id', user.organisationId) : qb.whereRaw('false');
-    case 'citizen':
-      return qb.where('cases.applicant_user_id', user.id);
-    case 'integration':
-      return user.organisationSubtree?.length ? qb.whereIn('cases.organisation_id', user.organisationSubtree) : qb.whereRaw('false');
-    default:
-      return qb.whereRaw('false');
-  }
 }
 
 export async function listCases(
