@@ -8,6 +8,8 @@ import { problems } from '../problem';
 import { canOrganise } from './access';
 import { eligibilityProblem, participantKey } from './responses';
 import { type EventRow } from './read-model';
+import type { ParticipationTypeApi } from './registry';
+import { discussionSettingsProblems } from '../../workflows/discussion/messages';
 
 const iso = (v: Date | string | null | undefined): string | null => (v == null ? null : new Date(v).toISOString());
 
@@ -231,3 +233,10 @@ export function discussionSummary(row: EventRow) {
 }
 
 export { canOrganise };
+
+/** A discussion's own rules in the events core (domain/participation/registry.ts): its settings. */
+export const discussionRules: ParticipationTypeApi = {
+  async settings(_db, settings) {
+    return { problems: discussionSettingsProblems(settings) };
+  },
+};

@@ -2,7 +2,11 @@
 // texts listed up to a limit): the same for 10 or 100k responses, and nothing but aggregates reach the
 // workflow. Paper results (participation_offline_results) are added, and shown apart.
 import type { Db } from '../../db/connection';
-import { scaleRange, type OfflinePollResults, type PollQuestion, type PollSettings } from '../../workflows/poll/questions';
+import {
+  offlinePollProblems, pollAnswerProblems, pollSettingsProblems, scaleRange,
+  type OfflinePollResults, type PollAnswers, type PollQuestion, type PollSettings,
+} from '../../workflows/poll/questions';
+import type { ParticipationTypeApi } from './registry';
 
 /** Free texts listed per question in the results (the count is always complete). */
 export const TEXTS_LISTED = 1000;
@@ -139,3 +143,26 @@ export async function computePollResults(db: Db, eventId: string): Promise<PollR
   }
   return { respondents: split(Number(online), offlineRespondents), questions };
 }
+
+/** A poll's own rules in the events core (domain/participation/registry.ts). */
+export const pollRules: ParticipationTypeApi = {
+  async settings(_db, settings) {
+    const s = settings as unknown as PollSettings;
+    const problems = pollSettingsProblems(s);
+    // Stored with the defaults made explicit (required: true).
+    return { problems, settings: { ...s, questions: (s.questions ?? []).map((q) => ({ ...q, required: q.required !== false })) } };
+  },
+  async response(_db, row, body) {
+    if (body.approved !== undefined) return { problems: ['a poll takes answers, not a ballot'] };
+    const answers = body.answers as PollAnswers | undefined;
+    const problems = pollAnswerProblems(row.settings as unknown as PollSettings, answers);
+    if (problems.length > 0) return { problems };
+    return { problems: [], payload: { answers } };
+  },
+  async offline(_db, row, payload) {
+    const p = (payload ?? {}) as OfflinePollResults & { ballots?: unknown };
+    if (p.ballots !== undefined) return ['a poll takes paper answers (respondents, answers), not ballots'];
+    return offlinePollProblems(row.settings as unknown as PollSettings, p);
+  },
+  results: (db, eventId) => computePollResults(db, eventId),
+};
