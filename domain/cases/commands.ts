@@ -1,6 +1,6 @@
-// Actions on a registered case: the actor of an authenticated user, one workflow update on the case's
-// current run, and the reopen of a closed case (a new run of the same workflow id).
-import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+// Actions on a registered case: the actor of an authenticated user, an action checked and applied as
+// one workflow update on the case's current run, and the reopen of a closed case (a new run of the same workflow id).
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common';
 import type { appealWorkflow } from '../../workflows';
 import { registrationUpdate, stateQuery, type Actor, type AppealInput, type AppealState } from '../../workflows/appeal/messages';
@@ -8,7 +8,7 @@ import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 import { withWait, type TemporalContext } from '../temporal';
 import { APPEAL_WORKFLOW_TYPE, intakeInput } from './intake';
-import type { CaseRow } from './read-model';
+import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, type CaseDetail, type CaseRow } from './read-model';
 
 /**
  * The actor of an action, from the authenticated user. An integration client acts for the organisation
@@ -21,6 +21,32 @@ export function actorOf(user: AuthUser, row?: Pick<CaseRow, 'organisation_id'>):
       ? row.organisation_id
       : user.organisationId;
   return { userId: user.id, role: user.role, name: user.name, organisationId, regionId: user.regionId };
+}
+
+/**
+ * A user's action on a case: the case must be visible to the user (404 otherwise: operators of other
+ * organisations, other citizens, other regions' supervisors); `perform` runs the update, whose
+ * validators make the final decision (403 / 409 / 422). Returns the case as the action left it.
+ */
+export async function actOnCase(
+  ctx: TemporalContext, user: AuthUser, caseId: string, updateId: string | undefined,
+  perform: (actor: Actor, row: CaseRow, updateId: string | undefined) => Promise<AppealState>,
+): Promise<CaseDetail> {
+  const row = await visibleCase(ctx.db, user, caseId);
+  let state: AppealState;
+  try {
+    state = await perform(actorOf(user, row), row, updateId);
+  } catch (e) {
+    // An update to a workflow that has completed: the case is closed (its run ended with it).
+    if (e instanceof WorkflowNotFoundError) {
+      const now = await loadCaseRow(ctx.db, caseId);
+      if (now?.status === 'closed') throw problems.invalidTransition(`Case ${caseId} is closed.`);
+      throw problems.notFound(`There is no case ${caseId}.`);
+    }
+    throw e;
+  }
+  const fresh = (await waitForProjection(ctx.db, caseId, state.seq)) ?? row;
+  return caseDetail(ctx.db, fresh.last_seq >= state.seq ? fresh : overlayState(fresh, state), user);
 }
 
 /** Runs one update on the case's current run and returns the state it produced. */
