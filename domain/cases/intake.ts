@@ -1,7 +1,6 @@
 // Registering appeals and messages: the intake (registration number, intake row), the workflow start,
 // the wait for registration, and the recovery of intakes whose workflow was never started.
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
@@ -13,7 +12,7 @@ import type { AuthUser } from '../identity/users';
 import { acceptIntake, markStarted, nextNumber, unstartedIntakes, type IntakeKind } from '../intake';
 import { HttpProblem, PROBLEM, problems } from '../problem';
 import { checkCaseReferences } from '../reference/checks';
-import { withWait, type TemporalContext } from '../temporal';
+import { startOnce, withWait, type TemporalContext } from '../temporal';
 import { loadCaseRow, overlayState, waitForProjection, type CaseRow } from './read-model';
 
 export const APPEAL_WORKFLOW_TYPE = 'appealWorkflow';
@@ -24,7 +23,7 @@ export function registrationNumber(prefix: string, year: number, seq: number): s
   return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
 }
 
-interface IntakeRow {
+interface CaseIntakeRow {
   applicant_user_id: number;
   idempotency_key: string;
   request_hash: string;
@@ -35,24 +34,14 @@ interface IntakeRow {
 }
 
 /** The workflow input of an intake row: the stored request plus the instant the platform accepted it. */
-export function appealInputOf(intake: Pick<IntakeRow, 'request' | 'created_at'>): AppealInput {
+export function appealInputOf(intake: Pick<CaseIntakeRow, 'request' | 'created_at'>): AppealInput {
   const created = intake.created_at instanceof Date ? intake.created_at : new Date(intake.created_at);
   return { ...intake.request, receivedAt: created.toISOString() };
 }
 
-/** Starts the case's first run; a run that exists already (running or finished) counts as started. */
+/** Starts the case's first run (startOnce). */
 export async function ensureStarted(client: Client, taskQueue: string, input: AppealInput): Promise<void> {
-  try {
-    await client.workflow.start<typeof appealWorkflow>(APPEAL_WORKFLOW_TYPE, {
-      workflowId: input.caseId,
-      taskQueue,
-      args: [input],
-      // Never a second first run: once any run of this id exists, start is a no-op for us.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-  } catch (e) {
-    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-  }
+  await startOnce(client, APPEAL_WORKFLOW_TYPE, input.caseId, taskQueue, input);
 }
 
 export interface SubmissionResult {
@@ -61,7 +50,7 @@ export interface SubmissionResult {
 }
 
 /** Where appeals' intakes are kept (domain/intake.ts). */
-const CASE_INTAKE: IntakeKind<IntakeRow> = {
+const CASE_INTAKE: IntakeKind<CaseIntakeRow> = {
   table: 'case_intake', userColumn: 'applicant_user_id', lockKey: (key) => key, describe: (row) => `case ${row.case_id}`, newRequest: 'submission',
 };
 
@@ -69,7 +58,7 @@ const CASE_INTAKE: IntakeKind<IntakeRow> = {
  * The intake row of a new appeal, inside the intake transaction: the references checked, the next
  * registration number of the region's year, the applicant's attachments linked to the case.
  */
-async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string): Promise<IntakeRow> {
+async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string): Promise<CaseIntakeRow> {
   const refs = await checkCaseReferences(trx, body);
   const now = new Date();
   const local = DateTime.fromJSDate(now, { zone: refs.region.timeZone });
@@ -177,6 +166,6 @@ export async function startPendingIntake(client: Client, db: Db, taskQueue: stri
 
 /** The AppealInput of a case's intake (the request as first registered). */
 export async function intakeInput(db: Db, caseId: string): Promise<AppealInput | undefined> {
-  const intake = (await db('case_intake').where({ case_id: caseId }).first()) as IntakeRow | undefined;
+  const intake = (await db('case_intake').where({ case_id: caseId }).first()) as CaseIntakeRow | undefined;
   return intake ? appealInputOf(intake) : undefined;
 }

@@ -1,7 +1,6 @@
 // Creating participation events: the intake (domain/intake.ts), the workflow start, the wait for the
 // 'created' step, and the recovery of intakes whose workflow was never started.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
@@ -11,7 +10,7 @@ import type { ParticipationInput } from '../../workflows/participation/messages'
 import type { AuthUser } from '../identity/users';
 import { acceptIntake, markStarted, nextNumber, unstartedIntakes, type IntakeKind } from '../intake';
 import { problems } from '../problem';
-import { DEFAULT_WAIT_MS, type TemporalContext } from '../temporal';
+import { DEFAULT_WAIT_MS, startOnce, type TemporalContext } from '../temporal';
 import { waitForEventProjection, type EventRow } from './read-model';
 import { eventWorkflowType, participationType } from './registry';
 
@@ -40,17 +39,9 @@ interface EventIntakeRow {
   started_at: Date | null;
 }
 
+/** Starts the event's workflow (startOnce). */
 async function ensureEventStarted(client: Client, taskQueue: string, input: ParticipationInput): Promise<void> {
-  try {
-    await client.workflow.start(eventWorkflowType(input.type), {
-      workflowId: input.eventId,
-      taskQueue,
-      args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-  } catch (e) {
-    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-  }
+  await startOnce(client, eventWorkflowType(input.type), input.eventId, taskQueue, input);
 }
 
 /** Checks the request against the reference data and the type's rules; the workflow input without its id. */

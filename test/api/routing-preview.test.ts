@@ -18,7 +18,8 @@ describe('API routing preview and real routing', function () {
   before(async () => {
     ({ db } = await freshDatabase('api_routing_preview'));
     await createTestRegion(db);
-    await db('regions').where({ id: TEST_REGION }).update({ number_prefix: '93' });
+    // Registration numbers are workflow ids on the shared dev server: a prefix of this file's own.
+    await db('regions').where({ id: TEST_REGION }).update({ number_prefix: '96' });
     t = await roleTokens(db);
     engine = await startEngine(db, 'api-routing-preview');
     api = await startApi(db, { temporal: engine.client, taskQueue: engine.taskQueue, waitMs: 30_000 });
