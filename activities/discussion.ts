@@ -57,36 +57,9 @@ export async function proposalCounts(db: Db, eventId: string): Promise<ProposalC
 
 export function createDiscussionActivities(db: Db) {
   return {
-    /**
-     * Stores a version of a draft and its numbered points. The split is pure, so a retry writes the same
-     * rows; an existing version is left as it is. Returns the points' count and the changes against the
-     * previous version.
-     */
-    async storeDraftVersion(args: { eventId: string; version: number; text: string; note?: string | null }): Promise<{ pointCount: number; changes: DraftChanges | null }> {
-      let points: DraftPoint[];
-      try {
-        points = splitDraft(args.text);
-      } catch (e) {
-        throw ApplicationFailure.nonRetryable((e as Error).message, FAILURE.invalidInput);
-      }
-      let changes: DraftChanges | null = null;
-      if (args.version > 1) {
-        const previous = (await db('discussion_points').where({ event_id: args.eventId, version: args.version - 1 }).orderBy('number')) as DraftPoint[];
-        changes = compareVersions(previous.map((p) => ({ number: p.number, label: p.label, text: p.text })), points);
-      }
-      await db.transaction(async (trx) => {
-        const inserted = await trx('discussion_versions').insert({
-          event_id: args.eventId, version: args.version, text: args.text, note: args.note ?? null, point_count: points.length,
-          changes: changes ? JSON.stringify(changes) : null,
-        }).onConflict(['event_id', 'version']).ignore().returning('version');
-        if (inserted.length === 0) return;
-        for (let i = 0; i < points.length; i += 500) {
-          await trx('discussion_points')
-            .insert(points.slice(i, i + 500).map((p) => ({ event_id: args.eventId, version: args.version, number: p.number, label: p.label, text: p.text })))
-            .onConflict(['event_id', 'version', 'number']).ignore();
-        }
-      });
-      return { pointCount: points.length, changes };
+    /** Stores a version of a draft and its numbered points (storeDraftVersion below). */
+    async storeDraftVersion(args: DraftVersion): Promise<{ pointCount: number; changes: DraftChanges | null }> {
+      return storeDraftVersion(db, args);
     },
 
     /** Counts of an event's proposals by moderation and answer. */
@@ -102,59 +75,106 @@ export function createDiscussionActivities(db: Db) {
       return { dueAt, reminderOffsetsDays: profile.reminderOffsetsDays };
     },
 
-    /**
-     * Queues the notices of one step of an event: to the organisation's operators (terms, reminders,
-     * overdue) and, when a term is missed, to the region's supervisors. Deduplicated by (event, step,
-     * recipient), so a retry queues nothing twice.
-     */
+    /** Queues the notices of one step of an event, once per recipient (queueEventNotices below). */
     async queueEventNotices(n: EventNotice): Promise<number> {
-      const timeZone = (await db('regions').where({ id: n.regionId }).first('time_zone'))?.time_zone ?? 'UTC';
-      const local = (iso: string) => new Date(iso).toLocaleDateString('ru-RU', { timeZone });
-      const orgName = (await db('organisations').where({ id: n.organisationId }).first('name'))?.name ?? n.organisationId;
-      const what = TERM_WHAT[n.term];
-      const title = `«${n.title}» (${n.eventId})`;
-      let toOperators: { subject: string; body: string } | null = null;
-      let toSupervisors: { subject: string; body: string } | null = null;
-      switch (n.kind) {
-        case 'answering_started':
-          toOperators = {
-            subject: `Обсуждение ${title} завершено`,
-            body: `Обсуждение завершено. Ответьте на каждое одобренное предложение (принято, принято частично, отклонено — с обоснованием) и опубликуйте итоговый документ до ${local(n.dueAt)}.`,
-          };
-          break;
-        case 'hearing_held':
-          toOperators = {
-            subject: `Публичные слушания ${title} состоялись`,
-            body: `Опубликуйте протокол до ${local(n.dueAt)}${n.conclusionDueAt ? ` и заключение о результатах до ${local(n.conclusionDueAt)}` : ''}.`,
-          };
-          break;
-        case 'reminder':
-          toOperators = { subject: `Напоминание: ${what} — ${title}`, body: `Срок публикации (${what}) истекает ${local(n.dueAt)}.` };
-          break;
-        case 'overdue':
-          toOperators = { subject: `Просрочено: ${what} — ${title}`, body: `Срок публикации (${what}) истёк ${local(n.dueAt)}.` };
-          toSupervisors = { subject: `Просрочка: ${what} — ${title}`, body: `«${orgName}» не опубликовал(а) ${what} в срок до ${local(n.dueAt)}.` };
-          break;
-      }
-      const rows: (OutboxRow & { event_id: string })[] = [];
-      const key = `event:${n.eventId}:${n.seq}`;
-      const base = { case_id: null as unknown as string, event_id: n.eventId, channel: 'email' };
-      if (toOperators) {
-        const operators = await db('users').where({ role: 'operator', organisation_id: n.organisationId }).select('id', 'email');
-        for (const op of operators) {
-          rows.push({ ...base, dedup_key: `${key}:operator:${op.id}`, recipient_kind: 'operator', recipient_user_id: op.id, recipient_address: op.email, ...toOperators });
-        }
-      }
-      if (toSupervisors) {
-        const supervisors = await db('users').where({ role: 'supervisor', region_id: n.regionId }).select('id', 'email');
-        for (const sv of supervisors) {
-          rows.push({ ...base, dedup_key: `${key}:supervisor:${sv.id}`, recipient_kind: 'supervisor', recipient_user_id: sv.id, recipient_address: sv.email, ...toSupervisors });
-        }
-      }
-      if (rows.length > 0) await db('notifications').insert(rows).onConflict('dedup_key').ignore();
-      return rows.length;
+      return queueEventNotices(db, n);
     },
   };
+}
+
+interface DraftVersion { eventId: string; version: number; text: string; note?: string | null }
+
+/**
+ * Stores a version of a draft and its numbered points. The split is pure, so a retry writes the same
+ * rows; an existing version is left as it is. Returns the points' count and the changes against the
+ * previous version.
+ */
+async function storeDraftVersion(db: Db, args: DraftVersion): Promise<{ pointCount: number; changes: DraftChanges | null }> {
+  let points: DraftPoint[];
+  try {
+    points = splitDraft(args.text);
+  } catch (e) {
+    throw ApplicationFailure.nonRetryable((e as Error).message, FAILURE.invalidInput);
+  }
+  let changes: DraftChanges | null = null;
+  if (args.version > 1) {
+    const previous = (await db('discussion_points').where({ event_id: args.eventId, version: args.version - 1 }).orderBy('number')) as DraftPoint[];
+    changes = compareVersions(previous.map((p) => ({ number: p.number, label: p.label, text: p.text })), points);
+  }
+  await db.transaction(async (trx) => {
+    const inserted = await trx('discussion_versions').insert({
+      event_id: args.eventId, version: args.version, text: args.text, note: args.note ?? null, point_count: points.length,
+      changes: changes ? JSON.stringify(changes) : null,
+    }).onConflict(['event_id', 'version']).ignore().returning('version');
+    if (inserted.length === 0) return;
+    for (let i = 0; i < points.length; i += 500) {
+      await trx('discussion_points')
+        .insert(points.slice(i, i + 500).map((p) => ({ event_id: args.eventId, version: args.version, number: p.number, label: p.label, text: p.text })))
+        .onConflict(['event_id', 'version', 'number']).ignore();
+    }
+  });
+  return { pointCount: points.length, changes };
+}
+
+interface NoticeTexts { toOperators: { subject: string; body: string } | null; toSupervisors: { subject: string; body: string } | null }
+
+/** The texts of an event's notice to its organisation's operators and, when a term is missed, to the region's supervisors. */
+async function eventNoticeTexts(db: Db, n: EventNotice): Promise<NoticeTexts> {
+  const timeZone = (await db('regions').where({ id: n.regionId }).first('time_zone'))?.time_zone ?? 'UTC';
+  const local = (iso: string) => new Date(iso).toLocaleDateString('ru-RU', { timeZone });
+  const orgName = (await db('organisations').where({ id: n.organisationId }).first('name'))?.name ?? n.organisationId;
+  const what = TERM_WHAT[n.term];
+  const title = `«${n.title}» (${n.eventId})`;
+  let toOperators: { subject: string; body: string } | null = null;
+  let toSupervisors: { subject: string; body: string } | null = null;
+  switch (n.kind) {
+    case 'answering_started':
+      toOperators = {
+        subject: `Обсуждение ${title} завершено`,
+        body: `Обсуждение завершено. Ответьте на каждое одобренное предложение (принято, принято частично, отклонено — с обоснованием) и опубликуйте итоговый документ до ${local(n.dueAt)}.`,
+      };
+      break;
+    case 'hearing_held':
+      toOperators = {
+        subject: `Публичные слушания ${title} состоялись`,
+        body: `Опубликуйте протокол до ${local(n.dueAt)}${n.conclusionDueAt ? ` и заключение о результатах до ${local(n.conclusionDueAt)}` : ''}.`,
+      };
+      break;
+    case 'reminder':
+      toOperators = { subject: `Напоминание: ${what} — ${title}`, body: `Срок публикации (${what}) истекает ${local(n.dueAt)}.` };
+      break;
+    case 'overdue':
+      toOperators = { subject: `Просрочено: ${what} — ${title}`, body: `Срок публикации (${what}) истёк ${local(n.dueAt)}.` };
+      toSupervisors = { subject: `Просрочка: ${what} — ${title}`, body: `«${orgName}» не опубликовал(а) ${what} в срок до ${local(n.dueAt)}.` };
+      break;
+  }
+  return { toOperators, toSupervisors };
+}
+
+/**
+ * Queues the notices of one step of an event: to the organisation's operators (terms, reminders,
+ * overdue) and, when a term is missed, to the region's supervisors. Deduplicated by (event, step,
+ * recipient), so a retry queues nothing twice.
+ */
+async function queueEventNotices(db: Db, n: EventNotice): Promise<number> {
+  const { toOperators, toSupervisors } = await eventNoticeTexts(db, n);
+  const rows: (OutboxRow & { event_id: string })[] = [];
+  const key = `event:${n.eventId}:${n.seq}`;
+  const base = { case_id: null as unknown as string, event_id: n.eventId, channel: 'email' };
+  if (toOperators) {
+    const operators = await db('users').where({ role: 'operator', organisation_id: n.organisationId }).select('id', 'email');
+    for (const op of operators) {
+      rows.push({ ...base, dedup_key: `${key}:operator:${op.id}`, recipient_kind: 'operator', recipient_user_id: op.id, recipient_address: op.email, ...toOperators });
+    }
+  }
+  if (toSupervisors) {
+    const supervisors = await db('users').where({ role: 'supervisor', region_id: n.regionId }).select('id', 'email');
+    for (const sv of supervisors) {
+      rows.push({ ...base, dedup_key: `${key}:supervisor:${sv.id}`, recipient_kind: 'supervisor', recipient_user_id: sv.id, recipient_address: sv.email, ...toSupervisors });
+    }
+  }
+  if (rows.length > 0) await db('notifications').insert(rows).onConflict('dedup_key').ignore();
+  return rows.length;
 }
 
 export type DiscussionActivities = ReturnType<typeof createDiscussionActivities>;

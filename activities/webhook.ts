@@ -6,7 +6,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import { feedEventOf, type CaseEventRow } from '../api/integration/feed';
+import { feedEventOf, type CaseEventRow } from '../domain/integration/feed';
 import { afterFailure } from '../domain/outbound/backoff';
 import { secretsOf } from '../domain/outbound/webhook/signature';
 import { httpWebhookTransport, type WebhookAttemptOutcome, type WebhookTransport } from '../domain/outbound/webhook/transport';

@@ -14,21 +14,22 @@ import { voteHandlers } from './handlers/vote';
 import { discussionHandlers } from './handlers/discussion';
 import { hearingHandlers } from './handlers/hearing';
 import { opsHandlers } from './handlers/ops';
-import { createMetrics } from './metrics';
+import { createMetrics } from '../domain/metrics';
 import { identityHandlers } from './handlers/identity';
-import { OidcRelyingParty, type OidcSettings } from './identity/oidc';
+import { OidcRelyingParty, type OidcSettings } from '../domain/identity/oidc';
 import { integrationHandlers } from './handlers/integration';
 import { open311Handlers } from './handlers/open311';
 import { webhookHandlers } from './handlers/webhooks';
 import { answeredAsGeoReport } from './open311/errors';
-import { HttpProblem, PROBLEM, problems, sendProblem } from './problem';
-import type { RateLimitOptions } from './ratelimit';
-import { redactingLog } from './redact';
+import { HttpProblem, PROBLEM, problems } from '../domain/problem';
+import { sendProblem } from './problem';
+import type { RateLimitOptions } from '../domain/config/api-security';
+import { redactingLog } from '../domain/redact';
 import { registerRoutes, type AppDeps, type Handlers } from './routes';
-import type { SpecOperation } from './spec';
-import { temporalProblem } from './temporal/errors';
+import type { SpecOperation } from '../openapi/spec';
+import { temporalProblem } from './temporal-problems';
 import { bodyParserProblem } from './validation';
-import { attachmentsFromEnv, type AttachmentsDeps } from './storage';
+import { attachmentsFromEnv, type AttachmentsDeps } from '../domain/attachments/storage';
 import { attachmentHandlers } from './handlers/attachments';
 import { docsHandlers } from './handlers/docs';
 
@@ -44,7 +45,7 @@ export interface AppOptions {
   log?: AppDeps['log'];
   /**
    * Limits of the operations marked x-otklik-rate-limit in the spec (POST /appeals): per user and per
-   * client address in a fixed window. Defaults: RATE_LIMIT_DEFAULTS in api/ratelimit.ts; false turns
+   * client address in a fixed window. Defaults: RATE_LIMIT_DEFAULTS in domain/config/api-security.ts; false turns
    * them off (benchmarks). From the environment: rateLimitFromEnv (OTKLIK_RATE_LIMIT_*).
    */
   rateLimit?: RateLimitOptions | false;
@@ -55,9 +56,9 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** Send Strict-Transport-Security (default true; browsers ignore it over plain HTTP). */
   hsts?: boolean;
-  /** Sign-in of people through the region's OpenID Connect provider (OIDC_* in ops/config.ts); absent: none. */
+  /** Sign-in of people through the region's OpenID Connect provider (OIDC_* in domain/config/index.ts); absent: none. */
   oidc?: OidcSettings;
-  /** Attachment storage and size limit (default: from the environment, api/storage: a local directory under data/). */
+  /** Attachment storage and size limit (default: from the environment, domain/attachments/storage.ts: a local directory under data/). */
   attachments?: AttachmentsDeps;
 }
 
@@ -150,7 +151,16 @@ export function createApp(options: AppOptions): express.Application {
   app.set('trust proxy', options.trustProxy ?? false);
   // res.json writes <, > and & as \u003c, \u003e, \u0026: text from applicants stays text.
   app.set('json escape', true);
+  useSecurityHeaders(app, options);
+  useRequestIds(app);
+  useAccessLog(app, deps);
+  const ops: SpecOperation[] = registerRoutes(app, handlers, deps);
+  useNotMatched(app, ops);
+  useProblemAnswers(app, deps);
+  return app;
+}
 
+function useSecurityHeaders(app: express.Application, options: AppOptions): void {
   // A JSON API: nothing it sends may be rendered, framed, sniffed as another type, or cached.
   app.use(
     helmet({
@@ -165,7 +175,10 @@ export function createApp(options: AppOptions): express.Application {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+}
 
+/** X-Request-Id: the client's when it is a plain token, else a new one; on the answer and every log line. */
+function useRequestIds(app: express.Application): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
@@ -173,7 +186,9 @@ export function createApp(options: AppOptions): express.Application {
     res.setHeader('X-Request-Id', id);
     next();
   });
+}
 
+function useAccessLog(app: express.Application, deps: AppDeps): void {
   // One access-log line and one latency observation per request, when its response has gone out. The
   // route is the spec path (res.locals.route, set by api/routes.ts), so paths with ids do not explode
   // the label set; the case id (or event id) of the path is on the line.
@@ -193,9 +208,9 @@ export function createApp(options: AppOptions): express.Application {
     });
     next();
   });
+}
 
-  const ops: SpecOperation[] = registerRoutes(app, handlers, deps);
-
+function useNotMatched(app: express.Application, ops: SpecOperation[]): void {
   // Nothing matched: 405 when the path exists with other methods, 404 otherwise.
   const patterns = ops.map((o) => ({ re: pathPattern(o.path), method: o.method }));
   app.use((req: Request, _res: Response, next: NextFunction) => {
@@ -212,7 +227,9 @@ export function createApp(options: AppOptions): express.Application {
     }
     next(new HttpProblem({ status: 404, type: PROBLEM.notFound, title: 'Not found', detail: `There is no resource at ${path}.` }));
   });
+}
 
+function useProblemAnswers(app: express.Application, deps: AppDeps): void {
   // Every error becomes a problem document; unexpected ones are logged and reported without internals.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let problem: HttpProblem | undefined =
@@ -251,8 +268,6 @@ export function createApp(options: AppOptions): express.Application {
     // Open311 paths answer errors in GeoReport's own format (api/open311/errors.ts).
     if (!answeredAsGeoReport(req, res, problem)) sendProblem(req, res, problem);
   });
-
-  return app;
 }
 
 /** Ends the app's long-polls (the change feed) so that a server close is not held by them. */

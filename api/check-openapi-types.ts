@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
-import { specPath } from './spec';
+import { specPath } from '../openapi/spec';
 
 export const typesPath = path.join(__dirname, '..', 'openapi', 'types.ts');
 

@@ -5,53 +5,9 @@
 // The counters live in this process: with several API processes behind a balancer each one counts on
 // its own, so the effective limit is the per-process limit times the number of processes.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AuthUser } from './auth';
-import { HttpProblem, PROBLEM } from './problem';
-
-export interface RateLimitOptions {
-  /** Requests per user (bearer token's user) per window; 0 turns the per-user limit off. Default 20. */
-  perUser?: number;
-  /** Requests per client address per window, counted before authentication; 0 turns it off. Default 300. */
-  perIp?: number;
-  /** Window length in milliseconds. Default 60 000. */
-  windowMs?: number;
-}
-
-export const RATE_LIMIT_DEFAULTS: Required<RateLimitOptions> = { perUser: 20, perIp: 300, windowMs: 60_000 };
-
-/** Environment variables that configure the limits (read by rateLimitFromEnv). */
-export const RATE_LIMIT_ENV = {
-  perUser: 'OTKLIK_RATE_LIMIT_PER_USER',
-  perIp: 'OTKLIK_RATE_LIMIT_PER_IP',
-  windowSeconds: 'OTKLIK_RATE_LIMIT_WINDOW_SECONDS',
-} as const;
-
-/**
- * The limits from the environment: OTKLIK_RATE_LIMIT_PER_USER, OTKLIK_RATE_LIMIT_PER_IP (0 turns that
- * limit off), OTKLIK_RATE_LIMIT_WINDOW_SECONDS. Unset variables keep the defaults. Bad values are
- * returned in `problems`, one line each, for the caller's configuration report.
- */
-export function rateLimitFromEnv(env: Record<string, string | undefined>): { options: RateLimitOptions; problems: string[] } {
-  const problems: string[] = [];
-  const options: RateLimitOptions = {};
-  const int = (name: string, min: number, max: number): number | undefined => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return undefined;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      problems.push(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
-      return undefined;
-    }
-    return n;
-  };
-  const perUser = int(RATE_LIMIT_ENV.perUser, 0, 1_000_000);
-  const perIp = int(RATE_LIMIT_ENV.perIp, 0, 1_000_000);
-  const windowSeconds = int(RATE_LIMIT_ENV.windowSeconds, 1, 86_400);
-  if (perUser !== undefined) options.perUser = perUser;
-  if (perIp !== undefined) options.perIp = perIp;
-  if (windowSeconds !== undefined) options.windowMs = windowSeconds * 1000;
-  return { options, problems };
-}
+import type { AuthUser } from '../domain/identity/users';
+import { RATE_LIMIT_DEFAULTS, type RateLimitOptions } from '../domain/config/api-security';
+import { HttpProblem, PROBLEM } from '../domain/problem';
 
 interface Window { count: number; resetAt: number }
 

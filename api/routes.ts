@@ -6,13 +6,15 @@ import { pipeline } from 'node:stream/promises';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import type { operations } from '../openapi/types';
-import { actionAudit, auditPersonalDataShown } from './audit';
-import type { AttachmentsDeps } from './storage';
-import type { OidcRelyingParty } from './identity/oidc';
-import { authenticate, requireRoles, requireScopes, type AuthUser } from './auth';
-import type { PlatformMetrics } from './metrics';
-import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './ratelimit';
-import { loadSpec, specOperations, type SpecOperation } from './spec';
+import { actionAudit, auditPersonalDataShown } from '../domain/audit';
+import type { AttachmentsDeps } from '../domain/attachments/storage';
+import type { OidcRelyingParty } from '../domain/identity/oidc';
+import { authenticate, requireRoles, requireScopes } from './auth';
+import { type AuthUser } from '../domain/identity/users';
+import type { PlatformMetrics } from '../domain/metrics';
+import type { RateLimitOptions } from '../domain/config/api-security';
+import { createRateLimiter, type RateLimiter } from './ratelimit';
+import { loadSpec, specOperations, type SpecOperation } from '../openapi/spec';
 import { bodyReader, compileValidators, requestValidator, type ValidatedInput } from './validation';
 
 export type OperationId = keyof operations;
@@ -44,11 +46,11 @@ export interface AppDeps {
   rateLimit?: RateLimitOptions | false;
   /** Aborted when the server shuts down: long-polls answer at once instead of holding the shutdown. */
   shutdown?: AbortSignal;
-  /** Prometheus metrics of this app (api/metrics.ts): request latency, read-model gauges at scrape time. */
+  /** Prometheus metrics of this app (domain/metrics.ts): request latency, read-model gauges at scrape time. */
   metrics?: PlatformMetrics;
   /** The region's OpenID Connect provider, when configured: sign-in, and its JWT access tokens as bearer tokens. */
   oidc?: OidcRelyingParty;
-  /** Where attachment files are stored and how large they may be (api/storage; createApp fills it from the environment). */
+  /** Where attachment files are stored and how large they may be (domain/attachments/storage.ts; createApp fills it from the environment). */
   attachments?: AttachmentsDeps;
 }
 
@@ -83,7 +85,7 @@ function run(op: SpecOperation, handler: Handler<OperationId>, deps: AppDeps): R
       req,
       res,
     } as unknown as Ctx<OperationId>;
-    // Every successful change by a person or an integration client is an audited action (api/audit.ts),
+    // Every successful change by a person or an integration client is an audited action (domain/audit.ts),
     // recorded before the answer is sent, so a client that has gone away does not lose the entry.
     const action = op.secured && op.method !== 'get' && op.method !== 'head'
       ? actionAudit(deps.db, deps.log, op.operationId, ctx.user, ctx.input as { params?: Record<string, unknown>; body?: unknown }, (res.locals.requestId as string) ?? null)
@@ -91,7 +93,7 @@ function run(op: SpecOperation, handler: Handler<OperationId>, deps: AppDeps): R
     Promise.resolve(action?.begin())
       .then(() => handler(ctx))
       .then(async (reply) => {
-        // Applicant data shown to anyone but the applicant is recorded before it leaves (api/audit.ts).
+        // Applicant data shown to anyone but the applicant is recorded before it leaves (domain/audit.ts).
         if (op.secured && reply.body !== undefined && reply.status < 300) {
           await auditPersonalDataShown(deps.db, ctx.user, reply.body, { operationId: op.operationId, requestId: res.locals.requestId as string });
         }
@@ -138,7 +140,7 @@ export function registerRoutes(app: Application, handlers: Handlers, deps: AppDe
   const auth = authenticate(deps.db, deps.oidc);
   const limiters = new Map<string, RateLimiter>();
   for (const op of ops) {
-    // The operation a request reached, for the access log and the latency metric (api/metrics.ts).
+    // The operation a request reached, for the access log and the latency metric (domain/metrics.ts).
     const chain: RequestHandler[] = [markOperation(op)];
     let limiter: RateLimiter | undefined;
     if (op.rateLimit && deps.rateLimit !== false) {

@@ -1,14 +1,14 @@
-// Runs the HTTP API: `npm run api` with DATABASE_URL and TEMPORAL_ADDRESS (see ops/config.ts).
+// Runs the HTTP API: `npm run api` with DATABASE_URL and TEMPORAL_ADDRESS (see domain/config/index.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import { connect, type Db } from '../db/connection';
+import { attachmentsOf, loadConfig } from '../domain/config';
 import { connectTemporalClient, redactedDatabaseUrl, waitForDatabase, type WaitOptions } from '../domain/readiness';
-import { attachmentsOf, loadConfig } from '../ops/config';
 import { createApp, stopLongPolls, type AppOptions } from './app';
-import { PROBLEM } from './problem';
-import { startPendingIntake } from './temporal/appeal';
-import { startPendingEventIntake } from './temporal/participation';
+import { PROBLEM } from '../domain/problem';
+import { startPendingIntake } from '../domain/cases/intake';
+import { startPendingEventIntake } from '../domain/participation/intake';
 
 export interface ApiServer {
   port: number;
@@ -36,7 +36,7 @@ export async function startApiServer(opts: {
   rateLimit?: AppOptions['rateLimit'];
   trustProxy?: AppOptions['trustProxy'];
   hsts?: AppOptions['hsts'];
-  /** Sign-in through an OpenID Connect provider (ops/config.ts: OIDC_*). */
+  /** Sign-in through an OpenID Connect provider (domain/config/index.ts: OIDC_*). */
   oidc?: AppOptions['oidc'];
   attachments?: AppOptions['attachments'];
 }): Promise<ApiServer> {

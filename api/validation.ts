@@ -4,8 +4,8 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { HttpProblem, PROBLEM, problems, type FieldError } from './problem';
-import { FORM_TYPE, JSON_TYPE, loadSpec, type JsonSchema, type OpenApiDocument, type SpecOperation } from './spec';
+import { HttpProblem, PROBLEM, problems, type FieldError } from '../domain/problem';
+import { FORM_TYPE, JSON_TYPE, loadSpec, type JsonSchema, type OpenApiDocument, type SpecOperation } from '../openapi/spec';
 
 export const BODY_LIMIT = '1mb';
 

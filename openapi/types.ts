@@ -988,8 +988,9 @@ export interface paths {
         put?: never;
         /**
          * Where a case with this subcategory and territory would be routed, and its term.
-         * @description Roles: any. Runs the same routing rules as registration on the current reference data, without
-         *     storing anything. `422` when no rule yields an organisation.
+         * @description Roles: any. Runs the same routing as registration on the current reference data, without
+         *     storing anything: the most specific rule, else the region's top participant. `422` when not
+         *     even the top participant can take appeals.
          */
         post: operations["previewRouting"];
         delete?: never;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { DEV_SERVER_SQLITE_PRAGMAS } from './config';
+import { DEV_SERVER_SQLITE_PRAGMAS } from '../domain/config';
 import { chooseRunAs, initialiseCluster, startServer, type PostgresBinaries } from './postgres-server';
 
 export const projectRoot = path.resolve(__dirname, '..');

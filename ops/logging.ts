@@ -3,7 +3,7 @@
 // workflow id of a case is its registration number, so each such line carries `caseId` too, and a
 // case's lines can be found with one filter across the API's and the worker's logs.
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
-import { redact, redactText } from '../api/redact';
+import { redact, redactText } from '../domain/redact';
 import { WEBHOOK_DELIVERY_WORKFLOW_TYPE } from '../workflows/webhook/messages';
 
 const ORDER: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
@@ -53,7 +53,7 @@ export class JsonLogger implements Logger {
   error(message: string, meta?: LogMetadata): void { this.log('ERROR', message, meta); }
 }
 
-/** The SDK level of the platform's LOG_LEVEL (ops/config.ts). */
+/** The SDK level of the platform's LOG_LEVEL (domain/config/index.ts). */
 export function sdkLevel(level: 'debug' | 'info' | 'warn' | 'error'): LogLevel {
   return level === 'debug' ? 'DEBUG' : level === 'info' ? 'INFO' : level === 'warn' ? 'WARN' : 'ERROR';
 }

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { OidcSettings } from '../api/identity/oidc';
+import type { OidcSettings } from '../domain/identity/oidc';
 import type { Db } from '../db/connection';
 import { postgresOidcAdapter } from './oidc-provider-store';
 
@@ -112,22 +112,13 @@ function samePassword(given: string, expected: string): boolean {
   return timingSafeEqual(d(given), d(expected));
 }
 
-export async function startOidcProvider(opts: OidcProviderOptions): Promise<EmbeddedOidcProvider> {
-  const { default: Provider } = await loadProvider();
-  const state = await providerState(opts.stateFile);
-  const accounts = new Map(opts.accounts.map((a) => [a.username, a]));
+type ProviderClass = Awaited<ReturnType<typeof loadProvider>>['default'];
+type ProviderInstance = InstanceType<ProviderClass>;
+type Accounts = Map<string, OidcProviderOptions['accounts'][number]>;
 
-  // Listen first: with port 0 the issuer URL is known only once the port is.
-  let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
-  const server = http.createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => { server.off('error', reject); resolve(); });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const issuer = `http://${opts.publicHost ?? 'localhost'}:${port}`;
-
-  const provider = new Provider(issuer, {
+/** The provider: the clients, the persisted keys, the demo accounts, PKCE, lifetimes, a Russian error page. */
+function createProvider(Provider: ProviderClass, issuer: string, opts: OidcProviderOptions, state: ProviderState, accounts: Accounts): ProviderInstance {
+  return new Provider(issuer, {
     clients: opts.clients.map((c) => ({
       client_id: c.clientId, client_secret: c.clientSecret, client_name: 'Отклик', redirect_uris: c.redirectUris,
       response_types: ['code'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic',
@@ -151,52 +142,72 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Embe
       ctx.body = `<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Ошибка входа</title></head><body><h1>Ошибка входа</h1><p>${escapeHtml(String(out.error_description ?? out.error))}</p></body></html>`;
     },
   });
-  const providerCallback = provider.callback();
+}
 
-  const interactions = async (req: http.IncomingMessage, res: http.ServerResponse, uid: string, action: string | undefined) => {
-    const details = await provider.interactionDetails(req, res);
-    if (details.uid !== uid) throw new Error('interaction mismatch');
-    const client = await provider.Client.find(String(details.params.client_id));
-    const clientName = client?.clientName ?? String(details.params.client_id);
-    const html = (status: number, body: string) => {
-      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(body);
-    };
-    if (details.prompt.name === 'login') {
-      if (action !== 'login' || req.method !== 'POST') return html(200, loginPage(uid, clientName));
-      const form = await readForm(req);
-      const username = form.get('username') ?? '';
-      const account = accounts.get(username);
-      if (!account || !samePassword(form.get('password') ?? '', account.password)) {
-        return html(401, loginPage(uid, clientName, 'Неверное имя пользователя или пароль.', username));
-      }
-      return provider.interactionFinished(req, res, { login: { accountId: account.username } }, { mergeWithLastSubmission: false });
-    }
-    if (details.prompt.name === 'consent') {
-      // Otklik is the region's own application: what it asks for (openid, profile, email) is granted
-      // without a consent page.
-      const { session, params, grantId } = details;
-      const grant = grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
-      if (!grant) throw new Error('grant not found');
-      const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-      for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
-      return provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
-    }
-    return html(400, '<!doctype html><p>Неизвестный шаг входа.</p>');
+/** The sign-in steps the provider hands over: the login form (demo accounts), then consent granted at once. */
+async function interaction(provider: ProviderInstance, accounts: Accounts, req: http.IncomingMessage, res: http.ServerResponse, uid: string, action: string | undefined) {
+  const details = await provider.interactionDetails(req, res);
+  if (details.uid !== uid) throw new Error('interaction mismatch');
+  const client = await provider.Client.find(String(details.params.client_id));
+  const clientName = client?.clientName ?? String(details.params.client_id);
+  const html = (status: number, body: string) => {
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(body);
   };
+  if (details.prompt.name === 'login') {
+    if (action !== 'login' || req.method !== 'POST') return html(200, loginPage(uid, clientName));
+    const form = await readForm(req);
+    const username = form.get('username') ?? '';
+    const account = accounts.get(username);
+    if (!account || !samePassword(form.get('password') ?? '', account.password)) {
+      return html(401, loginPage(uid, clientName, 'Неверное имя пользователя или пароль.', username));
+    }
+    return provider.interactionFinished(req, res, { login: { accountId: account.username } }, { mergeWithLastSubmission: false });
+  }
+  if (details.prompt.name === 'consent') {
+    // Otklik is the region's own application: what it asks for (openid, profile, email) is granted
+    // without a consent page.
+    const { session, params, grantId } = details;
+    const grant = grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+    if (!grant) throw new Error('grant not found');
+    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+    return provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+  }
+  return html(400, '<!doctype html><p>Неизвестный шаг входа.</p>');
+}
 
-  handler = (req, res) => {
+/** An HTTP server listening on the port (0: any); its handler is set once the issuer URL is known. */
+async function listen(opts: OidcProviderOptions): Promise<{ server: http.Server; port: number; handle(handler: http.RequestListener): void }> {
+  let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
+  const server = http.createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => { server.off('error', reject); resolve(); });
+  });
+  return { server, port: (server.address() as AddressInfo).port, handle: (h) => { handler = h; } };
+}
+
+export async function startOidcProvider(opts: OidcProviderOptions): Promise<EmbeddedOidcProvider> {
+  const { default: Provider } = await loadProvider();
+  const state = await providerState(opts.stateFile);
+  const accounts: Accounts = new Map(opts.accounts.map((a) => [a.username, a]));
+  // Listen first: with port 0 the issuer URL is known only once the port is.
+  const { server, port, handle } = await listen(opts);
+  const issuer = `http://${opts.publicHost ?? 'localhost'}:${port}`;
+  const provider = createProvider(Provider, issuer, opts, state, accounts);
+  const providerCallback = provider.callback();
+  handle((req, res) => {
     const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login))?\/?(?:\?.*)?$/.exec(req.url ?? '');
     if (!m) return providerCallback(req, res);
-    interactions(req, res, m[1], m[2]).catch(() => {
+    interaction(provider, accounts, req, res, m[1], m[2]).catch(() => {
       if (res.headersSent) return res.end();
       res.writeHead(400, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end('<!doctype html><html lang="ru"><meta charset="utf-8"><p>Сеанс входа истёк или не найден. Начните вход заново.</p></html>');
     });
-  };
-
+  });
   return {
     issuer,
     port,

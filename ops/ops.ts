@@ -3,8 +3,8 @@
 // the embedded services of `npm start` on this machine.
 import { Client, type Connection } from '@temporalio/client';
 import { connect } from '../db/connection';
+import { ConfigError, loadConfig } from '../domain/config';
 import { connectTemporalClient, redactedDatabaseUrl, waitForDatabase } from '../domain/readiness';
-import { ConfigError, loadConfig } from './config';
 import { runOps, USAGE } from './cli';
 
 async function main(argv: string[]): Promise<number> {

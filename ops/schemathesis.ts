@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { specOperations } from '../api/spec';
+import { specOperations } from '../openapi/spec';
 
 const root = path.resolve(__dirname, '..');
 export const schemathesisBin = path.join(root, '.tools', 'schemathesis', 'bin', 'st');

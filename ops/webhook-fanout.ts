@@ -8,7 +8,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import { DEFAULT_WEBHOOK_POLICY, type WebhookDeliveryPolicy } from '../api/webhooks/policy';
+import { DEFAULT_WEBHOOK_POLICY, type WebhookDeliveryPolicy } from '../domain/integration/webhook-policy';
 import { publicCaseEventType } from '../workflows/appeal/events';
 import { WEBHOOK_DELIVERY_WORKFLOW_TYPE, webhookDeliveryWorkflowId, type WebhookDeliveryInput } from '../workflows/webhook/messages';
 

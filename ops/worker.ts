@@ -2,11 +2,11 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { activityInterceptors } from '../api/metrics';
+import { activityInterceptors } from '../domain/metrics';
 import { connect, type Db } from '../db/connection';
 import { connectTemporalClient, connectTemporalWorker, redactedDatabaseUrl, waitForDatabase, type WaitOptions } from '../domain/readiness';
 import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { loadConfig } from './config';
+import { loadConfig } from '../domain/config';
 import { startOutbox } from './outbox';
 import { startWebhookFanout } from './webhook-fanout';
 import { JsonLogger, sdkLevel } from './logging';
@@ -17,7 +17,7 @@ export async function createWorker(opts: {
   taskQueue: string;
   namespace?: string;
   workflowBundle?: WorkflowBundleWithSourceMap;
-  /** Workflows kept in memory between tasks (ops/config.ts workerMaxCachedWorkflows); the SDK's default when absent. */
+  /** Workflows kept in memory between tasks (domain/config workerMaxCachedWorkflows); the SDK's default when absent. */
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({

@@ -1,6 +1,5 @@
 // Actions on a case: the operator's, the applicant's and the supervisor's. Each runs one update of the
 // case's workflow with the actor taken from the authenticated user, then returns the case as it is now.
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate, rateUpdate, reassignUpdate,
@@ -8,22 +7,18 @@ import {
   type AppealState,
 } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
-import { linkAttachments } from '../attachments';
-import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, type CaseRow } from '../cases';
-import { problems } from '../problem';
-import { checkTargetOrganisation } from '../reference';
+import { linkAttachments } from '../../domain/attachments/attachments';
+import type { CaseRow } from '../../domain/cases/read-model';
+import { problems } from '../../domain/problem';
+import { checkTargetOrganisation } from '../../domain/reference/checks';
 import type { Ctx, Handlers, OperationId, Reply } from '../routes';
-import { actorOf, reopenCase, runCaseUpdate } from '../temporal/appeal';
+import { actOnCase, reopenCase, runCaseUpdate } from '../../domain/cases/commands';
 import { temporalContext } from './cases';
 
 export type CaseOp = Extract<OperationId, 'takeCase' | 'answerCase' | 'redirectCase' | 'requestClarification' | 'extendTerm' | 'leaveWithoutAnswer'
   | 'replyToClarification' | 'rateAnswer' | 'reassignCase' | 'changeTerm' | 'closeCase' | 'reopenCase' | 'acknowledgeRegistration'>;
 
-/**
- * The common path of every action: the case must be visible to the caller (404 otherwise: operators of
- * other organisations, other citizens, other regions' supervisors); the role gate has already run. The
- * workflow's validators make the final decision (403 / 409 / 422).
- */
+/** The common path of every action (actOnCase); the role gate has already run. */
 export async function act<K extends CaseOp>(
   ctx: Ctx<K>,
   action: string,
@@ -37,23 +32,7 @@ export async function act<K extends CaseOp>(
   if (user.role === 'integration' && !key) {
     throw problems.field('header', 'Idempotency-Key', 'is required for commands of integration clients');
   }
-  const row = await visibleCase(deps.db, user, caseId);
-  const updateId = key ? `${caseId}:${action}:${key}` : undefined;
-  let state: AppealState;
-  try {
-    state = await perform(actorOf(user, row), row, updateId);
-  } catch (e) {
-    // An update to a workflow that has completed: the case is closed (its run ended with it).
-    if (e instanceof WorkflowNotFoundError) {
-      const now = await loadCaseRow(deps.db, caseId);
-      if (now?.status === 'closed') throw problems.invalidTransition(`Case ${caseId} is closed.`);
-      throw problems.notFound(`There is no case ${caseId}.`);
-    }
-    throw e;
-  }
-  const fresh = (await waitForProjection(deps.db, caseId, state.seq)) ?? row;
-  const shown = fresh.last_seq >= state.seq ? fresh : overlayState(fresh, state);
-  return { status: 200, body: await caseDetail(deps.db, shown, user) };
+  return { status: 200, body: await actOnCase(temporalContext(deps), user, caseId, key ? `${caseId}:${action}:${key}` : undefined, perform) };
 }
 
 export function update<K extends CaseOp, A>(ctx: Ctx<K>, def: UpdateDefinition<AppealState, [A]>, arg: (actor: Actor) => A) {

@@ -1,7 +1,7 @@
 // Attachments over HTTP: upload (a raw body of one of the allowed media types), metadata and download.
-// The rules are in api/attachments.ts; the files are in the attachment storage (api/storage).
-import { attachmentInfo, contentDisposition, dispositionFileName, openAttachment, receiveAttachment, visibleAttachment } from '../attachments';
-import { attachmentsFromEnv, type AttachmentsDeps } from '../storage';
+// The rules are in domain/attachments/attachments.ts; the files are in the attachment storage (domain/attachments/storage.ts).
+import { attachmentInfo, contentDisposition, dispositionFileName, openAttachment, receiveAttachment, visibleAttachment } from '../../domain/attachments/attachments';
+import { attachmentsFromEnv, type AttachmentsDeps } from '../../domain/attachments/storage';
 import type { AppDeps, Handlers } from '../routes';
 
 let fallback: AttachmentsDeps | undefined;

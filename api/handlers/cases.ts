@@ -1,11 +1,11 @@
 // Submitting appeals, reading cases, their Temporal history, and the supervisors' monitoring lists.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { caseDetail, listCases, visibleCase, type CaseFilters } from '../cases';
-import { problems } from '../problem';
+import { caseDetail, listCases, visibleCase, type CaseFilters } from '../../domain/cases/read-model';
+import { problems } from '../../domain/problem';
 import type { AppDeps, Handlers, Reply } from '../routes';
-import { submitAppeal } from '../temporal/appeal';
-import { caseHistory } from '../temporal/history';
-import type { AuthUser } from '../auth';
+import { submitAppeal } from '../../domain/cases/intake';
+import { caseHistory } from '../../domain/cases/history';
+import type { AuthUser } from '../../domain/identity/users';
 
 export function temporalContext(deps: AppDeps) {
   return {

@@ -1,130 +1,34 @@
-// Public hearings: the announcement and terms as the public sees them, registrations of participants
-// (one per person), and the organiser's protocol and conclusion. Written proposals use the proposals
-// endpoints shared with discussions (api/handlers/discussion.ts); the event itself is the shared
-// events API (api/handlers/participation.ts), which takes the hearing's settings checked here.
+// Public hearings (domain/participation/hearing.ts): the hearing as the public sees it, registrations,
+// the protocol and the conclusion. The event itself is the shared events API (api/handlers/participation.ts).
 import {
-  announcementProblem, hearingSettingsProblems, latestAnnouncement, publishConclusionUpdate, publishProtocolUpdate,
-  type HearingExtra, type HearingSettings,
-} from '../../workflows/hearing/messages';
-import type { ParticipationState } from '../../workflows/participation/messages';
-import type { Db } from '../../db/connection';
-import type { AuthUser } from '../auth';
-import { problems } from '../problem';
+  hearingRegistrations, hearingRules, publishHearingDocument, registerForHearing, visibleHearing,
+} from '../../domain/participation/hearing';
+import { registerParticipationType } from '../../domain/participation/registry';
 import type { Handlers } from '../routes';
-import { actorOf } from '../temporal/appeal';
-import { canOverseeEvent, requireType } from '../temporal/discussion';
-import {
-  eligibilityProblem, organisedEvent, overlayEventState, registerParticipationType, runEventUpdate, visibleEvent, waitForEventProjection,
-  type EventRow,
-} from '../temporal/participation';
 import { temporalContext } from './cases';
 
-registerParticipationType('hearing', {
-  async settings(_db, settings, event) {
-    const issues = hearingSettingsProblems(settings, event.schedule);
-    if (issues.length === 0) {
-      const late = announcementProblem(settings as unknown as HearingSettings, new Date().toISOString());
-      if (late) issues.push(`it is already too late to announce this hearing: ${late.replace(/; it is too late.*$/, '')}`);
-    }
-    return { problems: issues };
-  },
-});
+registerParticipationType('hearing', hearingRules);
 
-const iso = (v: Date | string | null | undefined): string | null => (v == null ? null : new Date(v).toISOString());
+type PublishContext = Parameters<Handlers['publishHearingProtocol']>[0];
 
-async function hearingView(db: Db, row: EventRow, user: AuthUser) {
-  const s = row.settings as unknown as HearingSettings;
-  const e = ((row.state as Partial<ParticipationState>)?.extra ?? {}) as Partial<HearingExtra>;
-  const [{ n }] = await db('hearing_registrations').where({ event_id: row.id }).count<{ n: string }[]>('* as n');
-  const doc = (d: HearingExtra['protocol'] | undefined) => (d ? { text: d.text, attachments: d.attachments, publishedAt: d.publishedAt } : null);
-  const body: Record<string, unknown> = {
-    eventId: row.id,
-    status: row.status,
-    phase: row.phase ?? null,
-    announcement: {
-      hearingAt: iso(s.hearingAt), place: s.place, subject: s.subject, announceDaysBefore: s.announceDaysBefore,
-      latestAnnouncementAt: latestAnnouncement(s),
-    },
-    proposalWindow: { opensAt: iso(row.opens_at), closesAt: iso(row.closes_at) },
-    hearingHeld: e.hearingHeld ?? false,
-    heldAt: e.heldAt ?? null,
-    protocolDueAt: e.protocolDueAt ?? null,
-    conclusionDueAt: e.conclusionDueAt ?? null,
-    protocolOverdue: e.protocolOverdue ?? false,
-    conclusionOverdue: e.conclusionOverdue ?? false,
-    protocol: doc(e.protocol),
-    conclusion: doc(e.conclusion),
-    registrations: Number(n),
-  };
-  if (user.role === 'citizen') body.registered = !!(await db('hearing_registrations').where({ event_id: row.id, user_id: user.id }).first('id'));
-  return body;
-}
-
-function toRegistration(r: Record<string, unknown>, withUser: boolean) {
-  return {
-    id: Number(r.id), eventId: r.event_id as string, name: r.name as string, willSpeak: r.will_speak as boolean,
-    createdAt: iso(r.created_at as Date) as string, ...(withUser ? { userId: r.user_id as number } : {}),
-  };
-}
-
-async function hearingDocument(
-  ctx: Parameters<Handlers['publishHearingProtocol']>[0],
-  action: 'protocol' | 'conclusion',
-) {
-  const { input, user, deps } = ctx;
-  const row = await organisedEvent(deps.db, user, input.params.eventId);
-  requireType(row, ['hearing'], action);
+async function publish({ input, user, deps }: PublishContext, action: 'protocol' | 'conclusion') {
   const key = (input.headers as { 'Idempotency-Key'?: string } | undefined)?.['Idempotency-Key'];
-  const arg = { actor: actorOf(user), text: input.body.text, attachments: input.body.attachments ?? [] };
-  const state = await runEventUpdate(temporalContext(deps), row, action === 'protocol' ? publishProtocolUpdate : publishConclusionUpdate, arg,
-    key ? `${row.id}:${action}:${key}` : undefined);
-  const fresh = (await waitForEventProjection(deps.db, row.id, state.seq)) ?? row;
-  return { status: 200, body: await hearingView(deps.db, fresh.last_seq >= state.seq ? fresh : overlayEventState(fresh, state), user) };
+  return { status: 200, body: await publishHearingDocument(temporalContext(deps), user, input.params.eventId, action, input.body, key) };
 }
 
 export const hearingHandlers = {
   async getHearing({ input, user, deps }) {
-    const row = await visibleEvent(deps.db, user, input.params.eventId);
-    requireType(row, ['hearing'], 'hearing');
-    return { status: 200, body: await hearingView(deps.db, row, user) };
+    return { status: 200, body: await visibleHearing(deps.db, user, input.params.eventId) };
   },
 
-  /** One registration per person, once the hearing is announced and before it is held. */
   async registerForHearing({ input, user, deps }) {
-    const { db } = deps;
-    const row = await visibleEvent(db, user, input.params.eventId);
-    requireType(row, ['hearing'], 'registrations');
-    const s = row.settings as unknown as HearingSettings;
-    const held = ((row.state as Partial<ParticipationState>)?.extra as Partial<HearingExtra> | undefined)?.hearingHeld ?? false;
-    if (!['scheduled', 'open', 'closed'].includes(row.status) || held || Date.now() >= Date.parse(s.hearingAt)) {
-      throw problems.invalidTransition(row.status === 'draft'
-        ? `Hearing ${row.id} is not announced yet.`
-        : `Registration for hearing ${row.id} is over: ${row.status === 'cancelled' ? 'it was cancelled' : `the hearing ${held || Date.now() >= Date.parse(s.hearingAt) ? 'has taken place' : 'is ' + row.status}`}.`);
-    }
-    const ineligible = await eligibilityProblem(db, row, user.id);
-    if (ineligible) throw problems.forbidden(`You cannot take part in this hearing: ${ineligible}.`);
-    const inserted = await db.raw(
-      `insert into hearing_registrations (event_id, user_id, name, will_speak)
-       select ?, ?, ?, ? where exists (select 1 from participation_events where id = ? and status in ('scheduled', 'open', 'closed'))
-       on conflict (event_id, user_id) do nothing
-       returning *`,
-      [row.id, user.id, input.body.name, input.body.willSpeak ?? false, row.id],
-    );
-    if (inserted.rows.length === 1) return { status: 201, body: toRegistration(inserted.rows[0], false) };
-    if (await db('hearing_registrations').where({ event_id: row.id, user_id: user.id }).first('id')) {
-      throw problems.conflict('You are already registered for this hearing. One registration per person is accepted.');
-    }
-    throw problems.invalidTransition(`Registration for hearing ${row.id} is closed.`);
+    return { status: 201, body: await registerForHearing(deps.db, user, input.params.eventId, input.body) };
   },
 
   async listHearingRegistrations({ input, user, deps }) {
-    const row = await visibleEvent(deps.db, user, input.params.eventId);
-    requireType(row, ['hearing'], 'registrations');
-    if (!canOverseeEvent(user, row)) throw problems.forbidden('Only the organisers and the region\'s supervisors see the registrations.');
-    const rows = await deps.db('hearing_registrations').where({ event_id: row.id }).orderBy('id');
-    return { status: 200, body: { items: rows.map((r) => toRegistration(r, true)), count: rows.length } };
+    return { status: 200, body: await hearingRegistrations(deps.db, user, input.params.eventId) };
   },
 
-  publishHearingProtocol: (ctx) => hearingDocument(ctx, 'protocol'),
-  publishHearingConclusion: (ctx) => hearingDocument(ctx as unknown as Parameters<Handlers['publishHearingProtocol']>[0], 'conclusion'),
+  publishHearingProtocol: (ctx) => publish(ctx, 'protocol'),
+  publishHearingConclusion: (ctx) => publish(ctx as unknown as PublishContext, 'conclusion'),
 } satisfies Partial<Handlers>;

@@ -1,14 +1,14 @@
 // Identity operations: the OAuth 2.0 token endpoint of integration clients (client credentials), the
 // administrators' management of those clients and their credentials, and people's sign-in through
-// OpenID Connect (api/identity/oidc.ts).
-import { UserInputError } from '../auth';
-import { actorOfUser, AUDIT_ACTION, recordAudit } from '../audit';
+// OpenID Connect (domain/identity/oidc.ts).
+import { UserInputError } from '../../domain/identity/users';
+import { actorOfUser, AUDIT_ACTION, recordAudit } from '../../domain/audit';
 import {
   clientUserId, createIntegrationClient, grantClientCredentials, integrationClientView, issueClientApiKey, issueClientSecret,
   listIntegrationClients, OAuthError, renameClient, revokeClientApiKey, revokeClientSecret, setClientScopes, type RevokeOutcome,
-} from '../identity/credentials';
-import { ProviderUnavailableError, SignInError, SIGN_IN_WINDOW_SECONDS, STATE_COOKIE, type OidcRelyingParty } from '../identity/oidc';
-import { problems } from '../problem';
+} from '../../domain/identity/credentials';
+import { ProviderUnavailableError, SignInError, SIGN_IN_WINDOW_SECONDS, STATE_COOKIE, type OidcRelyingParty } from '../../domain/identity/oidc';
+import { problems } from '../../domain/problem';
 import type { Handlers, Reply } from '../routes';
 import type { components } from '../../openapi/types';
 import type { Db } from '../../db/connection';

@@ -2,7 +2,7 @@
 // registration under the СЭД's own number. The other commands of a СЭД are the console's actions
 // (api/handlers/actions.ts), which require an Idempotency-Key from integration clients.
 import { acknowledgeRegistrationUpdate } from '../../workflows/appeal/messages';
-import { readFeed, parseFeedTypes } from '../integration/feed';
+import { readFeed, parseFeedTypes } from '../../domain/integration/feed';
 import type { Handlers } from '../routes';
 import { act, update } from './actions';
 

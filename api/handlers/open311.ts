@@ -1,7 +1,7 @@
 // Open311 GeoReport v2 endpoints (/open311/v2/…): discovery, services and their definitions, service
 // requests (read anonymously, submitted with an integration client's API key) and tokens. The logic is
-// in api/open311/georeport.ts; errors on these paths are GeoReport arrays (api/open311/errors.ts).
-import { userForToken } from '../auth';
+// in domain/integration/open311.ts; errors on these paths are GeoReport arrays (api/open311/errors.ts).
+import { userForToken } from '../../domain/identity/authentication';
 import {
   caseSubmissionOf,
   checkSubmitter,
@@ -12,10 +12,10 @@ import {
   requestOfToken,
   serviceDefinition,
   submissionToken,
-} from '../open311/georeport';
-import { problems } from '../problem';
+} from '../../domain/integration/open311';
+import { problems } from '../../domain/problem';
 import type { Handlers } from '../routes';
-import { submitAppeal } from '../temporal/appeal';
+import { submitAppeal } from '../../domain/cases/intake';
 import { temporalContext } from './cases';
 
 /** When this implementation of the GeoReport endpoints last changed (discovery's changeset). */

@@ -1,8 +1,8 @@
 // Operations endpoints: liveness and readiness probes, Prometheus metrics, and the audit log.
 import type { components } from '../../openapi/types';
-import { AuditCursorError, listAudit } from '../audit';
-import { createMetrics } from '../metrics';
-import { PROBLEM, problems } from '../problem';
+import { AuditCursorError, listAudit } from '../../domain/audit';
+import { createMetrics } from '../../domain/metrics';
+import { PROBLEM, problems } from '../../domain/problem';
 import type { AppDeps, Handlers } from '../routes';
 
 type Readiness = components['schemas']['Readiness'];

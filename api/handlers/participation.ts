@@ -1,22 +1,23 @@
 // The events API shared by every participation type: create, list, read, publish, extend, cancel;
 // responses (polls' answers, votes' ballots), results and offline results. Type-specific rules come
-// from the registry in api/temporal/participation.ts (api/handlers/poll.ts, vote.ts, discussion.ts, …).
-import { resultsVisible } from '../../workflows/participation/lifecycle';
+// from the registry in domain/participation/ (api/handlers/poll.ts, vote.ts, discussion.ts, …).
 import {
   cancelEventUpdate, extendEventUpdate, publishEventUpdate, type ParticipationState,
 } from '../../workflows/participation/messages';
 import type { UpdateDefinition } from '@temporalio/common';
-import { problems } from '../problem';
+import { problems } from '../../domain/problem';
 import type { Ctx, Handlers, OperationId, Reply } from '../routes';
-import { actorOf } from '../temporal/appeal';
-import {
-  createEvent, eventDetail, listEvents, loadEventRow, organisedEvent, overlayEventState, participationType, runEventUpdate,
-  submitResponse, visibleEvent, visibleResults, waitForEventProjection, type EventCreate, type EventFilters, type EventRow,
-} from '../temporal/participation';
+import { actorOf } from '../../domain/cases/commands';
+import { createEvent, type EventCreate } from '../../domain/participation/intake';
+import { eventDetail } from '../../domain/participation/representation';
+import { addOfflineResults, eventResults } from '../../domain/participation/results';
+import { listEvents, type EventFilters } from '../../domain/participation/lists';
+import { overlayEventState, waitForEventProjection } from '../../domain/participation/read-model';
+import { organisedEvent, visibleEvent } from '../../domain/participation/access';
+import { runEventUpdate } from '../../domain/participation/commands';
+import { submitResponse } from '../../domain/participation/responses';
 import type { Actor } from '../../workflows/shared/actor';
 import { temporalContext } from './cases';
-
-type EventOp = Extract<OperationId, 'publishEvent' | 'extendEvent' | 'cancelEvent'>;
 
 /**
  * A lifecycle action: the event must be visible (404) and organised by the caller (403); the workflow's
@@ -75,45 +76,10 @@ export const participationHandlers = {
   },
 
   async getEventResults({ input, user, deps }) {
-    const row = await visibleEvent(deps.db, user, input.params.eventId);
-    if (!resultsVisible(row.status, row.results_visibility)) {
-      throw problems.invalidTransition(
-        row.status === 'cancelled'
-          ? `Event ${row.id} was cancelled; it has no results.`
-          : `The results of event ${row.id} are not visible yet: they are shown ${row.results_visibility === 'live' ? 'once it opens' : 'when it closes'} (${row.closes_at instanceof Date ? row.closes_at.toISOString() : row.closes_at}).`,
-      );
-    }
-    return { status: 200, body: { eventId: row.id, type: row.type, status: row.status, results: await visibleResults(deps.db, row) } };
+    return { status: 200, body: await eventResults(deps.db, user, input.params.eventId) };
   },
 
   async addOfflineResults({ input, user, deps }) {
-    const row = await organisedEvent(deps.db, user, input.params.eventId);
-    if (!['open', 'closed', 'results_published'].includes(row.status)) {
-      throw problems.invalidTransition(`Offline results can be added once the event has opened; event ${row.id} is ${row.status}.`);
-    }
-    const check = participationType(row.type).offline;
-    if (!check) throw problems.unprocessable(`Events of type ${row.type} take no offline results.`);
-    const issues = await check(deps.db, row, input.body.results);
-    if (issues.length > 0) throw problems.unprocessable(`The offline results cannot be recorded: ${issues.join('; ')}.`);
-    const [rec] = await deps.db('participation_offline_results')
-      .insert({ event_id: row.id, payload: JSON.stringify(input.body.results), note: input.body.note ?? null, recorded_by: user.id })
-      .returning(['id', 'recorded_at']);
-    await refreshPublishedResults(deps.db, row.id);
-    const fresh = (await loadEventRow(deps.db, row.id)) as EventRow;
-    return {
-      status: 201,
-      body: { id: Number(rec.id), recordedAt: new Date(rec.recorded_at).toISOString(), results: await visibleResults(deps.db, fresh) },
-    };
+    return { status: 201, body: await addOfflineResults(deps.db, user, input.params.eventId, input.body) };
   },
 } satisfies Partial<Handlers>;
-
-/** Published results are a snapshot: offline results recorded afterwards refresh it. */
-export async function refreshPublishedResults(db: Parameters<typeof visibleResults>[0], eventId: string): Promise<void> {
-  const row = await loadEventRow(db, eventId);
-  if (!row || row.status !== 'results_published') return;
-  const compute = participationType(row.type).results;
-  if (!compute) return;
-  const results = await compute(db, eventId);
-  await db('participation_events').where({ id: eventId, status: 'results_published' }).update({ results: JSON.stringify(results) });
-}
-

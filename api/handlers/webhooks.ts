@@ -1,11 +1,11 @@
 // Webhook subscriptions and their delivery log (api/webhooks/). Roles and scopes are the operations'
 // x-otklik-roles and x-otklik-scopes; which subscriptions a caller manages is decided in
-// api/webhooks/subscriptions.ts.
+// domain/integration/webhook-subscriptions.ts.
 import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../routes';
-import { webhookConfigFromEnv } from '../webhooks/policy';
+import { webhookConfigFromEnv } from '../../domain/integration/webhook-policy';
 import { secretsOf } from '../../domain/outbound/webhook/signature';
-import * as webhooks from '../webhooks/subscriptions';
+import * as webhooks from '../../domain/integration/webhook-subscriptions';
 import { httpWebhookTransport } from '../../domain/outbound/webhook/transport';
 
 export const webhookHandlers = {

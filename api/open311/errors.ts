@@ -3,7 +3,8 @@
 // which is not served) is rendered that way instead of application/problem+json; the spec marks these
 // operations with x-otklik-error-format: georeport.
 import type { Request, Response } from 'express';
-import { sendErrorDocument, type HttpProblem } from '../problem';
+import { sendErrorDocument } from '../problem';
+import { type HttpProblem } from '../../domain/problem';
 
 export const OPEN311_PREFIX = '/open311/';
 

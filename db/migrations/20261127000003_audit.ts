@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 // The audit log: who did what, when, to which case, under which request. Rows are only ever added.
 // Today it records each time a response showed an applicant's personal data (name, e-mail, postal
-// address) to someone other than the applicant (action 'case.read_personal_data'); api/audit.ts is
+// address) to someone other than the applicant (action 'case.read_personal_data'); domain/audit.ts is
 // the one place that writes it, so that other human and integration actions can be recorded alike.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('audit_log', (t) => {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 // Attachments: files uploaded through POST /attachments (photos of a pothole, a scanned reply) and kept
-// by the attachment storage (api/storage); this table is what the platform knows of each. Appeals and
+// by the attachment storage (domain/attachments/storage.ts); this table is what the platform knows of each. Appeals and
 // answers reference them by id; case_attachments links a file to the cases that reference it, which is
 // what lets the people who see a case download it. A file may be referenced by more than one case (an
 // applicant repeats an appeal with the same photo), hence a link table rather than a case_id column.

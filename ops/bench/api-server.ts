@@ -7,7 +7,7 @@ import { Client } from '@temporalio/client';
 import { connectTemporalClient } from '../../domain/readiness';
 import { startApiServer } from '../../api/server';
 import { connect } from '../../db/connection';
-import { loadConfig } from '../config';
+import { loadConfig } from '../../domain/config';
 
 async function main(): Promise<void> {
   const config = loadConfig();

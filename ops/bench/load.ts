@@ -1,7 +1,7 @@
 // Load generation shared by the measurements: citizens with tokens, appeals on the seeded Altai
 // classifier, a keep-alive HTTP client for 127.0.0.1, closed-loop runs and latency statistics.
 import http from 'node:http';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 
 export const REGION = 'altai';

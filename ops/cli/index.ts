@@ -37,7 +37,7 @@ export const USAGE = `Usage: npm run ops -- <command> [options] [--json]
                                      reset a workflow-task failure, re-queue failed notifications,
                                      list failed webhook deliveries to replay
 
-Environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE (ops/config.ts).`;
+Environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE (domain/config/index.ts).`;
 
 export class UsageError extends Error {}
 

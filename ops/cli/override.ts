@@ -4,11 +4,12 @@
 // the case before and after, like an override made through the API.
 import os from 'node:os';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { userFromRow, type AuthUser } from '../../api/auth';
-import { caseSnapshot, operationSummary, recordAudit, actorOfUser } from '../../api/audit';
-import { loadCaseRow, overlayState, waitForProjection } from '../../api/cases';
-import { checkTargetOrganisation } from '../../api/reference';
-import { actorOf, reopenCase, runCaseUpdate, type TemporalContext } from '../../api/temporal/appeal';
+import { userFromRow, type AuthUser } from '../../domain/identity/users';
+import { caseSnapshot, operationSummary, recordAudit, actorOfUser } from '../../domain/audit';
+import { loadCaseRow, overlayState, waitForProjection } from '../../domain/cases/read-model';
+import { checkTargetOrganisation } from '../../domain/reference/checks';
+import { actorOf, reopenCase, runCaseUpdate } from '../../domain/cases/commands';
+import { type TemporalContext } from '../../domain/temporal';
 import type { Db } from '../../db/connection';
 import { changeTermUpdate, closeUpdate, reassignUpdate, type AppealState } from '../../workflows/appeal/messages';
 

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection';
-import { recordAudit } from '../../api/audit';
+import { recordAudit } from '../../domain/audit';
 
 export interface RetryResult {
   caseId: string;

@@ -1,11 +1,11 @@
 // `ops timeline <caseId>`: a case's life as its workflow recorded it, across every run, one readable line
 // per step: who did what (updates with their actor and arguments), which timer fired and what it meant
 // (a term reminder, the term passing, the rating window ending), activities that needed retries or
-// failed, workflow-task failures, and what is pending right now. Built on api/temporal/history.ts.
+// failed, workflow-task failures, and what is pending right now. Built on domain/cases/history.ts.
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { components } from '../../openapi/types';
-import { caseHistory, renderRun } from '../../api/temporal/history';
+import { caseHistory, renderRun } from '../../domain/cases/history';
 
 type HistoryEntry = components['schemas']['HistoryEntry'];
 type HistoryActor = components['schemas']['HistoryActor'];

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { startPendingIntake } from '../../api/temporal/appeal';
+import { startPendingIntake } from '../../domain/cases/intake';
 import type { Db } from '../../db/connection';
 import { createWorker } from '../../ops/worker';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';

@@ -1,6 +1,6 @@
 // Shared helpers of the API tests: a real HTTP server on port 0, fetch-based calls, tokens per role.
 import { Client, Connection } from '@temporalio/client';
-import { createUserWithToken, type AuthUser } from '../../api/auth';
+import { createUserWithToken, type AuthUser } from '../../domain/identity/users';
 import { startApiServer, type ApiServer } from '../../api/server';
 import type { Db } from '../../db/connection';
 import { ORG, TEST_REGION } from '../support/fixtures';

@@ -1,7 +1,7 @@
 // The poll and vote checks the events API applies (pure: no server, no database).
 import assert from 'node:assert/strict';
-import { winnerRuleOf } from '../../activities/vote';
-import { voteSettingsProblems } from '../../api/handlers/vote';
+import { winnerRuleOf } from '../../domain/participation/vote';
+import { voteSettingsProblems } from '../../domain/participation/vote';
 import { offlinePollProblems, pollAnswerProblems, pollSettingsProblems, type PollSettings } from '../../workflows/poll/questions';
 
 const poll: PollSettings = {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { createWorker } from '../../ops/worker';
 import { ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';

@@ -1,9 +1,9 @@
-import { ROLES } from '../../api/auth';
-import { INTEGRATION_SCOPES } from '../../api/scopes';
+import { ROLES } from '../../domain/identity/users';
+import { INTEGRATION_SCOPES } from '../../domain/identity/scopes';
 import assert from 'node:assert/strict';
 import { createApp } from '../../api/app';
 import { servedRoutes } from '../../api/routes';
-import { loadSpec, specOperations } from '../../api/spec';
+import { loadSpec, specOperations } from '../../openapi/spec';
 import type { Db } from '../../db/connection';
 import { offlineTemporal } from './helpers';
 

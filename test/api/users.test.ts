@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { createUserWithToken, hashToken, userForToken, UserInputError } from '../../api/auth';
+import { createUserWithToken, UserInputError } from '../../domain/identity/users';
+import { hashToken } from '../../domain/identity/tokens';
+import { userForToken } from '../../domain/identity/authentication';
 import type { Db } from '../../db/connection';
 import { runUsersCommand, UsageError } from '../../ops/users';
 import { ORG, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
 
-describe('users and tokens (api/auth.ts, ops/users.ts)', () => {
+describe('users and tokens (domain/identity/, ops/users.ts)', () => {
   let db: Db;
 
   before(async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createUserWithToken, revokeToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
+import { revokeToken } from '../../domain/identity/tokens';
 import type { Db } from '../../db/connection';
 import { CAT, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';

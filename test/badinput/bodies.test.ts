@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import type { Db } from '../../db/connection';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import { MAX_FIELD_ERRORS } from '../../api/validation';
 import { call, roleTokens, type CallResult, type RoleTokens, type TestApi } from '../api/helpers';
 import { CAT, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';

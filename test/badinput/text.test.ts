@@ -4,8 +4,8 @@
 // exactly as sent and come back exactly as sent, JSON-escaped (no raw <, > or &), as application/json
 // with nosniff: the API never renders HTML, and no text reaches SQL other than as a bound value.
 import assert from 'node:assert/strict';
-import { loadSpec, specOperations, type JsonSchema, type SpecOperation } from '../../api/spec';
-import { createUserWithToken } from '../../api/auth';
+import { loadSpec, specOperations, type JsonSchema, type SpecOperation } from '../../openapi/spec';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { call, roleTokens, type CallResult, type RoleTokens, type TestApi } from '../api/helpers';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';

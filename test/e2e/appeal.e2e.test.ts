@@ -1,7 +1,7 @@
 // End to end on the seeded regions, as `npm start` runs them: Temporal dev server, embedded PostgreSQL
 // migrated and seeded from db/seeds/, the worker, and the API over HTTP.
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { startSeededPlatform, type SeededPlatform } from '../support/platform';
 import { call, type TestApi } from '../api/helpers';

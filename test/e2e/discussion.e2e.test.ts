@@ -2,7 +2,7 @@
 // from draft to the published summary, through HTTP (Temporal dev server, worker, embedded PostgreSQL).
 // The event is created with the shared POST /events; the timers run in real time, with short windows.
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { pollUntil, startSeededPlatform, type SeededPlatform } from '../support/platform';
 import { call, type TestApi } from '../api/helpers';

@@ -2,7 +2,7 @@
 // residents of Novoaltaysk, from draft to published results, through HTTP (Temporal dev server, worker,
 // embedded PostgreSQL).
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { pollUntil, startSeededPlatform, type SeededPlatform } from '../support/platform';
 import { call, type TestApi } from '../api/helpers';

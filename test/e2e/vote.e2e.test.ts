@@ -2,7 +2,7 @@
 // residents of Pavlovsky district, with a citizen's project, the Method of Equal Shares, and the
 // pabulib export, through HTTP (Temporal dev server, worker, embedded PostgreSQL).
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { parsePabulib } from '../../workflows/rules/pabulib';
 import { pollUntil, startSeededPlatform, type SeededPlatform } from '../support/platform';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { connectTemporalClient } from '../../domain/readiness';
 import knexFactory from 'knex';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import { migrateLatest, type Db } from '../../db/connection';
 import {
   projectRoot, startEmbeddedPostgres, startTemporalDevServer, type EmbeddedPostgresService,

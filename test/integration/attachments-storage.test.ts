@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { LocalAttachmentStorage, S3AttachmentStorage, StoredFileMissing, type AttachmentStorage } from '../../api/storage';
+import { LocalAttachmentStorage, S3AttachmentStorage, StoredFileMissing, type AttachmentStorage } from '../../domain/attachments/storage';
 import { startS3Server, type S3Server } from '../support/s3';
 
 async function readAll(stream: Readable): Promise<Buffer> {

@@ -3,7 +3,7 @@
 // see their own region only; citizens and operators may not read it; failed attempts are not actions;
 // the log stays append-only.
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { call, type TestApi } from '../api/helpers';
 import { startSeededPlatform, type SeededPlatform } from '../support/platform';

@@ -3,9 +3,10 @@
 // public vocabulary, snapshots, and cursors.
 import assert from 'node:assert/strict';
 import { createAppealActivities } from '../../activities/appeal';
-import type { AuthUser } from '../../api/auth';
-import { readFeed, readFeedPage } from '../../api/integration/feed';
-import { CASE_EVENT_TYPES, type AppealEventType } from '../../workflows/appeal/events';
+import type { AppealEventType } from '../../workflows/appeal/events';
+import type { AuthUser } from '../../domain/identity/users';
+import { readFeed, readFeedPage } from '../../domain/integration/feed';
+import { CASE_EVENT_TYPES } from '../../workflows/appeal/events';
 import type { AppealInput, AppealState } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
 import type { Db } from '../../db/connection';

@@ -2,8 +2,8 @@
 // scrape time and must match the read model after a few cases; the latency histogram is labelled with
 // the spec path; only administrators may scrape.
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
-import { countActivityFailure } from '../../api/metrics';
+import { createUserWithToken } from '../../domain/identity/users';
+import { countActivityFailure } from '../../domain/metrics';
 import type { Db } from '../../db/connection';
 import { call, startTestApi, type TestApi } from '../api/helpers';
 import { pollUntil, startSeededPlatform, type SeededPlatform } from '../support/platform';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { webcrypto } from 'node:crypto';
 import type { Db } from '../../db/connection';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import { call } from '../api/helpers';
 import { launchChromium } from '../support/browser';
 import { API_AUDIENCE, Browser, signIn, startOidcTestbed, type OidcTestbed } from '../support/oidc';

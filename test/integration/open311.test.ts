@@ -4,7 +4,7 @@
 // it is taken into work, answered and closed, the filters of requests.json, GeoReport errors, and that
 // nothing of the applicant leaves through the anonymous reads.
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { call, type CallResult, type TestApi } from '../api/helpers';
 import { startSeededPlatform, type SeededPlatform } from '../support/platform';

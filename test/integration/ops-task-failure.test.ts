@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Client, Connection, WorkflowUpdateStage } from '@temporalio/client';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { loadSeeds } from '../../db/seed';
 import { runOps, type OpsDeps } from '../../ops/cli';

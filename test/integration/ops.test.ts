@@ -3,7 +3,7 @@
 // test-local trigger on case_events), overrides as an administrator (audited, channel cli), and retry
 // of failed notifications.
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { runOps, type OpsDeps } from '../../ops/cli';
 import { call, type TestApi } from '../api/helpers';

@@ -10,7 +10,7 @@ import type { Db } from '../../db/connection';
 import { call, startTestApi, type TestApi } from '../api/helpers';
 import { launchChromium } from '../support/browser';
 import { freshDatabase } from '../support/postgres';
-import { specOperations } from '../../api/spec';
+import { specOperations } from '../../openapi/spec';
 
 const DIST = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 

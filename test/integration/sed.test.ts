@@ -3,7 +3,7 @@
 // generated from the spec: it long-polls the change feed, registers the ministry's cases under its own
 // numbers, takes them into work, answers, and follows them until they close or leave its subtree.
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
 import { integrationClient, type OtklikClient, type Schemas } from '../support/client';
 import { startSeededPlatform, type SeededPlatform } from '../support/platform';

@@ -6,7 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateWebhookSecret, secretsOf, signingSecrets, verifyWebhookSignature, webhookSignature } from '../../domain/outbound/webhook/signature';
 import { httpWebhookTransport, signedHeaders } from '../../domain/outbound/webhook/transport';
-import { parseDuration, webhookConfigFromEnv } from '../../api/webhooks/policy';
+import { parseDuration } from '../../domain/config/env';
+import { webhookConfigFromEnv } from '../../domain/integration/webhook-policy';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 describe('webhook signatures', () => {

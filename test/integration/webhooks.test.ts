@@ -4,8 +4,8 @@
 // one that keeps failing gets its subscription paused and its owner told; resume and replay deliver
 // again; the fan-out never records a delivery twice.
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
-import type { WebhookDeliveryPolicy } from '../../api/webhooks/policy';
+import { createUserWithToken } from '../../domain/identity/users';
+import type { WebhookDeliveryPolicy } from '../../domain/integration/webhook-policy';
 import type { Db } from '../../db/connection';
 import { deliveryInput, recordWebhookDeliveries, startPendingDeliveries, startWebhookFanout } from '../../ops/webhook-fanout';
 import { WEBHOOK_DELIVERY_WORKFLOW_TYPE, webhookDeliveryWorkflowId } from '../../workflows/webhook/messages';

@@ -2,7 +2,7 @@
 // a JSON API whose answers are never rendered, framed, sniffed, cached or sent with a referrer.
 import assert from 'node:assert/strict';
 import type { Db } from '../../db/connection';
-import { createUserWithToken } from '../../api/auth';
+import { createUserWithToken } from '../../domain/identity/users';
 import { call, roleTokens, type CallResult, type RoleTokens, type TestApi } from '../api/helpers';
 import { createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';

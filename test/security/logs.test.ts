@@ -1,9 +1,10 @@
 // Secrets never reach the logs: bearer tokens (in the Authorization header or anywhere in a URL),
 // Authorization values, and passwords in database URLs. Every line the API logs passes through
-// api/redact.ts; these tests make requests that fail while carrying secrets and search every log line.
+// domain/redact.ts; these tests make requests that fail while carrying secrets and search every log line.
 import assert from 'node:assert/strict';
-import { createUserWithToken, hashToken } from '../../api/auth';
-import { redact, redactingLog, redactText } from '../../api/redact';
+import { createUserWithToken } from '../../domain/identity/users';
+import { hashToken } from '../../domain/identity/tokens';
+import { redact, redactingLog, redactText } from '../../domain/redact';
 import { startApiServer } from '../../api/server';
 import { connect, type Db } from '../../db/connection';
 import { call, offlineTemporal } from '../api/helpers';
@@ -86,7 +87,7 @@ describe('security: no secrets in logs', () => {
     }
   });
 
-  it('masks tokens, Authorization values, URL passwords and secret-named fields (api/redact.ts)', () => {
+  it('masks tokens, Authorization values, URL passwords and secret-named fields (domain/redact.ts)', () => {
     const token = `otk_${'a1B2_-'.repeat(7)}x`;
     assert.equal(redactText(`Authorization: Bearer ${token}`), 'Authorization: Bearer [redacted]');
     assert.equal(redactText(`token ${token} here`), 'token otk_[redacted] here');

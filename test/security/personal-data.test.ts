@@ -4,7 +4,7 @@
 // audit_log. If the audit cannot be written, the data is not shown. Rows are written straight into the
 // read model, as the workflow's projection would.
 import assert from 'node:assert/strict';
-import { AUDIT_ACTION, casesWithApplicantData, recordAudit } from '../../api/audit';
+import { AUDIT_ACTION, casesWithApplicantData, recordAudit } from '../../domain/audit';
 import type { Db } from '../../db/connection';
 import { call, roleTokens, type CallResult, type RoleTokens, type TestApi } from '../api/helpers';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';

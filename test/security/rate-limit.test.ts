@@ -4,10 +4,10 @@
 // AppOptions.rateLimit and the OTKLIK_RATE_LIMIT_* variables. The case engine is not needed: the limit
 // is applied before the body is read, and the bodies here are refused (400) before the engine.
 import assert from 'node:assert/strict';
-import { loadSpec, specOperations } from '../../api/spec';
-import { clientKey, FixedWindowCounter, RATE_LIMIT_DEFAULTS, rateLimitFromEnv } from '../../api/ratelimit';
-import { createUserWithToken } from '../../api/auth';
-import { apiSecurityFromEnv } from '../../api/security-options';
+import { loadSpec, specOperations } from '../../openapi/spec';
+import { clientKey, FixedWindowCounter } from '../../api/ratelimit';
+import { createUserWithToken } from '../../domain/identity/users';
+import { apiSecurityFromEnv, RATE_LIMIT_DEFAULTS, rateLimitFromEnv } from '../../domain/config/api-security';
 import type { Db } from '../../db/connection';
 import { call, roleTokens, type RoleTokens, type TestApi } from '../api/helpers';
 import { createTestRegion } from '../support/fixtures';
@@ -154,7 +154,7 @@ describe('security: rate limits on submissions', () => {
     assert.equal(bad.problems.length, 3);
     assert.match(bad.problems[0], /^OTKLIK_RATE_LIMIT_PER_USER="many": expected an integer/);
 
-    // With the other security settings of the API process (api/server.ts until ops/config.ts has them).
+    // With the other security settings of the API process (api/server.ts until domain/config/index.ts has them).
     assert.deepEqual(apiSecurityFromEnv({}), { options: { rateLimit: {} }, problems: [] });
     assert.deepEqual(
       apiSecurityFromEnv({ OTKLIK_RATE_LIMIT_PER_IP: '50', OTKLIK_TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8', OTKLIK_HSTS: 'off' }).options,

@@ -5,8 +5,8 @@
 // organisation's operator, another region's supervisor and another citizen against a case that is not
 // theirs get 404 (or the role gate's 403) and change nothing.
 import assert from 'node:assert/strict';
-import { createUserWithToken } from '../../api/auth';
-import { loadSpec, specOperations, type SpecOperation } from '../../api/spec';
+import { createUserWithToken } from '../../domain/identity/users';
+import { loadSpec, specOperations, type SpecOperation } from '../../openapi/spec';
 import type { Db } from '../../db/connection';
 import { call, roleTokens, type CallResult, type RoleTokens, type TestApi } from '../api/helpers';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';

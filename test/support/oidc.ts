@@ -2,7 +2,7 @@
 // ephemeral keys), an API configured against it, and a minimal browser that follows redirects by hand,
 // keeps cookies per host and path, and submits the login form, as a person's browser would.
 import { startApiServer } from '../../api/server';
-import type { OidcSettings } from '../../api/identity/oidc';
+import type { OidcSettings } from '../../domain/identity/oidc';
 import type { Db } from '../../db/connection';
 import { startOidcProvider, type DemoAccount, type EmbeddedOidcProvider } from '../../ops/oidc-provider';
 import type { TestApi } from '../api/helpers';

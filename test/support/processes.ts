@@ -26,7 +26,7 @@ process.once('exit', () => {
   }
 });
 
-/** Environment of a platform process (see ops/config.ts); other variables are inherited. */
+/** Environment of a platform process (see domain/config/index.ts); other variables are inherited. */
 export interface PlatformEnv {
   DATABASE_URL: string;
   TEMPORAL_ADDRESS: string;

@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { projectRoot, waitForPort } from '../../ops/embedded';
-import type { S3StorageOptions } from '../../api/storage';
+import type { S3StorageOptions } from '../../domain/attachments/storage';
 import { freePort } from './ports';
 
 export const motoServerBin = path.join(projectRoot, '.tools', 'moto', 'bin', 'moto_server');

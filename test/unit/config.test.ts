@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../ops/config';
+import { ConfigError, loadConfig } from '../../domain/config';
 
-describe('configuration from the environment (ops/config.ts)', () => {
+describe('configuration from the environment (domain/config/index.ts)', () => {
   it('bounds the worker cache only when asked, and refuses a value that is not a whole number', () => {
     assert.equal(loadConfig({}).workerMaxCachedWorkflows, undefined);
     assert.equal(loadConfig({ OTKLIK_WORKER_MAX_CACHED_WORKFLOWS: '500' }).workerMaxCachedWorkflows, 500);

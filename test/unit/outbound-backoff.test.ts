@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterFailure, backoffDelayMs, DEFAULT_OUTBOX_BACKOFF, type BackoffPolicy } from '../../domain/outbound/backoff';
 import { permanentSmtpFailure } from '../../domain/outbound/email';
-import { outboxBackoffFromEnv } from '../../ops/outbox';
+import { outboxBackoffFromEnv } from '../../domain/config/outbox';
 
 describe('outbound back-off (domain/outbound/backoff.ts)', () => {
   const policy: BackoffPolicy = { initialIntervalMs: 10_000, maximumIntervalMs: 3_600_000, maximumAttempts: 40 };

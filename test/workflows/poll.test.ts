@@ -7,7 +7,7 @@ import {
   cancelEventUpdate, eventStateQuery, extendEventUpdate, publishEventUpdate, type ParticipationInput, type ParticipationState,
 } from '../../workflows/participation/messages';
 import type { PollSettings } from '../../workflows/poll/questions';
-import type { PollResults } from '../../activities/poll';
+import type { PollResults } from '../../domain/participation/poll';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { ORG, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
 

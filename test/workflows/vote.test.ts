@@ -6,7 +6,7 @@ import type { Actor } from '../../workflows/shared/actor';
 import {
   cancelEventUpdate, eventStateQuery, extendEventUpdate, publishEventUpdate, type ParticipationInput, type ParticipationState,
 } from '../../workflows/participation/messages';
-import type { VoteEventSettings, VoteResults } from '../../activities/vote';
+import type { VoteEventSettings, VoteResults } from '../../domain/participation/vote';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { ORG, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
 

@@ -5,7 +5,7 @@
 // subscription failing for a day is paused (activities/webhook.ts), the webhooks' permanent-failure rule.
 import type { SendMethod } from '../types';
 import { refusedDestination } from './destination';
-import { webhookHttpAllowed } from '../../../api/webhooks/policy';
+import { webhookHttpAllowed } from '../../integration/webhook-policy';
 import { DELIVERY_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature';
 
 export interface WebhookMessage {

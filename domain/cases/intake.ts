@@ -1,0 +1,172 @@
+// Registering appeals and messages: the intake (registration number, intake row), the workflow start,
+// the wait for registration, and the recovery of intakes whose workflow was never started.
+import { ApplicationFailure, type Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import type { Db } from '../../db/connection';
+import type { components } from '../../openapi/types';
+import type { appealWorkflow } from '../../workflows';
+import { registrationUpdate, type AppealInput, type AppealState } from '../../workflows/appeal/messages';
+import { FAILURE } from '../../workflows/shared/failures';
+import { linkAttachments } from '../attachments/attachments';
+import type { AuthUser } from '../identity/users';
+import { acceptIntake, markStarted, nextNumber, unstartedIntakes, type IntakeKind } from '../intake';
+import { HttpProblem, PROBLEM, problems } from '../problem';
+import { checkCaseReferences } from '../reference/checks';
+import { startOnce, withWait, type TemporalContext } from '../temporal';
+import { loadCaseRow, overlayState, waitForProjection, type CaseRow } from './read-model';
+
+export const APPEAL_WORKFLOW_TYPE = 'appealWorkflow';
+
+type AppealSubmission = components['schemas']['AppealSubmission'];
+
+export function registrationNumber(prefix: string, year: number, seq: number): string {
+  return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
+}
+
+interface CaseIntakeRow {
+  applicant_user_id: number;
+  idempotency_key: string;
+  request_hash: string;
+  case_id: string;
+  request: Omit<AppealInput, 'receivedAt'>;
+  created_at: Date;
+  started_at: Date | null;
+}
+
+/** The workflow input of an intake row: the stored request plus the instant the platform accepted it. */
+export function appealInputOf(intake: Pick<CaseIntakeRow, 'request' | 'created_at'>): AppealInput {
+  const created = intake.created_at instanceof Date ? intake.created_at : new Date(intake.created_at);
+  return { ...intake.request, receivedAt: created.toISOString() };
+}
+
+/** Starts the case's first run (startOnce). */
+export async function ensureStarted(client: Client, taskQueue: string, input: AppealInput): Promise<void> {
+  await startOnce(client, APPEAL_WORKFLOW_TYPE, input.caseId, taskQueue, input);
+}
+
+export interface SubmissionResult {
+  row: CaseRow;
+  replayed: boolean;
+}
+
+/** Where appeals' intakes are kept (domain/intake.ts). */
+const CASE_INTAKE: IntakeKind<CaseIntakeRow> = {
+  table: 'case_intake', userColumn: 'applicant_user_id', lockKey: (key) => key, describe: (row) => `case ${row.case_id}`, newRequest: 'submission',
+};
+
+/**
+ * The intake row of a new appeal, inside the intake transaction: the references checked, the next
+ * registration number of the region's year, the applicant's attachments linked to the case.
+ */
+async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string): Promise<CaseIntakeRow> {
+  const refs = await checkCaseReferences(trx, body);
+  const now = new Date();
+  const local = DateTime.fromJSDate(now, { zone: refs.region.timeZone });
+  if (!local.isValid) throw new Error(`region ${refs.region.id} has an invalid time zone ${refs.region.timeZone}`);
+  const caseId = registrationNumber(refs.region.numberPrefix, local.year, await nextNumber(trx, 'registration_counters', { region_id: refs.region.id, year: local.year }));
+  // The applicant's own uploads only (422 naming a bad id, and the transaction leaves nothing behind).
+  await linkAttachments(trx, body.attachments ?? [], { caseId, referencedIn: 'appeal', user, organisationId: null });
+  const request: Omit<AppealInput, 'receivedAt'> = {
+    caseId,
+    kind: body.kind,
+    regionId: body.regionId,
+    applicant: { userId: user.id, name: body.applicant.name, email: body.applicant.email ?? null, postalAddress: body.applicant.postalAddress ?? null },
+    categoryId: refs.categoryId,
+    subcategoryId: body.subcategoryId,
+    territoryId: body.territoryId ?? null,
+    text: body.text,
+    address: body.address ?? null,
+    location: body.location ?? null,
+    mediaUrl: body.mediaUrl ?? null,
+    attachments: body.attachments ?? [],
+  };
+  return { applicant_user_id: user.id, idempotency_key: idempotencyKey, request_hash: hash, case_id: caseId, request, created_at: now, started_at: null };
+}
+
+/**
+ * Registers an appeal or message: the intake (domain/intake.ts: a repeat of the same Idempotency-Key
+ * gets the same case), then the workflow started (idempotent), registration awaited and the case row
+ * returned. A crash after the intake transaction is repaired by startPendingIntake.
+ */
+export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission): Promise<SubmissionResult> {
+  const { db } = ctx;
+  const { intake, replayed } = await acceptIntake(db, CASE_INTAKE, { userId: user.id, idempotencyKey, body }, (trx, hash) =>
+    newAppealIntake(trx, user, idempotencyKey, body, hash));
+  const caseId = intake.case_id;
+  if (replayed && intake.started_at) {
+    const row = await loadCaseRow(db, caseId);
+    if (row) return { row, replayed };
+  }
+  const input = appealInputOf(intake);
+  let state: AppealState;
+  try {
+    await ensureStarted(ctx.client, ctx.taskQueue, input);
+    state = await withWait(ctx, () => ctx.client.workflow.getHandle<typeof appealWorkflow>(caseId).executeUpdate(registrationUpdate));
+  } catch (e) {
+    const problem = registrationProblem(e, caseId) ?? (await endedBeforeRegistration(ctx, caseId));
+    if (problem) throw problem;
+    throw e;
+  }
+  await markStarted(db, CASE_INTAKE, user.id, idempotencyKey);
+  const row = await waitForProjection(db, caseId, state.seq);
+  if (!row) {
+    throw problems.unavailable(`Case ${caseId} is registered but not readable yet. Repeat the request with the same Idempotency-Key.`, 2);
+  }
+  return { row: row.last_seq >= state.seq ? row : overlayState(row, state), replayed };
+}
+
+/**
+ * The workflow ended instead of registering the case (its routing activity failed for good: the region
+ * has no participant that could take it, or no regulation profile). The registration update then fails
+ * with "workflow completed before the update completed"; the workflow's own failure says why. Those
+ * two causes are the region's reference data, so 422; anything else stays an error.
+ */
+async function endedBeforeRegistration(ctx: TemporalContext, caseId: string): Promise<HttpProblem | undefined> {
+  let failure: unknown;
+  try {
+    const handle = ctx.client.workflow.getHandle(caseId);
+    if ((await handle.describe()).status.name === 'RUNNING') return undefined;
+    await handle.result();
+    return undefined;
+  } catch (e) {
+    failure = e;
+  }
+  let f: unknown = failure;
+  for (let depth = 0; f && depth < 10 && !(f instanceof ApplicationFailure); depth++) f = (f as { cause?: unknown }).cause;
+  if (!(f instanceof ApplicationFailure)) return undefined;
+  ctx.log?.('case workflow ended before registration', { caseId, type: f.type, failure: f.message });
+  const detail = `Case ${caseId} cannot be registered: ${f.message}. An administrator has to correct the region's reference data.`;
+  if (f.type === 'NoRoute') return new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail });
+  if (f.type === FAILURE.invalidInput) return problems.unprocessable(detail);
+  return undefined;
+}
+
+function registrationProblem(e: unknown, caseId: string): HttpProblem | undefined {
+  const name = (e as { name?: string })?.name;
+  if (name === 'WorkflowUpdateRPCTimeoutOrCancelledError' || (e as { code?: number })?.code === 4) {
+    return problems.unavailable(
+      `Case ${caseId} is accepted but its registration is taking longer than expected. Repeat the request with the same Idempotency-Key to get it.`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Starts the workflows of intake rows whose start never happened (the API died between the intake
+ * transaction and the start), older than `olderThanSeconds`. Returns the number of cases started.
+ */
+export async function startPendingIntake(client: Client, db: Db, taskQueue: string, olderThanSeconds = 30): Promise<number> {
+  const rows = await unstartedIntakes(db, CASE_INTAKE, olderThanSeconds);
+  for (const row of rows) {
+    await ensureStarted(client, taskQueue, appealInputOf(row));
+    await markStarted(db, CASE_INTAKE, row.applicant_user_id, row.idempotency_key);
+  }
+  return rows.length;
+}
+
+/** The AppealInput of a case's intake (the request as first registered). */
+export async function intakeInput(db: Db, caseId: string): Promise<AppealInput | undefined> {
+  const intake = (await db('case_intake').where({ case_id: caseId }).first()) as CaseIntakeRow | undefined;
+  return intake ? appealInputOf(intake) : undefined;
+}

@@ -1,0 +1,305 @@
+// The cases read model as the API shows it: visibility, the case representation, lists with keyset
+// pagination. Free of Express so that other entry points (ops scripts, tests) can use it.
+import type { Knex } from 'knex';
+import type { Db } from '../../db/connection';
+import type { components } from '../../openapi/types';
+import { type AppealState } from '../../workflows/appeal/messages';
+import { currentExternalRegistration } from '../../workflows/appeal/state';
+import type { AuthUser } from '../identity/users';
+import { canSeeCase, scopeCases } from './access';
+import { problems } from '../problem';
+
+export type Case = components['schemas']['Case'];
+export type CaseDetail = components['schemas']['CaseDetail'];
+export type CaseEvent = components['schemas']['CaseEvent'];
+export type CasePage = components['schemas']['CasePage'];
+
+/** A row of the cases table (see db/migrations). */
+export interface CaseRow {
+  id: string;
+  kind: 'message' | 'appeal';
+  region_id: string;
+  applicant_user_id: number | null;
+  applicant_name: string | null;
+  applicant_email: string | null;
+  applicant_address: string | null;
+  category_id: string | null;
+  subcategory_id: string | null;
+  territory_id: string | null;
+  text: string;
+  address: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+  media_url?: string | null;
+  organisation_id: string | null;
+  status: Case['status'];
+  overdue: boolean;
+  term_advisory: boolean;
+  accelerated: boolean;
+  term_days: number | null;
+  registered_at: Date;
+  answer_due_at: Date | null;
+  answered_at: Date | null;
+  closed_at: Date | null;
+  resolution: Case['resolution'];
+  rating: number | null;
+  round: number;
+  extended: boolean;
+  answer_text: string | null;
+  /** The handling organisation's СЭД registration (migration 20261127000022_feed). */
+  external_number?: string | null;
+  external_registered_at?: Date | string | null;
+  state: Partial<AppealState> | null;
+  last_seq: number;
+  last_action_at: Date | null;
+  updated_at: Date;
+}
+
+/** A date column as YYYY-MM-DD (node-postgres reads `date` as a local-midnight Date). */
+function calendarDate(v: Date | string | null | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v.slice(0, 10);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}`;
+}
+
+function iso(v: Date | string | null | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  return v instanceof Date ? v.toISOString() : new Date(v).toISOString();
+}
+
+/** Applicant data is shown to the applicant, the handling organisation's operators, supervisors and administrators. */
+function seesApplicant(user: AuthUser, row: CaseRow): boolean {
+  return canSeeCase(user, row);
+}
+
+export async function loadCaseRow(db: Db | Knex.Transaction, caseId: string): Promise<CaseRow | undefined> {
+  return (await db('cases').where({ id: caseId }).first()) as CaseRow | undefined;
+}
+
+/** The case if the user may see it; otherwise 404 either way, so that existence is not revealed. */
+export async function visibleCase(db: Db, user: AuthUser, caseId: string): Promise<CaseRow> {
+  const row = await loadCaseRow(db, caseId);
+  if (!row || !canSeeCase(user, row)) throw problems.notFound(`There is no case ${caseId}.`);
+  return row;
+}
+
+export function toCase(row: CaseRow, viewer: AuthUser): Case {
+  const state = (row.state ?? {}) as Partial<AppealState>;
+  const answerText = row.answer_text ?? state.answer?.text ?? null;
+  const c: Case = {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    regionId: row.region_id,
+    organisationId: row.organisation_id,
+    categoryId: row.category_id,
+    subcategoryId: row.subcategory_id,
+    territoryId: row.territory_id,
+    text: row.text,
+    address: row.address,
+    location: row.latitude != null && row.longitude != null ? { latitude: Number(row.latitude), longitude: Number(row.longitude) } : null,
+    mediaUrl: row.media_url ?? null,
+    registeredAt: iso(row.registered_at) as string,
+    answerDueAt: iso(row.answer_due_at),
+    termDays: row.term_days,
+    overdue: row.overdue,
+    termAdvisory: row.term_advisory,
+    accelerated: row.accelerated,
+    round: row.round,
+    extended: row.extended,
+    rating: row.rating,
+    resolution: row.resolution ?? null,
+    answer:
+      answerText === null
+        ? null
+        : {
+            text: answerText,
+            attachments: state.answer?.attachments ?? [],
+            answeredAt: (iso(row.answered_at) ?? iso(state.answer?.answeredAt)) as string,
+          },
+    clarification: state.clarification
+      ? {
+          question: state.clarification.question,
+          askedAt: state.clarification.askedAt,
+          ...(state.clarification.reply !== undefined ? { reply: state.clarification.reply } : {}),
+          ...(state.clarification.repliedAt !== undefined ? { repliedAt: state.clarification.repliedAt } : {}),
+        }
+      : null,
+    closedAt: iso(row.closed_at),
+    updatedAt: iso(row.updated_at) as string,
+    externalNumber: row.external_number ?? null,
+    externalRegisteredAt: calendarDate(row.external_registered_at),
+  };
+  if (seesApplicant(viewer, row)) {
+    c.applicant = { name: row.applicant_name, email: row.applicant_email, postalAddress: row.applicant_address };
+  }
+  return c;
+}
+
+export async function caseTimeline(db: Db, caseId: string, viewer: AuthUser): Promise<CaseEvent[]> {
+  const rows = await db('case_events').where({ case_id: caseId }).orderBy('seq', 'asc');
+  return rows.map((r) => ({
+    seq: r.seq,
+    type: r.type,
+    at: iso(r.occurred_at) as string,
+    actor: r.actor_role
+      ? { role: r.actor_role, ...(viewer.role === 'citizen' ? {} : { userId: r.actor_user_id ?? null }) }
+      : null,
+    organisationId: r.organisation_id ?? null,
+    details: r.details ?? {},
+  }));
+}
+
+export async function caseDetail(db: Db, row: CaseRow, viewer: AuthUser): Promise<CaseDetail> {
+  return { ...toCase(row, viewer), timeline: await caseTimeline(db, row.id, viewer) };
+}
+
+/**
+ * The row with the fields an AppealState carries applied over it: used when the read model has not yet
+ * caught up with a state the workflow just returned.
+ */
+export function overlayState(row: CaseRow, s: AppealState): CaseRow {
+  return {
+    ...row,
+    status: s.status,
+    organisation_id: s.organisationId,
+    overdue: s.overdue,
+    term_advisory: s.advisory,
+    accelerated: s.accelerated,
+    term_days: s.termDays,
+    answer_due_at: s.answerDueAt ? new Date(s.answerDueAt) : null,
+    answered_at: s.answer ? new Date(s.answer.answeredAt) : null,
+    closed_at: s.closedAt ? new Date(s.closedAt) : null,
+    resolution: s.resolution,
+    rating: s.rating,
+    round: s.round,
+    extended: s.extended,
+    answer_text: s.answer?.text ?? null,
+    external_number: currentExternalRegistration(s)?.externalNumber ?? null,
+    external_registered_at: currentExternalRegistration(s)?.externalRegisteredAt ?? null,
+    state: s,
+    last_seq: s.seq,
+  };
+}
+
+/**
+ * Waits until the read model has projected the workflow's step `seq` (the workflow writes it in an
+ * activity; an update usually returns after that, but a retried activity may lag). Returns the row,
+ * or the freshest row there is when the time runs out.
+ */
+export async function waitForProjection(db: Db, caseId: string, seq: number, timeoutMs = 5000): Promise<CaseRow | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 25;
+  for (;;) {
+    const row = await loadCaseRow(db, caseId);
+    if ((row && row.last_seq >= seq) || Date.now() >= deadline) return row;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 250);
+  }
+}
+
+// ---- lists ----
+
+export type CaseOrder = 'due' | 'registered';
+
+export interface CaseFilters {
+  status?: string;
+  kind?: string;
+  regionId?: string;
+  categoryId?: string;
+  subcategoryId?: string;
+  territoryId?: string;
+  organisationId?: string;
+  overdue?: boolean;
+  open?: boolean;
+  dueFrom?: string;
+  dueTo?: string;
+}
+
+interface Cursor { o: CaseOrder; v: string; id: string }
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+/**
+ * A date-time from the request as PostgreSQL takes it: in UTC, clamped to ±infinity outside years
+ * 1–9999 (PostgreSQL has no year 0, refuses offsets beyond ±15:59, and cannot read JavaScript's
+ * expanded years like +010000).
+ */
+export function pgTimestamp(value: string): string {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw problems.field('query', 'date-time', `${JSON.stringify(value)} is not a date-time`);
+  const d = new Date(t);
+  if (d.getUTCFullYear() < 1) return '-infinity';
+  if (d.getUTCFullYear() > 9999) return 'infinity';
+  return d.toISOString();
+}
+
+/** A timestamp as PostgreSQL prints it (the cursor's sort value), checked field by field. */
+function validTimestampText(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?|Z)$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
+  if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return false; // day 0 of the next month: this month's length
+  if (m[8] && (Number(m[9]) > 15 || Number(m[10] ?? 0) > 59 || Number(m[11] ?? 0) > 59)) return false;
+  return true;
+}
+
+export function decodeCursor(raw: string, order: CaseOrder): Cursor {
+  const bad = problems.field('query', 'cursor', 'is not a cursor of this list');
+  let c: unknown;
+  try {
+    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw bad;
+  }
+  const x = c as Partial<Cursor>;
+  if (!x || typeof x !== 'object' || x.o !== order || typeof x.v !== 'string' || typeof x.id !== 'string') throw bad;
+  if (x.v !== 'infinity' && !validTimestampText(x.v)) throw bad;
+  if (x.id.length > 200) throw bad;
+  return x as Cursor;
+}
+
+export async function listCases(
+  db: Db,
+  user: AuthUser,
+  filters: CaseFilters,
+  page: { limit: number; cursor?: string },
+  opts: { order?: CaseOrder; extra?: (qb: Knex.QueryBuilder) => void } = {},
+): Promise<CasePage> {
+  const order: CaseOrder = opts.order ?? (user.role === 'citizen' ? 'registered' : 'due');
+  const sortExpr = order === 'due' ? "coalesce(cases.answer_due_at, 'infinity'::timestamptz)" : 'cases.registered_at';
+  const qb = db('cases').select('cases.*', db.raw(`(${sortExpr})::text as sort_value`));
+  scopeCases(qb, user);
+  const eq: [keyof CaseFilters, string][] = [
+    ['status', 'status'], ['kind', 'kind'], ['regionId', 'region_id'], ['categoryId', 'category_id'],
+    ['subcategoryId', 'subcategory_id'], ['territoryId', 'territory_id'], ['organisationId', 'organisation_id'],
+  ];
+  for (const [k, col] of eq) if (filters[k] !== undefined) qb.where(`cases.${col}`, filters[k] as string);
+  if (filters.overdue !== undefined) qb.where('cases.overdue', filters.overdue);
+  if (filters.open === true) qb.whereNot('cases.status', 'closed');
+  if (filters.open === false) qb.where('cases.status', 'closed');
+  if (filters.dueFrom !== undefined) qb.where('cases.answer_due_at', '>=', pgTimestamp(filters.dueFrom));
+  if (filters.dueTo !== undefined) qb.where('cases.answer_due_at', '<=', pgTimestamp(filters.dueTo));
+  opts.extra?.(qb);
+  if (page.cursor) {
+    const c = decodeCursor(page.cursor, order);
+    // Queue: ascending by (term, id); citizens' lists: descending by (registration, id).
+    if (order === 'due') qb.whereRaw(`(${sortExpr}, cases.id) > (?::timestamptz, ?)`, [c.v, c.id]);
+    else qb.whereRaw(`(${sortExpr}, cases.id) < (?::timestamptz, ?)`, [c.v, c.id]);
+  }
+  if (order === 'due') qb.orderByRaw(`${sortExpr} asc, cases.id asc`);
+  else qb.orderByRaw(`${sortExpr} desc, cases.id desc`);
+  qb.limit(page.limit + 1);
+  const rows = (await qb) as (CaseRow & { sort_value: string })[];
+  const more = rows.length > page.limit;
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((r) => toCase(r, user)),
+    nextCursor: more && last ? encodeCursor({ o: order, v: last.sort_value, id: last.id }) : null,
+  };
+}

@@ -1,0 +1,67 @@
+// Checks of references against the reference data, shared by case intake, case actions and reference
+// writes: each names the failing field of the request.
+import type { Knex } from 'knex';
+import type { Db } from '../../db/connection';
+import { problems } from '../problem';
+
+type Conn = Db | Knex.Transaction;
+
+/** A duplicate key: the row exists already. */
+export function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: string })?.code === '23505';
+}
+
+export async function territoryInRegion(db: Conn, territoryId: string, regionId: string, path: string): Promise<void> {
+  const t = await db('territories').where({ id: territoryId }).first('region_id');
+  if (!t) throw problems.field('body', path, `there is no territory ${territoryId}`);
+  if (t.region_id !== regionId) throw problems.field('body', path, `territory ${territoryId} is not in region ${regionId}`);
+}
+
+export async function organisationInRegion(db: Conn, organisationId: string, regionId: string, path: string) {
+  const o = await db('organisations').where({ id: organisationId }).first();
+  if (!o) throw problems.field('body', path, `there is no organisation ${organisationId}`);
+  if (o.region_id !== regionId) throw problems.field('body', path, `organisation ${organisationId} is not in region ${regionId}`);
+  return o;
+}
+
+export async function regionExists(db: Conn, regionId: string, path = '/regionId'): Promise<Record<string, any>> {
+  const r = await db('regions').where({ id: regionId }).first();
+  if (!r) throw problems.field('body', path, `there is no region ${regionId}`);
+  return r;
+}
+
+/**
+ * Checks a case's classification against the reference data: the region exists, the subcategory is a
+ * subcategory of that region, the territory (if any) is in that region. Returns the subcategory's category.
+ */
+export async function checkCaseReferences(
+  db: Conn,
+  ref: { regionId: string; subcategoryId: string; territoryId?: string | null },
+): Promise<{ categoryId: string; region: { id: string; timeZone: string; numberPrefix: string } }> {
+  const region = await regionExists(db, ref.regionId);
+  const sub = await db('categories').where({ id: ref.subcategoryId }).first();
+  if (!sub) throw problems.field('body', '/subcategoryId', `there is no subcategory ${ref.subcategoryId}`);
+  if (sub.region_id !== ref.regionId) throw problems.field('body', '/subcategoryId', `subcategory ${ref.subcategoryId} is not in region ${ref.regionId}`);
+  if (!sub.parent_id) throw problems.field('body', '/subcategoryId', `${ref.subcategoryId} is a category; choose one of its subcategories`);
+  if (ref.territoryId) await territoryInRegion(db, ref.territoryId, ref.regionId, '/territoryId');
+  return { categoryId: sub.parent_id, region: { id: region.id, timeZone: region.time_zone, numberPrefix: region.number_prefix } };
+}
+
+/** An organisation a case may be sent to (redirect, reassign): exists, same region. */
+export async function checkTargetOrganisation(db: Db, organisationId: string, regionId: string): Promise<void> {
+  const o = await db('organisations').where({ id: organisationId }).first('region_id');
+  if (!o) throw problems.unprocessable(`There is no organisation ${organisationId}.`, [{ in: 'body', path: '/organisationId', message: 'does not exist' }]);
+  if (o.region_id !== regionId) {
+    throw problems.unprocessable(`Organisation ${organisationId} is not in the case's region ${regionId}.`, [
+      { in: 'body', path: '/organisationId', message: `is not in region ${regionId}` },
+    ]);
+  }
+}
+
+/** A top-level category of the region (not a subcategory). */
+export async function topLevelCategory(db: Conn, id: string, regionId: string, path: string): Promise<void> {
+  const p = await db('categories').where({ id }).first();
+  if (!p) throw problems.field('body', path, `there is no category ${id}`);
+  if (p.region_id !== regionId) throw problems.field('body', path, `category ${id} is not in region ${regionId}`);
+  if (p.parent_id) throw problems.field('body', path, `${id} is a subcategory; the classifier has two levels`);
+}

@@ -1,0 +1,96 @@
+// Where a new case goes and its answer term: the one routing that registration (activities/appeal.ts)
+// and the preview (POST /routing/preview) both run, so that the preview shows what happens.
+//
+// Routing is the most specific rule of subcategory, category and territory (workflows/rules/routing.ts);
+// when no rule matches, the region's top participant takes the case and can redirect it: a case is
+// never refused for a gap in the rules. The term follows the region's regulation profile, the
+// subcategory's accelerated track and the organisation's kind (workflows/rules/answer-term.ts).
+import type { Db } from '../../db/connection';
+import type { components } from '../../openapi/types';
+import { loadAcceleratedEntry, loadOrganisation, loadRegionProfile, loadRoutingData, type RegionProfile } from '../../db/reference';
+import { answerTerm, termFor, type OrganisationKind } from '../../workflows/rules/answer-term';
+import { NoRouteError, routeCase } from '../../workflows/rules/routing';
+import { HttpProblem, PROBLEM, problems } from '../problem';
+import { checkCaseReferences } from './checks';
+
+/** Routing cannot decide: no organisation can take the case, or the region has no regulation profile. */
+export class RoutingImpossibleError extends Error {
+  constructor(readonly reason: 'no-route' | 'no-profile', message: string) {
+    super(message);
+    this.name = 'RoutingImpossibleError';
+  }
+}
+
+export interface RoutingDecision {
+  organisationId: string;
+  ruleId: number | string;
+  step: string;
+  explanation: string;
+}
+
+/** A case's answer term at an organisation. */
+export interface CaseTerm {
+  answerDueAt: string;
+  termDays: number;
+  accelerated: boolean;
+  advisory: boolean;
+}
+
+export interface CaseClassification {
+  regionId: string;
+  categoryId: string;
+  subcategoryId: string;
+  territoryId: string | null;
+}
+
+export async function regionProfile(db: Db, regionId: string): Promise<RegionProfile> {
+  const profile = await loadRegionProfile(db, regionId);
+  if (!profile) throw new RoutingImpossibleError('no-profile', `region ${regionId} has no regulation profile`);
+  return profile;
+}
+
+/** The organisation that takes a new case: the most specific rule, else the region's top participant. */
+export async function routeNewCase(db: Db, c: CaseClassification): Promise<RoutingDecision> {
+  const data = await loadRoutingData(db, c.regionId);
+  try {
+    return routeCase(data, c);
+  } catch (e) {
+    if (!(e instanceof NoRouteError)) throw e;
+    const root = data.organisations.find((o) => o.parentId === null && o.active && o.modules.includes('appeals'));
+    if (!root) throw new RoutingImpossibleError('no-route', `${e.message}; region ${c.regionId} has no top participant either`);
+    return { organisationId: root.id, ruleId: 'none', step: 'region-root', explanation: `no routing rule matched; sent to the region's top participant ${root.id}` };
+  }
+}
+
+/** The answer term of a case of this subcategory at an organisation of this kind, counted from `from`. */
+export async function termAt(db: Db, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string | Date): Promise<CaseTerm> {
+  const accelerated = await loadAcceleratedEntry(db, subcategoryId);
+  const term = termFor(profile, accelerated, organisationKind);
+  return { answerDueAt: answerTerm(from, term.rule), termDays: term.days, accelerated: term.accelerated, advisory: term.advisory };
+}
+
+/** A new case's organisation and its term from `receivedAt`, with the profile they came from. */
+export async function routeWithTerm(db: Db, c: CaseClassification, receivedAt: string | Date) {
+  const profile = await regionProfile(db, c.regionId);
+  const decision = await routeNewCase(db, c);
+  const organisation = await loadOrganisation(db, decision.organisationId);
+  if (!organisation) throw new Error(`routing chose organisation ${decision.organisationId}, which does not exist`);
+  const term = await termAt(db, profile, organisation.kind, c.subcategoryId, receivedAt);
+  return { decision, organisation, term, profile };
+}
+
+/**
+ * Where a case would go now, and its term if registered now; nothing is stored. The same routing as
+ * registration (domain/reference/routing.ts), its fallback to the region's top participant included.
+ */
+export async function previewRouting(db: Db, req: components['schemas']['RoutingPreviewRequest'], now = new Date()): Promise<components['schemas']['RoutingPreview']> {
+  const { categoryId } = await checkCaseReferences(db, req);
+  try {
+    const { decision, organisation, term } = await routeWithTerm(db, { regionId: req.regionId, categoryId, subcategoryId: req.subcategoryId, territoryId: req.territoryId ?? null }, now);
+    return { ...decision, organisationName: organisation.name, ...term };
+  } catch (e) {
+    if (!(e instanceof RoutingImpossibleError)) throw e;
+    if (e.reason === 'no-profile') throw problems.unprocessable(`Region ${req.regionId} has no regulation profile: terms cannot be computed.`);
+    throw new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail: e.message });
+  }
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import ts from 'typescript';
+import { checkLayers, circlesOf, importsOf, longFunctionsOf, MAX_FUNCTION_LINES } from '../../ops/check-layers';
+
+const root = path.join(__dirname, '..', '..');
+
+function source(text: string): ts.SourceFile {
+  return ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true);
+}
+
+describe('the house rules, checked by ops/check-layers.ts', () => {
+  const report = checkLayers(root);
+
+  it('has no import from a lower layer to a higher one, and no run-time import out of workflows/', () => {
+    assert.deepEqual(report.violations, []);
+  });
+
+  it('has no import circles', () => {
+    assert.deepEqual(report.circles, []);
+  });
+
+  it(`has no function over ${MAX_FUNCTION_LINES} lines in the web layer and the domain`, () => {
+    assert.deepEqual(report.longFunctions.filter((f) => f.startsWith('api/') || f.startsWith('domain/')), []);
+  });
+
+  describe('the checker', () => {
+    it('tells type-only imports from run-time ones', () => {
+      const found = importsOf(source(`
+        import type { A } from './a';
+        import { type B, type C } from './b';
+        import { D, type E } from './d';
+        import './side-effect';
+        export type { F } from './f';
+        export { G } from './g';
+        type H = import('./h').H;
+        const i = import('./i');
+        import fs from 'node:fs';`));
+      assert.deepEqual(found, [
+        { spec: './a', typeOnly: true }, { spec: './b', typeOnly: true }, { spec: './d', typeOnly: false },
+        { spec: './side-effect', typeOnly: false }, { spec: './f', typeOnly: true }, { spec: './g', typeOnly: false },
+        { spec: './h', typeOnly: true }, { spec: './i', typeOnly: false },
+      ]);
+    });
+
+    it('finds circles, however long, and only circles', () => {
+      const edge = (from: string, to: string) => ({ from, to, typeOnly: false });
+      assert.deepEqual(circlesOf([edge('a', 'b'), edge('b', 'c'), edge('c', 'a'), edge('c', 'd'), edge('e', 'e')]), [['a', 'b', 'c'], ['e']]);
+      assert.deepEqual(circlesOf([edge('a', 'b'), edge('b', 'c'), edge('a', 'c')]), []);
+    });
+
+    it(`reports functions of more than ${MAX_FUNCTION_LINES} lines, with their names`, () => {
+      const body = (n: number) => Array.from({ length: n - 2 }, () => '  x++;').join('\n');
+      const text = `let x = 0;\nfunction short() {\n${body(MAX_FUNCTION_LINES)}\n}\nconst long = () => {\n${body(MAX_FUNCTION_LINES + 1)}\n};\n`;
+      assert.deepEqual(longFunctionsOf('x.ts', source(text)), [`x.ts:${MAX_FUNCTION_LINES + 2} long (${MAX_FUNCTION_LINES + 1} lines)`]);
+    });
+  });
+});
