@@ -4,14 +4,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { showOrganisationName } from '../App';
 import { api, call, type CaseDetail } from '../api';
-import { signedIn, startSignIn } from '../auth';
+import { carryIntoNewTab, signedIn, signInInNewTab, startSignIn } from '../auth';
 import { TextArea, TextInput } from '../components/Field';
 import { Button, Loading, Notice } from '../components/ui';
 import { errorsOf, FORM, type FieldErrors } from '../problems';
 import { T } from '../text';
 import { Attachments } from './Attachments';
 import { CategoryPicker } from './CategoryPicker';
-import { clearDraft, loadDraft, newDraft, saveDraft, type Draft } from './draft';
+import { adoptDraftFromRoute, clearDraft, draftRoute, loadDraft, newDraft, saveDraft, type Draft } from './draft';
 import { KindChoice } from './KindChoice';
 import { MapPicker } from './MapPicker';
 import { localErrors, submissionOf, TEXT_MAX, type EmbedForm } from './model';
@@ -30,7 +30,7 @@ function useFormSettings(organisationId: string) {
 
 /** The draft of this organisation's form, saved on every change; the signed-in person's name fills an empty one. */
 function useDraft(organisationId: string) {
-  const [draft, setDraft] = useState<Draft>(() => loadDraft(organisationId));
+  const [draft, setDraft] = useState<Draft>(() => { adoptDraftFromRoute(organisationId); return loadDraft(organisationId); });
   const update = (change: Partial<Draft>) => setDraft((d) => { const next = { ...d, ...change }; saveDraft(organisationId, next); return next; });
   useEffect(() => {
     if (!signedIn()) return;
@@ -40,6 +40,8 @@ function useDraft(organisationId: string) {
       return next;
     }), () => undefined);
   }, [organisationId]);
+  // Signing in from a frame that cannot keep the draft opens the platform's page with the draft along.
+  useEffect(() => carryIntoNewTab(() => draftRoute(organisationId, draft)), [organisationId, draft]);
   return { draft, update, reset: () => { clearDraft(organisationId); setDraft(newDraft()); } };
 }
 
@@ -56,10 +58,11 @@ export function FormPage({ organisationId }: { organisationId: string }) {
   const send = async (e: Event) => {
     e.preventDefault();
     if (sending) return;
+    // Signing in first: the name and e-mail then come from the person's account.
+    if (!signedIn()) return startSignIn();
     const local = localErrors(draft);
     setErrors(local);
     if (Object.keys(local).length > 0) return focusFirstError();
-    if (!signedIn()) return startSignIn();
     setSending(true);
     try {
       const created = await call(() => api.POST('/appeals', {
@@ -93,7 +96,7 @@ export function FormPage({ organisationId }: { organisationId: string }) {
       </fieldset>
       <Attachments limits={form.attachments} files={draft.files} error={err('/attachments')} onChange={(files) => update({ files })} />
       <ApplicantFields draft={draft} errors={errors} update={update} />
-      {!signedIn() && <Notice kind="info">{T.form.signInNeeded}</Notice>}
+      {!signedIn() && <Notice kind="info">{signInInNewTab ? T.form.signInNewTab : T.form.signInNeeded}</Notice>}
       <p class="actions">
         <Button type="submit" busy={sending}>{sending ? T.form.sending : signedIn() ? T.form.submit : T.form.signInToSend}</Button>
         <Button kind="secondary" onClick={() => { reset(); setErrors({}); }}>{T.form.reset}</Button>
