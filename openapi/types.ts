@@ -1028,13 +1028,13 @@ export interface paths {
         };
         /**
          * The sites allowed to embed the organisation's form.
-         * @description Roles: administrator (one bound to an organisation: of its subtree only).
+         * @description Roles: administrator.
          */
         get: operations["listEmbedOrigins"];
         put?: never;
         /**
          * Allow a site to embed the organisation's form.
-         * @description Roles: administrator (one bound to an organisation: of its subtree only).
+         * @description Roles: administrator.
          *
          *     The origin is `https://host[:port]` (plain `http://` only for localhost), without a path. Adding one
          *     that is on the list already answers `200` with it.
@@ -1058,7 +1058,7 @@ export interface paths {
         post?: never;
         /**
          * Take a site off the organisation's list.
-         * @description Roles: administrator (one bound to an organisation: of its subtree only).
+         * @description Roles: administrator.
          */
         delete: operations["removeEmbedOrigin"];
         options?: never;

@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ATTACHMENT_TYPES } from '../attachments';
-import { organisationSubtree, type AuthUser } from '../auth';
 import { problems } from '../problem';
 import { getClassifier, getRegion } from '../reference';
 import type { Handlers } from '../routes';
@@ -21,15 +20,6 @@ const MAX_FILES = 20;
 async function organisationOf(db: Db, organisationId: string) {
   const org = await store.formOrganisation(db, organisationId);
   if (!org) throw problems.notFound(`There is no active organisation ${organisationId}.`);
-  return org;
-}
-
-/** An administrator bound to an organisation manages the sites of its subtree only; others: 404, as if absent. */
-async function managedOrganisation(db: Db, user: AuthUser, organisationId: string) {
-  const org = await organisationOf(db, organisationId);
-  if (user.organisationId && !(await organisationSubtree(db, user.organisationId)).includes(org.id)) {
-    throw problems.notFound(`There is no active organisation ${organisationId}.`);
-  }
   return org;
 }
 
@@ -82,12 +72,12 @@ export const embedHandlers = {
   },
 
   async listEmbedOrigins(ctx) {
-    const org = await managedOrganisation(ctx.deps.db, ctx.user, ctx.input.params.organisationId);
+    const org = await organisationOf(ctx.deps.db, ctx.input.params.organisationId);
     return { status: 200, body: { items: await store.listEmbedOrigins(ctx.deps.db, org.id) } };
   },
 
   async addEmbedOrigin(ctx) {
-    const org = await managedOrganisation(ctx.deps.db, ctx.user, ctx.input.params.organisationId);
+    const org = await organisationOf(ctx.deps.db, ctx.input.params.organisationId);
     const origin = normaliseEmbedOrigin(ctx.input.body.origin);
     if (!origin) throw problems.field('body', '/origin', 'expected https://host[:port] without a path (http:// only for localhost)');
     const { row, created } = await store.addEmbedOrigin(ctx.deps.db, org.id, origin, ctx.user.id);
@@ -95,7 +85,7 @@ export const embedHandlers = {
   },
 
   async removeEmbedOrigin(ctx) {
-    const org = await managedOrganisation(ctx.deps.db, ctx.user, ctx.input.params.organisationId);
+    const org = await organisationOf(ctx.deps.db, ctx.input.params.organisationId);
     if (!(await store.removeEmbedOrigin(ctx.deps.db, org.id, ctx.input.params.originId))) {
       throw problems.notFound(`Organisation ${org.id} has no allowed site ${ctx.input.params.originId}.`);
     }

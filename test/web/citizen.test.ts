@@ -118,6 +118,7 @@ describe('web: the citizen embeds, sends, follows and rates a case in Chromium',
     assert.equal(await back.isChecked('#kind-appeal'), true);
     assert.ok((await back.inputValue('#applicant-name')).length > 0, 'the name comes from the signed-in person');
 
+    assert.ok(await back.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `nothing wider than ${width} px`);
     await back.setInputFiles('#files', { name: 'яма.png', mimeType: 'image/png', buffer: photoPng() });
     await back.waitForSelector('.file img.thumb');
     await assertAccessible(back, `${label}: the form, signed in, with a photo`);

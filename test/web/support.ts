@@ -88,6 +88,15 @@ export async function assertAccessible(frame: Frame, screen: string): Promise<vo
 
 export const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 
+/**
+ * The whole page, the form's frame included: Chromium paints a cross-site frame only within the viewport,
+ * so the viewport is made as tall as the page for the picture.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height) });
+  await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.setViewportSize(viewport);
 }

@@ -76,12 +76,12 @@ export function Rating({ c, onDone }: { c: CaseDetail; onDone: (c: CaseDetail) =
       {errors[FORM] && <Notice kind="error">{errors[FORM]}</Notice>}
       <fieldset class="group rating" aria-describedby={`rating-low${errors['/rating'] ? ' rating-error' : ''}`}>
         <legend>{T.cases.ratingLegend}</legend>
-        {[1, 2, 3, 4, 5].map((n) => (
+        <div class="rating__options">{[1, 2, 3, 4, 5].map((n) => (
           <span class="rating__option">
             <input type="radio" id={`rating-${n}`} name="rating" value={n} checked={rating === n} onChange={() => setRating(n)} />
             <label for={`rating-${n}`}>{n} <span class="hint">{T.cases.ratingNames[n]}</span></label>
           </span>
-        ))}
+        ))}</div>
         {errors['/rating'] && <p class="error" id="rating-error">{errors['/rating']}</p>}
       </fieldset>
       <TextArea id="rating-comment" label={T.cases.ratingComment} value={comment} maxLength={2000} rows={3}
