@@ -4083,6 +4083,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A file name of the build (scripts, style sheets and images; names carry their content's hash). */
                 file: string;
             };
             cookie?: never;

@@ -24,9 +24,9 @@ export const webHandlers = {
     webManifest();
     // The name matches the spec's pattern (validated before the handler runs): a file name, never a path.
     const file = path.join(WEB_DIST, input.params.file);
-    const stat = await fs.promises.stat(file).catch(() => undefined);
-    if (!stat?.isFile()) throw problems.notFound(`The web app has no file ${input.params.file}.`);
     const type = ASSET_TYPES[path.extname(file).slice(1)];
+    const stat = type ? await fs.promises.stat(file).catch(() => undefined) : undefined;
+    if (!stat?.isFile()) throw problems.notFound(`The web app has no file ${input.params.file}.`);
     return {
       status: 200, stream: fs.createReadStream(file),
       // Names carry their content's hash: a new build has new names.
