@@ -116,7 +116,7 @@ export const T = {
     ratingComment: 'Комментарий (необязательно)',
     ratingSend: 'Отправить оценку',
     ratingDone: (n: number) => `Ваша оценка: ${n}.`,
-    ratingValue: (n: number) => `${n}`,
+    ratingShort: (n: number) => `оценка ${n}`,
     ratingNames: ['', 'очень плохо', 'плохо', 'удовлетворительно', 'хорошо', 'отлично'],
     round: (n: number) => `Повторное рассмотрение (${n}-й круг)`,
     organisation: 'Рассматривает',

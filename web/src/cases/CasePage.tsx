@@ -91,7 +91,7 @@ function Timeline({ c, zone }: { c: CaseDetail; zone: string }) {
             <li>
               <DateText iso={e.at} timeZone={zone} withTime /> — {T.event[e.type] ?? T.event.other}
               {ground && `: ${ground}`}
-              {typeof e.details.rating === 'number' && ` (${e.details.rating})`}
+              {typeof e.details.rating === 'number' && ` (${T.cases.ratingShort(e.details.rating)})`}
             </li>
           );
         })}
