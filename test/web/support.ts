@@ -93,6 +93,8 @@ export const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
  * so the viewport is made as tall as the page for the picture.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  // Made on request (OTKLIK_SCREENSHOTS=1), so that an ordinary test run leaves the work tree as it was.
+  if (!process.env.OTKLIK_SCREENSHOTS) return;
   const viewport = page.viewportSize()!;
   const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
   await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height) });
