@@ -32,8 +32,10 @@ import { bodyParserProblem } from './validation';
 import { attachmentsFromEnv, type AttachmentsDeps } from '../domain/attachments/storage';
 import { attachmentHandlers } from './handlers/attachments';
 import { docsHandlers } from './handlers/docs';
+import { embedHandlers } from './handlers/embed';
+import { webHandlers } from './handlers/web';
 
-export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...pollHandlers, ...voteHandlers, ...discussionHandlers, ...hearingHandlers, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
+export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...pollHandlers, ...voteHandlers, ...discussionHandlers, ...hearingHandlers, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
 
 export interface AppOptions {
   db: Db;

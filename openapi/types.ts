@@ -174,6 +174,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/app": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The citizen's web app (the form, "my cases").
+         * @description An HTML page that loads the web app built from `web/` (`/app/assets/{file}`); routes inside it are in
+         *     the URL fragment (`/app#/cases`). Its Content-Security-Policy allows this server's own scripts, styles
+         *     and images (and the map tiles of `OTKLIK_MAP_TILES_URL`, when set), and no framing: the embeddable form
+         *     is `/embed/{organisationId}`. `503` when the app has not been built (`npm start` and `npm test` build it).
+         */
+        get: operations["getWebApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/app/signed-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where sign-in returns (OIDC_RETURN_URL) with the token in the URL fragment.
+         * @description The web app's page: it keeps the session token of the fragment for this tab and goes back to where the
+         *     person started signing in (the form with its draft, or "my cases"). The form may sign in from inside an
+         *     organisation's frame, so this page (which shows nothing but a short notice) may be framed.
+         */
+        get: operations["getWebAppSignedIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/app/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A script, style sheet or image of the web app's build. */
+        get: operations["getWebAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/embed.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The embed snippet's script, for an organisation's own site.
+         * @description An organisation puts the form on its site with a container and one script tag:
+         *
+         *     ```html
+         *     <div id="otklik-form"></div>
+         *     <script src="https://otklik.example.org/embed.js" data-organisation="altai.minzdrav" async></script>
+         *     ```
+         *
+         *     The script asks `/embed/{organisationId}/check` whether the page's origin is on the organisation's list;
+         *     if so it opens `/embed/{organisationId}` in an iframe whose height follows the form's (the frame posts
+         *     `{type: 'otklik:height', height}`), otherwise it writes a refusal in Russian into the container.
+         *     `data-container` names another container id. Loadable from any site (`Cross-Origin-Resource-Policy: cross-origin`).
+         */
+        get: operations["getEmbedScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/embed/{organisationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's form, to be framed by its sites (or opened as a page of its own).
+         * @description The web app's page preset to the organisation. Its `Content-Security-Policy: frame-ancestors` lists the
+         *     organisation's allowed sites (`/organisations/{organisationId}/embed-origins`): any other site's frame
+         *     is refused by the browser. An unknown or inactive organisation is `404`.
+         */
+        get: operations["getEmbedFrame"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/embed/{organisationId}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a site may embed the organisation's form.
+         * @description Asked by `/embed.js` from the organisation's site before it opens the frame (CORS: any origin may ask;
+         *     the answer is public). Without `origin` the answer is `allowed: false`.
+         */
+        get: operations["checkEmbedOrigin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/embed/{organisationId}/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the organisation's form needs before anyone signs in.
+         * @description Public: the organisation's name and region (with its time zone), the region's classifier with the
+         *     organisation's own categories first, the attachment limits and the map's tile source (null: no map).
+         */
+        get: operations["getEmbedForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/attachments": {
         parameters: {
             query?: never;
@@ -861,6 +1017,53 @@ export interface paths {
          *     its own ancestor is rejected.
          */
         patch: operations["updateOrganisation"];
+        trace?: never;
+    };
+    "/organisations/{organisationId}/embed-origins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sites allowed to embed the organisation's form.
+         * @description Roles: administrator.
+         */
+        get: operations["listEmbedOrigins"];
+        put?: never;
+        /**
+         * Allow a site to embed the organisation's form.
+         * @description Roles: administrator.
+         *
+         *     The origin is `https://host[:port]` (plain `http://` only for localhost), without a path. Adding one
+         *     that is on the list already answers `200` with it.
+         */
+        post: operations["addEmbedOrigin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organisations/{organisationId}/embed-origins/{originId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a site off the organisation's list.
+         * @description Roles: administrator.
+         */
+        delete: operations["removeEmbedOrigin"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/categories": {
@@ -2279,6 +2482,45 @@ export interface components {
             lat: number | null;
             long: number | null;
             media_url: string | null;
+        };
+        EmbedOrigin: {
+            id: number;
+            organisationId: string;
+            /** @description e.g. https://minzdrav.alregn.ru */
+            origin: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        EmbedOriginList: {
+            items: components["schemas"]["EmbedOrigin"][];
+        };
+        EmbedOriginCreate: {
+            origin: string;
+        };
+        EmbedCheck: {
+            allowed: boolean;
+            organisationName: string;
+        };
+        EmbedForm: {
+            organisation: {
+                id: string;
+                name: string;
+                regionId: string;
+            };
+            region: components["schemas"]["Region"];
+            classifier: components["schemas"]["Classifier"];
+            /** @description Categories whose cases routing rules send to this organisation (shown first). */
+            organisationCategoryIds: string[];
+            attachments: {
+                maxBytes: number;
+                maxFiles: number;
+                contentTypes: string[];
+            };
+            /** @description The map's tile source (OTKLIK_MAP_TILES_URL); null when none is set (the form shows the address field only). */
+            map: {
+                tilesUrl: string;
+                attribution: string;
+            } | null;
         };
         /** @description RFC 9457 problem details. */
         Problem: {
@@ -3793,6 +4035,181 @@ export interface operations {
             default: components["responses"]["ServerError"];
         };
     };
+    getWebApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app's page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getWebAppSignedIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app's page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getWebAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A file name of the build (scripts, style sheets and images; names carry their content's hash). */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "text/css": string;
+                    "image/png": string;
+                    "image/svg+xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getEmbedScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The script. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getEmbedFrame: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form's page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    checkEmbedOrigin: {
+        parameters: {
+            query?: {
+                /** @description The embedding page's origin, e.g. `https://minzdrav.alregn.ru`. */
+                origin?: string;
+            };
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbedCheck"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getEmbedForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form's settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbedForm"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
     uploadAttachment: {
         parameters: {
             query?: {
@@ -5053,6 +5470,101 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listEmbedOrigins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allowed sites. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbedOriginList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    addEmbedOrigin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbedOriginCreate"];
+            };
+        };
+        responses: {
+            /** @description It was on the list already. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbedOrigin"];
+                };
+            };
+            /** @description Added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbedOrigin"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    removeEmbedOrigin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+                originId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["ServerError"];
         };
     };

@@ -264,6 +264,10 @@ export async function startEmbeddedIdentityProvider(opts: { dataDir: string; por
   return {
     provider,
     accounts: demo.accounts,
-    settings: { issuer: provider.issuer, clientId: 'otklik', clientSecret: demo.clientSecret, redirectUri, apiAudience: EMBEDDED_API_AUDIENCE },
+    settings: {
+      issuer: provider.issuer, clientId: 'otklik', clientSecret: demo.clientSecret, redirectUri, apiAudience: EMBEDDED_API_AUDIENCE,
+      // Back to the web app, which keeps the token of the fragment (web/src/auth.ts).
+      returnUrl: `http://localhost:${opts.apiPort}/app/signed-in`,
+    },
   };
 }

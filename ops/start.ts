@@ -20,6 +20,7 @@ import { createWorker, ensureSearchAttributes } from './worker';
 import { startOutbox } from './outbox';
 import { startWebhookFanout } from './webhook-fanout';
 import { startEmbeddedIdentityProvider, type DemoAccount } from './oidc-provider';
+import { ensureWebBuild } from './web-build';
 
 interface DemoToken { role: Role; name: string; organisationId?: string; regionId?: string; scopes?: string[]; token: string }
 
@@ -82,6 +83,8 @@ async function main(config: Config): Promise<void> {
   try {
     const dataDir = path.resolve(projectRoot, config.dataDir);
     fs.mkdirSync(dataDir, { recursive: true });
+    // The API serves the citizen's web app from web/dist: built here when missing or older than web/.
+    await ensureWebBuild();
 
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
@@ -156,6 +159,8 @@ async function main(config: Config): Promise<void> {
   PostgreSQL:        ${config.databaseUrl ? 'DATABASE_URL' : `127.0.0.1:${config.embeddedPostgresPort}, database otklik`}
   Данные:            ${config.databaseUrl && config.temporalAddress ? 'external services' : dataDir}
   Вложения:          ${attachments.storage.describe()}
+  Форма обращения:   ${base}/app#/form/altai.minzdrav   (встраивание: ${base}/embed.js, см. README)
+  Мои обращения:     ${base}/app#/cases
   Вход (OIDC):       ${base}/auth/oidc/login   (провайдер: ${oidc.issuer}${demoPeople.length ? `; демо: ${demoPeople.map((p) => `${p.username} / ${p.password}`).join(', ')}` : ''})
 
 Tokens (Authorization: Bearer …):

@@ -12,10 +12,11 @@ import Mocha from 'mocha';
 import { ensureTemporalBinaries, projectRoot } from './embedded';
 import { ensureTemporalServerBinaries } from './temporal-server';
 import { mochaHooks } from '../test/support/hooks';
+import { ensureWebBuild, typecheckWeb } from './web-build';
 
 /** What runs a second time on the production topology: everything that talks to a Temporal server as a cluster. */
 const PRODUCTION_TOPOLOGY_SUITES = ['test/e2e/', 'test/faults/'];
-const SUITES = ['test/unit', 'test/db', 'test/workflows', 'test/api', 'test/integration', 'test/e2e', 'test/security', 'test/badinput', 'test/faults', 'test/bench'];
+const SUITES = ['test/unit', 'test/db', 'test/workflows', 'test/api', 'test/integration', 'test/e2e', 'test/security', 'test/badinput', 'test/faults', 'test/bench', 'test/web'];
 
 function testFiles(filter: string[]): string[] {
   const files: string[] = [];
@@ -67,7 +68,11 @@ async function main(): Promise<number> {
   if (filter.length === 0) {
     console.log('typecheck: tsc --noEmit');
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', projectRoot], { stdio: 'inherit' });
+    console.log('typecheck: tsc --noEmit -p web');
+    typecheckWeb();
   }
+  // The API serves the web app's build (web/dist): build it when it is missing or older than its sources.
+  await ensureWebBuild();
   // Attachments of tests that do not choose a storage go to a directory of this run, not to ./data.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-test-'));
   process.env.OTKLIK_ATTACHMENTS_DIR ??= path.join(scratch, 'attachments');
