@@ -220,9 +220,31 @@ function isDate(s: string): boolean {
 
 interface Located<T> { row: T; where: string }
 
+/** What the reading of the seed folders has gathered so far: located rows, and every problem found. */
+interface SeedReading {
+  problems: string[];
+  regions: Located<RegionRow>[];
+  profiles: ProfileRow[];
+  territories: Located<TerritoryRow>[];
+  organisations: Located<OrganisationRow>[];
+  categories: Located<CategoryRow>[];
+  accelerated: Located<AcceleratedRow>[];
+  rules: Located<RoutingRuleRow>[];
+  regionIds: string[];
+  // Every entry whose id is well-formed, valid or not: ids are checked for uniqueness and references resolved
+  // against these, so one bad field does not hide a duplicate or turn into "unknown parent" elsewhere.
+  declared: { territory: Located<Declared>[]; organisation: Located<Declared>[]; category: Located<Declared>[]; rule: Located<Declared>[] };
+}
+
+/** One region's folder whose region id is good: its parsed files. */
+interface RegionFolder {
+  folder: string;
+  regionId: string;
+  docs: Map<FileName, Obj>;
+}
+
 /** Reads and validates every region folder under `dir`; throws SeedError listing every problem found. */
 export function readSeeds(dir: string = seedsDirectory): SeedData {
-  const problems: string[] = [];
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new SeedError(dir, [`${dir}: not a directory`]);
   const folders = fs
     .readdirSync(dir, { withFileTypes: true })
@@ -231,233 +253,269 @@ export function readSeeds(dir: string = seedsDirectory): SeedData {
     .sort();
   if (folders.length === 0) throw new SeedError(dir, [`${dir}: no region folders`]);
 
-  const regions: Located<RegionRow>[] = [];
-  const profiles: ProfileRow[] = [];
-  const territories: Located<TerritoryRow>[] = [];
-  const organisations: Located<OrganisationRow>[] = [];
-  const categories: Located<CategoryRow>[] = [];
-  const accelerated: Located<AcceleratedRow>[] = [];
-  const rules: Located<RoutingRuleRow>[] = [];
-  const regionIds: string[] = [];
-  // Every entry whose id is well-formed, valid or not: ids are checked for uniqueness and references resolved
-  // against these, so one bad field does not hide a duplicate or turn into "unknown parent" elsewhere.
-  const declared = { territory: [] as Located<Declared>[], organisation: [] as Located<Declared>[], category: [] as Located<Declared>[], rule: [] as Located<Declared>[] };
-
+  const r: SeedReading = {
+    problems: [],
+    regions: [],
+    profiles: [],
+    territories: [],
+    organisations: [],
+    categories: [],
+    accelerated: [],
+    rules: [],
+    regionIds: [],
+    declared: { territory: [], organisation: [], category: [], rule: [] },
+  };
   for (const folder of folders) {
-    const docs = new Map<FileName, Obj>();
-    for (const file of FILES) {
-      const rel = `${folder}/${file}`;
-      const full = path.join(dir, folder, file);
-      if (!fs.existsSync(full)) {
-        problems.push(`${rel}: missing file`);
-        continue;
-      }
-      const doc = parseDocument(fs.readFileSync(full, 'utf8'), { uniqueKeys: true, prettyErrors: true });
-      if (doc.errors.length > 0) {
-        for (const e of doc.errors) problems.push(`${rel}: YAML error: ${e.message.split('\n')[0].replace(/:$/, '')}`);
-        continue;
-      }
-      const js: unknown = doc.toJS();
-      if (!isObj(js)) {
-        problems.push(`${rel}: expected a mapping at the top level`);
-        continue;
-      }
-      docs.set(file, js);
-    }
-    const regionId = readRegion(folder, docs.get('region.yaml'), problems, regions, profiles);
+    const docs = readDocuments(dir, folder, r.problems);
+    const regionId = readRegion(folder, docs.get('region.yaml'), r.problems, r.regions, r.profiles);
     if (!regionId) continue; // without a region id nothing else of the folder can be checked meaningfully
-    regionIds.push(regionId);
-    const prefix = `${regionId}.`;
-    const idOf = (e: Entry, key = 'id') => e.str(key, { pattern: ID, what: 'an id (lowercase latin letters, digits, _ . -)' });
-    const prefixed = (e: Entry, id: string | undefined, key = 'id') => {
-      if (id !== undefined && !id.startsWith(prefix)) {
-        e.problem(`"${key}" ${JSON.stringify(id)} must start with "${prefix}"`);
-        return undefined;
-      }
-      return id;
-    };
+    r.regionIds.push(regionId);
+    const region: RegionFolder = { folder, regionId, docs };
+    readTerritories(r, region);
+    readOrganisations(r, region);
+    readClassifier(r, region);
+    readRoutingRules(r, region);
+  }
+  checkReferences(r);
 
-    // territories.yaml
-    forEachEntry(docs.get('territories.yaml'), 'territories', `${folder}/territories.yaml`, 'territory', problems, (e) => {
-      e.only(['id', 'name', 'kind', 'parent', 'source']);
-      const id = declare(declared.territory, e, prefixed(e, idOf(e)), regionId);
-      const name = e.str('name');
-      const kind = e.oneOf('kind', TERRITORY_KINDS);
-      const parent = e.ref('parent');
-      if (id && name && kind && parent !== undefined) {
-        territories.push({ where: e.where, row: { id, region_id: regionId, parent_id: parent, name, kind } });
-      }
-    });
+  // Parents before children; a cycle is a problem.
+  const sortedTerritories = topological(r.territories, r.problems, 'territory');
+  const sortedOrganisations = topological(r.organisations, r.problems, 'organisation');
 
-    // organisations.yaml
-    forEachEntry(docs.get('organisations.yaml'), 'organisations', `${folder}/organisations.yaml`, 'organisation', problems, (e) => {
-      e.only(['id', 'name', 'kind', 'parent', 'territory', 'modules', 'active', 'source']);
-      const id = declare(declared.organisation, e, prefixed(e, idOf(e)), regionId);
-      const name = e.str('name');
-      const kind = e.oneOf('kind', ORGANISATION_KINDS);
-      const parent = e.ref('parent');
-      const territory = e.ref('territory');
-      const active = e.bool('active', true);
-      const list = e.list('modules', true);
-      let modules: string[] | undefined;
-      if (list) {
-        modules = [];
-        for (const m of list) {
-          if (typeof m !== 'string' || !(MODULES as readonly string[]).includes(m)) {
-            e.problem(`unknown module ${JSON.stringify(m)} (expected: ${MODULES.join(', ')})`);
-            modules = undefined;
-            break;
-          }
-          if (modules.includes(m)) e.problem(`module "${m}" listed twice`);
-          else modules.push(m);
-        }
-        if (modules && modules.length === 0) {
-          e.problem('"modules" must name at least one module');
-          modules = undefined;
-        }
-      }
-      if (id && name && kind && parent !== undefined && territory !== undefined && modules) {
-        organisations.push({
-          where: e.where,
-          row: { id, region_id: regionId, parent_id: parent, name, kind, territory_id: territory, modules, active },
-        });
-      }
-    });
+  if (r.problems.length > 0) throw new SeedError(dir, r.problems);
+  return {
+    regions: r.regions.map((x) => x.row),
+    profiles: r.profiles,
+    territories: sortedTerritories,
+    organisations: sortedOrganisations,
+    categories: [...r.categories.filter((c) => c.row.parent_id === null), ...r.categories.filter((c) => c.row.parent_id !== null)].map((c) => c.row),
+    accelerated: r.accelerated.map((a) => a.row),
+    routingRules: r.rules.map((x) => x.row),
+  };
+}
 
-    // classifier.yaml
-    forEachEntry(docs.get('classifier.yaml'), 'categories', `${folder}/classifier.yaml`, 'category', problems, (e) => {
-      e.only(['id', 'name', 'subcategories', 'source']);
-      const id = declare(declared.category, e, prefixed(e, idOf(e)), regionId);
-      const name = e.str('name');
-      const subs = e.list('subcategories', false);
-      if (!id || !name) return;
-      categories.push({ where: e.where, row: { id, region_id: regionId, parent_id: null, name } });
-      (subs ?? []).forEach((s, i) => {
-        const label = isObj(s) && typeof s.id === 'string' ? `"${s.id}"` : `#${i + 1}`;
-        const where = `${folder}/classifier.yaml: subcategory ${label} of "${id}"`;
-        if (!isObj(s)) {
-          problems.push(`${where}: expected a mapping`);
-          return;
-        }
-        const se = new Entry(where, s, problems);
-        se.only(['id', 'name', 'accelerated', 'source']);
-        const sid = declare(declared.category, se, prefixed(se, idOf(se)), regionId, id);
-        const sname = se.str('name');
-        if (!sid || !sname) return;
-        categories.push({ where, row: { id: sid, region_id: regionId, parent_id: id, name: sname } });
-        if (s.accelerated === undefined || s.accelerated === null) return;
-        if (!isObj(s.accelerated)) {
-          se.problem('"accelerated" must be a mapping {termDays, responsible, responsibleMunicipality}');
-          return;
-        }
-        const ae = new Entry(`${where}, accelerated`, s.accelerated, problems);
-        ae.only(['termDays', 'responsible', 'responsibleMunicipality']);
-        const termDays = ae.int('termDays', undefined, 1, 365);
-        const responsibleList = ae.list('responsible', false);
-        const responsible: string[] = [];
-        for (const r of responsibleList ?? []) {
-          if (typeof r !== 'string' || r === '') ae.problem(`"responsible" entries must be organisation ids, got ${JSON.stringify(r)}`);
-          else if (responsible.includes(r)) ae.problem(`organisation "${r}" listed twice in "responsible"`);
-          else responsible.push(r);
-        }
-        const municipality = ae.bool('responsibleMunicipality', false);
-        if (termDays !== undefined && responsibleList) {
-          accelerated.push({
-            where: `${where}, accelerated`,
-            row: { subcategory_id: sid, region_id: regionId, term_days: termDays, responsible_organisation_ids: responsible, responsible_municipality: municipality },
-          });
-        }
+/** The folder's seed files that exist and parse to a mapping; a problem for each one that does not. */
+function readDocuments(dir: string, folder: string, problems: string[]): Map<FileName, Obj> {
+  const docs = new Map<FileName, Obj>();
+  for (const file of FILES) {
+    const rel = `${folder}/${file}`;
+    const full = path.join(dir, folder, file);
+    if (!fs.existsSync(full)) {
+      problems.push(`${rel}: missing file`);
+      continue;
+    }
+    const doc = parseDocument(fs.readFileSync(full, 'utf8'), { uniqueKeys: true, prettyErrors: true });
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) problems.push(`${rel}: YAML error: ${e.message.split('\n')[0].replace(/:$/, '')}`);
+      continue;
+    }
+    const js: unknown = doc.toJS();
+    if (!isObj(js)) {
+      problems.push(`${rel}: expected a mapping at the top level`);
+      continue;
+    }
+    docs.set(file, js);
+  }
+  return docs;
+}
+
+/** The entry's id (or routing rule key): well-formed and starting with the region id and a dot. */
+function regionalId(e: Entry, regionId: string, key: 'id' | 'key' = 'id'): string | undefined {
+  const id = e.str(key, { pattern: ID, what: `${key === 'id' ? 'an id' : 'a key'} (lowercase latin letters, digits, _ . -)` });
+  const prefix = `${regionId}.`;
+  if (id !== undefined && !id.startsWith(prefix)) {
+    e.problem(`"${key}" ${JSON.stringify(id)} must start with "${prefix}"`);
+    return undefined;
+  }
+  return id;
+}
+
+function readTerritories(r: SeedReading, { folder, regionId, docs }: RegionFolder): void {
+  forEachEntry(docs.get('territories.yaml'), 'territories', `${folder}/territories.yaml`, 'territory', r.problems, (e) => {
+    e.only(['id', 'name', 'kind', 'parent', 'source']);
+    const id = declare(r.declared.territory, e, regionalId(e, regionId), regionId);
+    const name = e.str('name');
+    const kind = e.oneOf('kind', TERRITORY_KINDS);
+    const parent = e.ref('parent');
+    if (id && name && kind && parent !== undefined) {
+      r.territories.push({ where: e.where, row: { id, region_id: regionId, parent_id: parent, name, kind } });
+    }
+  });
+}
+
+function readOrganisations(r: SeedReading, { folder, regionId, docs }: RegionFolder): void {
+  forEachEntry(docs.get('organisations.yaml'), 'organisations', `${folder}/organisations.yaml`, 'organisation', r.problems, (e) => {
+    e.only(['id', 'name', 'kind', 'parent', 'territory', 'modules', 'active', 'source']);
+    const id = declare(r.declared.organisation, e, regionalId(e, regionId), regionId);
+    const name = e.str('name');
+    const kind = e.oneOf('kind', ORGANISATION_KINDS);
+    const parent = e.ref('parent');
+    const territory = e.ref('territory');
+    const active = e.bool('active', true);
+    const modules = readModules(e);
+    if (id && name && kind && parent !== undefined && territory !== undefined && modules) {
+      r.organisations.push({
+        where: e.where,
+        row: { id, region_id: regionId, parent_id: parent, name, kind, territory_id: territory, modules, active },
       });
-    });
+    }
+  });
+}
 
-    // routing.yaml
-    forEachEntry(docs.get('routing.yaml'), 'rules', `${folder}/routing.yaml`, 'rule', problems, (e) => {
-      e.only(['key', 'category', 'subcategory', 'territory', 'organisation', 'target', 'descend', 'priority', 'note', 'source']);
-      const key = declare(declared.rule, e, prefixed(e, e.str('key', { pattern: ID, what: 'a key (lowercase latin letters, digits, _ . -)' }), 'key'), regionId);
-      const category = e.ref('category');
-      const subcategory = e.ref('subcategory');
-      const territory = e.ref('territory');
-      const organisation = e.ref('organisation');
-      const target = e.oneOf('target', ROUTING_TARGETS);
-      const descend = e.bool('descend', false);
-      const priority = e.int('priority', 0, -1_000_000, 1_000_000);
-      const note = e.str('note', { required: false }) ?? null;
-      if (target === 'organisation' && organisation === null) e.problem('target "organisation" needs "organisation"');
-      if (target === 'territory' && organisation) e.problem('target "territory" routes to the municipality of the case\'s territory: drop "organisation"');
-      if (key && category !== undefined && subcategory !== undefined && territory !== undefined && organisation !== undefined && target && priority !== undefined) {
-        rules.push({
-          where: e.where,
-          row: {
-            seed_key: key,
-            region_id: regionId,
-            category_id: category,
-            subcategory_id: subcategory,
-            territory_id: territory,
-            target,
-            organisation_id: target === 'organisation' ? organisation : null,
-            descend,
-            priority,
-            note,
-          },
-        });
-      }
+/** An organisation's modules: a non-empty list of known modules (a module listed twice is a problem). */
+function readModules(e: Entry): string[] | undefined {
+  const list = e.list('modules', true);
+  if (!list) return undefined;
+  const modules: string[] = [];
+  for (const m of list) {
+    if (typeof m !== 'string' || !(MODULES as readonly string[]).includes(m)) {
+      e.problem(`unknown module ${JSON.stringify(m)} (expected: ${MODULES.join(', ')})`);
+      return undefined;
+    }
+    if (modules.includes(m)) e.problem(`module "${m}" listed twice`);
+    else modules.push(m);
+  }
+  if (modules.length === 0) {
+    e.problem('"modules" must name at least one module');
+    return undefined;
+  }
+  return modules;
+}
+
+function readClassifier(r: SeedReading, region: RegionFolder): void {
+  const { folder, regionId, docs } = region;
+  forEachEntry(docs.get('classifier.yaml'), 'categories', `${folder}/classifier.yaml`, 'category', r.problems, (e) => {
+    e.only(['id', 'name', 'subcategories', 'source']);
+    const id = declare(r.declared.category, e, regionalId(e, regionId), regionId);
+    const name = e.str('name');
+    const subs = e.list('subcategories', false);
+    if (!id || !name) return;
+    r.categories.push({ where: e.where, row: { id, region_id: regionId, parent_id: null, name } });
+    (subs ?? []).forEach((s, i) => readSubcategory(r, region, id, s, i));
+  });
+}
+
+/** The i-th subcategory `s` of category `categoryId`, and its accelerated term if it has one. */
+function readSubcategory(r: SeedReading, { folder, regionId }: RegionFolder, categoryId: string, s: unknown, i: number): void {
+  const label = isObj(s) && typeof s.id === 'string' ? `"${s.id}"` : `#${i + 1}`;
+  const where = `${folder}/classifier.yaml: subcategory ${label} of "${categoryId}"`;
+  if (!isObj(s)) {
+    r.problems.push(`${where}: expected a mapping`);
+    return;
+  }
+  const se = new Entry(where, s, r.problems);
+  se.only(['id', 'name', 'accelerated', 'source']);
+  const sid = declare(r.declared.category, se, regionalId(se, regionId), regionId, categoryId);
+  const sname = se.str('name');
+  if (!sid || !sname) return;
+  r.categories.push({ where, row: { id: sid, region_id: regionId, parent_id: categoryId, name: sname } });
+  if (s.accelerated === undefined || s.accelerated === null) return;
+  if (!isObj(s.accelerated)) {
+    se.problem('"accelerated" must be a mapping {termDays, responsible, responsibleMunicipality}');
+    return;
+  }
+  const ae = new Entry(`${where}, accelerated`, s.accelerated, r.problems);
+  ae.only(['termDays', 'responsible', 'responsibleMunicipality']);
+  const termDays = ae.int('termDays', undefined, 1, 365);
+  const responsibleList = ae.list('responsible', false);
+  const responsible: string[] = [];
+  for (const o of responsibleList ?? []) {
+    if (typeof o !== 'string' || o === '') ae.problem(`"responsible" entries must be organisation ids, got ${JSON.stringify(o)}`);
+    else if (responsible.includes(o)) ae.problem(`organisation "${o}" listed twice in "responsible"`);
+    else responsible.push(o);
+  }
+  const municipality = ae.bool('responsibleMunicipality', false);
+  if (termDays !== undefined && responsibleList) {
+    r.accelerated.push({
+      where: `${where}, accelerated`,
+      row: { subcategory_id: sid, region_id: regionId, term_days: termDays, responsible_organisation_ids: responsible, responsible_municipality: municipality },
     });
   }
+}
 
-  // Cross-references, checked over all regions at once so that ids are unique everywhere.
-  const territoryById = uniqueById(declared.territory, 'territory id', problems);
-  const organisationById = uniqueById(declared.organisation, 'organisation id', problems);
-  const categoryById = uniqueById(declared.category, 'category id', problems);
-  uniqueById(declared.rule, 'routing rule key', problems);
+function readRoutingRules(r: SeedReading, { folder, regionId, docs }: RegionFolder): void {
+  forEachEntry(docs.get('routing.yaml'), 'rules', `${folder}/routing.yaml`, 'rule', r.problems, (e) => {
+    e.only(['key', 'category', 'subcategory', 'territory', 'organisation', 'target', 'descend', 'priority', 'note', 'source']);
+    const key = declare(r.declared.rule, e, regionalId(e, regionId, 'key'), regionId);
+    const category = e.ref('category');
+    const subcategory = e.ref('subcategory');
+    const territory = e.ref('territory');
+    const organisation = e.ref('organisation');
+    const target = e.oneOf('target', ROUTING_TARGETS);
+    const descend = e.bool('descend', false);
+    const priority = e.int('priority', 0, -1_000_000, 1_000_000);
+    const note = e.str('note', { required: false }) ?? null;
+    if (target === 'organisation' && organisation === null) e.problem('target "organisation" needs "organisation"');
+    if (target === 'territory' && organisation) e.problem('target "territory" routes to the municipality of the case\'s territory: drop "organisation"');
+    if (key && category !== undefined && subcategory !== undefined && territory !== undefined && organisation !== undefined && target && priority !== undefined) {
+      r.rules.push({
+        where: e.where,
+        row: {
+          seed_key: key,
+          region_id: regionId,
+          category_id: category,
+          subcategory_id: subcategory,
+          territory_id: territory,
+          target,
+          organisation_id: target === 'organisation' ? organisation : null,
+          descend,
+          priority,
+          note,
+        },
+      });
+    }
+  });
+}
 
-  for (const { row, where } of territories) {
+/** Cross-references, checked over all regions at once so that ids are unique everywhere. */
+function checkReferences(r: SeedReading): void {
+  const { problems } = r;
+  const territoryById = uniqueById(r.declared.territory, 'territory id', problems);
+  const organisationById = uniqueById(r.declared.organisation, 'organisation id', problems);
+  const categoryById = uniqueById(r.declared.category, 'category id', problems);
+  uniqueById(r.declared.rule, 'routing rule key', problems);
+
+  for (const { row, where } of r.territories) {
     if (row.kind === 'region' && row.parent_id !== null) problems.push(`${where}: a territory of kind "region" must have parent null, not "${row.parent_id}"`);
     if (row.kind !== 'region' && row.parent_id === null) problems.push(`${where}: only the territory of kind "region" may have parent null`);
     if (row.parent_id !== null) checkRef(where, 'parent', row.parent_id, row.region_id, territoryById, 'territory', problems);
   }
-  for (const region of regionIds) {
-    const tops = territories.filter((t) => t.row.region_id === region && t.row.kind === 'region');
+  for (const region of r.regionIds) {
+    const tops = r.territories.filter((t) => t.row.region_id === region && t.row.kind === 'region');
     if (tops.length !== 1) problems.push(`${region}/territories.yaml: needs exactly one territory of kind "region", found ${tops.length}`);
-    const roots = organisations.filter((o) => o.row.region_id === region && o.row.parent_id === null);
+    const roots = r.organisations.filter((o) => o.row.region_id === region && o.row.parent_id === null);
     if (roots.length !== 1) {
-      problems.push(`${region}/organisations.yaml: needs exactly one root organisation (parent: null), found ${roots.length}${roots.length ? `: ${roots.map((r) => r.row.id).join(', ')}` : ''}`);
+      problems.push(`${region}/organisations.yaml: needs exactly one root organisation (parent: null), found ${roots.length}${roots.length ? `: ${roots.map((o) => o.row.id).join(', ')}` : ''}`);
     }
   }
-  for (const { row, where } of organisations) {
+  for (const { row, where } of r.organisations) {
     if (row.parent_id !== null) checkRef(where, 'parent', row.parent_id, row.region_id, organisationById, 'organisation', problems);
     if (row.territory_id !== null) checkRef(where, 'territory', row.territory_id, row.region_id, territoryById, 'territory', problems);
   }
-  for (const { row, where } of accelerated) {
+  for (const { row, where } of r.accelerated) {
     for (const org of row.responsible_organisation_ids) checkRef(where, 'responsible', org, row.region_id, organisationById, 'organisation', problems);
   }
-  for (const { row, where } of rules) {
-    if (row.category_id !== null && checkRef(where, 'category', row.category_id, row.region_id, categoryById, 'category', problems)) {
-      if (categoryById.get(row.category_id)!.parent_id !== null) problems.push(`${where}: "category" "${row.category_id}" is a subcategory; use "subcategory"`);
-    }
-    if (row.subcategory_id !== null && checkRef(where, 'subcategory', row.subcategory_id, row.region_id, categoryById, 'category', problems)) {
-      const parent = categoryById.get(row.subcategory_id)!.parent_id;
-      if (parent === null) problems.push(`${where}: "subcategory" "${row.subcategory_id}" is a category; use "category"`);
-      else if (row.category_id !== null && row.category_id !== parent) problems.push(`${where}: subcategory "${row.subcategory_id}" belongs to "${parent}", not to "${row.category_id}"`);
-      else row.category_id = parent; // a subcategory rule carries its category too
-    }
-    if (row.territory_id !== null) checkRef(where, 'territory', row.territory_id, row.region_id, territoryById, 'territory', problems);
-    if (row.organisation_id !== null) checkRef(where, 'organisation', row.organisation_id, row.region_id, organisationById, 'organisation', problems);
+  for (const rule of r.rules) checkRuleReferences(rule, { territoryById, organisationById, categoryById }, problems);
+}
+
+/** A routing rule's references; a subcategory rule gets its category filled in. */
+function checkRuleReferences(
+  { row, where }: Located<RoutingRuleRow>,
+  ids: { territoryById: Map<string, Declared>; organisationById: Map<string, Declared>; categoryById: Map<string, Declared> },
+  problems: string[],
+): void {
+  const { territoryById, organisationById, categoryById } = ids;
+  if (row.category_id !== null && checkRef(where, 'category', row.category_id, row.region_id, categoryById, 'category', problems)) {
+    if (categoryById.get(row.category_id)!.parent_id !== null) problems.push(`${where}: "category" "${row.category_id}" is a subcategory; use "subcategory"`);
   }
-
-  // Parents before children; a cycle is a problem.
-  const sortedTerritories = topological(territories, problems, 'territory');
-  const sortedOrganisations = topological(organisations, problems, 'organisation');
-
-  if (problems.length > 0) throw new SeedError(dir, problems);
-  return {
-    regions: regions.map((r) => r.row),
-    profiles,
-    territories: sortedTerritories,
-    organisations: sortedOrganisations,
-    categories: [...categories.filter((c) => c.row.parent_id === null), ...categories.filter((c) => c.row.parent_id !== null)].map((c) => c.row),
-    accelerated: accelerated.map((a) => a.row),
-    routingRules: rules.map((r) => r.row),
-  };
+  if (row.subcategory_id !== null && checkRef(where, 'subcategory', row.subcategory_id, row.region_id, categoryById, 'category', problems)) {
+    const parent = categoryById.get(row.subcategory_id)!.parent_id;
+    if (parent === null) problems.push(`${where}: "subcategory" "${row.subcategory_id}" is a category; use "category"`);
+    else if (row.category_id !== null && row.category_id !== parent) problems.push(`${where}: subcategory "${row.subcategory_id}" belongs to "${parent}", not to "${row.category_id}"`);
+    else row.category_id = parent; // a subcategory rule carries its category too
+  }
+  if (row.territory_id !== null) checkRef(where, 'territory', row.territory_id, row.region_id, territoryById, 'territory', problems);
+  if (row.organisation_id !== null) checkRef(where, 'organisation', row.organisation_id, row.region_id, organisationById, 'organisation', problems);
 }
 
 function readRegion(folder: string, doc: Obj | undefined, problems: string[], regions: Located<RegionRow>[], profiles: ProfileRow[]): string | undefined {

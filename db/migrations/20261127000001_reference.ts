@@ -4,6 +4,16 @@ import type { Knex } from 'knex';
 // routing rules. Ids of reference rows are stable text codes (`altai`, `altai.minzdrav`) so that the
 // seed files under db/seeds/ can be re-applied as upserts and read by people.
 export async function up(knex: Knex): Promise<void> {
+  await createRegions(knex);
+  await createRegulationProfiles(knex);
+  await createTerritories(knex);
+  await createOrganisations(knex);
+  await createCategories(knex);
+  await createAcceleratedSubcategories(knex);
+  await createRoutingRules(knex);
+}
+
+async function createRegions(knex: Knex): Promise<void> {
   await knex.schema.createTable('regions', (t) => {
     t.text('id').primary();
     t.text('name').notNullable();
@@ -11,8 +21,10 @@ export async function up(knex: Knex): Promise<void> {
     t.text('number_prefix').notNullable(); // used in registration numbers, e.g. '22'
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
+}
 
-  // One regulation profile per region: every term and threshold an appeal workflow obeys.
+// One regulation profile per region: every term and threshold an appeal workflow obeys.
+async function createRegulationProfiles(knex: Knex): Promise<void> {
   await knex.schema.createTable('regulation_profiles', (t) => {
     t.text('region_id').primary().references('regions.id').onDelete('CASCADE');
     t.integer('default_term_days').notNullable().defaultTo(30);
@@ -26,7 +38,9 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('calendar').notNullable().defaultTo(JSON.stringify({ holidays: [], workingWeekends: [] }));
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
+}
 
+async function createTerritories(knex: Knex): Promise<void> {
   await knex.schema.createTable('territories', (t) => {
     t.text('id').primary();
     t.text('region_id').notNullable().references('regions.id').onDelete('CASCADE');
@@ -35,7 +49,9 @@ export async function up(knex: Knex): Promise<void> {
     t.text('kind').notNullable(); // region | municipal_district | municipal_okrug | city_district | settlement
     t.index(['region_id']);
   });
+}
 
+async function createOrganisations(knex: Knex): Promise<void> {
   await knex.schema.createTable('organisations', (t) => {
     t.text('id').primary();
     t.text('region_id').notNullable().references('regions.id').onDelete('CASCADE');
@@ -49,8 +65,10 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['region_id']);
     t.index(['parent_id']);
   });
+}
 
-  // Classifier: a category has parent_id null, a subcategory has its category as parent.
+// Classifier: a category has parent_id null, a subcategory has its category as parent.
+async function createCategories(knex: Knex): Promise<void> {
   await knex.schema.createTable('categories', (t) => {
     t.text('id').primary();
     t.text('region_id').notNullable().references('regions.id').onDelete('CASCADE');
@@ -58,8 +76,10 @@ export async function up(knex: Knex): Promise<void> {
     t.text('name').notNullable();
     t.index(['region_id']);
   });
+}
 
-  // Accelerated track: subcategory -> shorter term and the bodies responsible for it.
+// Accelerated track: subcategory -> shorter term and the bodies responsible for it.
+async function createAcceleratedSubcategories(knex: Knex): Promise<void> {
   await knex.schema.createTable('accelerated_subcategories', (t) => {
     t.text('subcategory_id').primary().references('categories.id').onDelete('CASCADE');
     t.text('region_id').notNullable().references('regions.id').onDelete('CASCADE');
@@ -68,10 +88,12 @@ export async function up(knex: Knex): Promise<void> {
     // true where the responsible body is "ОМСУ": the municipality of the case's territory
     t.boolean('responsible_municipality').notNullable().defaultTo(false);
   });
+}
 
-  // Routing rules: (region, category, subcategory, territory) -> organisation. Null fields match anything;
-  // target 'territory' sends the case to the municipality of the case's territory; descend sends it down
-  // to the lowest participant under the chosen one that serves the case's territory.
+// Routing rules: (region, category, subcategory, territory) -> organisation. Null fields match anything;
+// target 'territory' sends the case to the municipality of the case's territory; descend sends it down
+// to the lowest participant under the chosen one that serves the case's territory.
+async function createRoutingRules(knex: Knex): Promise<void> {
   await knex.schema.createTable('routing_rules', (t) => {
     t.increments('id').primary();
     t.text('region_id').notNullable().references('regions.id').onDelete('CASCADE');

@@ -4,6 +4,16 @@ import type { Knex } from 'knex';
 // tables are the projection that lists, search and analytics read. Every write into them is keyed by
 // (case id, step) so that a retried activity changes nothing the second time.
 export async function up(knex: Knex): Promise<void> {
+  await createUsers(knex);
+  await createApiTokens(knex);
+  await createRegistrationCounters(knex);
+  await createCaseIntake(knex);
+  await createCases(knex);
+  await createCaseEvents(knex);
+  await createNotifications(knex);
+}
+
+async function createUsers(knex: Knex): Promise<void> {
   await knex.schema.createTable('users', (t) => {
     t.increments('id').primary();
     t.text('role').notNullable(); // citizen | operator | supervisor | administrator
@@ -13,7 +23,9 @@ export async function up(knex: Knex): Promise<void> {
     t.text('region_id').references('regions.id'); // supervisors
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
   });
+}
 
+async function createApiTokens(knex: Knex): Promise<void> {
   await knex.schema.createTable('api_tokens', (t) => {
     t.increments('id').primary();
     t.integer('user_id').notNullable().references('users.id').onDelete('CASCADE');
@@ -22,16 +34,20 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('revoked_at', { useTz: true });
   });
+}
 
-  // Registration numbers: one counter per region and year, advanced in a transaction.
+// Registration numbers: one counter per region and year, advanced in a transaction.
+async function createRegistrationCounters(knex: Knex): Promise<void> {
   await knex.schema.createTable('registration_counters', (t) => {
     t.text('region_id').notNullable().references('regions.id');
     t.integer('year').notNullable();
     t.integer('last_value').notNullable().defaultTo(0);
     t.primary(['region_id', 'year']);
   });
+}
 
-  // Idempotency of submissions: the same applicant and Idempotency-Key always map to one case.
+// Idempotency of submissions: the same applicant and Idempotency-Key always map to one case.
+async function createCaseIntake(knex: Knex): Promise<void> {
   await knex.schema.createTable('case_intake', (t) => {
     t.integer('applicant_user_id').notNullable().references('users.id');
     t.text('idempotency_key').notNullable();
@@ -42,7 +58,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('started_at', { useTz: true }); // set once the workflow is known to be running
     t.primary(['applicant_user_id', 'idempotency_key']);
   });
+}
 
+async function createCases(knex: Knex): Promise<void> {
   await knex.schema.createTable('cases', (t) => {
     t.text('id').primary(); // registration number = workflow id
     t.text('case_type').notNullable().defaultTo('appeal');
@@ -82,7 +100,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['applicant_user_id']);
     t.index(['answer_due_at']);
   });
+}
 
+async function createCaseEvents(knex: Knex): Promise<void> {
   await knex.schema.createTable('case_events', (t) => {
     t.bigIncrements('id').primary();
     t.text('case_id').notNullable().references('cases.id').onDelete('CASCADE');
@@ -95,8 +115,10 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('occurred_at', { useTz: true }).notNullable();
     t.unique(['case_id', 'seq']);
   });
+}
 
-  // Outbox of notifications; a dispatcher delivers them (SMTP when configured).
+// Outbox of notifications; a dispatcher delivers them (SMTP when configured).
+async function createNotifications(knex: Knex): Promise<void> {
   await knex.schema.createTable('notifications', (t) => {
     t.bigIncrements('id').primary();
     t.text('dedup_key').notNullable().unique(); // case id + step + recipient

@@ -11,7 +11,8 @@ import { connectTemporalClient } from '../../domain/readiness';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { connect, migrateLatest, type Db } from '../../db/connection';
 import { loadSeeds } from '../../db/seed';
-import { projectRoot, startEmbeddedPostgres, startTemporalDevServer, waitForPort, type TemporalDevServer } from '../embedded';
+import { projectRoot, startEmbeddedPostgres, startTemporalDevServer, waitForPort, type EmbeddedPostgresService, type TemporalDevServer } from '../embedded';
+import { ServiceStack } from '../service-stack';
 
 export const APPEAL_TASK_QUEUE = 'otklik';
 
@@ -113,76 +114,102 @@ export async function waitForPollers(temporal: Client, taskQueue: string, timeou
   }
 }
 
+/** Seconds each part took to start, and the function that measures one part into it. */
+type Timed = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+function timerInto(startup: Record<string, number>): Timed {
+  return async (name, fn) => {
+    const t0 = Date.now();
+    const result = await fn();
+    startup[name] = (Date.now() - t0) / 1000;
+    return result;
+  };
+}
+
+/** Embedded PostgreSQL and the Temporal dev server, started side by side; both stopped together. */
+async function startServers(
+  dataDir: string,
+  ports: { pg: number; temporal: number; ui: number },
+  stops: ServiceStack,
+  timed: Timed,
+): Promise<{ pg: EmbeddedPostgresService; temporalServer: TemporalDevServer }> {
+  const [pgStart, temporalStart] = await Promise.allSettled([
+    timed('postgres', () => startEmbeddedPostgres(path.join(dataDir, 'pg'), ports.pg)),
+    timed('temporalServer', () => startTemporalDevServer({
+      dbFile: path.join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.ui, logFile: path.join(dataDir, 'temporal.log'),
+    })),
+  ]);
+  stops.push('PostgreSQL and the Temporal dev server', async () => {
+    await Promise.all([pgStart, temporalStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+  });
+  if (pgStart.status === 'rejected') throw pgStart.reason;
+  if (temporalStart.status === 'rejected') throw temporalStart.reason;
+  return { pg: pgStart.value, temporalServer: temporalStart.value };
+}
+
+/** The worker and the API as child processes, once the worker polls and the API listens. */
+async function startChildren(
+  dataDir: string,
+  env: Record<string, string>,
+  apiPort: number,
+  temporal: Client,
+  stops: ServiceStack,
+  timed: Timed,
+): Promise<{ worker: ChildService; api: ChildService }> {
+  const worker = spawnTs('worker', 'ops/worker.ts', env, path.join(dataDir, 'worker.log'));
+  const api = spawnTs('api', 'ops/bench/api-server.ts', { ...env, PORT: String(apiPort) }, path.join(dataDir, 'api.log'));
+  stops.push('worker and API', async () => { await Promise.all([api.stop(), worker.stop()]); });
+  await Promise.race([
+    Promise.all([
+      timed('worker', () => waitForPollers(temporal, APPEAL_TASK_QUEUE)),
+      timed('api', () => waitForPort(apiPort, '127.0.0.1', 120_000)),
+    ]),
+    failOnExit(worker),
+    failOnExit(api),
+  ]);
+  return { worker, api };
+}
+
+/** The postmaster's pid, read from its pid file when asked (undefined once it is gone). */
+function postmasterPid(dataDir: string): () => number | undefined {
+  const postmasterPidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  return () => {
+    try {
+      return Number(fs.readFileSync(postmasterPidFile, 'utf8').split('\n')[0]) || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 export async function startPlatform(opts: { dataDir: string; log?: (line: string) => void }): Promise<Platform> {
   const log = opts.log ?? (() => undefined);
   const dataDir = path.resolve(opts.dataDir);
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
   const startup: Record<string, number> = {};
-  const stops: { name: string; stop: () => Promise<void> }[] = [];
-  const stopAll = async () => {
-    for (const s of stops.splice(0).reverse()) {
-      try {
-        await s.stop();
-      } catch (e) {
-        log(`stopping ${s.name}: ${(e as Error).message}`);
-      }
-    }
-  };
-  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    const result = await fn();
-    startup[name] = (Date.now() - t0) / 1000;
-    return result;
-  };
-
+  const timed = timerInto(startup);
+  const stops = new ServiceStack(log);
   try {
     quietTemporalRuntime();
     const [pgPort, temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     log(`starting PostgreSQL (:${pgPort}) and the Temporal dev server (:${temporalPort}) in ${path.relative(projectRoot, dataDir)}`);
-    const [pgStart, temporalStart] = await Promise.allSettled([
-      timed('postgres', () => startEmbeddedPostgres(path.join(dataDir, 'pg'), pgPort)),
-      timed('temporalServer', () => startTemporalDevServer({
-        dbFile: path.join(dataDir, 'temporal.db'), port: temporalPort, uiPort, logFile: path.join(dataDir, 'temporal.log'),
-      })),
-    ]);
-    stops.push({
-      name: 'PostgreSQL and the Temporal dev server',
-      stop: async () => {
-        await Promise.all([pgStart, temporalStart].map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
-      },
-    });
-    if (pgStart.status === 'rejected') throw pgStart.reason;
-    if (temporalStart.status === 'rejected') throw temporalStart.reason;
-    const pg = pgStart.value;
-    const temporalServer = temporalStart.value;
+    const { pg, temporalServer } = await startServers(dataDir, { pg: pgPort, temporal: temporalPort, ui: uiPort }, stops, timed);
 
     const db = connect(pg.url);
-    stops.push({ name: 'database pool', stop: () => db.destroy() });
+    stops.push('database pool', () => db.destroy());
     await timed('migrateAndSeed', async () => {
       await migrateLatest(db);
       await loadSeeds(db);
     });
 
     const connection = await connectTemporalClient(temporalServer.address);
-    stops.push({ name: 'Temporal client', stop: () => connection.close() });
+    stops.push('Temporal client', () => connection.close());
     const temporal = new Client({ connection, namespace: 'default' });
 
     const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: APPEAL_TASK_QUEUE, LOG_LEVEL: 'warn' };
     log('starting the worker (ops/worker.ts) and the API as child processes');
-    const worker = spawnTs('worker', 'ops/worker.ts', env, path.join(dataDir, 'worker.log'));
-    const api = spawnTs('api', 'ops/bench/api-server.ts', { ...env, PORT: String(apiPort) }, path.join(dataDir, 'api.log'));
-    stops.push({ name: 'worker and API', stop: async () => { await Promise.all([api.stop(), worker.stop()]); } });
-    await Promise.race([
-      Promise.all([
-        timed('worker', () => waitForPollers(temporal, APPEAL_TASK_QUEUE)),
-        timed('api', () => waitForPort(apiPort, '127.0.0.1', 120_000)),
-      ]),
-      failOnExit(worker),
-      failOnExit(api),
-    ]);
-
-    const postmasterPidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+    const { worker, api } = await startChildren(dataDir, env, apiPort, temporal, stops, timed);
     return {
       dataDir,
       databaseUrl: pg.url,
@@ -193,18 +220,12 @@ export async function startPlatform(opts: { dataDir: string; log?: (line: string
       worker,
       api,
       temporalServer,
-      postgresPid: () => {
-        try {
-          return Number(fs.readFileSync(postmasterPidFile, 'utf8').split('\n')[0]) || undefined;
-        } catch {
-          return undefined;
-        }
-      },
+      postgresPid: postmasterPid(dataDir),
       startup,
-      stop: stopAll,
+      stop: () => stops.stopAll(),
     };
   } catch (e) {
-    await stopAll();
+    await stops.stopAll();
     throw e;
   }
 }

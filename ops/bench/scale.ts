@@ -8,7 +8,7 @@
 // overdue and projects it (case row overdue=true, an 'overdue' event, notifications). Measured: from T
 // to each case's 'overdue' event (the timer firing, workflow time) and to its row update (visible in the
 // read model), and the polling confirmation that all K rows show overdue=true.
-import { closedLoop, latencyStats, request, round2, submitNext, type LatencyStats, type Load } from './load';
+import { closedLoop, latencyStats, request, round2, submitNext, type ClosedLoopResult, type LatencyStats, type Load } from './load';
 import { cpuNow, cpuPercent, filesMiB, rssMiB, type CpuPercent, type Platform } from './platform';
 import path from 'node:path';
 
@@ -97,11 +97,10 @@ async function snapshot(platform: Platform, t0: number): Promise<Snapshot> {
   };
 }
 
-export async function measureScale(
-  platform: Platform, load: Load, settings: ScaleSettings, expectedOverrideRate: number, log: (line: string) => void,
-): Promise<ScaleResult> {
-  const t0 = performance.now();
-  // --- load N appeals ---
+/** Loads N appeals (or as many as maxLoadSeconds allows), noting the rate over each tenth of N. */
+async function loadAppeals(
+  platform: Platform, load: Load, settings: ScaleSettings, t0: number, log: (line: string) => void,
+): Promise<{ load: ScaleResult['load']; caseIds: string[]; loadCpuPercent: CpuPercent }> {
   log(`scale: loading ${settings.appeals} appeals with ${settings.concurrency} concurrent clients${settings.maxLoadSeconds ? `, for at most ${settings.maxLoadSeconds} s` : ''}`);
   const progress: ScaleResult['load']['progress'] = [];
   const cpuBeforeLoad = cpuNow(platform);
@@ -117,20 +116,49 @@ export async function measureScale(
       log(`scale: ${done}/${settings.appeals} loaded, ${perSecond}/s since the previous mark, worker RSS ${workerRssMiB?.toFixed(0)} MiB`);
     }
   });
-  const loaded = r.caseIds;
-  const loadCpuPercent = cpuPercent(cpuBeforeLoad, cpuNow(platform), r.seconds);
-  const afterLoad = await snapshot(platform, t0);
-  log(`scale: after load: worker RSS ${afterLoad.workerRssMiB} MiB, ${afterLoad.openCasesInReadModel} open cases`);
+  return {
+    load: {
+      seconds: round2(r.seconds), appeals: r.ok, errors: r.errors, retries: r.retries, statuses: r.statuses,
+      perSecond: round2(r.perSecond), latency: r.latency, progress,
+      ...(r.ok + r.errors < settings.appeals && r.ok > 0 ? { extrapolatedSecondsForAll: Math.round(settings.appeals / r.perSecond) } : {}),
+    },
+    caseIds: r.caseIds,
+    loadCpuPercent: cpuPercent(cpuBeforeLoad, cpuNow(platform), r.seconds),
+  };
+}
 
-  // --- quiet wait ---
-  const cpuBeforeWait = cpuNow(platform);
-  const waitStart = performance.now();
-  await new Promise((res) => setTimeout(res, settings.waitSeconds * 1000));
-  const idleCpuPercent = cpuPercent(cpuBeforeWait, cpuNow(platform), (performance.now() - waitStart) / 1000);
-  const afterWait = await snapshot(platform, t0);
-  log(`scale: after ${settings.waitSeconds} s quiet: worker RSS ${afterWait.workerRssMiB} MiB`);
+/** Overrides the term of each case to dueAt, as the load's supervisor; the ids whose override was accepted. */
+async function overrideTerms(load: Load, concurrency: number, ids: string[], dueAt: string): Promise<{ okIds: string[]; result: ClosedLoopResult }> {
+  let next = 0;
+  const okIds: string[] = [];
+  const result = await closedLoop(concurrency, { count: ids.length }, async () => {
+    const id = ids[next++];
+    const res = await request(load, 'POST', `/cases/${id}/overrides/term`, load.supervisor,
+      { answerDueAt: dueAt, reason: 'Бенчмарк: сроки наступают одновременно' }, { 'idempotency-key': `bench-term-${load.runId}-${id}` })
+      .catch(() => ({ status: 0, body: undefined, ms: 0 }));
+    if (res.status === 200) okIds.push(id);
+    return { ok: res.status === 200, status: res.status, ms: res.ms, attempts: 1 };
+  });
+  return { okIds, result };
+}
 
-  // --- burst of terms ---
+/** Polls the read model every 100 ms until every case shows overdue=true or the deadline passes. */
+async function waitForOverdue(platform: Platform, ids: string[], dueAtMs: number, deadline: number): Promise<{ overdue: number; allVisibleAfterSeconds: number | null }> {
+  let overdue = 0;
+  while (ids.length > 0) {
+    const [row] = await platform.db('cases').whereIn('id', ids).where({ overdue: true }).select(platform.db.raw('count(*)::int as n'));
+    overdue = row.n;
+    if (overdue >= ids.length) return { overdue, allVisibleAfterSeconds: round2((Date.now() - dueAtMs) / 1000) };
+    if (Date.now() > deadline) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return { overdue, allVisibleAfterSeconds: null };
+}
+
+/** The burst (see the header): K cases' terms made due at one instant T, and how fast they turn overdue. */
+async function termBurst(
+  platform: Platform, load: Load, settings: ScaleSettings, loaded: string[], expectedOverrideRate: number, log: (line: string) => void,
+): Promise<ScaleResult['burst']> {
   const k = Math.min(settings.burstCases, loaded.length);
   // Spread over the whole load, so cases long evicted from the worker's cache are among them.
   const burstIds = Array.from({ length: k }, (_, i) => loaded[Math.floor((i * loaded.length) / k)]);
@@ -142,32 +170,11 @@ export async function measureScale(
   const dueAtMs = Date.now() + leadSeconds * 1000;
   const dueAt = new Date(dueAtMs).toISOString();
   log(`scale: burst: overriding the term of ${k} cases to ${dueAt} (${leadSeconds} s ahead)`);
-  let next = 0;
-  const okIds: string[] = [];
-  const ov = await closedLoop(settings.concurrency, { count: k }, async () => {
-    const id = burstIds[next++];
-    const res = await request(load, 'POST', `/cases/${id}/overrides/term`, load.supervisor,
-      { answerDueAt: dueAt, reason: 'Бенчмарк: сроки наступают одновременно' }, { 'idempotency-key': `bench-term-${load.runId}-${id}` })
-      .catch(() => ({ status: 0, body: undefined, ms: 0 }));
-    if (res.status === 200) okIds.push(id);
-    return { ok: res.status === 200, status: res.status, ms: res.ms, attempts: 1 };
-  });
+  const { okIds, result: ov } = await overrideTerms(load, settings.concurrency, burstIds, dueAt);
   const overridesDone = Date.now();
   const overridesSeconds = (performance.now() - overridesStart) / 1000;
 
-  let allVisibleAfterSeconds: number | null = null;
-  const deadline = dueAtMs + settings.burstTimeoutSeconds * 1000;
-  let overdue = 0;
-  while (okIds.length > 0) {
-    const [row] = await platform.db('cases').whereIn('id', okIds).where({ overdue: true }).select(platform.db.raw('count(*)::int as n'));
-    overdue = row.n;
-    if (overdue >= okIds.length) {
-      allVisibleAfterSeconds = round2((Date.now() - dueAtMs) / 1000);
-      break;
-    }
-    if (Date.now() > deadline) break;
-    await new Promise((res) => setTimeout(res, 100));
-  }
+  const { overdue, allVisibleAfterSeconds } = await waitForOverdue(platform, okIds, dueAtMs, dueAtMs + settings.burstTimeoutSeconds * 1000);
   const events = okIds.length
     ? await platform.db('case_events as e').join('cases as c', 'c.id', 'e.case_id')
       .whereIn('e.case_id', okIds).where('e.type', 'overdue')
@@ -176,28 +183,35 @@ export async function measureScale(
   const fired = latencyStats(events.map((e: { occurred_at: Date }) => new Date(e.occurred_at).getTime() - dueAtMs));
   const visible = latencyStats(events.map((e: { updated_at: Date }) => new Date(e.updated_at).getTime() - dueAtMs));
   log(`scale: burst: ${overdue}/${okIds.length} overdue; all visible ${allVisibleAfterSeconds ?? 'not'} s after T; fired p50 ${fired.p50Ms} ms, max ${fired.maxMs} ms`);
-
   return {
-    ...settings,
-    load: {
-      seconds: round2(r.seconds), appeals: r.ok, errors: r.errors, retries: r.retries, statuses: r.statuses,
-      perSecond: round2(r.perSecond), latency: r.latency, progress,
-      ...(r.ok + r.errors < settings.appeals && r.ok > 0 ? { extrapolatedSecondsForAll: Math.round(settings.appeals / r.perSecond) } : {}),
-    },
-    afterLoad,
-    afterWait,
-    loadCpuPercent,
-    idleCpuPercent,
-    burst: {
-      cases: k,
-      overrides: { ok: ov.ok, errors: ov.errors, statuses: ov.statuses, seconds: round2(overridesSeconds), perSecond: round2(ov.ok / overridesSeconds) },
-      leadSeconds,
-      slackSeconds: round2((dueAtMs - overridesDone) / 1000),
-      overdue,
-      fired,
-      visible,
-      allVisibleAfterSeconds,
-      drainPerSecond: allVisibleAfterSeconds ? round2(overdue / allVisibleAfterSeconds) : null,
-    },
+    cases: k,
+    overrides: { ok: ov.ok, errors: ov.errors, statuses: ov.statuses, seconds: round2(overridesSeconds), perSecond: round2(ov.ok / overridesSeconds) },
+    leadSeconds,
+    slackSeconds: round2((dueAtMs - overridesDone) / 1000),
+    overdue,
+    fired,
+    visible,
+    allVisibleAfterSeconds,
+    drainPerSecond: allVisibleAfterSeconds ? round2(overdue / allVisibleAfterSeconds) : null,
   };
+}
+
+export async function measureScale(
+  platform: Platform, load: Load, settings: ScaleSettings, expectedOverrideRate: number, log: (line: string) => void,
+): Promise<ScaleResult> {
+  const t0 = performance.now();
+  const loaded = await loadAppeals(platform, load, settings, t0, log);
+  const afterLoad = await snapshot(platform, t0);
+  log(`scale: after load: worker RSS ${afterLoad.workerRssMiB} MiB, ${afterLoad.openCasesInReadModel} open cases`);
+
+  // The quiet wait: the worker's memory and the platform's CPU with N appeals waiting on their timers.
+  const cpuBeforeWait = cpuNow(platform);
+  const waitStart = performance.now();
+  await new Promise((res) => setTimeout(res, settings.waitSeconds * 1000));
+  const idleCpuPercent = cpuPercent(cpuBeforeWait, cpuNow(platform), (performance.now() - waitStart) / 1000);
+  const afterWait = await snapshot(platform, t0);
+  log(`scale: after ${settings.waitSeconds} s quiet: worker RSS ${afterWait.workerRssMiB} MiB`);
+
+  const burst = await termBurst(platform, load, settings, loaded.caseIds, expectedOverrideRate, log);
+  return { ...settings, load: loaded.load, afterLoad, afterWait, loadCpuPercent: loaded.loadCpuPercent, idleCpuPercent, burst };
 }

@@ -185,13 +185,11 @@ function ruleComment(result: VoteResult | undefined): string | undefined {
 }
 
 /**
- * The .pb text for a vote. The votes column is counted from the ballots; with a result, the selected
- * column and the rule come from it (see ruleName: 'greedy', 'equalshares', 'equalshares/add1' or
- * 'unknown'), the comment describes the exact variant, and projects are listed in the result's order.
- * Every ballot is checked against the settings (when given) and the projects.
+ * Checks what toPabulib writes from: the projects and their ids, every ballot against the settings (when
+ * given) and the projects, unique voter ids, and a result that matches the projects and the ballots.
+ * Returns the votes per project, counted from the ballots.
  */
-export function toPabulib(input: PabulibExport): string {
-  const { meta, settings, projects, ballots, result } = input;
+function checkExport({ settings, projects, ballots, result }: PabulibExport): Record<string, number> {
   validateProjects(projects);
   for (const p of projects) checkId(p.id, 'project id');
   if (settings) {
@@ -219,8 +217,11 @@ export function toPabulib(input: PabulibExport): string {
       if (p.votes !== votes[p.id]) throw new Error(`The result does not match the ballots: project ${show(p.id)} has ${p.votes} votes in the result, ${votes[p.id]} in the ballots`);
     }
   }
+  return votes;
+}
 
-  // META
+/** The caller's meta values, checked and sanitised (keys, required fields, the budget: see PabulibMeta). */
+function givenMeta({ meta, settings, result }: PabulibExport): { values: Map<string, string>; budget: number } {
   for (const key of Object.keys(meta)) {
     if (COMPUTED_META.includes(key)) throw new Error(`Meta ${key} is computed for pabulib; do not pass it`);
     if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`Invalid meta key for pabulib: ${show(key)}`);
@@ -241,6 +242,13 @@ export function toPabulib(input: PabulibExport): string {
     } else if (typeof value === 'string') values.set(key, sanitisePabulibText(value));
     else throw new Error(`Invalid meta ${key} for pabulib: expected a string or a number, got ${show(value)}`);
   }
+  return { values, budget };
+}
+
+/** The META section: the caller's values, then the computed ones, in pabulib's key order. */
+function metaSection(input: PabulibExport): string[] {
+  const { meta, settings, projects, ballots, result } = input;
+  const { values, budget } = givenMeta(input);
   values.set('date_begin', pabulibDate(meta.date_begin, 'date_begin'));
   values.set('date_end', pabulibDate(meta.date_end, 'date_end'));
   values.set('num_projects', String(projects.length));
@@ -263,37 +271,57 @@ export function toPabulib(input: PabulibExport): string {
   const comment = ruleComment(result);
   if (!values.has('comment') && comment) values.set('comment', sanitisePabulibText(comment));
   const keys = [...META_ORDER.filter((k) => values.has(k)), ...[...values.keys()].filter((k) => !META_ORDER.includes(k))];
-  const lines = ['META', 'key;value', ...keys.map((k) => `${k};${values.get(k)}`)];
+  return ['META', 'key;value', ...keys.map((k) => `${k};${values.get(k)}`)];
+}
 
-  // PROJECTS: with a result, in its tie order (votes desc, the tie rule, id), so that a checker that sorts
-  // by votes with a stable sort meets ties in the order this platform broke them.
+/**
+ * The PROJECTS section: with a result, in its tie order (votes desc, the tie rule, id), so that a checker
+ * that sorts by votes with a stable sort meets ties in the order this platform broke them.
+ */
+function projectsSection({ projects, result }: PabulibExport, votes: Readonly<Record<string, number>>): string[] {
   const selected = new Map(result?.projects.map((p) => [p.id, p.selected] as const) ?? []);
   const byId = new Map(projects.map((p) => [p.id, p] as const));
   const ordered = result ? result.projects.map((r) => byId.get(r.id)!) : projects;
-  lines.push('PROJECTS', ['project_id', 'cost', 'votes', 'name', ...(result ? ['selected'] : [])].join(';'));
+  const lines = ['PROJECTS', ['project_id', 'cost', 'votes', 'name', ...(result ? ['selected'] : [])].join(';')];
   for (const p of ordered) {
     const name = p.name === undefined ? '' : sanitisePabulibText(p.name);
     const row = [p.id, String(p.cost), String(votes[p.id]), name === '' ? 'none' : name];
     if (result) row.push(selected.get(p.id) ? '1' : '0');
     lines.push(row.join(';'));
   }
+  return lines;
+}
 
-  // VOTES
-  const optional: [keyof PabulibBallot, string][] = [ // pabulib's column order
-    ['age', 'age'],
-    ['sex', 'sex'],
-    ['votingMethod', 'voting_method'],
-    ['district', 'district'],
-    ['neighborhood', 'neighborhood'],
-  ];
-  const present = optional.filter(([field]) => ballots.some((b) => b[field] !== undefined));
-  lines.push('VOTES', ['voter_id', 'vote', ...present.map(([, column]) => column)].join(';'));
+/** The optional vote fields, in pabulib's column order: [field, column]. */
+const OPTIONAL_VOTE_FIELDS: readonly [keyof PabulibBallot, string][] = [
+  ['age', 'age'],
+  ['sex', 'sex'],
+  ['votingMethod', 'voting_method'],
+  ['district', 'district'],
+  ['neighborhood', 'neighborhood'],
+];
+
+/** The VOTES section, with the optional columns some ballot fills. */
+function votesSection(ballots: readonly PabulibBallot[]): string[] {
+  const present = OPTIONAL_VOTE_FIELDS.filter(([field]) => ballots.some((b) => b[field] !== undefined));
+  const lines = ['VOTES', ['voter_id', 'vote', ...present.map(([, column]) => column)].join(';')];
   for (const b of ballots) {
     const row = [b.voterId, b.approved.join(',')];
     for (const [field] of present) row.push(voteField(b, field));
     lines.push(row.join(';'));
   }
-  return lines.join('\n') + '\n';
+  return lines;
+}
+
+/**
+ * The .pb text for a vote. The votes column is counted from the ballots; with a result, the selected
+ * column and the rule come from it (see ruleName: 'greedy', 'equalshares', 'equalshares/add1' or
+ * 'unknown'), the comment describes the exact variant, and projects are listed in the result's order.
+ * Every ballot is checked against the settings (when given) and the projects.
+ */
+export function toPabulib(input: PabulibExport): string {
+  const votes = checkExport(input);
+  return [...metaSection(input), ...projectsSection(input, votes), ...votesSection(input.ballots)].join('\n') + '\n';
 }
 
 function voteField(b: PabulibBallot, field: keyof PabulibBallot): string {

@@ -382,13 +382,16 @@ function fmtPercent(share: number): string {
   return `${Number((share * 100).toFixed(2))}%`;
 }
 
+/** Per project id, how it was selected (absent when it was not) and why. */
+type ProjectOutcomes = Map<string, { stage?: SelectionStage; explanation: string }>;
+
 function result(
   rule: VoteRule,
   ranked: readonly Standing[],
   winners: string[],
   budget: number | null,
   tieBreak: TieBreak,
-  outcome: Map<string, { stage?: SelectionStage; explanation: string }>,
+  outcome: ProjectOutcomes,
   equalShares?: EqualSharesSummary,
 ): VoteResult {
   const cost = new Map(ranked.map((s) => [s.id, s.cost] as const));
@@ -439,7 +442,7 @@ export function greedyWinners(
   validateBudget(budget);
   validateTieBreak(tieBreak, projects);
   const ranked = rankProjects(projects, votes, tieBreak);
-  const outcome = new Map<string, { stage?: SelectionStage; explanation: string }>();
+  const outcome: ProjectOutcomes = new Map();
   const winners: string[] = [];
   const remainingBefore = new Map<string, number>();
   let remaining = budget;
@@ -485,7 +488,7 @@ export function mostVotedWinners(
   if (!isPositiveInt(seats)) throw new Error(`Invalid number of winners: expected a positive integer, got ${show(seats)}`);
   validateTieBreak(tieBreak, projects);
   const ranked = rankProjects(projects, votes, tieBreak);
-  const outcome = new Map<string, { stage?: SelectionStage; explanation: string }>();
+  const outcome: ProjectOutcomes = new Map();
   const winners: string[] = [];
   const of = ranked.length;
   ranked.forEach((s, i) => {
@@ -564,6 +567,134 @@ interface MesOutcome {
   tieLostTo: Map<number, number>;
 }
 
+/** The budget class of voters with nothing left. */
+const SPENT = -1;
+
+/** The state of one MES run (see runMes): every budget is a numerator over the common denominator D. */
+interface MesRun {
+  readonly inst: MesInstance;
+  D: bigint;
+  /** Per budget class, the remaining budget of each of its voters. */
+  readonly classBudget: bigint[];
+  /** Per voter group, its budget class (SPENT when it has nothing left). */
+  readonly classOf: number[];
+  /** Per project: budget class → number of its supporters in that class (plain numbers: counts of voters). */
+  readonly weightIn: Map<number, number>[];
+  /** Per project, a lower bound of its ρ: lowerNum / lowerDen, over D. */
+  readonly lowerNum: bigint[];
+  readonly lowerDen: bigint[];
+}
+
+/** A ρ as [numerator, denominator] over D. */
+type Rho = [bigint, bigint];
+
+/** The project a round selects, and the candidates left for the next rounds (including it). */
+interface MesPick {
+  best: number;
+  rho: Rho;
+  still: number[];
+}
+
+function startMes(inst: MesInstance, perVoter: bigint): MesRun {
+  return {
+    inst,
+    D: 1n,
+    classBudget: [perVoter], // every voter starts in class 0
+    classOf: inst.weights.map(() => 0),
+    weightIn: inst.supporters.map((gs) => new Map([[0, gs.reduce((sum, g) => sum + inst.weights[g], 0)]])),
+    lowerNum: inst.costs.map(() => 0n),
+    lowerDen: inst.costs.map(() => 1n),
+  };
+}
+
+/** The least ρ (over D) at which project j's supporters can pay for it, or null when they cannot. */
+function rhoOf(run: MesRun, j: number): Rho | null {
+  const { classBudget } = run;
+  let need = run.inst.costs[j] * run.D;
+  if (need === 0n) return [0n, 1n];
+  const levels = [...run.weightIn[j]].sort(([a], [b]) => (classBudget[a] < classBudget[b] ? -1 : classBudget[a] > classBudget[b] ? 1 : 0));
+  let rest = 0n;
+  for (const [, w] of levels) rest += BigInt(w);
+  for (const [c, w] of levels) {
+    const b = classBudget[c];
+    if (need <= b * rest) return [need, rest]; // ρ = need / rest is within every remaining supporter's budget
+    need -= b * BigInt(w); // these supporters cannot cover ρ: they give all they have
+    rest -= BigInt(w);
+  }
+  return null;
+}
+
+/** Compares projects a and b by ρ per unit of utility: (an / ad) / utility[a] against (bn / bd) / utility[b]. */
+function compareRho(inst: MesInstance, a: number, [an, ad]: Rho, b: number, [bn, bd]: Rho): number {
+  const l = an * bd * inst.utility[b];
+  const r = bn * ad * inst.utility[a];
+  return l < r ? -1 : l > r ? 1 : 0;
+}
+
+/**
+ * One round's choice: the affordable candidate with the least ρ per unit of utility (ties: the tie order),
+ * evaluating candidates in the order of their lower bounds and stopping at the first whose bound exceeds
+ * the best ρ found. Records in tieLostTo the evaluated candidates that tied with the choice. Null when no
+ * candidate is affordable.
+ */
+function cheapestProject(run: MesRun, candidates: number[], tieLostTo: Map<number, number>): MesPick | null {
+  const { inst, lowerNum, lowerDen } = run;
+  const lower = (j: number): Rho => [lowerNum[j], lowerDen[j]];
+  candidates.sort((a, b) => compareRho(inst, a, lower(a), b, lower(b)) || inst.rank[a] - inst.rank[b]);
+  let best = -1;
+  let bestRho: Rho = [0n, 1n];
+  const evaluated: [number, Rho][] = [];
+  const still: number[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const j = candidates[i];
+    if (best >= 0 && compareRho(inst, j, lower(j), best, bestRho) > 0) {
+      still.push(...candidates.slice(i));
+      break;
+    }
+    const rho = rhoOf(run, j);
+    if (rho === null) continue; // unaffordable now, so for the rest of this run
+    [lowerNum[j], lowerDen[j]] = rho;
+    still.push(j);
+    evaluated.push([j, rho]);
+    const c = best < 0 ? -1 : compareRho(inst, j, rho, best, bestRho);
+    if (c < 0 || (c === 0 && inst.rank[j] < inst.rank[best])) [best, bestRho] = [j, rho];
+  }
+  if (best < 0) return null;
+  for (const [j, rho] of evaluated) if (j !== best && compareRho(inst, j, rho, best, bestRho) === 0) tieLostTo.set(j, best);
+  return { best, rho: bestRho, still };
+}
+
+/** Multiplies the common denominator D by den, and every stored numerator with it. */
+function rescale(run: MesRun, den: bigint): void {
+  run.D *= den;
+  for (let c = 0; c < run.classBudget.length; c++) run.classBudget[c] *= den;
+  for (let k = 0; k < run.lowerNum.length; k++) run.lowerNum[k] *= den;
+}
+
+/** The supporters of project `best` pay min(budget, rho): within each class they move together to a new class. */
+function payFor(run: MesRun, best: number, rho: bigint): void {
+  const { inst, classBudget, classOf, weightIn } = run;
+  const moved = new Map<number, number>();
+  for (const g of inst.supporters[best]) {
+    const from = classOf[g];
+    if (from === SPENT) continue;
+    let to = moved.get(from);
+    if (to === undefined) {
+      to = classBudget[from] > rho ? classBudget.push(classBudget[from] - rho) - 1 : SPENT;
+      moved.set(from, to);
+    }
+    classOf[g] = to;
+    const w = inst.weights[g];
+    for (const k of inst.approves[g]) {
+      const m = weightIn[k];
+      const left = m.get(from)! - w;
+      if (left === 0) m.delete(from);
+      else m.set(from, left);
+      if (to !== SPENT) m.set(to, (m.get(to) ?? 0) + w);
+    }
+  }
+}
+
 /**
  * One run of MES with approval utilities (utility 1 per approved project) and every voter starting with
  * `perVoter` (scaled by n). Each round: a project is ρ-affordable when its supporters can pay its cost with
@@ -579,98 +710,178 @@ interface MesOutcome {
  * Speed: voters are kept in budget classes (all voters start in one; paying for a project moves its
  * supporters of a class to a new class), and each project keeps the weight of its supporters per class,
  * so finding ρ looks at a few classes rather than at every ballot.
+ *
+ * Pure and deterministic: the same instance and budget always give the same outcome.
  */
 function runMes(inst: MesInstance, perVoter: bigint): MesOutcome {
-  let D = 1n;
-  const NONE = -1; // the class of voters with nothing left
-  const classBudget: bigint[] = [perVoter];
-  const classOf: number[] = inst.weights.map(() => 0);
-  // Per project: budget class → number of its supporters in that class (plain numbers: counts of voters).
-  const weightIn: Map<number, number>[] = inst.supporters.map((gs) => new Map([[0, gs.reduce((sum, g) => sum + inst.weights[g], 0)]]));
-  const lowerNum: bigint[] = inst.costs.map(() => 0n); // ρ lower bound = lowerNum / lowerDen, over D
-  const lowerDen: bigint[] = inst.costs.map(() => 1n);
+  const run = startMes(inst, perVoter);
   let candidates = inst.costs.map((_, j) => j).filter((j) => inst.supporters[j].length > 0 && inst.utility[j] > 0n);
   const out: MesOutcome = { selected: [], rho: [], tieLostTo: new Map() };
-
-  // The least ρ (as [numerator, denominator] over D) at which project j's supporters can pay for it.
-  const rhoOf = (j: number): [bigint, bigint] | null => {
-    let need = inst.costs[j] * D;
-    if (need === 0n) return [0n, 1n];
-    const levels = [...weightIn[j]].sort(([a], [b]) => (classBudget[a] < classBudget[b] ? -1 : classBudget[a] > classBudget[b] ? 1 : 0));
-    let rest = 0n;
-    for (const [, w] of levels) rest += BigInt(w);
-    for (const [c, w] of levels) {
-      const b = classBudget[c];
-      if (need <= b * rest) return [need, rest]; // ρ = need / rest is within every remaining supporter's budget
-      need -= b * BigInt(w); // these supporters cannot cover ρ: they give all they have
-      rest -= BigInt(w);
-    }
-    return null;
-  };
-  // Compares projects a and b by ρ per unit of utility: (an / ad) / utility[a] against (bn / bd) / utility[b].
-  const cmp = (a: number, an: bigint, ad: bigint, b: number, bn: bigint, bd: bigint) => {
-    const l = an * bd * inst.utility[b];
-    const r = bn * ad * inst.utility[a];
-    return l < r ? -1 : l > r ? 1 : 0;
-  };
-
   for (;;) {
-    candidates.sort((a, b) => cmp(a, lowerNum[a], lowerDen[a], b, lowerNum[b], lowerDen[b]) || inst.rank[a] - inst.rank[b]);
-    let best = -1;
-    let bestNum = 0n;
-    let bestDen = 1n;
-    const evaluated: [number, bigint, bigint][] = [];
-    const still: number[] = [];
-    for (let i = 0; i < candidates.length; i++) {
-      const j = candidates[i];
-      if (best >= 0 && cmp(j, lowerNum[j], lowerDen[j], best, bestNum, bestDen) > 0) {
-        still.push(...candidates.slice(i));
-        break;
-      }
-      const rho = rhoOf(j);
-      if (rho === null) continue; // unaffordable now, so for the rest of this run
-      [lowerNum[j], lowerDen[j]] = rho;
-      still.push(j);
-      evaluated.push([j, rho[0], rho[1]]);
-      const c = best < 0 ? -1 : cmp(j, rho[0], rho[1], best, bestNum, bestDen);
-      if (c < 0 || (c === 0 && inst.rank[j] < inst.rank[best])) [best, bestNum, bestDen] = [j, rho[0], rho[1]];
-    }
-    if (best < 0) break;
-    for (const [j, num, den] of evaluated) if (j !== best && cmp(j, num, den, best, bestNum, bestDen) === 0) out.tieLostTo.set(j, best);
-
-    const g0 = gcd(bestNum, bestDen);
-    const den = bestDen / g0;
-    const rho = bestNum / g0; // over D × den
-    if (den > 1n) {
-      D *= den;
-      for (let c = 0; c < classBudget.length; c++) classBudget[c] *= den;
-      for (let k = 0; k < lowerNum.length; k++) lowerNum[k] *= den;
-    }
-    // The supporters of `best` pay min(budget, ρ): within each class they move together to a new class.
-    const moved = new Map<number, number>();
-    for (const g of inst.supporters[best]) {
-      const from = classOf[g];
-      if (from === NONE) continue;
-      let to = moved.get(from);
-      if (to === undefined) {
-        to = classBudget[from] > rho ? classBudget.push(classBudget[from] - rho) - 1 : NONE;
-        moved.set(from, to);
-      }
-      classOf[g] = to;
-      const w = inst.weights[g];
-      for (const k of inst.approves[g]) {
-        const m = weightIn[k];
-        const left = m.get(from)! - w;
-        if (left === 0) m.delete(from);
-        else m.set(from, left);
-        if (to !== NONE) m.set(to, (m.get(to) ?? 0) + w);
-      }
-    }
-    out.selected.push(best);
-    out.rho.push(rat(rho, D));
-    candidates = still.filter((j) => j !== best);
+    const pick = cheapestProject(run, candidates, out.tieLostTo);
+    if (pick === null) break;
+    const g0 = gcd(pick.rho[0], pick.rho[1]);
+    const den = pick.rho[1] / g0;
+    const rho = pick.rho[0] / g0; // over D × den
+    if (den > 1n) rescale(run, den);
+    payFor(run, pick.best, rho);
+    out.selected.push(pick.best);
+    out.rho.push(rat(rho, run.D));
+    candidates = pick.still.filter((j) => j !== pick.best);
   }
   return out;
+}
+
+const NO_OUTCOME: MesOutcome = { selected: [], rho: [], tieLostTo: new Map() };
+
+/** equalSharesWinners' options with their defaults, validated. */
+interface EqualSharesConfig {
+  completion: Completion;
+  utilities: Utilities;
+  increment: number;
+  maxRounds: number;
+}
+
+function equalSharesConfig(options: EqualSharesOptions): EqualSharesConfig {
+  const completion = options.completion ?? 'add1';
+  const utilities = options.utilities ?? 'approval';
+  if (utilities !== 'approval' && utilities !== 'cost') {
+    throw new Error(`Invalid utilities: expected 'approval' or 'cost', got ${show(utilities)}`);
+  }
+  const increment = options.add1Increment ?? DEFAULT_ADD1_INCREMENT;
+  const maxRounds = options.add1MaxRounds ?? DEFAULT_ADD1_MAX_ROUNDS;
+  if (!['add1', 'greedy', 'none'].includes(completion)) {
+    throw new Error(`Invalid completion: expected 'add1', 'greedy' or 'none', got ${show(completion)}`);
+  }
+  if (!isPositiveInt(increment)) throw new Error(`Invalid add1Increment: expected a positive whole number of roubles, got ${show(increment)}`);
+  if (!isCount(maxRounds)) throw new Error(`Invalid add1MaxRounds: expected an integer >= 0, got ${show(maxRounds)}`);
+  return { completion, utilities, increment, maxRounds };
+}
+
+/** The MES instance of ranked projects (index = place in the tie order) and ballots, n = max(voters, 1). */
+function mesInstance(ranked: readonly Standing[], ballots: readonly Ballot[], utilities: Utilities, n: bigint): MesInstance {
+  const index = new Map(ranked.map((s, i) => [s.id, i] as const));
+  const groupOf = new Map<string, number>();
+  const weights: number[] = [];
+  const supporters: number[][] = ranked.map(() => []);
+  const approves: number[][] = [];
+  for (const ballot of ballots) {
+    const ids = [...ballot.approved].sort();
+    const key = ids.join('\u0000');
+    let g = groupOf.get(key);
+    if (g === undefined) {
+      g = weights.length;
+      groupOf.set(key, g);
+      weights.push(0);
+      approves.push(ids.map((id) => index.get(id)!));
+      for (const id of ids) supporters[index.get(id)!].push(g);
+    }
+    weights[g] += 1;
+  }
+  return {
+    costs: ranked.map((s) => BigInt(s.cost) * n),
+    supporters,
+    approves,
+    weights,
+    rank: ranked.map((_, i) => i),
+    utility: ranked.map((s) => (utilities === 'cost' ? BigInt(s.cost) : 1n)),
+  };
+}
+
+/** The plain MES run and the outcome Add1 kept (the plain one when Add1 did not run or kept nothing). */
+interface Add1Outcome {
+  base: MesOutcome;
+  kept: MesOutcome;
+  rounds: number;
+  stop: EqualSharesSummary['add1Stop'];
+}
+
+/** Runs MES, then Add1 when the configuration asks for it (see equalSharesWinners). At least one voter. */
+function runAdd1(inst: MesInstance, ranked: readonly Standing[], budget: number, n: bigint, config: EqualSharesConfig): Add1Outcome {
+  const costOf = (o: MesOutcome) => o.selected.reduce((sum, j) => sum + ranked[j].cost, 0);
+  const exhaustive = (o: MesOutcome) => {
+    const left = budget - costOf(o);
+    const taken = new Set(o.selected);
+    return !ranked.some((s, j) => !taken.has(j) && s.votes > 0 && s.cost <= left);
+  };
+  const base = runMes(inst, BigInt(budget));
+  if (config.completion !== 'add1') return { base, kept: base, rounds: 0, stop: 'not_run' };
+  if (exhaustive(base)) return { base, kept: base, rounds: 0, stop: 'exhaustive' };
+  let kept = base;
+  let rounds = 0;
+  for (let k = 1; k <= config.maxRounds; k++) {
+    const next = runMes(inst, BigInt(budget) + BigInt(k) * BigInt(config.increment) * n);
+    if (costOf(next) > budget) return { base, kept, rounds, stop: 'over_budget' };
+    kept = next;
+    rounds = k;
+    if (exhaustive(next)) return { base, kept, rounds, stop: 'exhaustive' };
+  }
+  return { base, kept, rounds, stop: 'max_rounds' };
+}
+
+/** The explanations written so far, the winners in selection order and the real budget left. */
+interface Explained {
+  outcome: ProjectOutcomes;
+  winners: string[];
+  remaining: number;
+}
+
+/** Explains the projects of the kept MES outcome: won under equal shares, or in the Add1 step. */
+function explainMesWinners(ranked: readonly Standing[], add1: Add1Outcome, budget: number, n: bigint, finalPerVoter: bigint): Explained {
+  const { base, kept, rounds } = add1;
+  const perVoterText = (scaled: bigint) => fmtMoney(qToKopecks(rat(scaled), n));
+  const explained: Explained = { outcome: new Map(), winners: [], remaining: budget };
+  const inBase = new Set(base.selected);
+  kept.selected.forEach((j, i) => {
+    const s = ranked[j];
+    explained.remaining -= s.cost;
+    explained.winners.push(s.id);
+    const paid = `${fmtVotes(s.votes)}, its supporters paid at most ${fmtMoney(qToKopecks(kept.rho[i], n))} each (remaining ${fmtInt(explained.remaining)})`;
+    explained.outcome.set(
+      s.id,
+      inBase.has(j) || rounds === 0
+        ? { stage: 'equal_shares', explanation: `won under equal shares: ${paid}` }
+        : {
+            stage: 'add1',
+            explanation: `won in the completion step (Add1: per-voter budget raised from ${perVoterText(BigInt(budget))} to ${perVoterText(finalPerVoter)}): ${paid}`,
+          },
+    );
+  });
+  return explained;
+}
+
+/** The greedy fill: unselected projects with votes, in tie order, funded while they fit the budget left. */
+function fillGreedily(ranked: readonly Standing[], explained: Explained): void {
+  for (const s of ranked) {
+    if (explained.outcome.has(s.id) || s.votes === 0 || s.cost > explained.remaining) continue;
+    explained.remaining -= s.cost;
+    explained.winners.push(s.id);
+    explained.outcome.set(s.id, {
+      stage: 'greedy_completion',
+      explanation: `won in the completion step (greedy fill): ${fmtVotes(s.votes)}, fits the remaining budget (remaining ${fmtInt(explained.remaining)})`,
+    });
+  }
+}
+
+/** Explains every project not funded: no votes, a lost tie-break, or supporters who could not afford it. */
+function explainUnfunded(ranked: readonly Standing[], kept: MesOutcome, explained: Explained, greedyFill: boolean, utilities: Utilities, tieBreak: TieBreak): void {
+  const { outcome, remaining } = explained;
+  ranked.forEach((s, j) => {
+    if (outcome.has(s.id)) return;
+    if (s.votes === 0) {
+      outcome.set(s.id, { explanation: 'not funded: no votes' });
+      return;
+    }
+    const tail = `(${fmtVotes(s.votes)}, costs ${fmtInt(s.cost)})${greedyFill ? `; the completion step had only ${fmtInt(remaining)} left` : ''}`;
+    const rival = kept.tieLostTo.get(j);
+    outcome.set(s.id, {
+      explanation:
+        rival !== undefined
+          ? `lost the tie-break to ${ranked[rival].id} (same payment ${utilities === 'cost' ? 'per rouble of cost' : 'per supporter'}, ${tieReason(ranked[rival], s, tieBreak)}), ` +
+            `then its supporters could not afford it under equal shares ${tail}`
+          : `not funded: supporters could not afford it under equal shares ${tail}`,
+    });
+  });
 }
 
 /**
@@ -722,142 +933,32 @@ export function equalSharesWinners(
   tieBreak: TieBreak = DEFAULT_TIE_BREAK,
   options: EqualSharesOptions = {},
 ): VoteResult {
-  const completion = options.completion ?? 'add1';
-  const utilities = options.utilities ?? 'approval';
-  if (utilities !== 'approval' && utilities !== 'cost') {
-    throw new Error(`Invalid utilities: expected 'approval' or 'cost', got ${show(utilities)}`);
-  }
-  const increment = options.add1Increment ?? DEFAULT_ADD1_INCREMENT;
-  const maxRounds = options.add1MaxRounds ?? DEFAULT_ADD1_MAX_ROUNDS;
-  if (!['add1', 'greedy', 'none'].includes(completion)) {
-    throw new Error(`Invalid completion: expected 'add1', 'greedy' or 'none', got ${show(completion)}`);
-  }
-  if (!isPositiveInt(increment)) throw new Error(`Invalid add1Increment: expected a positive whole number of roubles, got ${show(increment)}`);
-  if (!isCount(maxRounds)) throw new Error(`Invalid add1MaxRounds: expected an integer >= 0, got ${show(maxRounds)}`);
+  const config = equalSharesConfig(options);
   validateBudget(budget);
   const votes = tally(projects, ballots); // validates projects and ballots
   validateTieBreak(tieBreak, projects);
   const ranked = rankProjects(projects, votes, tieBreak);
-  const index = new Map(ranked.map((s, i) => [s.id, i] as const)); // project index = place in the tie order
-
   const voters = ballots.length;
   const n = BigInt(Math.max(voters, 1));
-  const groupOf = new Map<string, number>();
-  const weights: number[] = [];
-  const supporters: number[][] = ranked.map(() => []);
-  const approves: number[][] = [];
-  for (const ballot of ballots) {
-    const ids = [...ballot.approved].sort();
-    const key = ids.join('\u0000');
-    let g = groupOf.get(key);
-    if (g === undefined) {
-      g = weights.length;
-      groupOf.set(key, g);
-      weights.push(0);
-      approves.push(ids.map((id) => index.get(id)!));
-      for (const id of ids) supporters[index.get(id)!].push(g);
-    }
-    weights[g] += 1;
-  }
-  const inst: MesInstance = {
-    costs: ranked.map((s) => BigInt(s.cost) * n),
-    supporters,
-    approves,
-    weights,
-    rank: ranked.map((_, i) => i),
-    utility: ranked.map((s) => (utilities === 'cost' ? BigInt(s.cost) : 1n)),
-  };
-  const costOf = (o: MesOutcome) => o.selected.reduce((sum, j) => sum + ranked[j].cost, 0);
-  const exhaustive = (o: MesOutcome) => {
-    const left = budget - costOf(o);
-    const taken = new Set(o.selected);
-    return !ranked.some((s, j) => !taken.has(j) && s.votes > 0 && s.cost <= left);
-  };
+  const add1: Add1Outcome =
+    voters > 0
+      ? runAdd1(mesInstance(ranked, ballots, config.utilities, n), ranked, budget, n, config)
+      : { base: NO_OUTCOME, kept: NO_OUTCOME, rounds: 0, stop: 'not_run' };
+  const finalPerVoter = BigInt(budget) + BigInt(add1.rounds) * BigInt(config.increment) * n;
+  const explained = explainMesWinners(ranked, add1, budget, n, finalPerVoter);
+  const greedyFill = config.completion !== 'none';
+  if (greedyFill) fillGreedily(ranked, explained);
+  explainUnfunded(ranked, add1.kept, explained, greedyFill, config.utilities, tieBreak);
 
-  const empty: MesOutcome = { selected: [], rho: [], tieLostTo: new Map() };
-  const base = voters > 0 ? runMes(inst, BigInt(budget)) : empty;
-  let kept = base;
-  let rounds = 0;
-  let stop: EqualSharesSummary['add1Stop'] = 'not_run';
-  if (completion === 'add1' && voters > 0) {
-    if (exhaustive(base)) stop = 'exhaustive';
-    else {
-      stop = 'max_rounds';
-      for (let k = 1; k <= maxRounds; k++) {
-        const next = runMes(inst, BigInt(budget) + BigInt(k) * BigInt(increment) * n);
-        if (costOf(next) > budget) {
-          stop = 'over_budget';
-          break;
-        }
-        kept = next;
-        rounds = k;
-        if (exhaustive(next)) {
-          stop = 'exhaustive';
-          break;
-        }
-      }
-    }
-  }
-  const finalPerVoter = BigInt(budget) + BigInt(rounds) * BigInt(increment) * n;
-  const perVoterText = (scaled: bigint) => fmtMoney(qToKopecks(rat(scaled), n));
-
-  const outcome = new Map<string, { stage?: SelectionStage; explanation: string }>();
-  const winners: string[] = [];
-  const inBase = new Set(base.selected);
-  let remaining = budget;
-  kept.selected.forEach((j, i) => {
-    const s = ranked[j];
-    remaining -= s.cost;
-    winners.push(s.id);
-    const paid = `${fmtVotes(s.votes)}, its supporters paid at most ${fmtMoney(qToKopecks(kept.rho[i], n))} each (remaining ${fmtInt(remaining)})`;
-    outcome.set(
-      s.id,
-      inBase.has(j) || rounds === 0
-        ? { stage: 'equal_shares', explanation: `won under equal shares: ${paid}` }
-        : {
-            stage: 'add1',
-            explanation: `won in the completion step (Add1: per-voter budget raised from ${perVoterText(BigInt(budget))} to ${perVoterText(finalPerVoter)}): ${paid}`,
-          },
-    );
-  });
-  const greedyFill = completion !== 'none';
-  if (greedyFill) {
-    for (const s of ranked) {
-      if (outcome.has(s.id) || s.votes === 0 || s.cost > remaining) continue;
-      remaining -= s.cost;
-      winners.push(s.id);
-      outcome.set(s.id, {
-        stage: 'greedy_completion',
-        explanation: `won in the completion step (greedy fill): ${fmtVotes(s.votes)}, fits the remaining budget (remaining ${fmtInt(remaining)})`,
-      });
-    }
-  }
-  ranked.forEach((s, j) => {
-    if (outcome.has(s.id)) return;
-    if (s.votes === 0) {
-      outcome.set(s.id, { explanation: 'not funded: no votes' });
-      return;
-    }
-    const tail = `(${fmtVotes(s.votes)}, costs ${fmtInt(s.cost)})${greedyFill ? `; the completion step had only ${fmtInt(remaining)} left` : ''}`;
-    const rival = kept.tieLostTo.get(j);
-    outcome.set(s.id, {
-      explanation:
-        rival !== undefined
-          ? `lost the tie-break to ${ranked[rival].id} (same payment ${utilities === 'cost' ? 'per rouble of cost' : 'per supporter'}, ${tieReason(ranked[rival], s, tieBreak)}), ` +
-            `then its supporters could not afford it under equal shares ${tail}`
-          : `not funded: supporters could not afford it under equal shares ${tail}`,
-    });
-  });
-
-  return result('equal_shares', ranked, winners, budget, tieBreak, outcome, {
+  return result('equal_shares', ranked, explained.winners, budget, tieBreak, explained.outcome, {
     voters,
-    utilities,
-    completion,
+    utilities: config.utilities,
+    completion: config.completion,
     initialPerVoterBudget: voters > 0 ? qToKopecks(rat(BigInt(budget)), n) : 0,
     finalPerVoterBudget: voters > 0 ? qToKopecks(rat(finalPerVoter), n) : 0,
-    add1Increment: increment,
-    add1Rounds: rounds,
-    add1Stop: stop,
+    add1Increment: config.increment,
+    add1Rounds: add1.rounds,
+    add1Stop: add1.stop,
   });
 }
 
