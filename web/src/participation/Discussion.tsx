@@ -51,7 +51,8 @@ export function Discussion({ e }: { e: MyEvent; zone: string }) {
   );
 }
 
-const pointLabel = (p: DraftPoint) => (p.label ?? `${p.number}.`).replace(/\.$/, '');
+/** The draft's own numbering ("2.3"), or for a point without one (a preamble) its place in the text. */
+const pointTitle = (p: DraftPoint) => (p.label ? D.point(p.label.replace(/\.$/, '')) : D.fragment(p.number));
 
 function PointView({ eventId, point, proposals, mayPropose, onSent }: {
   eventId: string; point: DraftPoint; proposals: Proposal[]; mayPropose: boolean; onSent: () => void;
@@ -59,16 +60,16 @@ function PointView({ eventId, point, proposals, mayPropose, onSent }: {
   const id = `point-${point.number}`;
   return (
     <section class="point" aria-labelledby={id}>
-      <h3 id={id}>{D.point(pointLabel(point))}</h3>
+      <h3 id={id}>{pointTitle(point)}</h3>
       <p class="prose">{point.text}</p>
       {proposals.length > 0 && (
-        <ul class="proposals" aria-label={`${D.proposals}: ${D.point(pointLabel(point))}`}>
+        <ul class="proposals" aria-label={`${D.proposals}: ${pointTitle(point)}`}>
           {proposals.map((x) => <ProposalItem key={x.id} x={x} />)}
         </ul>
       )}
       {mayPropose && (
         <details class="propose">
-          <summary>{D.add(pointLabel(point))}</summary>
+          <summary>{D.add(pointTitle(point))}</summary>
           <ProposalForm eventId={eventId} pointNumber={point.number} idPrefix={id} onSent={onSent} />
         </details>
       )}

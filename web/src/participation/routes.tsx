@@ -6,5 +6,5 @@ import { EventPage } from './EventPage';
 
 export function registerParticipationRoutes(): void {
   registerRoute({ pattern: '/events', render: () => <EventList />, nav: { label: T.participation.nav, order: 30 } });
-  registerRoute({ pattern: '/events/:eventId', render: (p) => <EventPage eventId={p.eventId} /> });
+  registerRoute({ pattern: '/events/:eventId', render: (p) => <EventPage key={p.eventId} eventId={p.eventId} /> });
 }
