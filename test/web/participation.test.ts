@@ -150,8 +150,9 @@ describe('web: taking part in polls, votes, discussions and hearings in the brow
     assert.deepEqual(bad, [], `${screen} at ${page.viewportSize()!.width} px`);
   }
 
-  async function screenshot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `participation-${name}-${page.viewportSize()!.width}.png`), fullPage: true });
+  /** The whole page; `fullPage: false` shows the screen as it is scrolled (a ballot's total stays at its bottom). */
+  async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `participation-${name}-${page.viewportSize()!.width}.png`), fullPage });
   }
 
   for (const [i, viewport] of VIEWPORTS.entries()) {
@@ -204,11 +205,12 @@ describe('web: taking part in polls, votes, discussions and hearings in the brow
       const tally = page.locator('#ballot-tally');
       assert.equal(await tally.getAttribute('aria-live'), 'polite');
       await ballot.getByRole('checkbox', { name: 'Сквер у школы № 3' }).check();
-      assert.match(await tally.innerText(), /Выбрано на 600\s000\s₽ из 1\s000\s000\s₽\. Осталось 400\s000\s₽/);
+      assert.match(await tally.innerText(), /Выбрано на 600\s000\s₽ из 1\s000\s000\s₽, осталось 400\s000\s₽/);
       await ballot.getByRole('checkbox', { name: 'Фонтан на площади' }).check();
-      assert.match(await tally.innerText(), /больше бюджета 1\s000\s000\s₽ на 100\s000\s₽/);
+      assert.match(await tally.innerText(), /на 100\s000\s₽ больше бюджета 1\s000\s000\s₽/);
       await checkAccessibility(page, 'the budget ballot');
-      await screenshot(page, 'budget-ballot');
+      await ballot.getByRole('checkbox', { name: 'Детская площадка' }).scrollIntoViewIfNeeded();
+      await screenshot(page, 'budget-ballot', false);
       await page.getByRole('button', { name: 'Проголосовать' }).click();
       await page.getByText('Выбранные проекты стоят больше бюджета бюллетеня.').waitFor();
       await ballot.getByRole('checkbox', { name: 'Фонтан на площади' }).uncheck();
