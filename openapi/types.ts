@@ -428,6 +428,50 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/me/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published participation events as the authenticated citizen stands towards them.
+         * @description Roles: citizen. The events of `GET /events` a citizen may see (every status but `draft`), newest
+         *     first, each with `standing`: whether the citizen is in its audience (territory from their
+         *     profile, a territory including its sub-territories; minimum age on today's date), and if not,
+         *     why (a code, for the reader's language); whether they have already responded (polls and votes).
+         *     Whether they may respond now also takes the event's `status` (`open`).
+         */
+        get: operations["listMyEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One published event as the authenticated citizen stands towards it.
+         * @description Roles: citizen. As an item of `GET /me/events`; `404` for a draft or an unknown event.
+         */
+        get: operations["getMyEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/appeals": {
         parameters: {
             query?: never;
@@ -3275,6 +3319,28 @@ export interface components {
             items: components["schemas"]["Event"][];
             nextCursor: string | null;
         };
+        AudienceStanding: {
+            /** @description The citizen is in the event's audience (territory, minimum age) today. */
+            inAudience: boolean;
+            /**
+             * @description Why not: `territory` (they live elsewhere), `territory_unknown` (their profile has no territory and
+             *     the event is limited by territory), `age` (younger than `minAge`), `birth_date_unknown` (the event
+             *     has a minimum age and their profile has no date of birth). `null` when in the audience.
+             * @enum {string|null}
+             */
+            reason: "territory" | "territory_unknown" | "age" | "birth_date_unknown" | null;
+            /** @description The event's minimum age, when it has one. */
+            minAge: number | null;
+            /** @description Polls and votes: the citizen has responded. */
+            participated: boolean;
+        };
+        MyEvent: components["schemas"]["Event"] & {
+            standing: components["schemas"]["AudienceStanding"];
+        };
+        MyEventPage: {
+            items: components["schemas"]["MyEvent"][];
+            nextCursor: string | null;
+        };
         EventExtension: {
             /** Format: date-time */
             closesAt: string;
@@ -4384,6 +4450,66 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listMyEvents: {
+        parameters: {
+            query?: {
+                type?: components["schemas"]["ParticipationType"];
+                status?: components["schemas"]["EventStatus"];
+                regionId?: components["schemas"]["ReferenceId"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events with the citizen's standing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getMyEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event with the citizen's standing. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["ServerError"];
         };
     };

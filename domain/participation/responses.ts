@@ -40,7 +40,7 @@ export async function participantKey(db: Db, row: Pick<EventRow, 'id' | 'anonymo
   return createHmac('sha256', await eventSalt(db, row.id)).update(String(userId)).digest('hex');
 }
 
-export async function hasParticipated(db: Db, row: EventRow, userId: number): Promise<boolean> {
+export async function hasParticipated(db: Db, row: Pick<EventRow, 'id' | 'anonymous'>, userId: number): Promise<boolean> {
   const key = await participantKey(db, row, userId);
   return !!(await db('participation_responses').where({ event_id: row.id, participant_key: key }).first('id'));
 }

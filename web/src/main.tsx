@@ -6,6 +6,7 @@ import { finishSignIn } from './auth';
 import { App } from './App';
 import { registerCaseRoutes } from './cases/routes';
 import { registerFormRoutes } from './form/routes';
+import { registerParticipationRoutes } from './participation/routes';
 import { reportHeightToParent } from './frame';
 import { mount } from './mount';
 import { T } from './text';
@@ -17,6 +18,7 @@ if (location.pathname.startsWith('/app/signed-in')) {
 } else {
   registerFormRoutes();
   registerCaseRoutes();
+  registerParticipationRoutes();
   if (mount.framed) reportHeightToParent();
   render(<App />, mount.root);
 }

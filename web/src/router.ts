@@ -61,6 +61,8 @@ export function usePath(): string {
   useEffect(() => {
     const onChange = () => setPath(currentPath());
     addEventListener('hashchange', onChange);
+    // The fragment may have changed between the first render and this effect (a link followed at once).
+    onChange();
     return () => removeEventListener('hashchange', onChange);
   }, []);
   return path;

@@ -95,14 +95,37 @@ export function ageOn(birthDate: string, atIso: string): number {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
-/** Why a person may not take part, or null when they may. */
-export function ineligibility(audience: Audience, person: Person, atIso: string): string | null {
+/**
+ * Why a person is outside an event's audience, as a code a reader's language can word (the web app
+ * says it in Russian), or null when they are inside. `territory_unknown`: the audience is limited by
+ * territory and the person has not said where they live. Deterministic: the same inputs give the same answer.
+ */
+export type AudienceExclusion =
+  | { reason: 'territory' | 'territory_unknown' }
+  | { reason: 'age' | 'birth_date_unknown'; minAge: number };
+
+export function audienceExclusion(audience: Audience, person: Person, atIso: string): AudienceExclusion | null {
   if (audience.territoryIds.length > 0 && !audience.territoryIds.some((t) => person.territoryPath.includes(t))) {
-    return 'the event is for residents of other territories';
+    return { reason: person.territoryPath.length === 0 ? 'territory_unknown' : 'territory' };
   }
   if (audience.minAge !== null) {
-    if (!person.birthDate) return `the event is for people aged ${audience.minAge} or older, and your date of birth is unknown`;
-    if (ageOn(person.birthDate, atIso) < audience.minAge) return `the event is for people aged ${audience.minAge} or older`;
+    if (!person.birthDate) return { reason: 'birth_date_unknown', minAge: audience.minAge };
+    if (ageOn(person.birthDate, atIso) < audience.minAge) return { reason: 'age', minAge: audience.minAge };
   }
   return null;
+}
+
+/** Why a person may not take part, or null when they may (the API's English wording of audienceExclusion). */
+export function ineligibility(audience: Audience, person: Person, atIso: string): string | null {
+  const out = audienceExclusion(audience, person, atIso);
+  if (!out) return null;
+  switch (out.reason) {
+    case 'territory':
+    case 'territory_unknown':
+      return 'the event is for residents of other territories';
+    case 'birth_date_unknown':
+      return `the event is for people aged ${out.minAge} or older, and your date of birth is unknown`;
+    case 'age':
+      return `the event is for people aged ${out.minAge} or older`;
+  }
 }
