@@ -33,8 +33,9 @@ import { attachmentHandlers } from './handlers/attachments';
 import { docsHandlers } from './handlers/docs';
 import { embedHandlers } from './handlers/embed';
 import { webHandlers } from './handlers/web';
+import { consoleHandlers } from './handlers/console';
 
-export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...pollHandlers, ...voteHandlers, ...discussionHandlers, ...hearingHandlers, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
+export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...pollHandlers, ...voteHandlers, ...discussionHandlers, ...hearingHandlers, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
 
 export interface AppOptions {
   db: Db;

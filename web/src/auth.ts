@@ -40,5 +40,5 @@ export function finishSignIn(): string {
   if (token) sessionStorage.setItem(TOKEN, JSON.stringify({ token, expiresAt: Date.now() + expiresIn * 1000 }));
   const back = sessionStorage.getItem(RETURN_TO) ?? '/app';
   sessionStorage.removeItem(RETURN_TO);
-  return /^\/(app|embed)(\/|#|$)/.test(back) && !back.startsWith('/app/signed-in') ? back : '/app';
+  return /^\/(app|embed|console)(\/|#|$)/.test(back) && !back.startsWith('/app/signed-in') ? back : '/app';
 }

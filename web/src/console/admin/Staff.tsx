@@ -1,0 +1,3 @@
+export function StaffScreen(_p: Record<string, unknown>) {
+  return <p>TODO</p>;
+}

@@ -1,0 +1,3 @@
+export function TemplatesScreen(_p: Record<string, unknown>) {
+  return <p>TODO</p>;
+}

@@ -1,0 +1,3 @@
+export function EventsScreen(_p: Record<string, unknown>) {
+  return <p>TODO</p>;
+}
