@@ -15,9 +15,9 @@ const A = T.console.actions;
 
 interface FormProps<B> { busy: boolean; onCancel: () => void; onSubmit: (body: B) => Promise<boolean> }
 
-function useFirstFocus() {
+function useFirstFocus(selector = 'select, textarea, input') {
   const ref = useRef<HTMLFormElement>(null);
-  useEffect(() => { ref.current?.querySelector<HTMLElement>('select, textarea, input')?.focus(); }, []);
+  useEffect(() => { ref.current?.querySelector<HTMLElement>(selector)?.focus(); }, []);
   return ref;
 }
 
@@ -31,7 +31,8 @@ function FormButtons({ busy, onCancel }: { busy: boolean; onCancel: () => void }
 }
 
 export function AnswerForm(p: FormProps<Schemas['AnswerRequest']> & { c: CaseDetail; organisationName: string | null }) {
-  const ref = useFirstFocus();
+  // The text takes the focus: most answers are typed; the template is one Shift+Tab away.
+  const ref = useFirstFocus('textarea');
   const [text, setText] = useState('');
   const [templateId, setTemplateId] = useState('');
   const zone = useTimeZone(p.c.regionId) ?? 'Europe/Moscow';
