@@ -282,7 +282,13 @@ export const T = {
       auditWhat: 'Действие',
       auditWhen: 'Когда',
       auditChange: 'Изменение',
-      auditReason: 'Причина',
+      auditReads: (n: number) => `Просмотров персональных данных: ${n} (в таблице не показаны).`,
+      auditActions: {
+        submitAppeal: 'Подано обращение', takeCase: 'Взято в работу', answerCase: 'Дан ответ', redirectCase: 'Перенаправлено',
+        requestClarification: 'Запрошено уточнение', extendTerm: 'Продлён срок', leaveWithoutAnswer: 'Оставлено без ответа',
+        acknowledgeRegistration: 'Зарегистрировано в СЭД', replyToClarification: 'Уточнение заявителя', rateAnswer: 'Оценка ответа',
+        reassignCase: 'Передано куратором', changeTerm: 'Срок изменён куратором', closeCase: 'Закрыто куратором', reopenCase: 'Открыто повторно',
+      } as Record<string, string>,
       history: 'История процесса',
     },
 

@@ -19,7 +19,8 @@ export interface Mark {
 export function daysLeft(c: Pick<CaseSummary, 'answerDueAt'>, now: number): number | null {
   if (!c.answerDueAt) return null;
   const ms = Date.parse(c.answerDueAt) - now;
-  return ms >= 0 ? Math.floor(ms / DAY) : -Math.ceil(-ms / DAY);
+  // Past the term: whole days since, counting a part of the first day as one.
+  return ms >= 0 ? Math.floor(ms / DAY) : -Math.max(1, Math.floor(-ms / DAY));
 }
 
 export function queueMarks(c: CaseSummary, now: number): Mark[] {

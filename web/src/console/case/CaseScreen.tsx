@@ -64,11 +64,11 @@ export function CaseScreen({ caseId }: { caseId: string }) {
             <>
               <Overrides c={c} onChanged={changed} onConflict={loaded.reload} />
               <WorkflowLink caseId={c.id} />
-              <AuditTrail caseId={c.id} version={auditVersion} />
             </>
           )}
         </div>
       </div>
+      {(me.role === 'supervisor' || me.role === 'administrator') && <AuditTrail caseId={c.id} regionId={c.regionId} version={auditVersion} />}
     </article>
   );
 }

@@ -2,30 +2,33 @@
 // organisation, term: the case before and after the action). The reasons are in the case's timeline.
 import { api, call, type Schemas } from '../../api';
 import { Loading, Notice } from '../../components/ui';
-import { formatDateTime } from '../../format';
 import { T } from '../../text';
-import { TableWrap } from '../components';
+import { RegionDate, TableWrap } from '../components';
 import { useLoad } from '../data';
 
 const K = T.console.case;
 
-export function AuditTrail({ caseId, version }: { caseId: string; version: number }) {
+export function AuditTrail({ caseId, regionId, version }: { caseId: string; regionId: string; version: number }) {
   const audit = useLoad(() => call(() => api.GET('/audit', { params: { query: { caseId } } })), [caseId, version]);
+  // Every read of the applicant's data is logged too; the trail shows the actions and counts the reads.
+  const actions = audit.data?.items.filter((a) => a.action !== 'case.read_personal_data') ?? [];
+  const reads = (audit.data?.items.length ?? 0) - actions.length;
   return (
     <section class="card" aria-labelledby="audit-title">
       <h2 id="audit-title">{K.audit}</h2>
-      {audit.error ? <Notice kind="error">{audit.error}</Notice> : !audit.data ? <Loading /> : audit.data.items.length === 0 ? <p>{K.auditEmpty}</p> : (
+      {audit.error ? <Notice kind="error">{audit.error}</Notice> : !audit.data ? <Loading /> : actions.length === 0 ? <p>{K.auditEmpty}</p> : (
+        <>
         <TableWrap label={K.audit}>
           <table class="table" data-testid="audit">
             <thead><tr><th scope="col">{K.auditWhen}</th><th scope="col">{K.auditWho}</th><th scope="col">{K.auditWhat}</th><th scope="col">{K.auditChange}</th></tr></thead>
             <tbody>
-              {audit.data.items.map((a) => {
-                const summary = (a.details as { summary?: string }).summary;
+              {actions.map((a) => {
+                const what = K.auditActions[a.action] ?? (a.details as { summary?: string }).summary ?? a.action;
                 return (
                   <tr>
-                    <td>{formatDateTime(a.at, 'Europe/Moscow')}</td>
+                    <td><RegionDate iso={a.at} regionId={regionId} withTime /></td>
                     <td>{a.actor.name ?? T.console.none} <span class="hint">({T.console.roles[a.actor.role ?? ''] ?? a.actor.role})</span></td>
-                    <td>{a.action}{summary && <span class="hint"> — {summary}</span>}</td>
+                    <td data-action={a.action}>{what}</td>
                     <td>{auditChange(a.before ?? null, a.after as AuditState | null)}</td>
                   </tr>
                 );
@@ -33,6 +36,8 @@ export function AuditTrail({ caseId, version }: { caseId: string; version: numbe
             </tbody>
           </table>
         </TableWrap>
+        {reads > 0 && <p class="hint">{K.auditReads(reads)}</p>}
+        </>
       )}
     </section>
   );
