@@ -198,6 +198,7 @@ export const T = {
     reload: 'Обновить',
     cancel: 'Отмена',
     save: 'Сохранить',
+    edit: 'Изменить',
     remove: 'Удалить',
     add: 'Добавить',
     close: 'Закрыть',
@@ -401,7 +402,7 @@ export const T = {
       origin: 'Адрес сайта',
       originHint: 'Например: https://minzdrav.alregn.ru (без пути).',
       empty: 'Ни один сайт не разрешён: форму пока нельзя встроить.',
-      removeOrigin: (o: string) => `Убрать ${o}`,
+      removeOrigin: (o: string) => `Удалить ${o}`,
     },
 
     integration: {
