@@ -23,11 +23,11 @@ export function Select(p: {
   );
 }
 
-export function Input(p: { id: string; label: string; value: string; onInput: (v: string) => void; type?: 'text' | 'number' | 'date' | 'datetime-local' | 'email' | 'url'; required?: boolean; hint?: string; error?: string; min?: number; max?: number }) {
+export function Input(p: { id: string; label: string; value: string; onInput: (v: string) => void; type?: 'text' | 'number' | 'date' | 'datetime-local' | 'email' | 'url'; required?: boolean; hint?: string; error?: string; min?: number; max?: number; step?: number }) {
   return (
     <Field id={p.id} label={p.label} required={p.required} hint={p.hint} error={p.error}>
       {(describedBy, invalid) => (
-        <input id={p.id} type={(p.type ?? 'text') as 'text'} value={p.value} required={p.required} min={p.min} max={p.max}
+        <input id={p.id} type={(p.type ?? 'text') as 'text'} value={p.value} required={p.required} min={p.min} max={p.max} step={p.step}
           aria-describedby={describedBy} aria-invalid={invalid || undefined} class="input"
           onInput={(e) => p.onInput((e.currentTarget as HTMLInputElement).value)} />
       )}
