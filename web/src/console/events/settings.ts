@@ -46,7 +46,7 @@ export function eventSettings(f: EventForm): Record<string, unknown> {
 
 export function eventCreate(f: EventForm): Schemas['EventCreate'] {
   return {
-    type: f.type, organisationId: f.organisationId, title: f.title.trim(), ...(f.description.trim() ? { description: f.description.trim() } : {}),
+    type: f.type, organisationId: f.organisationId, title: f.title.trim(), anonymous: false, ...(f.description.trim() ? { description: f.description.trim() } : {}),
     schedule: { opensAt: instant(f.opensAt), closesAt: instant(f.closesAt), resultsVisibility: 'after_close' }, settings: eventSettings(f) as Schemas['EventCreate']['settings'],
   };
 }
