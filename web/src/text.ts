@@ -487,6 +487,12 @@ export const T = {
       answered: 'Ответ дан',
       documentText: 'Текст',
       published: 'Опубликовано.',
+      notNow: (status: string) => `Недоступно: мероприятие — «${status}».`,
+      eventLog: {
+        created: 'Создано', published: 'Опубликовано', opened: 'Открыт приём', extended: 'Продлено', closed: 'Завершено',
+        results_published: 'Итоги опубликованы', cancelled: 'Отменено', draft_revised: 'Проект изменён', summary_published: 'Опубликована сводка',
+        protocol_published: 'Опубликован протокол', conclusion_published: 'Опубликовано заключение',
+      } as Record<string, string>,
       scheduleHint: 'Время — в часовом поясе вашего компьютера; сохраняется с его смещением.',
     },
 

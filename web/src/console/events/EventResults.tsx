@@ -8,23 +8,25 @@ import { TableWrap } from '../components';
 import { useLoad } from '../data';
 
 const V = T.console.events;
-type Option = { optionId: string; label?: string; count: number; share: number };
-type Question = { questionId: string; kind: string; total: { options?: Option[]; mean?: number | null; texts?: string[] } };
+/** Counts online, on paper and in total (activities/poll.ts). */
+type Split = { online: number; offline: number; total: number };
+type Option = Split & { id: string; text: string; share: number };
+type Question = { id: string; kind: string; text: string; options?: Option[]; scale?: { average: number | null }; texts?: { items: string[] } };
 type Project = { id: string; name?: string; votes: number; cost: number; selected: boolean; explanation: string };
 
 export function EventResults({ e }: { e: Schemas['EventDetail'] }) {
   const visible = e.resultsVisible || e.status === 'results_published';
   const results = useLoad(async () => (visible ? (await call(() => api.GET('/events/{eventId}/results', { params: { path: { eventId: e.id } } }))).results : null), [e.id, visible]);
-  const r = results.data as { respondents?: { total: number } | number; questions?: Question[]; projects?: Project[]; result?: { projects?: Project[] } } | null | undefined;
-  const projects = r?.projects ?? r?.result?.projects;
-  const respondents = typeof r?.respondents === 'number' ? r.respondents : r?.respondents?.total;
+  const r = results.data as { respondents?: Split; questions?: Question[]; projects?: Project[] } | null | undefined;
+  const projects = r?.projects;
+  const respondents = r?.respondents?.total;
   return (
     <section class="card" aria-labelledby="results-title" data-testid="results">
       <h2 id="results-title">{V.results}</h2>
       {!r ? <p>{V.resultsNone}</p> : (
         <>
           {respondents !== undefined && <p>{V.respondents(respondents)}</p>}
-          {r.questions?.map((q) => <PollQuestion q={q} settings={e.settings as { questions?: { id: string; text: string }[] }} />)}
+          {r.questions?.map((q) => <PollQuestion q={q} />)}
           {projects && <VoteProjects projects={projects} />}
           {!r.questions && !projects && <pre class="snippet">{JSON.stringify(r, null, 2)}</pre>}
         </>
@@ -34,23 +36,22 @@ export function EventResults({ e }: { e: Schemas['EventDetail'] }) {
   );
 }
 
-function PollQuestion({ q, settings }: { q: Question; settings: { questions?: { id: string; text: string }[] } }) {
-  const text = settings.questions?.find((x) => x.id === q.questionId)?.text ?? q.questionId;
+function PollQuestion({ q }: { q: Question }) {
   return (
     <div class="result-question">
-      <h3>{text}</h3>
-      {q.total.options && (
+      <h3>{q.text}</h3>
+      {q.options && (
         <ul class="bars">
-          {q.total.options.map((o) => (
-            <li data-option={o.optionId}>
-              <span class="bars__label">{o.label ?? o.optionId}: {o.count} ({Math.round(o.share * 100)}%)</span>
+          {q.options.map((o) => (
+            <li data-option={o.id}>
+              <span class="bars__label">{o.text}: {o.total} ({Math.round(o.share * 100)}%)</span>
               <span class="bars__bar" style={{ width: `${Math.round(o.share * 100)}%` }} aria-hidden="true" />
             </li>
           ))}
         </ul>
       )}
-      {typeof q.total.mean === 'number' && <p>{V.mean(q.total.mean)}</p>}
-      {q.total.texts && <ul>{q.total.texts.map((t) => <li>{t}</li>)}</ul>}
+      {typeof q.scale?.average === 'number' && <p>{V.mean(q.scale.average)}</p>}
+      {q.texts && <ul>{q.texts.items.map((t) => <li>{t}</li>)}</ul>}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { TextArea } from '../../components/Field';
 import { Badge, Button, Loading, Notice } from '../../components/ui';
 import { href } from '../../router';
 import { T } from '../../text';
-import { FailureNotice, Input } from '../components';
+import { FailureNotice, Input, RegionDate } from '../components';
 import { failure, idempotencyKey, useLoad, type Failure } from '../data';
 import { useMe } from '../useMe';
 import { EventResults } from './EventResults';
@@ -26,14 +26,14 @@ export function EventScreen({ eventId }: { eventId: string }) {
   if (!e || !me) return <Loading />;
   const organiser = me.role === 'administrator' || (me.role === 'operator' && me.organisationId === e.organisationId);
   return (
-    <article aria-labelledby="event-title">
+    <article aria-labelledby="event-heading">
       <p><a href={href('/events')}>← {V.title}</a></p>
-      <h1 id="event-title">{e.title}</h1>
+      <h1 id="event-heading">{e.title}</h1>
       <p class="badges" data-testid="event-status"><Badge tone="info">{V.types[e.type]}</Badge><Badge tone={e.status === 'open' ? 'success' : 'neutral'}>{V.statuses[e.status]}</Badge></p>
       <dl class="facts">
         <dt>{T.console.queue.number}</dt><dd>{e.id}</dd>
-        <dt>{V.opensAt}</dt><dd>{new Date(e.schedule.opensAt).toLocaleString('ru-RU')}</dd>
-        <dt>{V.closesAt}</dt><dd>{new Date(e.schedule.closesAt).toLocaleString('ru-RU')}</dd>
+        <dt>{V.opensAt}</dt><dd><RegionDate iso={e.schedule.opensAt} regionId={e.regionId} withTime /></dd>
+        <dt>{V.closesAt}</dt><dd><RegionDate iso={e.schedule.closesAt} regionId={e.regionId} withTime /></dd>
       </dl>
       {e.description && <p class="prose">{e.description}</p>}
       {organiser && <Lifecycle e={e} onChanged={event.set} />}
@@ -42,7 +42,7 @@ export function EventScreen({ eventId }: { eventId: string }) {
       <EventResults e={e} />
       <section aria-labelledby="event-timeline-title">
         <h2 id="event-timeline-title">{V.timeline}</h2>
-        <ol class="timeline">{e.timeline.map((t) => <li>{new Date(t.at).toLocaleString('ru-RU')} — {t.type}</li>)}</ol>
+        <ol class="timeline">{e.timeline.map((t) => <li><RegionDate iso={t.at} regionId={e.regionId} withTime /> — {V.eventLog[t.type] ?? t.type}</li>)}</ol>
       </section>
     </article>
   );
@@ -61,21 +61,22 @@ function Lifecycle({ e, onChanged }: { e: EventDetail; onChanged: (e: EventDetai
   const header = () => ({ 'Idempotency-Key': idempotencyKey() });
   const live = e.status === 'scheduled' || e.status === 'open';
   const cancellable = !['results_published', 'cancelled', 'closed'].includes(e.status);
+  const notNow = <p class="action__block">{V.notNow(V.statuses[e.status])}</p>;
   return (
     <section class="card" aria-labelledby="lifecycle-title" data-testid="lifecycle">
       <h2 id="lifecycle-title">{T.console.case.actions}</h2>
       <FailureNotice failure={fail} />
       <div class="action"><h3>{V.publish}</h3><p class="hint">{V.publishRule}</p>
-        {e.status === 'draft' && <Button onClick={() => void run(() => call(() => api.POST('/events/{eventId}/publish', { params: { path, header: header() } })))}>{V.publish}</Button>}</div>
+        {e.status !== 'draft' ? notNow : <Button onClick={() => void run(() => call(() => api.POST('/events/{eventId}/publish', { params: { path, header: header() } })))}>{V.publish}</Button>}</div>
       <div class="action"><h3>{V.extend}</h3><p class="hint">{V.extendRule}</p>
-        {live && (open === 'extend' ? (
+        {!live ? notNow : (open === 'extend' ? (
           <form onSubmit={(x) => { x.preventDefault(); void run(() => call(() => api.POST('/events/{eventId}/extend', { params: { path, header: header() }, body: { closesAt: instant(closesAt), reason: reason.trim() } }))); }}>
             <Input id="extend-closes" type="datetime-local" step={1} label={V.newClose} value={closesAt} onInput={setClosesAt} required />
             <TextArea id="extend-event-reason" label={V.reason} value={reason} onInput={setReason} required rows={2} maxLength={2000} />
             <Button type="submit">{V.extend}</Button>
           </form>) : <Button kind="secondary" onClick={() => setOpen('extend')}>{V.extend}</Button>)}</div>
       <div class="action"><h3>{V.cancel}</h3><p class="hint">{V.cancelRule}</p>
-        {cancellable && (open === 'cancel' ? (
+        {!cancellable ? notNow : (open === 'cancel' ? (
           <form onSubmit={(x) => { x.preventDefault(); void run(() => call(() => api.POST('/events/{eventId}/cancel', { params: { path, header: header() }, body: { reason: reason.trim() } }))); }}>
             <TextArea id="cancel-event-reason" label={V.reason} value={reason} onInput={setReason} required rows={2} maxLength={2000} />
             <Button type="submit">{V.cancel}</Button>

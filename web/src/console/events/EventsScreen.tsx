@@ -5,7 +5,7 @@ import { api, call } from '../../api';
 import { Badge, Button, Loading, Notice } from '../../components/ui';
 import { href } from '../../router';
 import { T } from '../../text';
-import { TableWrap } from '../components';
+import { RegionDate, TableWrap } from '../components';
 import { useLoad } from '../data';
 import { useMe } from '../useMe';
 import { EventCreate } from './EventCreate';
@@ -30,7 +30,7 @@ export function EventsScreen() {
                 <tr data-event={e.id}>
                   <td><a href={href(`/events/${encodeURIComponent(e.id)}`)}>{e.id}</a></td><td class="cell-text">{e.title}</td><td>{V.types[e.type]}</td>
                   <td><Badge tone={e.status === 'open' ? 'success' : e.status === 'cancelled' ? 'warning' : 'neutral'}>{V.statuses[e.status]}</Badge></td>
-                  <td>{new Date(e.schedule.closesAt).toLocaleString('ru-RU')}</td>
+                  <td><RegionDate iso={e.schedule.closesAt} regionId={e.regionId} withTime /></td>
                 </tr>
               ))}
             </tbody>
