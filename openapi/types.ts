@@ -1120,9 +1120,10 @@ export interface paths {
         };
         /**
          * The organisation's answer templates.
-         * @description Roles: operator of the organisation, administrator. A template's text may hold placeholders the
-         *     console fills from the case: `{{applicantName}}`, `{{caseId}}`, `{{registeredAt}}`, `{{answerDueAt}}`,
-         *     `{{today}}`, `{{organisationName}}`.
+         * @description Roles: operator of an organisation of the same region (wording is shared across a region's
+         *     bodies; the console offers an operator their own organisation's), administrator. A template's text
+         *     may hold placeholders the console fills from the case: `{{applicantName}}`, `{{caseId}}`,
+         *     `{{registeredAt}}`, `{{answerDueAt}}`, `{{today}}`, `{{organisationName}}`.
          */
         get: operations["listAnswerTemplates"];
         put?: never;

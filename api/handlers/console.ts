@@ -14,12 +14,14 @@ import * as views from '../../domain/console/views';
 /** The Temporal Web UI of `npm start`'s dev server. */
 const DEFAULT_TEMPORAL_UI = 'http://localhost:8233';
 
-/** An active organisation the caller may read templates of: an operator only their own (404 otherwise, as if absent). */
+/**
+ * An active organisation the caller may read templates of: an operator those of their region's
+ * organisations (wording is shared across a region's bodies), an administrator any (404 otherwise, as if absent).
+ */
 async function templateOrganisation(db: Db, user: AuthUser, organisationId: string): Promise<string> {
-  const org = await db('organisations').where({ id: organisationId, active: true }).first('id');
-  if (!org || (user.role === 'operator' && user.organisationId !== organisationId)) {
-    throw problems.notFound(`There is no active organisation ${organisationId}.`);
-  }
+  const org = await db('organisations').where({ id: organisationId, active: true }).first('id', 'region_id');
+  const own = user.role === 'operator' ? await db('organisations').where({ id: user.organisationId }).first('region_id') : undefined;
+  if (!org || (own && own.region_id !== org.region_id)) throw problems.notFound(`There is no active organisation ${organisationId}.`);
   return org.id;
 }
 

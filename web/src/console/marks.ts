@@ -1,10 +1,10 @@
 // How a case reads in the console's lists: the days left to its term (or past it), the marks beside it
 // (overdue, near its term, extended, accelerated, advisory, repeat processing) and, for a supervisor, why
 // it stands still. Pure: the same case and the same `now` give the same answer.
-import type { CaseSummary } from '../api';
-import type { BadgeTone } from '../components/ui';
+import type { components } from '../../../openapi/types';
 import { T } from '../text';
 
+type CaseSummary = components['schemas']['Case'];
 const DAY = 86_400_000;
 /** A term this close (days) counts as near. */
 export const NEAR_DAYS = 3;
@@ -12,7 +12,8 @@ export const NEAR_DAYS = 3;
 export interface Mark {
   key: 'overdue' | 'near' | 'extended' | 'accelerated' | 'advisory' | 'repeat';
   label: string;
-  tone: BadgeTone;
+  /** A BadgeTone of components/ui (not imported: this file stays free of JSX and the DOM, for its unit tests). */
+  tone: 'danger' | 'warning' | 'info' | 'neutral';
 }
 
 /** Whole days from now to the term (negative: past it), or null without a term. */

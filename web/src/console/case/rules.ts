@@ -1,8 +1,10 @@
 // Which operator actions fit a case now, and why the others do not: the workflow's own rules
 // (workflows/appeal/workflow.ts), shown before the operator tries. The workflow still decides (a 409
 // when someone acted meanwhile). Pure: the same case gives the same answer.
-import type { CaseSummary } from '../../api';
+import type { components } from '../../../../openapi/types';
 import { T } from '../../text';
+
+type CaseSummary = components['schemas']['Case'];
 
 export type OperatorAction = 'take' | 'answer' | 'redirect' | 'clarify' | 'extend' | 'leave';
 export type SupervisorAction = 'reassign' | 'term' | 'close' | 'reopen';

@@ -1,6 +1,8 @@
 // The type-specific settings of a new event, from the console's simple form: a poll with one single-choice
 // question, a vote for approved projects, a discussion of a draft, a hearing. Pure.
-import type { Schemas } from '../../api';
+import type { components } from '../../../../openapi/types';
+
+type Schemas = components['schemas'];
 
 export interface EventForm {
   type: Schemas['ParticipationType'];

@@ -1,8 +1,8 @@
 // The queue's filters as the console keeps them (form values: '' for "any") and as listCases and a saved
 // view take them. Pure.
-import type { Schemas } from '../../api';
+import type { components } from '../../../../openapi/types';
 
-export type ViewFilters = Schemas['SavedViewFilters'];
+export type ViewFilters = components['schemas']['SavedViewFilters'];
 
 export interface FilterForm {
   status: string;
