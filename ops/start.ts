@@ -113,6 +113,8 @@ async function main(config: Config): Promise<void> {
       services.push({ name: 'Temporal dev server', stop: () => temporal.stop() });
       temporalAddress = temporal.address;
       temporalUi = temporal.uiUrl;
+      // The console links each case to its workflow in this Web UI (api/handlers/console.ts).
+      process.env.OTKLIK_TEMPORAL_UI_URL ??= temporal.uiUrl;
     } else {
       await ensureSearchAttributes(temporalAddress, config.temporalNamespace, wait);
     }

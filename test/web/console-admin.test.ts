@@ -69,6 +69,9 @@ describe('console: an administrator adds an operator, who then signs in', functi
     await openScreen(page, api.url, '/queue');
     await page.waitForSelector('#signin-title');
     await checkScreen(page, 'sign-in');
+    await page.fill('#api-key', 'otk_not-a-key');
+    await page.click('text=Войти по ключу');
+    await page.waitForSelector('text=Ключ не принят');
     await page.click('main >> text=Войти');
     await page.waitForURL((u) => u.origin === provider.issuer);
     await page.fill('#username', MARIA.username);

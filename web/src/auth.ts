@@ -23,6 +23,11 @@ export function signOut(): void {
   sessionStorage.removeItem(TOKEN);
 }
 
+/** Keeps a token for this tab: the sign-in's session token, or a staff member's API key typed into the console. */
+export function keepSessionToken(token: string, expiresInSeconds: number): void {
+  sessionStorage.setItem(TOKEN, JSON.stringify({ token, expiresAt: Date.now() + expiresInSeconds * 1000 }));
+}
+
 /** Leaves for the identity provider; the page comes back to exactly where it was (path and route). */
 export function startSignIn(): void {
   sessionStorage.setItem(RETURN_TO, location.pathname + location.hash);
@@ -37,7 +42,7 @@ export function finishSignIn(): string {
   const params = new URLSearchParams(location.hash.slice(1));
   const token = params.get('access_token');
   const expiresIn = Number(params.get('expires_in') ?? '3600');
-  if (token) sessionStorage.setItem(TOKEN, JSON.stringify({ token, expiresAt: Date.now() + expiresIn * 1000 }));
+  if (token) keepSessionToken(token, expiresIn);
   const back = sessionStorage.getItem(RETURN_TO) ?? '/app';
   sessionStorage.removeItem(RETURN_TO);
   return /^\/(app|embed|console)(\/|#|$)/.test(back) && !back.startsWith('/app/signed-in') ? back : '/app';

@@ -7,6 +7,7 @@ import { href, navigate, resolve, usePath } from '../router';
 import { T } from '../text';
 import { useShortcuts } from './keys';
 import { SCREENS } from './routes';
+import { KeySignIn } from './KeySignIn';
 import { isStaff, loadMe, type Me } from './session';
 import { ShortcutsHelp } from './ShortcutsHelp';
 
@@ -18,6 +19,7 @@ function SignIn({ me }: { me: Me | null }) {
       <h1 id="signin-title">{C.signInTitle}</h1>
       {me ? <Notice kind="error">{C.notStaff}</Notice> : <p>{C.signInText}</p>}
       <Button onClick={startSignIn}>{T.nav.signIn}</Button>
+      <KeySignIn />
     </section>
   );
 }
