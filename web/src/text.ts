@@ -435,6 +435,7 @@ export const T = {
     events: {
       title: 'Мероприятия',
       create: 'Новое мероприятие',
+      createSubmit: 'Создать черновик',
       type: 'Вид',
       types: { poll: 'Опрос', vote: 'Голосование', discussion: 'Обсуждение проекта', hearing: 'Публичные слушания' } as Record<string, string>,
       statuses: {

@@ -14,7 +14,9 @@ export interface ActionRun {
   (request: () => Promise<CaseDetail>): Promise<boolean>;
 }
 
-export function useActionRun(onChanged: (c: CaseDetail) => void, onConflict: () => void): { run: ActionRun; fail: Failure | null; done: string | null; busy: boolean } {
+export function useActionRun(onChanged: (c: CaseDetail) => void, onConflict: () => void): {
+  run: ActionRun; fail: Failure | null; done: string | null; busy: boolean; reset: () => void;
+} {
   const [fail, setFail] = useState<Failure | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -33,7 +35,9 @@ export function useActionRun(onChanged: (c: CaseDetail) => void, onConflict: () 
       setBusy(false);
     }
   };
-  return { run, fail, done, busy };
+  /** Another action opens: the last one's outcome is no longer news. */
+  const reset = () => { setFail(null); setDone(null); };
+  return { run, fail, done, busy, reset };
 }
 
 export function ActionPanel(p: {

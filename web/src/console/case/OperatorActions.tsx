@@ -17,8 +17,9 @@ const A = T.console.actions;
 
 export function OperatorActions(p: { c: CaseDetail; organisationName: string | null; onChanged: (c: CaseDetail) => void; onConflict: () => void }) {
   const { c } = p;
-  const [open, setOpen] = useState<OperatorAction | null>(null);
-  const { run, fail, done, busy } = useActionRun((next) => { setOpen(null); p.onChanged(next); }, p.onConflict);
+  const [open, setOpenOnly] = useState<OperatorAction | null>(null);
+  const { run, fail, done, busy, reset } = useActionRun((next) => { setOpenOnly(null); p.onChanged(next); }, p.onConflict);
+  const setOpen = (a: OperatorAction | null) => { if (a) reset(); setOpenOnly(a); };
   const path = { caseId: c.id };
   const header = () => ({ 'Idempotency-Key': idempotencyKey() });
   const take = () => void run(() => call(() => api.POST('/cases/{caseId}/take', { params: { path, header: header() } })));

@@ -50,7 +50,7 @@ export function EventCreate({ me, onCancel }: { me: Me; onCancel: () => void }) 
         <Input id="event-place" label={V.place} value={f.place} onInput={set('place')} required />
         <Input id="event-subject" label={V.subject} value={f.subject} onInput={set('subject')} required />
       </>}
-      <div class="actions"><Button type="submit" busy={busy}>{V.create}</Button><Button kind="secondary" onClick={onCancel}>{T.console.cancel}</Button></div>
+      <div class="actions"><Button type="submit" busy={busy}>{V.createSubmit}</Button><Button kind="secondary" onClick={onCancel}>{T.console.cancel}</Button></div>
       <FailureNotice failure={fail} />
     </form>
   );

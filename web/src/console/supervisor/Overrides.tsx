@@ -19,7 +19,7 @@ export function Overrides(p: { c: CaseDetail; onChanged: (c: CaseDetail) => void
   const [reason, setReason] = useState('');
   const [organisationId, setOrg] = useState('');
   const [due, setDue] = useState('');
-  const { run, fail, done, busy } = useActionRun((next) => { setOpen(null); setReason(''); p.onChanged(next); }, p.onConflict);
+  const { run, fail, done, busy, reset } = useActionRun((next) => { setOpen(null); setReason(''); p.onChanged(next); }, p.onConflict);
   const orgs = useOrganisations(c.regionId).filter((o) => o.id !== c.organisationId && o.active);
   const params = () => ({ path: { caseId: c.id }, header: { 'Idempotency-Key': idempotencyKey() } });
   const submit = (a: SupervisorAction) => {
@@ -41,7 +41,7 @@ export function Overrides(p: { c: CaseDetail; onChanged: (c: CaseDetail) => void
   );
   const panel = (a: SupervisorAction, title: string, rule: string) => (
     <ActionPanel id={a} title={title} rule={rule} block={supervisorAllowed(c, a) ? null : A.notOpen} open={open === a} fail={fail}
-      onToggle={(o) => { setOpen(o ? a : null); setReason(''); }}>{form(a)}</ActionPanel>
+      onToggle={(o) => { if (o) reset(); setOpen(o ? a : null); setReason(''); }}>{form(a)}</ActionPanel>
   );
   return (
     <section class="card" aria-labelledby="overrides-title" data-testid="overrides">
