@@ -35,8 +35,9 @@ import { docsHandlers } from './handlers/docs';
 import { embedHandlers } from './handlers/embed';
 import { webHandlers } from './handlers/web';
 import { myEventHandlers } from './handlers/my-events';
+import { consoleHandlers } from './handlers/console';
 
-export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...pollHandlers, ...voteHandlers, ...discussionHandlers, ...hearingHandlers, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
+export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...pollHandlers, ...voteHandlers, ...discussionHandlers, ...hearingHandlers, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
 
 export interface AppOptions {
   db: Db;

@@ -236,6 +236,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation console (operators, supervisors, administrators).
+         * @description An HTML page that loads the console built from `web/src/console/` (`/app/assets/{file}`); routes inside
+         *     it are in the URL fragment (`/console#/queue`). People sign in through OpenID Connect as in the web
+         *     app; each role sees the screens its operations allow. Same Content-Security-Policy as `/app`.
+         *     `503` when the web app has not been built.
+         */
+        get: operations["getConsole"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Settings the console needs (the Temporal Web UI's address).
+         * @description Roles: operator, supervisor, administrator. `temporalUiUrl` is `OTKLIK_TEMPORAL_UI_URL` (default
+         *     `http://localhost:8233`, the dev server of `npm start`) and `temporalNamespace` the case engine's
+         *     namespace: a case's workflow is `{temporalUiUrl}/namespaces/{temporalNamespace}/workflows/{caseId}`.
+         */
+        get: operations["getConsoleSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/embed.js": {
         parameters: {
             query?: never;
@@ -1105,6 +1150,129 @@ export interface paths {
          * @description Roles: administrator.
          */
         delete: operations["removeEmbedOrigin"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organisations/{organisationId}/answer-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's answer templates.
+         * @description Roles: operator of an organisation of the same region (wording is shared across a region's
+         *     bodies; the console offers an operator their own organisation's), administrator. A template's text
+         *     may hold placeholders the console fills from the case: `{{applicantName}}`, `{{caseId}}`,
+         *     `{{registeredAt}}`, `{{answerDueAt}}`, `{{today}}`, `{{organisationName}}`.
+         */
+        get: operations["listAnswerTemplates"];
+        put?: never;
+        /**
+         * Add an answer template to the organisation.
+         * @description Roles: administrator.
+         */
+        post: operations["createAnswerTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organisations/{organisationId}/answer-templates/{templateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change an answer template.
+         * @description Roles: administrator.
+         */
+        put: operations["replaceAnswerTemplate"];
+        post?: never;
+        /**
+         * Remove an answer template.
+         * @description Roles: administrator.
+         */
+        delete: operations["deleteAnswerTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/saved-views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's saved views of the case queue.
+         * @description Roles: operator, supervisor, administrator. Each person sees only their own views.
+         */
+        get: operations["listSavedViews"];
+        put?: never;
+        /**
+         * Save a view of the queue (its filters) under a name; the same name replaces it.
+         * @description Roles: operator, supervisor, administrator.
+         */
+        post: operations["saveView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/saved-views/{viewId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one of the caller's saved views.
+         * @description Roles: operator, supervisor, administrator.
+         */
+        delete: operations["deleteSavedView"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform's staff (operators, supervisors, administrators).
+         * @description Roles: administrator. Filters narrow the list.
+         */
+        get: operations["listStaff"];
+        put?: never;
+        /**
+         * Add an operator (of an organisation) or a supervisor (of a region).
+         * @description Roles: administrator.
+         *
+         *     With `login`, the person's identity at the platform's OpenID Connect provider (its `sub`) is linked
+         *     to the new user: their first sign-in lands in this account, with this role. Without a provider
+         *     configured, `login` is `400`. A `login` linked to someone already is `409`.
+         */
+        post: operations["createStaffMember"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2541,6 +2709,76 @@ export interface components {
         EmbedOriginCreate: {
             origin: string;
         };
+        ConsoleSettings: {
+            /** @description e.g. http://localhost:8233 */
+            temporalUiUrl: string;
+            temporalNamespace: string;
+        };
+        AnswerTemplate: {
+            id: number;
+            organisationId: string;
+            title: string;
+            /** @description With placeholders such as {{applicantName}} (see listAnswerTemplates). */
+            text: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AnswerTemplateList: {
+            items: components["schemas"]["AnswerTemplate"][];
+        };
+        AnswerTemplateInput: {
+            title: string & (unknown & unknown);
+            text: components["schemas"]["LongText"];
+        };
+        /** @description Filters of `listCases` the view applies. */
+        SavedViewFilters: {
+            status?: components["schemas"]["CaseStatus"];
+            kind?: components["schemas"]["CaseKind"];
+            categoryId?: components["schemas"]["ReferenceId"];
+            organisationId?: components["schemas"]["ReferenceId"];
+            overdue?: boolean;
+            open?: boolean;
+        };
+        SavedView: {
+            id: number;
+            name: string;
+            filters: components["schemas"]["SavedViewFilters"];
+        };
+        SavedViewList: {
+            items: components["schemas"]["SavedView"][];
+        };
+        SavedViewInput: {
+            name: string & (unknown & unknown);
+            filters: components["schemas"]["SavedViewFilters"];
+        };
+        /** @enum {string} */
+        StaffRole: "operator" | "supervisor" | "administrator";
+        StaffMember: {
+            id: number;
+            role: components["schemas"]["StaffRole"];
+            name: string;
+            email: string | null;
+            organisationId: string | null;
+            regionId: string | null;
+            /** @description Subjects at the OpenID Connect provider linked to the user. */
+            logins: string[];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        StaffList: {
+            items: components["schemas"]["StaffMember"][];
+        };
+        StaffCreate: {
+            /** @enum {string} */
+            role: "operator" | "supervisor";
+            name: string & (unknown & unknown);
+            /** Format: email */
+            email?: string;
+            organisationId?: components["schemas"]["ReferenceId"];
+            regionId?: components["schemas"]["ReferenceId"];
+            /** @description The `sub` at the OpenID Connect provider. */
+            login?: string;
+        };
         EmbedCheck: {
             allowed: boolean;
             organisationName: string;
@@ -3876,6 +4114,7 @@ export interface components {
         EventId: components["schemas"]["EventId"];
         /** @description The attachment's id (a UUID, as `POST /attachments` returned it); anything else is `404`. */
         AttachmentId: string;
+        TemplateId: number;
         RuleId: number;
         /** @description A key the client chooses for this submission (8–200 visible ASCII characters), e.g. a UUID. */
         IdempotencyKeyRequired: components["schemas"]["IdempotencyKey"];
@@ -4172,6 +4411,51 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getConsole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The console's page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getConsoleSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSettings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["ServerError"];
         };
     };
@@ -5691,6 +5975,262 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listAnswerTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates, by title. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    createAnswerTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    replaceAnswerTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    deleteAnswerTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+                templateId: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listSavedViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The views, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    saveView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedViewInput"];
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    deleteSavedView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                viewId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listStaff: {
+        parameters: {
+            query?: {
+                organisationId?: components["schemas"]["ReferenceId"];
+                role?: components["schemas"]["StaffRole"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The staff, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    createStaffMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffCreate"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["ServerError"];
         };
     };

@@ -102,6 +102,8 @@ async function startTemporal({ config, dataDir, services, wait }: Startup): Prom
     logFile: path.join(dataDir, 'temporal.log'), sqlitePragmas: config.temporalSqlitePragmas,
   });
   services.push('Temporal dev server', () => temporal.stop());
+  // The console links each case to its workflow in this Web UI (api/handlers/console.ts).
+  process.env.OTKLIK_TEMPORAL_UI_URL ??= temporal.uiUrl;
   return { address: temporal.address, ui: temporal.uiUrl };
 }
 

@@ -1,6 +1,6 @@
-// Builds the citizen's web app (web/) into web/dist with esbuild: the app's script and style sheet (names
-// with content hashes) and the embed snippet's script, plus manifest.json naming them for the API
-// (api/web/build.ts). `npm start` and `npm test` call ensureWebBuild(), which builds only when web/dist is
+// Builds the citizen's web app (web/) into web/dist with esbuild: the app's and the organisation console's
+// scripts and style sheets (names with content hashes) and the embed snippet's script, plus manifest.json
+// naming them for the API (api/web/build.ts). `npm start` and `npm test` call ensureWebBuild(), which builds only when web/dist is
 // missing or older than a source; `npm run web:build` builds unconditionally.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,13 +38,14 @@ export async function buildWeb(): Promise<void> {
     logLevel: 'warning' as const, legalComments: 'none' as const,
   };
   const app = await build({
-    ...common, entryPoints: { app: path.join(WEB, 'src', 'main.tsx') }, outdir: DIST, entryNames: '[name]-[hash]', assetNames: '[name]-[hash]',
+    ...common, entryPoints: { app: path.join(WEB, 'src', 'main.tsx'), console: path.join(WEB, 'src', 'console', 'main.tsx') }, outdir: DIST, entryNames: '[name]-[hash]', assetNames: '[name]-[hash]',
     jsx: 'automatic', jsxImportSource: 'preact', metafile: true, loader: { '.png': 'file', '.svg': 'file' },
   });
   await build({ ...common, entryPoints: { embed: path.join(WEB, 'embed', 'embed.ts') }, outdir: DIST, entryNames: '[name]' });
   const outputs = Object.keys(app.metafile.outputs).map((f) => path.basename(f));
   const manifest = {
     script: outputs.find((f) => /^app-.*\.js$/.test(f)), style: outputs.find((f) => /^app-.*\.css$/.test(f)), embed: 'embed.js',
+    consoleScript: outputs.find((f) => /^console-.*\.js$/.test(f)), consoleStyle: outputs.find((f) => /^console-.*\.css$/.test(f)),
   };
   fs.writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
 }

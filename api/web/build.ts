@@ -11,6 +11,9 @@ export interface WebManifest {
   script: string;
   style: string;
   embed: string;
+  /** The organisation console's entry (web/src/console/main.tsx). */
+  consoleScript: string;
+  consoleStyle: string;
 }
 
 let cached: { mtimeMs: number; manifest: WebManifest } | undefined;

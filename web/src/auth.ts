@@ -38,6 +38,11 @@ export function carryIntoNewTab(route: () => string): () => void {
 /** Whether signing in from here goes on in a new tab (a frame that cannot keep the draft across the trip). */
 export const signInInNewTab = mount.framed && !storageSurvivesNavigation;
 
+/** Keeps a token for this tab: the sign-in's session token, or a staff member's API key typed into the console. */
+export function keepSessionToken(token: string, expiresInSeconds: number): void {
+  tabStorage.setItem(TOKEN, JSON.stringify({ token, expiresAt: Date.now() + expiresInSeconds * 1000 }));
+}
+
 /** Leaves for the identity provider; the page comes back to exactly where it was (path and route). */
 export function startSignIn(): void {
   if (signInInNewTab) {
@@ -56,8 +61,8 @@ export function finishSignIn(): string {
   const params = new URLSearchParams(location.hash.slice(1));
   const token = params.get('access_token');
   const expiresIn = Number(params.get('expires_in') ?? '3600');
-  if (token) tabStorage.setItem(TOKEN, JSON.stringify({ token, expiresAt: Date.now() + expiresIn * 1000 }));
+  if (token) keepSessionToken(token, expiresIn);
   const back = tabStorage.getItem(RETURN_TO) ?? '/app';
   tabStorage.removeItem(RETURN_TO);
-  return /^\/(app|embed)(\/|#|$)/.test(back) && !back.startsWith('/app/signed-in') ? back : '/app';
+  return /^\/(app|embed|console)(\/|#|$)/.test(back) && !back.startsWith('/app/signed-in') ? back : '/app';
 }

@@ -1,0 +1,48 @@
+// The console's screens: each with the roles that may see it (those its API operations allow) and, for
+// the navigation, its label. Registered with the shared router (web/src/router.ts).
+import type { ComponentChildren } from 'preact';
+import { registerRoute, type Params } from '../router';
+import { T } from '../text';
+import { EmbedScreen } from './admin/Embed';
+import { IntegrationScreen } from './admin/Integration';
+import { StaffScreen } from './admin/Staff';
+import { TemplatesScreen } from './admin/Templates';
+import { CaseScreen } from './case/CaseScreen';
+import { Dashboards } from './Dashboards';
+import { EventScreen } from './events/EventScreen';
+import { EventsScreen } from './events/EventsScreen';
+import { Queue } from './queue/Queue';
+import type { StaffRole } from './session';
+import { Supervision } from './supervisor/Supervision';
+
+export interface ConsoleScreen {
+  pattern: string;
+  roles: readonly StaffRole[];
+  nav?: string;
+  render: (p: Params) => ComponentChildren;
+}
+
+const ALL: readonly StaffRole[] = ['operator', 'supervisor', 'administrator'];
+const C = T.console.nav;
+
+export const SCREENS: ConsoleScreen[] = [
+  { pattern: '/queue', roles: ALL, nav: C.queue, render: () => <Queue /> },
+  { pattern: '/cases/:caseId', roles: ALL, render: (p) => <CaseScreen caseId={p.caseId} /> },
+  { pattern: '/supervision', roles: ['supervisor', 'administrator'], nav: C.supervision, render: () => <Supervision /> },
+  { pattern: '/events', roles: ALL, nav: C.events, render: () => <EventsScreen /> },
+  { pattern: '/events/:eventId', roles: ALL, render: (p) => <EventScreen eventId={p.eventId} /> },
+  { pattern: '/templates', roles: ['operator', 'administrator'], nav: C.templates, render: () => <TemplatesScreen /> },
+  { pattern: '/staff', roles: ['administrator'], nav: C.staff, render: () => <StaffScreen /> },
+  { pattern: '/embed', roles: ['administrator'], nav: C.embed, render: () => <EmbedScreen /> },
+  { pattern: '/integration', roles: ['operator', 'administrator'], nav: C.integration, render: () => <IntegrationScreen /> },
+  { pattern: '/dashboards', roles: ALL, nav: C.dashboards, render: () => <Dashboards /> },
+];
+
+export function registerConsoleRoutes(): void {
+  for (const s of SCREENS) registerRoute({ pattern: s.pattern, render: s.render });
+  registerRoute({ pattern: '/', render: () => <Queue /> });
+}
+
+export function screenFor(pattern: string): ConsoleScreen | undefined {
+  return SCREENS.find((s) => s.pattern === pattern);
+}
