@@ -6,10 +6,18 @@ import { activityInterceptors } from '../domain/metrics';
 import { connect, type Db } from '../db/connection';
 import { connectTemporalClient, connectTemporalWorker, redactedDatabaseUrl, waitForDatabase, type WaitOptions } from '../domain/readiness';
 import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import type * as workflowBundle from '../workflows';
+import type { EventWorkflowType } from '../workflows/participation/lifecycle';
 import { loadConfig } from '../domain/config';
 import { startOutbox } from './outbox';
 import { startWebhookFanout } from './webhook-fanout';
 import { JsonLogger, sdkLevel } from './logging';
+
+/**
+ * The bundle's participation workflows, by the names their manifests start them by: tsc refuses a
+ * bundle (workflows/index.ts) that does not export some participation type's workflow under that name.
+ */
+export type BundledEventWorkflows = Pick<typeof workflowBundle, EventWorkflowType>;
 
 export async function createWorker(opts: {
   connection: NativeConnection;

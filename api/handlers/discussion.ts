@@ -1,20 +1,17 @@
 // Discussions of draft documents: the draft's points and versions, proposals and comments with their
 // moderation and answers, and the final summary. The event itself (create, publish, extend, cancel)
-// is the shared events API (api/handlers/participation.ts); this plugs the discussion's rules in.
+// is the shared events API (api/handlers/participation.ts), with the discussion's manifest.
 import { publishSummaryUpdate, reviseDraftUpdate } from '../../workflows/discussion/messages';
 import { problems } from '../../domain/problem';
 import type { Handlers } from '../routes';
 import { actorOf } from '../../domain/cases/commands';
 import {
-  answerProposal, discussionDraft, discussionRules, discussionSummary, listProposals, moderateProposal, requireType, submitProposal,
+  answerProposal, discussionDraft, discussionSummary, listProposals, moderateProposal, requireType, submitProposal,
 } from '../../domain/participation/discussion';
 import { organisedEvent, visibleEvent } from '../../domain/participation/access';
-import { registerParticipationType } from '../../domain/participation/registry';
 import { runEventUpdate } from '../../domain/participation/commands';
 import { waitForEventProjection } from '../../domain/participation/read-model';
 import { temporalContext } from './cases';
-
-registerParticipationType('discussion', discussionRules);
 
 function updateId(eventId: string, action: string, headers: unknown): string | undefined {
   const key = (headers as { 'Idempotency-Key'?: string } | undefined)?.['Idempotency-Key'];

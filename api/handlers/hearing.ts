@@ -1,13 +1,10 @@
 // Public hearings (domain/participation/hearing.ts): the hearing as the public sees it, registrations,
 // the protocol and the conclusion. The event itself is the shared events API (api/handlers/participation.ts).
 import {
-  hearingRegistrations, hearingRules, publishHearingDocument, registerForHearing, visibleHearing,
+  hearingRegistrations, publishHearingDocument, registerForHearing, visibleHearing,
 } from '../../domain/participation/hearing';
-import { registerParticipationType } from '../../domain/participation/registry';
 import type { Handlers } from '../routes';
 import { temporalContext } from './cases';
-
-registerParticipationType('hearing', hearingRules);
 
 type PublishContext = Parameters<Handlers['publishHearingProtocol']>[0];
 

@@ -1,9 +1,5 @@
-// Polls: their rules plugged into the events core (domain/participation/poll.ts). A poll has no
-// operations of its own: it is created, answered and read through /events.
-import { pollRules } from '../../domain/participation/poll';
-import { registerParticipationType } from '../../domain/participation/registry';
+// Polls: a poll has no operations of its own: it is created, answered and read through /events, with
+// its rules taken from its manifest (domain/participation/poll.ts).
 import type { Handlers } from '../routes';
-
-registerParticipationType('poll', pollRules);
 
 export const pollHandlers = {} satisfies Partial<Handlers>;

@@ -1,12 +1,9 @@
-// Votes: their rules plugged into the events core (domain/participation/vote.ts), and their own
-// operations: citizens' projects with moderation, and the pabulib export.
+// Votes: their own operations (domain/participation/vote.ts; the events core takes their rules from
+// the vote's manifest): citizens' projects with moderation, and the pabulib export.
 import {
-  listVoteProjects, moderateVoteProject, submitVoteProject, voteRules, votePabulibFile,
+  listVoteProjects, moderateVoteProject, submitVoteProject, votePabulibFile,
 } from '../../domain/participation/vote';
-import { registerParticipationType } from '../../domain/participation/registry';
 import type { Handlers } from '../routes';
-
-registerParticipationType('vote', voteRules);
 
 export const voteHandlers = {
   async listEventProjects({ input, user, deps }) {

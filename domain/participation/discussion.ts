@@ -6,9 +6,9 @@ import type { Db } from '../../db/connection';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 import { canOrganise } from './access';
-import { eligibilityProblem, participantKey } from './responses';
+import { eligibilityProblem, participantKey } from './participants';
 import { type EventRow } from './read-model';
-import type { ParticipationTypeApi } from './registry';
+import type { ParticipationManifest } from './manifest';
 import { discussionSettingsProblems } from '../../workflows/discussion/messages';
 
 const iso = (v: Date | string | null | undefined): string | null => (v == null ? null : new Date(v).toISOString());
@@ -234,9 +234,17 @@ export function discussionSummary(row: EventRow) {
 
 export { canOrganise };
 
-/** A discussion's own rules in the events core (domain/participation/registry.ts): its settings. */
-export const discussionRules: ParticipationTypeApi = {
+/**
+ * A discussion's manifest (domain/participation/registry.ts): its settings. It takes proposals and
+ * comments (above), not responses or paper results, and its results are the summary its workflow publishes.
+ */
+export const discussionManifest: ParticipationManifest<'discussion'> = {
+  type: 'discussion',
+  workflowType: 'discussionWorkflow',
   async settings(_db, settings) {
     return { problems: discussionSettingsProblems(settings) };
   },
+  response: null,
+  offline: null,
+  results: null,
 };

@@ -14,12 +14,18 @@ import type { TemporalContext } from '../temporal';
 import { organisedEvent, visibleEvent } from './access';
 import { runEventUpdate } from './commands';
 import { canOverseeEvent, requireType } from './discussion';
+import type { ParticipationManifest } from './manifest';
 import { overlayEventState, waitForEventProjection, type EventRow } from './read-model';
-import type { ParticipationTypeApi } from './registry';
-import { eligibilityProblem } from './responses';
+import { eligibilityProblem } from './participants';
 
-/** A hearing's own rules in the events core (domain/participation/registry.ts): its settings. */
-export const hearingRules: ParticipationTypeApi = {
+/**
+ * A hearing's manifest (domain/participation/registry.ts): its settings. It takes registrations and
+ * written proposals (./discussion.ts), not responses or paper results; its results are what its workflow
+ * publishes with the conclusion.
+ */
+export const hearingManifest: ParticipationManifest<'hearing'> = {
+  type: 'hearing',
+  workflowType: 'hearingWorkflow',
   async settings(_db, settings, event) {
     const issues = hearingSettingsProblems(settings, event.schedule);
     if (issues.length === 0) {
@@ -28,6 +34,9 @@ export const hearingRules: ParticipationTypeApi = {
     }
     return { problems: issues };
   },
+  response: null,
+  offline: null,
+  results: null,
 };
 
 const iso = (v: Date | string | null | undefined): string | null => (v == null ? null : new Date(v).toISOString());

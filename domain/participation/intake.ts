@@ -5,14 +5,14 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
 import type { Actor } from '../../workflows/shared/actor';
-import { PARTICIPATION_TYPES, scheduleProblems, type EventSchedule, type ParticipationType } from '../../workflows/participation/lifecycle';
+import { scheduleProblems, type EventSchedule, type ParticipationType } from '../../workflows/participation/lifecycle';
 import type { ParticipationInput } from '../../workflows/participation/messages';
 import type { AuthUser } from '../identity/users';
 import { acceptIntake, markStarted, nextNumber, unstartedIntakes, type IntakeKind } from '../intake';
 import { problems } from '../problem';
 import { DEFAULT_WAIT_MS, startOnce, type TemporalContext } from '../temporal';
 import { waitForEventProjection, type EventRow } from './read-model';
-import { eventWorkflowType, participationType } from './registry';
+import { isParticipationType, participationType, PARTICIPATION_TYPES } from './registry';
 
 export interface EventCreate {
   type: ParticipationType;
@@ -41,12 +41,12 @@ interface EventIntakeRow {
 
 /** Starts the event's workflow (startOnce). */
 async function ensureEventStarted(client: Client, taskQueue: string, input: ParticipationInput): Promise<void> {
-  await startOnce(client, eventWorkflowType(input.type), input.eventId, taskQueue, input);
+  await startOnce(client, participationType(input.type).workflowType, input.eventId, taskQueue, input);
 }
 
 /** Checks the request against the reference data and the type's rules; the workflow input without its id. */
 async function checkEventCreate(db: Db, user: AuthUser, body: EventCreate): Promise<Omit<ParticipationInput, 'eventId'> & { numberPrefix: string; timeZone: string }> {
-  if (!PARTICIPATION_TYPES.includes(body.type)) throw problems.field('body', '/type', `must be one of ${PARTICIPATION_TYPES.join(', ')}`);
+  if (!isParticipationType(body.type)) throw problems.field('body', '/type', `must be one of ${Object.keys(PARTICIPATION_TYPES).join(', ')}`);
   const org = await db('organisations').where({ id: body.organisationId }).first('id', 'region_id');
   if (!org) throw problems.field('body', '/organisationId', `there is no organisation ${body.organisationId}`);
   if (!(user.role === 'administrator' || (user.role === 'operator' && user.organisationId === body.organisationId))) {
@@ -66,13 +66,10 @@ async function checkEventCreate(db: Db, user: AuthUser, body: EventCreate): Prom
   };
   const scheduleIssues = scheduleProblems({ ...body.schedule, resultsVisibility: schedule.resultsVisibility }, new Date().toISOString());
   if (scheduleIssues.length > 0) throw problems.unprocessable(`The schedule cannot be used: ${scheduleIssues.join('; ')}.`);
-  let settings = body.settings ?? {};
-  const check = participationType(body.type).settings;
-  if (check) {
-    const r = await check(db, settings, { regionId: org.region_id, organisationId: org.id, schedule });
-    if (r.problems.length > 0) throw problems.unprocessable(`The ${body.type}'s settings cannot be used: ${r.problems.join('; ')}.`);
-    settings = r.settings ?? settings;
-  }
+  const asked = body.settings ?? {};
+  const checked = await participationType(body.type).settings(db, asked, { regionId: org.region_id, organisationId: org.id, schedule });
+  if (checked.problems.length > 0) throw problems.unprocessable(`The ${body.type}'s settings cannot be used: ${checked.problems.join('; ')}.`);
+  const settings = checked.settings ?? asked;
   const createdBy: Actor = { userId: user.id, role: user.role, name: user.name, organisationId: user.organisationId, regionId: user.regionId };
   return {
     type: body.type, regionId: org.region_id, organisationId: org.id, title: body.title, description: body.description ?? null,

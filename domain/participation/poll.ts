@@ -6,7 +6,7 @@ import {
   offlinePollProblems, pollAnswerProblems, pollSettingsProblems, scaleRange,
   type OfflinePollResults, type PollAnswers, type PollQuestion, type PollSettings,
 } from '../../workflows/poll/questions';
-import type { ParticipationTypeApi } from './registry';
+import type { ParticipationManifest } from './manifest';
 
 /** Free texts listed per question in the results (the count is always complete). */
 export const TEXTS_LISTED = 1000;
@@ -144,8 +144,10 @@ export async function computePollResults(db: Db, eventId: string): Promise<PollR
   return { respondents: split(Number(online), offlineRespondents), questions };
 }
 
-/** A poll's own rules in the events core (domain/participation/registry.ts). */
-export const pollRules: ParticipationTypeApi = {
+/** A poll's manifest (domain/participation/registry.ts): its rules in the events core. */
+export const pollManifest: ParticipationManifest<'poll'> = {
+  type: 'poll',
+  workflowType: 'pollWorkflow',
   async settings(_db, settings) {
     const s = settings as unknown as PollSettings;
     const problems = pollSettingsProblems(s);

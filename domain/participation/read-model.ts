@@ -2,7 +2,7 @@
 // the row every type shares, and waiting for a step to reach it.
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
-import type { Audience, EventStatus, ParticipationType, ResultsVisibility } from '../../workflows/participation/lifecycle';
+import { resultsVisible, type Audience, type EventStatus, type ParticipationType, type ResultsVisibility } from '../../workflows/participation/lifecycle';
 import type { ParticipationState } from '../../workflows/participation/messages';
 
 export interface EventRow {
@@ -56,4 +56,18 @@ export function overlayEventState(row: EventRow, s: ParticipationState): EventRo
 export function iso(v: Date | string | null | undefined): string | null {
   if (v === null || v === undefined) return null;
   return v instanceof Date ? v.toISOString() : new Date(v).toISOString();
+}
+
+/**
+ * Results as anyone may see them: null before they are visible (resultsVisible: after the close, or
+ * while open for 'live' events; organisers see them at the same moments). Published results are the
+ * stored snapshot (refreshed when offline results are added later); otherwise computed from Postgres by
+ * the type's results (null: a type whose results only its workflow publishes).
+ */
+export async function resultsOf(
+  db: Db, row: EventRow, compute: ((db: Db, eventId: string) => Promise<unknown>) | null,
+): Promise<unknown | null> {
+  if (!resultsVisible(row.status, row.results_visibility)) return null;
+  if (row.status === 'results_published' && row.results != null) return row.results;
+  return compute ? compute(db, row.id) : (row.results ?? null);
 }

@@ -1,32 +1,24 @@
-// Types of participation events: each plugs its own rules in here (settings, responses, offline results,
-// results); api/handlers/<type>.ts calls registerParticipationType.
-import type { Db } from '../../db/connection';
-import type { EventSchedule, ParticipationType } from '../../workflows/participation/lifecycle';
-import type { EventRow } from './read-model';
+// The participation types: one manifest per type (./manifest.ts), gathered in a record over the
+// ParticipationType union, so tsc refuses a type without its manifest, or a manifest of a type the spec
+// does not have. Nothing registers itself: whoever needs a type's rules reads them here.
+import type { ParticipationType } from '../../workflows/participation/lifecycle';
+import { discussionManifest } from './discussion';
+import { hearingManifest } from './hearing';
+import type { ParticipationManifest } from './manifest';
+import { pollManifest } from './poll';
+import { voteManifest } from './vote';
 
-export interface ParticipationTypeApi {
-  /** Problems with a new event's settings (→ 422); empty when they are fine. May normalise them. */
-  settings?(db: Db, settings: Record<string, unknown>, event: { regionId: string; organisationId: string; schedule: EventSchedule }):
-    Promise<{ problems: string[]; settings?: Record<string, unknown> }>;
-  /** Checks one person's response and returns what to store (never who sent it); problems → 422. */
-  response?(db: Db, event: EventRow, body: Record<string, unknown>): Promise<{ problems: string[]; payload?: unknown }>;
-  /** Checks paper / offline results before they are recorded; problems → 422. */
-  offline?(db: Db, event: EventRow, payload: unknown): Promise<string[]>;
-  /** Aggregated results from Postgres (online and offline, aggregates only). */
-  results?(db: Db, eventId: string): Promise<unknown>;
+export const PARTICIPATION_TYPES: { readonly [T in ParticipationType]: ParticipationManifest<T> } = {
+  poll: pollManifest,
+  vote: voteManifest,
+  discussion: discussionManifest,
+  hearing: hearingManifest,
+};
+
+export function isParticipationType(type: unknown): type is ParticipationType {
+  return typeof type === 'string' && Object.hasOwn(PARTICIPATION_TYPES, type);
 }
 
-const registry = new Map<ParticipationType, ParticipationTypeApi>();
-
-export function registerParticipationType(type: ParticipationType, api: ParticipationTypeApi): void {
-  registry.set(type, api);
-}
-
-export function participationType(type: ParticipationType): ParticipationTypeApi {
-  return registry.get(type) ?? {};
-}
-
-/** The workflow type of an event type: pollWorkflow, voteWorkflow, discussionWorkflow, hearingWorkflow. */
-export function eventWorkflowType(type: ParticipationType): string {
-  return `${type}Workflow`;
+export function participationType<T extends ParticipationType>(type: T): ParticipationManifest<T> {
+  return PARTICIPATION_TYPES[type];
 }

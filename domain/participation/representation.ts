@@ -3,9 +3,9 @@ import type { Db } from '../../db/connection';
 import { resultsVisible } from '../../workflows/participation/lifecycle';
 import type { ParticipationState } from '../../workflows/participation/messages';
 import type { AuthUser } from '../identity/users';
-import { iso, type EventRow } from './read-model';
+import { iso, resultsOf, type EventRow } from './read-model';
 import { participationType } from './registry';
-import { hasParticipated } from './responses';
+import { hasParticipated } from './participants';
 
 export function toEvent(row: EventRow) {
   const state = (row.state ?? {}) as Partial<ParticipationState>;
@@ -42,16 +42,9 @@ export async function eventTimeline(db: Db, eventId: string, viewer: AuthUser) {
   }));
 }
 
-/**
- * Results as anyone may see them: null before they are visible (resultsVisible: after the close, or
- * while open for 'live' events; organisers see them at the same moments). Published results are the
- * stored snapshot (refreshed when offline results are added later); otherwise computed from Postgres.
- */
+/** Results as anyone may see them (resultsOf), computed by the event's type when not published. */
 export async function visibleResults(db: Db, row: EventRow): Promise<unknown | null> {
-  if (!resultsVisible(row.status, row.results_visibility)) return null;
-  if (row.status === 'results_published' && row.results != null) return row.results;
-  const compute = participationType(row.type).results;
-  return compute ? compute(db, row.id) : (row.results ?? null);
+  return resultsOf(db, row, participationType(row.type).results);
 }
 
 export async function eventDetail(db: Db, row: EventRow, viewer: AuthUser) {

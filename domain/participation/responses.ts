@@ -1,49 +1,10 @@
-// Taking part in an event: eligibility, the anonymous key, one response per person.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+// Taking part in an event: one response per person, checked by the type's rules (its manifest).
 import type { Db } from '../../db/connection';
-import { ineligibility, type Audience } from '../../workflows/participation/lifecycle';
 import type { AuthUser } from '../identity/users';
 import { problems, type HttpProblem } from '../problem';
+import { eligibilityProblem, participantKey } from './participants';
 import { iso, loadEventRow, type EventRow } from './read-model';
 import { participationType } from './registry';
-
-/** The person's territory and its ancestors, nearest first, and date of birth (from users). */
-export async function personOf(db: Db, userId: number): Promise<{ territoryPath: string[]; birthDate: string | null }> {
-  const user = await db('users').where({ id: userId }).first('territory_id', db.raw(`to_char(birth_date, 'YYYY-MM-DD') as birth_date`));
-  if (!user?.territory_id) return { territoryPath: [], birthDate: user?.birth_date ?? null };
-  const path = await db.raw(
-    `with recursive up(id, parent_id, depth) as (
-       select id, parent_id, 0 from territories where id = ?
-       union all
-       select t.id, t.parent_id, up.depth + 1 from territories t join up on t.id = up.parent_id where up.depth < 50
-     ) select id from up order by depth`,
-    [user.territory_id],
-  );
-  return { territoryPath: path.rows.map((r: { id: string }) => r.id), birthDate: user.birth_date ?? null };
-}
-
-/** Why the user may not take part now (403), or null. */
-export async function eligibilityProblem(db: Db, row: EventRow, userId: number): Promise<string | null> {
-  const audience: Audience = { territoryIds: row.audience?.territoryIds ?? [], minAge: row.audience?.minAge ?? null };
-  return ineligibility(audience, await personOf(db, userId), new Date().toISOString());
-}
-
-/** The per-event salt of anonymous keys, created on first use; it never leaves the server. */
-async function eventSalt(db: Db, eventId: string): Promise<string> {
-  await db('participation_salts').insert({ event_id: eventId, salt: randomBytes(32).toString('hex') }).onConflict('event_id').ignore();
-  return (await db('participation_salts').where({ event_id: eventId }).first('salt')).salt as string;
-}
-
-/** Who a response belongs to: the user id, or for an anonymous event HMAC-SHA256(per-event salt, user id). */
-export async function participantKey(db: Db, row: Pick<EventRow, 'id' | 'anonymous'>, userId: number): Promise<string> {
-  if (!row.anonymous) return String(userId);
-  return createHmac('sha256', await eventSalt(db, row.id)).update(String(userId)).digest('hex');
-}
-
-export async function hasParticipated(db: Db, row: Pick<EventRow, 'id' | 'anonymous'>, userId: number): Promise<boolean> {
-  const key = await participantKey(db, row, userId);
-  return !!(await db('participation_responses').where({ event_id: row.id, participant_key: key }).first('id'));
-}
 
 function alreadyTakenPart(): HttpProblem {
   return problems.conflict('You have already taken part in this event. One response per person is accepted, and it cannot be changed or sent again.');
@@ -93,6 +54,3 @@ export async function responseCount(db: Db, eventId: string): Promise<number> {
   return Number(n);
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}

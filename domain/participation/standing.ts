@@ -6,7 +6,7 @@ import type { AuthUser } from '../identity/users';
 import { visibleEvent } from './access';
 import { listEvents, type EventFilters } from './lists';
 import { toEvent } from './representation';
-import { hasParticipated, personOf } from './responses';
+import { hasParticipated, personOf } from './participants';
 
 type ShownEvent = ReturnType<typeof toEvent>;
 type Person = Awaited<ReturnType<typeof personOf>>;

@@ -7,10 +7,9 @@ import { resultsVisible } from '../../workflows/participation/lifecycle';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 import { canOrganise, organisedEvent, visibleEvent } from './access';
-import type { EventRow } from './read-model';
-import type { ParticipationTypeApi } from './registry';
-import { visibleResults } from './representation';
-import { eligibilityProblem } from './responses';
+import { resultsOf, type EventRow } from './read-model';
+import type { ParticipationManifest } from './manifest';
+import { eligibilityProblem } from './participants';
 import { toPabulib, type PabulibBallot } from '../../workflows/rules/pabulib';
 import {
   decideVote, validateBallot, validateProjects, validateVoteSettings, type Ballot, type Project, type TieBreak, type VoteResult, type VoteSettings, type WinnerRule,
@@ -211,8 +210,10 @@ async function ballotProblems(db: Db, row: EventRow, approved: unknown): Promise
   }
 }
 
-/** A vote's own rules in the events core (domain/participation/registry.ts). */
-export const voteRules: ParticipationTypeApi = {
+/** A vote's manifest (domain/participation/registry.ts): its rules in the events core. */
+export const voteManifest: ParticipationManifest<'vote'> = {
+  type: 'vote',
+  workflowType: 'voteWorkflow',
   async settings(_db, settings, event) {
     const s = settings as unknown as VoteEventSettings;
     return { problems: voteSettingsProblems(s, event.schedule.opensAt) };
@@ -268,7 +269,7 @@ export async function listVoteProjects(db: Db, user: AuthUser, eventId: string) 
     .orderBy('n');
   let votes: Record<string, number> | null = null;
   if (resultsVisible(row.status, row.results_visibility)) {
-    const results = (await visibleResults(db, row)) as { projects?: { id: string; votes: number }[] } | null;
+    const results = (await resultsOf(db, row, computeVoteResults)) as { projects?: { id: string; votes: number }[] } | null;
     votes = Object.fromEntries((results?.projects ?? []).map((p) => [p.id, p.votes]));
   }
   const items = [...own, ...rows.map(citizenProjectOf)].map((p) => projectView(p, votes ? (votes[p.id] ?? 0) : null, user));

@@ -1,9 +1,18 @@
 // The lifecycle every participation event shares (poll, vote, discussion, hearing): draft → scheduled
 // → open → closed → results published, driven by timers; an organisation may extend or cancel an open
 // event with a reason. Pure rules: imported by the workflows and by the API.
+import type { components } from '../../openapi/types';
 
-export type ParticipationType = 'poll' | 'vote' | 'discussion' | 'hearing';
-export const PARTICIPATION_TYPES: readonly ParticipationType[] = ['poll', 'vote', 'discussion', 'hearing'];
+/**
+ * The types of participation events, as the spec enumerates them (components.schemas.ParticipationType).
+ * Each type is one plug-in: its manifest (domain/participation/registry.ts), its workflow hooks
+ * (workflows/participation/hooks.ts), its activities (activities/index.ts) and its handlers (api/app.ts)
+ * are records over this union, so tsc refuses a type that lacks a part.
+ */
+export type ParticipationType = components['schemas']['ParticipationType'];
+
+/** The workflow type of a participation type's events, as workflows/index.ts exports it: pollWorkflow, … */
+export type EventWorkflowType<T extends ParticipationType = ParticipationType> = `${T}Workflow`;
 
 export type EventStatus = 'draft' | 'scheduled' | 'open' | 'closed' | 'results_published' | 'cancelled';
 

@@ -1,9 +1,9 @@
 // The lifecycle every participation event's workflow runs: draft → scheduled → open → closed →
 // (type-specific phases) → results published; an organisation may extend or cancel it with a reason.
-// A type's workflow (workflows/poll, vote, discussion, hearing) calls runParticipationEvent with its
-// hooks, as Decidim's components plug into one participatory space.
+// Each type plugs its hooks in (workflows/<type>/hooks.ts, gathered by type in ./hooks.ts), as Decidim's
+// components plug into one participatory space.
 import {
-  ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler,
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { ParticipationActivities } from '../../activities/participation';
@@ -14,7 +14,7 @@ import { createExclusive } from '../shared/exclusive';
 import { canCancel, extensionProblems, scheduleProblems, timedStatus } from './lifecycle';
 import {
   cancelEventUpdate, eventStateQuery, extendEventUpdate, publishEventUpdate,
-  type ParticipationInput, type ParticipationState,
+  type CancelEvent, type ExtendEvent, type ParticipationInput, type ParticipationState, type PublishEvent,
 } from './messages';
 
 const activities = proxyActivities<ParticipationActivities>({
@@ -25,6 +25,9 @@ const activities = proxyActivities<ParticipationActivities>({
 
 const SYSTEM: Actor = { userId: null, role: 'system' };
 export const EVENT_HISTORY_LIMIT = 10_000;
+
+/** The steps every event's workflow records, whatever its type (participation_event_log.type). */
+export type LifecycleEventKind = 'created' | 'published' | 'opened' | 'extended' | 'closed' | 'results_published' | 'cancelled';
 
 export function fail(type: string, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -42,31 +45,41 @@ export function requireReason(reason: unknown): void {
   if (reason.length > 2000) fail(FAILURE.invalidInput, 'reason is longer than 2000 characters');
 }
 
-export interface EventContext<Input extends ParticipationInput> {
+export interface EventContext<Input extends ParticipationInput, Kind extends string = never> {
   input: Input;
   state: ParticipationState;
   /** Changes nothing by itself: the caller has changed the state; this projects it as one step. */
-  record(type: string, actor: Actor, details?: Record<string, unknown>, results?: unknown): Promise<void>;
+  record(type: LifecycleEventKind | Kind, actor: Actor, details?: Record<string, unknown>, results?: unknown): Promise<void>;
   /** Runs fn as one transition, never interleaved with another. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** The moment, by workflow time. */
   now(): string;
 }
 
-export interface EventHooks<Input extends ParticipationInput> {
+export interface EventHooks<Input extends ParticipationInput, Kind extends string = never> {
   /** Registers the type's own updates and queries (called once, before anything else runs). */
-  setup?(ctx: EventContext<Input>): void;
+  setup?(ctx: EventContext<Input, Kind>): void;
   /**
    * After the event closes: the type's later phases (a discussion's answers to proposals, a hearing's
    * protocol), ending with the results published. Without it, results are published at once.
    */
-  afterClose?(ctx: EventContext<Input>): Promise<void>;
+  afterClose?(ctx: EventContext<Input, Kind>): Promise<void>;
   /** Aggregated results to publish (computed by an activity from Postgres). */
-  results?(ctx: EventContext<Input>): Promise<unknown>;
+  results?(ctx: EventContext<Input, Kind>): Promise<unknown>;
   /** The type's own reasons to refuse publication (a hearing's announcement term); empty: none. */
-  publishProblems?(ctx: EventContext<Input>): string[];
+  publishProblems?(ctx: EventContext<Input, Kind>): string[];
   /** Details recorded with the publication (a hearing's announcement). */
-  publishDetails?(ctx: EventContext<Input>): Record<string, unknown>;
+  publishDetails?(ctx: EventContext<Input, Kind>): Record<string, unknown>;
+}
+
+/**
+ * A participation type's part in the workflows: the steps it records besides the lifecycle's (its event
+ * kinds: record() takes no other), and its hooks for one event, made after the checks and steps the type
+ * needs before the lifecycle starts (a discussion stores the first version of its draft).
+ */
+export interface EventPlugin<Input extends ParticipationInput, Kind extends string> {
+  eventKinds: readonly Kind[];
+  hooks(input: Input): Promise<EventHooks<Input, Kind>>;
 }
 
 export function initialEventState(input: ParticipationInput): ParticipationState {
@@ -83,15 +96,15 @@ export function initialEventState(input: ParticipationInput): ParticipationState
   };
 }
 
-export async function runParticipationEvent<Input extends ParticipationInput>(
-  input: Input,
-  hooks: EventHooks<Input>,
-  continueAs: (next: Input) => Promise<never>,
-): Promise<ParticipationState> {
+/** The runner's own view of an event: the hooks' context, and whether a transition is running. */
+interface RunningEvent<Input extends ParticipationInput, Kind extends string> extends EventContext<Input, Kind> {
+  locked(): boolean;
+}
+
+function runningEvent<Input extends ParticipationInput, Kind extends string>(input: Input): RunningEvent<Input, Kind> {
   const state: ParticipationState = input.carried ? (JSON.parse(JSON.stringify(input.carried)) as ParticipationState) : initialEventState(input);
   const lock = createExclusive();
   const now = () => new Date().toISOString();
-
   async function record(type: string, actor: Actor, details: Record<string, unknown> = {}, results?: unknown): Promise<void> {
     state.seq += 1;
     await activities.projectParticipationTransition({ input: { ...input, carried: undefined }, state, type, actor, occurredAt: now(), details, results });
@@ -102,89 +115,110 @@ export async function runParticipationEvent<Input extends ParticipationInput>(
       { key: organisationKey, value: input.organisationId },
     ]);
   }
-  const ctx: EventContext<Input> = { input, state, record, exclusive: (fn) => lock.run(fn), now };
+  return { input, state, record, exclusive: (fn) => lock.run(fn), now, locked: () => lock.locked };
+}
 
-  setHandler(eventStateQuery, () => state);
-
-  const validatePublish = ({ actor }: { actor: Actor }) => {
+function handlePublish<I extends ParticipationInput, K extends string>(ctx: RunningEvent<I, K>, hooks: EventHooks<I, K>): void {
+  const { input, state } = ctx;
+  const validate = ({ actor }: PublishEvent) => {
     requireOrganiser(input, actor);
     if (state.status !== 'draft') fail(FAILURE.invalidTransition, `cannot publish an event that is ${state.status}`);
-    const problems = [...scheduleProblems(state.schedule, now()), ...(hooks.publishProblems?.(ctx) ?? [])];
+    const problems = [...scheduleProblems(state.schedule, ctx.now()), ...(hooks.publishProblems?.(ctx) ?? [])];
     if (problems.length > 0) fail(FAILURE.invalidInput, problems.join('; '));
   };
-  setHandler(publishEventUpdate, (a) => lock.run(async () => {
-    validatePublish(a);
-    state.status = timedStatus(state.schedule, now()) === 'open' ? 'open' : 'scheduled';
-    await record('published', a.actor, hooks.publishDetails?.(ctx) ?? {});
+  setHandler(publishEventUpdate, (a) => ctx.exclusive(async () => {
+    validate(a);
+    state.status = timedStatus(state.schedule, ctx.now()) === 'open' ? 'open' : 'scheduled';
+    await ctx.record('published', a.actor, hooks.publishDetails?.(ctx) ?? {});
     return state;
-  }), { validator: validatePublish });
+  }), { validator: validate });
+}
 
-  const validateExtend = ({ actor, closesAt, reason }: { actor: Actor; closesAt: string; reason: string }) => {
+function handleExtend<I extends ParticipationInput, K extends string>(ctx: RunningEvent<I, K>): void {
+  const { input, state } = ctx;
+  const validate = ({ actor, closesAt, reason }: ExtendEvent) => {
     requireOrganiser(input, actor);
     requireReason(reason);
-    const problems = extensionProblems(state.status, state.schedule, closesAt, now());
+    const problems = extensionProblems(state.status, state.schedule, closesAt, ctx.now());
     if (problems.length > 0) fail(state.status === 'open' || state.status === 'scheduled' ? FAILURE.invalidInput : FAILURE.invalidTransition, problems.join('; '));
   };
-  setHandler(extendEventUpdate, (a) => lock.run(async () => {
-    validateExtend(a);
+  setHandler(extendEventUpdate, (a) => ctx.exclusive(async () => {
+    validate(a);
     const previous = state.schedule.closesAt;
     state.schedule = { ...state.schedule, closesAt: new Date(a.closesAt).toISOString() };
-    state.extensions.push({ closesAt: state.schedule.closesAt, reason: a.reason, by: a.actor.userId, at: now() });
-    await record('extended', a.actor, { previousClosesAt: previous, closesAt: state.schedule.closesAt, reason: a.reason });
+    state.extensions.push({ closesAt: state.schedule.closesAt, reason: a.reason, by: a.actor.userId, at: ctx.now() });
+    await ctx.record('extended', a.actor, { previousClosesAt: previous, closesAt: state.schedule.closesAt, reason: a.reason });
     return state;
-  }), { validator: validateExtend });
+  }), { validator: validate });
+}
 
-  const validateCancel = ({ actor, reason }: { actor: Actor; reason: string }) => {
+function handleCancel<I extends ParticipationInput, K extends string>(ctx: RunningEvent<I, K>): void {
+  const { input, state } = ctx;
+  const validate = ({ actor, reason }: CancelEvent) => {
     requireOrganiser(input, actor);
     requireReason(reason);
     if (!canCancel(state.status)) fail(FAILURE.invalidTransition, `cannot cancel an event that is ${state.status}`);
   };
-  setHandler(cancelEventUpdate, (a) => lock.run(async () => {
-    validateCancel(a);
+  setHandler(cancelEventUpdate, (a) => ctx.exclusive(async () => {
+    validate(a);
     state.status = 'cancelled';
     state.cancelledReason = a.reason;
-    await record('cancelled', a.actor, { reason: a.reason });
+    await ctx.record('cancelled', a.actor, { reason: a.reason });
     return state;
-  }), { validator: validateCancel });
+  }), { validator: validate });
+}
 
-  hooks.setup?.(ctx);
-
-  if (state.seq === 0) await lock.run(() => record('created', input.createdBy));
-
-  /** Waits until `at`, waking early on any transition (an extension moves the deadline). */
-  async function waitUntil(at: () => number, done: () => boolean): Promise<void> {
-    while (!done()) {
-      if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > EVENT_HISTORY_LIMIT) {
-        await condition(() => !lock.locked && allHandlersFinished());
-        await continueAs({ ...input, carried: state });
-      }
-      const seqBefore = state.seq;
-      const woke = await condition(() => done() || (state.seq !== seqBefore && !lock.locked), Math.max(1, at() - Date.now()));
-      if (!woke) return;
+/** Waits until `at`, waking early on any transition (an extension moves the deadline); continues as new when the history grows long. */
+async function waitUntil<I extends ParticipationInput, K extends string>(ctx: RunningEvent<I, K>, at: () => number, done: () => boolean): Promise<void> {
+  while (!done()) {
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > EVENT_HISTORY_LIMIT) {
+      await condition(() => !ctx.locked() && allHandlersFinished());
+      // The same workflow type, carrying the state over.
+      await continueAsNew<(input: I) => Promise<ParticipationState>>({ ...ctx.input, carried: ctx.state });
     }
+    const seqBefore = ctx.state.seq;
+    const woke = await condition(() => done() || (ctx.state.seq !== seqBefore && !ctx.locked()), Math.max(1, at() - Date.now()));
+    if (!woke) return;
   }
+}
 
+/** Draft → scheduled → open → closed, by the timers of the schedule (unless the event is cancelled). */
+async function runSchedule<I extends ParticipationInput, K extends string>(ctx: RunningEvent<I, K>): Promise<void> {
+  const { state } = ctx;
   const finished = () => state.status === 'cancelled';
   // Draft: waits for publication (or cancellation); no timer.
   await condition(() => state.status !== 'draft');
   // Scheduled: opens at opensAt.
-  await waitUntil(() => Date.parse(state.schedule.opensAt), () => finished() || state.status !== 'scheduled');
-  if (state.status === 'scheduled') await lock.run(async () => { state.status = 'open'; await record('opened', SYSTEM); });
+  await waitUntil(ctx, () => Date.parse(state.schedule.opensAt), () => finished() || state.status !== 'scheduled');
+  if (state.status === 'scheduled') await ctx.exclusive(async () => { state.status = 'open'; await ctx.record('opened', SYSTEM); });
   // Open: closes at closesAt (an extension moves it).
-  await waitUntil(() => Date.parse(state.schedule.closesAt), () => finished() || state.status !== 'open');
-  if (state.status === 'open') await lock.run(async () => { state.status = 'closed'; await record('closed', SYSTEM); });
+  await waitUntil(ctx, () => Date.parse(state.schedule.closesAt), () => finished() || state.status !== 'open');
+  if (state.status === 'open') await ctx.exclusive(async () => { state.status = 'closed'; await ctx.record('closed', SYSTEM); });
+}
 
-  if (state.status === 'closed') {
-    if (hooks.afterClose) {
-      await hooks.afterClose(ctx);
-    } else {
-      await lock.run(async () => {
-        const results = hooks.results ? await hooks.results(ctx) : undefined;
-        state.status = 'results_published';
-        await record('results_published', SYSTEM, {}, results);
-      });
-    }
-  }
+/** After the close: the type's later phases, or the results published at once. */
+async function afterClose<I extends ParticipationInput, K extends string>(ctx: RunningEvent<I, K>, hooks: EventHooks<I, K>): Promise<void> {
+  if (hooks.afterClose) return hooks.afterClose(ctx);
+  await ctx.exclusive(async () => {
+    const results = hooks.results ? await hooks.results(ctx) : undefined;
+    ctx.state.status = 'results_published';
+    await ctx.record('results_published', SYSTEM, {}, results);
+  });
+}
+
+export async function runParticipationEvent<Input extends ParticipationInput, Kind extends string>(
+  input: Input,
+  hooks: EventHooks<Input, Kind>,
+): Promise<ParticipationState> {
+  const ctx = runningEvent<Input, Kind>(input);
+  setHandler(eventStateQuery, () => ctx.state);
+  handlePublish(ctx, hooks);
+  handleExtend(ctx);
+  handleCancel(ctx);
+  hooks.setup?.(ctx);
+  if (ctx.state.seq === 0) await ctx.exclusive(() => ctx.record('created', input.createdBy));
+  await runSchedule(ctx);
+  if (ctx.state.status === 'closed') await afterClose(ctx, hooks);
   await condition(allHandlersFinished);
-  return state;
+  return ctx.state;
 }

@@ -29,7 +29,7 @@ function pending(t: WatchedTerm) {
 }
 
 /** Waits for the term to be met, sending reminders before it and flagging it overdue once (it stays open). */
-export async function watchTerm<I extends ParticipationInput>(ctx: EventContext<I>, t: WatchedTerm): Promise<void> {
+export async function watchTerm<I extends ParticipationInput, K extends string>(ctx: EventContext<I, K>, t: WatchedTerm): Promise<void> {
   while (!t.done()) {
     const times: number[] = [];
     if (!t.overdue()) {

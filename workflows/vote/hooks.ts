@@ -2,20 +2,18 @@
 // projects go straight to Postgres through the API, never into this workflow's history. When the vote
 // closes, an activity tallies the ballots from Postgres, applies the event's winner rule (greedy or the
 // Method of Equal Shares, workflows/rules/vote.ts) and the results are published.
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { VoteActivities } from '../../activities/vote';
-import type { ParticipationInput, ParticipationState } from '../participation/messages';
-import { runParticipationEvent } from '../participation/runner';
+import type { ParticipationInput } from '../participation/messages';
+import type { EventPlugin } from '../participation/runner';
 
 const activities = proxyActivities<VoteActivities>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-export async function voteWorkflow(input: ParticipationInput): Promise<ParticipationState> {
-  return runParticipationEvent(
-    input,
-    { results: (ctx) => activities.voteResults(ctx.input.eventId) },
-    (next) => continueAsNew<typeof voteWorkflow>(next),
-  );
-}
+/** A vote records no step of its own; its results are published when it closes. */
+export const voteHooks: EventPlugin<ParticipationInput, never> = {
+  eventKinds: [],
+  hooks: async () => ({ results: (ctx) => activities.voteResults(ctx.input.eventId) }),
+};
