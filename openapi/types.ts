@@ -3028,6 +3028,8 @@ export interface components {
         Subcategory: {
             id: string;
             name: string;
+            /** @description A case of this subcategory goes to the local self-government of its place, so it needs a territoryId below the region (a municipal district, city district or settlement); without one, POST /appeals and POST /routing/preview answer 422 naming /territoryId. */
+            needsTerritory: boolean;
             accelerated: components["schemas"]["Accelerated"] | null;
         };
         Category: {
