@@ -21,6 +21,11 @@ export async function territoryInRegion(db: Conn, territoryId: string, regionId:
   return { parentId: t.parent_id };
 }
 
+/** Whether a case of the subcategory needs a territory below the region (needsTerritory on the region's rules). */
+export async function subcategoryNeedsPlace(db: Conn, regionId: string, categoryId: string, subcategoryId: string): Promise<boolean> {
+  return needsTerritory(await loadRoutingRules(db, regionId), { categoryId, subcategoryId });
+}
+
 /**
  * A subcategory routed to the local self-government of the case's place (workflows/rules/routing.ts
  * needsTerritory) needs a place below the region: asked for, never guessed, so that such a case is not
@@ -28,7 +33,7 @@ export async function territoryInRegion(db: Conn, territoryId: string, regionId:
  */
 async function placeGivenWhereNeeded(db: Conn, ref: { regionId: string; subcategoryId: string }, categoryId: string, place: { parentId: string | null } | null): Promise<void> {
   if (place && place.parentId !== null) return;
-  if (!needsTerritory(await loadRoutingRules(db, ref.regionId), { categoryId, subcategoryId: ref.subcategoryId })) return;
+  if (!(await subcategoryNeedsPlace(db, ref.regionId, categoryId, ref.subcategoryId))) return;
   throw problems.unprocessable(
     `Subcategory ${ref.subcategoryId} is handled by the local self-government of the place: give territoryId, a municipal district, city district or settlement of region ${ref.regionId}.`,
     [{ in: 'body', path: '/territoryId', message: 'this subcategory needs a place (a territory below the region)' }],
