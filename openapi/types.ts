@@ -2509,6 +2509,8 @@ export interface components {
             };
             region: components["schemas"]["Region"];
             classifier: components["schemas"]["Classifier"];
+            /** @description The places of the region below the region itself (municipal districts, city districts, settlements), in the order of GET /regions/{regionId}/territories: the form asks for one when the chosen subcategory has needsTerritory. */
+            territories: components["schemas"]["Territory"][];
             /** @description Categories whose cases routing rules send to this organisation (shown first). */
             organisationCategoryIds: string[];
             attachments: {
