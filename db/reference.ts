@@ -1,6 +1,7 @@
 // Reads of reference data shared by activities and the API: one place for each query.
+import type { Knex } from 'knex';
 import type { Db } from './connection';
-import type { RoutingData } from '../workflows/rules/routing';
+import type { RoutingData, RoutingRule } from '../workflows/rules/routing';
 import type { WorkingCalendar, DayKind } from '../workflows/rules/answer-term';
 
 export interface RegionProfile {
@@ -38,17 +39,22 @@ export async function loadRegionProfile(db: Db, regionId: string): Promise<Regio
   };
 }
 
+/** The routing rules of a region (inside a transaction too: intake checks them). */
+export async function loadRoutingRules(db: Db | Knex.Transaction, regionId: string): Promise<RoutingRule[]> {
+  return (await db('routing_rules').where({ region_id: regionId })).map((r) => ({
+    id: r.id, categoryId: r.category_id, subcategoryId: r.subcategory_id, territoryId: r.territory_id,
+    target: r.target, organisationId: r.organisation_id, descend: r.descend, priority: r.priority,
+  }));
+}
+
 export async function loadRoutingData(db: Db, regionId: string): Promise<RoutingData> {
   const [rules, organisations, territories] = await Promise.all([
-    db('routing_rules').where({ region_id: regionId }),
+    loadRoutingRules(db, regionId),
     db('organisations').where({ region_id: regionId }),
     db('territories').where({ region_id: regionId }),
   ]);
   return {
-    rules: rules.map((r) => ({
-      id: r.id, categoryId: r.category_id, subcategoryId: r.subcategory_id, territoryId: r.territory_id,
-      target: r.target, organisationId: r.organisation_id, descend: r.descend, priority: r.priority,
-    })),
+    rules,
     organisations: organisations.map((o) => ({
       id: o.id, parentId: o.parent_id, kind: o.kind, territoryId: o.territory_id, modules: o.modules, active: o.active,
     })),

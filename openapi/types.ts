@@ -2791,6 +2791,8 @@ export interface components {
             };
             region: components["schemas"]["Region"];
             classifier: components["schemas"]["Classifier"];
+            /** @description The places of the region below the region itself (municipal districts, city districts, settlements), in the order of GET /regions/{regionId}/territories: the form asks for one when the chosen subcategory has needsTerritory. */
+            territories: components["schemas"]["Territory"][];
             /** @description Categories whose cases routing rules send to this organisation (shown first). */
             organisationCategoryIds: string[];
             attachments: {
@@ -3310,6 +3312,8 @@ export interface components {
         Subcategory: {
             id: string;
             name: string;
+            /** @description A case of this subcategory goes to the local self-government of its place, so it needs a territoryId below the region (a municipal district, city district or settlement); without one, POST /appeals and POST /routing/preview answer 422 naming /territoryId. */
+            needsTerritory: boolean;
             accelerated: components["schemas"]["Accelerated"] | null;
         };
         Category: {

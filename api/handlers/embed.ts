@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ATTACHMENT_TYPES } from '../../domain/attachments/attachments';
 import { problems } from '../../domain/problem';
 import { getClassifier } from '../../domain/reference/classifier';
-import { getRegion } from '../../domain/reference/regions';
+import { getRegion, listTerritories } from '../../domain/reference/regions';
 import type { Handlers } from '../routes';
 import type { Db } from '../../db/connection';
 import { embedAllowed, frameAncestors, normaliseEmbedOrigin } from '../../domain/embed/origins';
@@ -65,6 +65,7 @@ export const embedHandlers = {
         organisation: org,
         region: await getRegion(db, org.regionId),
         classifier: await getClassifier(db, org.regionId),
+        territories: (await listTerritories(db, org.regionId)).filter((t) => t.parentId !== null),
         organisationCategoryIds: await store.organisationCategoryIds(db, org.id),
         attachments: { maxBytes: ctx.deps.attachments!.maxBytes, maxFiles: MAX_FILES, contentTypes: Object.keys(ATTACHMENT_TYPES) },
         map: map ? { tilesUrl: map.tilesUrl, attribution: map.attribution } : null,

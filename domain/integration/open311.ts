@@ -9,6 +9,7 @@ import type { components } from '../../openapi/types';
 import type { AppealStatus, Resolution } from '../../workflows/appeal/messages';
 import type { AuthUser } from '../identity/users';
 import { HttpProblem, PROBLEM, problems } from '../problem';
+import { subcategoryNeedsPlace } from '../reference/checks';
 
 type S = components['schemas'];
 export type GeoReportService = S['Open311Service'];
@@ -50,7 +51,7 @@ export async function jurisdictions(db: Db, jurisdictionId: string | undefined):
 }
 
 interface ServiceRow {
-  id: string; name: string; region_id: string; category_name: string; term_days: number | null; default_term_days: number | null;
+  id: string; name: string; region_id: string; category_id: string; category_name: string; term_days: number | null; default_term_days: number | null;
 }
 
 async function serviceRows(db: Db, regionIds: string[], serviceCode?: string): Promise<ServiceRow[]> {
@@ -59,7 +60,7 @@ async function serviceRows(db: Db, regionIds: string[], serviceCode?: string): P
     .leftJoin('accelerated_subcategories as a', 'a.subcategory_id', 's.id')
     .leftJoin('regulation_profiles as p', 'p.region_id', 's.region_id')
     .whereIn('s.region_id', regionIds)
-    .select('s.id', 's.name', 's.region_id', 'c.name as category_name', 'a.term_days', 'p.default_term_days')
+    .select('s.id', 's.name', 's.region_id', 'c.id as category_id', 'c.name as category_name', 'a.term_days', 'p.default_term_days')
     .orderBy([{ column: 's.region_id' }, { column: 'c.name' }, { column: 's.name' }, { column: 's.id' }]);
   if (serviceCode !== undefined) qb.where('s.id', serviceCode);
   return (await qb) as ServiceRow[];
@@ -109,7 +110,11 @@ async function service(db: Db, serviceCode: string, jurisdictionId: string | und
   return row;
 }
 
-/** services/{service_code}.json: the attributes a request of that service may carry. */
+/**
+ * services/{service_code}.json: the attributes a request of that service may carry. The territory is
+ * required where the subcategory goes to the local self-government of the place (the request is refused
+ * without one, as POST /appeals is).
+ */
 export async function serviceDefinition(db: Db, serviceCode: string, jurisdictionId: string | undefined): Promise<GeoReportServiceDefinition> {
   const s = await service(db, serviceCode, jurisdictionId, 404);
   const choices = (await territoryChoices(db, [s.region_id])).get(s.region_id) ?? [];
@@ -119,7 +124,7 @@ export async function serviceDefinition(db: Db, serviceCode: string, jurisdictio
       variable: true,
       code: TERRITORY_ATTRIBUTE,
       datatype: 'singlevaluelist',
-      required: false,
+      required: await subcategoryNeedsPlace(db, s.region_id, s.category_id, s.id),
       datatype_description: 'Один из муниципальных районов, городских округов или поселений региона',
       order: 1,
       description: 'Муниципальное образование, где находится проблема (по нему выбирается ответственный орган)',

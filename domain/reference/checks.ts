@@ -2,6 +2,8 @@
 // writes: each names the failing field of the request.
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
+import { loadRoutingRules } from '../../db/reference';
+import { needsTerritory } from '../../workflows/rules/routing';
 import { problems } from '../problem';
 
 type Conn = Db | Knex.Transaction;
@@ -11,10 +13,31 @@ export function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: string })?.code === '23505';
 }
 
-export async function territoryInRegion(db: Conn, territoryId: string, regionId: string, path: string): Promise<void> {
-  const t = await db('territories').where({ id: territoryId }).first('region_id');
+/** The territory exists in the region; returns its parent (null for the region itself). */
+export async function territoryInRegion(db: Conn, territoryId: string, regionId: string, path: string): Promise<{ parentId: string | null }> {
+  const t = await db('territories').where({ id: territoryId }).first('region_id', 'parent_id');
   if (!t) throw problems.field('body', path, `there is no territory ${territoryId}`);
   if (t.region_id !== regionId) throw problems.field('body', path, `territory ${territoryId} is not in region ${regionId}`);
+  return { parentId: t.parent_id };
+}
+
+/** Whether a case of the subcategory needs a territory below the region (needsTerritory on the region's rules). */
+export async function subcategoryNeedsPlace(db: Conn, regionId: string, categoryId: string, subcategoryId: string): Promise<boolean> {
+  return needsTerritory(await loadRoutingRules(db, regionId), { categoryId, subcategoryId });
+}
+
+/**
+ * A subcategory routed to the local self-government of the case's place (workflows/rules/routing.ts
+ * needsTerritory) needs a place below the region: asked for, never guessed, so that such a case is not
+ * sent to a body that is not responsible for it.
+ */
+async function placeGivenWhereNeeded(db: Conn, ref: { regionId: string; subcategoryId: string }, categoryId: string, place: { parentId: string | null } | null): Promise<void> {
+  if (place && place.parentId !== null) return;
+  if (!(await subcategoryNeedsPlace(db, ref.regionId, categoryId, ref.subcategoryId))) return;
+  throw problems.unprocessable(
+    `Subcategory ${ref.subcategoryId} is handled by the local self-government of the place: give territoryId, a municipal district, city district or settlement of region ${ref.regionId}.`,
+    [{ in: 'body', path: '/territoryId', message: 'this subcategory needs a place (a territory below the region)' }],
+  );
 }
 
 export async function organisationInRegion(db: Conn, organisationId: string, regionId: string, path: string) {
@@ -32,7 +55,8 @@ export async function regionExists(db: Conn, regionId: string, path = '/regionId
 
 /**
  * Checks a case's classification against the reference data: the region exists, the subcategory is a
- * subcategory of that region, the territory (if any) is in that region. Returns the subcategory's category.
+ * subcategory of that region, the territory (if any) is in that region, and a place is given where the
+ * subcategory needs one. Returns the subcategory's category.
  */
 export async function checkCaseReferences(
   db: Conn,
@@ -43,7 +67,8 @@ export async function checkCaseReferences(
   if (!sub) throw problems.field('body', '/subcategoryId', `there is no subcategory ${ref.subcategoryId}`);
   if (sub.region_id !== ref.regionId) throw problems.field('body', '/subcategoryId', `subcategory ${ref.subcategoryId} is not in region ${ref.regionId}`);
   if (!sub.parent_id) throw problems.field('body', '/subcategoryId', `${ref.subcategoryId} is a category; choose one of its subcategories`);
-  if (ref.territoryId) await territoryInRegion(db, ref.territoryId, ref.regionId, '/territoryId');
+  const place = ref.territoryId ? await territoryInRegion(db, ref.territoryId, ref.regionId, '/territoryId') : null;
+  await placeGivenWhereNeeded(db, ref, sub.parent_id, place);
   return { categoryId: sub.parent_id, region: { id: region.id, timeZone: region.time_zone, numberPrefix: region.number_prefix } };
 }
 

@@ -1,5 +1,7 @@
 // The classifier of a region (categories and their subcategories) and its accelerated subcategories.
 import type { Db } from '../../db/connection';
+import { loadRoutingRules } from '../../db/reference';
+import { needsTerritory } from '../../workflows/rules/routing';
 import type { components } from '../../openapi/types';
 import { problems } from '../problem';
 import { isUniqueViolation, organisationInRegion, regionExists, topLevelCategory } from './checks';
@@ -25,12 +27,14 @@ export async function getClassifier(db: Db, regionId: string): Promise<S['Classi
     .where('c.region_id', regionId)
     .orderBy('c.id')
     .select('c.*', 'a.term_days', 'a.responsible_organisation_ids', 'a.responsible_municipality');
+  const rules = await loadRoutingRules(db, regionId);
   const categories = new Map<string, S['Category']>();
   for (const r of rows) if (!r.parent_id) categories.set(r.id, { id: r.id, name: r.name, subcategories: [] });
   for (const r of rows) {
     if (!r.parent_id) continue;
     categories.get(r.parent_id)?.subcategories.push({
       id: r.id, name: r.name, accelerated: r.term_days === null || r.term_days === undefined ? null : acceleratedOf(r),
+      needsTerritory: needsTerritory(rules, { categoryId: r.parent_id, subcategoryId: r.id }),
     });
   }
   return { regionId, categories: [...categories.values()] };

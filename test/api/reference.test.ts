@@ -39,9 +39,11 @@ describe('API reference data', () => {
     assert.deepEqual(medicine.subcategories, [{
       id: CAT.ambulance, name: 'Вызов скорой помощи',
       accelerated: { termDays: 10, responsibleOrganisationIds: [ORG.ministry], responsibleMunicipality: false },
+      needsTerritory: false,
     }]);
     const roads = classifier.body.categories.find((c: { id: string }) => c.id === CAT.roads);
     assert.equal(roads.subcategories[0].accelerated, null);
+    assert.equal(roads.subcategories[0].needsTerritory, true); // routed by a territory rule
     const children = await call(api, 'GET', `/organisations?parentId=${ORG.district}`, { token: t.citizen });
     assert.deepEqual(children.body.items.map((o: { id: string }) => o.id), [ORG.school, ORG.settlement]);
     assert.equal((await call(api, 'GET', '/regions/nowhere', { token: t.citizen })).status, 404);

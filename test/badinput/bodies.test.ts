@@ -126,11 +126,11 @@ describe('bad input: bodies, content types, JSON, query strings, headers', () =>
 
     it('accepts application/json with the UTF-8 charset in any spelling, and gzip', async () => {
       for (const contentType of ['application/json; charset=utf-8', 'Application/JSON; Charset=UTF-8', 'application/json;charset="utf-8"']) {
-        const r = await call(api, 'POST', '/routing/preview', { token: t.admin, raw: JSON.stringify({ regionId: TEST_REGION, subcategoryId: CAT.potholes }), contentType });
+        const r = await call(api, 'POST', '/routing/preview', { token: t.admin, raw: JSON.stringify({ regionId: TEST_REGION, subcategoryId: CAT.potholes, territoryId: TERRITORY.village }), contentType });
         assert.equal(r.status, 200, `${contentType}: ${r.text}`);
       }
       const zipped = await call(api, 'POST', '/routing/preview', {
-        token: t.admin, headers: { 'content-encoding': 'gzip' }, raw: gzipSync(JSON.stringify({ regionId: TEST_REGION, subcategoryId: CAT.potholes })),
+        token: t.admin, headers: { 'content-encoding': 'gzip' }, raw: gzipSync(JSON.stringify({ regionId: TEST_REGION, subcategoryId: CAT.potholes, territoryId: TERRITORY.village })),
       });
       assert.equal(zipped.status, 200, zipped.text);
     });

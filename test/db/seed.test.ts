@@ -78,18 +78,19 @@ describe('db/seed: regional reference data', () => {
     const rows = await db('accelerated_subcategories').where({ region_id: 'khabarovsk' });
     assert.equal(rows.length, 102);
     assert.ok(rows.every((r) => r.term_days === 10));
-    // every accelerated row is a subcategory (has a category as parent)
+    // every accelerated row is a subcategory (has a category as parent); the others are the general classifier's
     const subs = await db('categories').where({ region_id: 'khabarovsk' }).whereNotNull('parent_id').pluck('id');
-    assert.deepEqual(new Set(rows.map((r) => r.subcategory_id)), new Set(subs));
-    assert.equal(await count(db, 'categories', { region_id: 'khabarovsk', parent_id: null }), 21);
+    assert.ok(rows.every((r) => subs.includes(r.subcategory_id)));
+    assert.equal(subs.length, 102 + 37);
+    assert.equal(await count(db, 'categories', { region_id: 'khabarovsk', parent_id: null }), 21 + 4);
     const hotMeals = await db('categories').where({ parent_id: 'khabarovsk.c.school_meals' }).pluck('name');
     assert.equal(hotMeals.length, 4);
     assert.ok(hotMeals.includes('не устраивает качество питания'));
   });
 
-  it('Altai: the 36 participants of Appendix 4, plus the root and the appeals coordinator of 001', async () => {
+  it('Altai: the 36 participants of Appendix 4, plus the root, the appeals coordinator of 001 and 69 administrations', async () => {
     const orgs = await db('organisations').where({ region_id: 'altai' }).orderBy('id');
-    assert.equal(orgs.length, 38);
+    assert.equal(orgs.length, 38 + 69);
     // the file marks each Appendix 4 participant with its row number
     const file = parse(fs.readFileSync(path.join(seedsDirectory, 'altai', 'organisations.yaml'), 'utf8')) as {
       organisations: { id: string; source?: string }[];
@@ -100,7 +101,7 @@ describe('db/seed: regional reference data', () => {
       appendix4.map((o) => Number(o.source!.split('№ ')[1])),
       Array.from({ length: 36 }, (_, i) => i + 1),
     );
-    const extra = orgs.map((o) => o.id).filter((id) => !appendix4.some((a) => a.id === id));
+    const extra = orgs.map((o) => o.id).filter((id) => !appendix4.some((a) => a.id === id) && !id.startsWith('altai.adm.'));
     assert.deepEqual(extra.sort(), ['altai.dep_doc', 'altai.government']);
 
     const root = orgs.find((o) => o.parent_id === null)!;
@@ -153,9 +154,39 @@ describe('db/seed: regional reference data', () => {
 
     // 002: the districts and city okrugs it names
     const territories = await db('territories').where({ region_id: 'altai' }).orderBy('id').pluck('name');
-    assert.equal(territories.length, 7);
     assert.ok(territories.includes('Кулундинский район'));
     assert.ok(territories.includes('город Славгород'));
+  });
+
+  it('Altai: 59 municipal districts and 10 city okrugs, each with its own administration', async () => {
+    const territories = await db('territories').where({ region_id: 'altai' });
+    assert.equal(territories.filter((t) => t.kind === 'municipal_district').length, 59);
+    assert.equal(territories.filter((t) => t.kind === 'city_district').length, 10);
+    assert.equal(new Set(territories.map((t) => t.name)).size, territories.length);
+    const administrations = await db('organisations').where({ region_id: 'altai' }).whereLike('id', 'altai.adm.%');
+    assert.equal(administrations.length, 69);
+    for (const t of territories.filter((x) => x.kind !== 'region')) {
+      const own = administrations.filter((o) => o.territory_id === t.id);
+      assert.equal(own.length, 1, t.id);
+      assert.equal(own[0].kind, 'municipality');
+      assert.deepEqual(own[0].modules, ['appeals']);
+    }
+    const kulunda = administrations.find((o) => o.territory_id === 'altai.t.kulundinsky')!;
+    assert.equal(kulunda.name, 'Администрация Кулундинского района Алтайского края');
+    assert.equal((await db('territories').where({ id: 'altai.t.novoaltaysk' }).first()).name, 'город Новоалтайск');
+  });
+
+  it('every region has ordinary subcategories on the general subjects, none of them accelerated', async () => {
+    for (const region of ['altai', 'khabarovsk', 'astrakhan']) {
+      const ordinary = await db('categories as c')
+        .leftJoin('accelerated_subcategories as a', 'a.subcategory_id', 'c.id')
+        .where('c.region_id', region).whereNotNull('c.parent_id').whereNull('a.subcategory_id').pluck('c.id');
+      for (const subject of ['roads', 'housing', 'medicine', 'education', 'social', 'transport', 'culture', 'sport', 'safety', 'other']) {
+        assert.ok(ordinary.some((id: string) => id.startsWith(`${region}.c.${subject}.`)), `${region}: ${subject}`);
+      }
+      assert.ok(ordinary.some((id: string) => /\.c\.(amenities|landscaping)\./.test(id)), `${region}: amenities`);
+      assert.ok(ordinary.some((id: string) => id.startsWith(`${region}.c.ecology.`)), `${region}: ecology`);
+    }
   });
 
   it('every region has exactly one fallback rule, to an organisation', async () => {
@@ -175,11 +206,11 @@ describe('db/seed: regional reference data', () => {
     assert.deepEqual(before, {
       regions: 3,
       regulation_profiles: 3,
-      territories: 7 + 2 + 2,
-      organisations: 38 + 5 + 4,
-      categories: 56 + 123 + 7,
+      territories: 70 + 2 + 2,
+      organisations: 107 + 13 + 11,
+      categories: 110 + 164 + 61,
       accelerated_subcategories: 41 + 102,
-      routing_rules: 42 + 1 + 2,
+      routing_rules: 60 + 30 + 16,
     });
   });
 

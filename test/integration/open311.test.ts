@@ -152,12 +152,14 @@ describe('Open311 GeoReport v2 (seeded regions)', function () {
     assert.equal(a.code, 'territory');
     assert.ok(['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'].includes(a.datatype));
     assert.equal(a.datatype, 'singlevaluelist');
-    assert.equal(a.required, false);
+    assert.equal(a.required, true, 'water outages go to the administration of the place');
     assert.equal(typeof a.datatype_description, 'string');
     assert.equal(a.order, 1);
     assert.equal(typeof a.description, 'string');
     const territories = await db('territories').where({ region_id: 'altai' }).whereNotNull('parent_id').select('id', 'name');
     assert.deepEqual(a.values.map((v: { key: string }) => v.key).sort(), territories.map((t) => t.id).sort());
+    const ambulance = await get('services/altai.c.medicine.ambulance.json?jurisdiction_id=altai');
+    assert.equal(ambulance.body.attributes[0].required, false, 'the ministry takes ambulance cases from anywhere');
     for (const v of a.values) {
       assert.deepEqual(Object.keys(v).sort(), ['key', 'name']);
       assert.equal(v.name, territories.find((t) => t.id === v.key)!.name);
@@ -191,6 +193,7 @@ describe('Open311 GeoReport v2 (seeded regions)', function () {
     assertGeoReportError(await post(report({ lat: '123' })), 400, 'lat out of range', /lat/);
     assertGeoReportError(await post(report({ 'attribute[territory]': 'altai.t.nowhere' })), 400, 'a value not in the list', /attribute\[territory\]/);
     assertGeoReportError(await post(report({ 'attribute[colour]': 'red' })), 400, 'an attribute the service does not have', /colour/);
+    assertGeoReportError(await post(report({ service_code: 'altai.c.water.outage' })), 422, 'a municipal service without a territory', /territoryId|place/);
     assertGeoReportError(await post(report({ surprise: 'x' })), 400, 'an unknown field', /surprise/);
     const json = await call(api, 'POST', '/open311/v2/requests.json', { body: report() });
     assertGeoReportError(json, 415, 'a JSON body');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   NoRouteError,
   ROUTING_STEPS,
+  needsTerritory,
   parentOf,
   routeCase,
   type RoutingData,
@@ -423,5 +424,34 @@ describe('parentOf', () => {
       org('c', 'institution', 'a', null),
     ];
     assert.throws(() => parentOf(orgs, 'c'), /cycle/);
+  });
+});
+
+describe('needsTerritory: a subcategory routed to the local self-government of the place', () => {
+  const sub = { categoryId: ROADS, subcategoryId: POTHOLES };
+
+  it('is true when the first rule for a case without a place targets the territory', () => {
+    const rules = [rule({ categoryId: ROADS, target: 'territory' }), rule({ organisationId: 'gov' })];
+    assert.equal(needsTerritory(rules, sub), true);
+  });
+
+  it('is false when a more specific rule sends the subcategory to an organisation', () => {
+    const rules = [rule({ categoryId: ROADS, target: 'territory' }), rule({ subcategoryId: POTHOLES, organisationId: 'min-transport' })];
+    assert.equal(needsTerritory(rules, sub), false);
+  });
+
+  it('follows priority within a step, and ignores rules that name a territory', () => {
+    const rules = [
+      rule({ categoryId: ROADS, target: 'territory', priority: 1 }),
+      rule({ categoryId: ROADS, organisationId: 'min-transport', priority: 5 }),
+      rule({ subcategoryId: POTHOLES, territoryId: 'd-biysk', target: 'territory', priority: 100 }),
+    ];
+    assert.equal(needsTerritory(rules, sub), false);
+    assert.equal(needsTerritory([rule({ subcategoryId: POTHOLES, territoryId: 'd-biysk', target: 'territory' })], sub), false);
+  });
+
+  it('is false when only the fallback applies, or no rule at all', () => {
+    assert.equal(needsTerritory([rule({ organisationId: 'gov' })], sub), false);
+    assert.equal(needsTerritory([], sub), false);
   });
 });

@@ -85,9 +85,15 @@ describe('web: the citizen embeds, sends, follows and rates a case in Chromium',
     await screenshot(page, `form-${label}`);
 
     await f.click('label[for="kind-appeal"]');
+    // A subject the administration of the place handles asks for the place; an ambulance case does not.
+    await f.fill('#category-search', 'отключение воды');
+    await f.click('.result >> text=Отключение воды');
+    await f.waitForSelector('#territory');
+    assert.ok(await f.$('#territory option:text-is("Кулундинский район")'));
     await f.fill('#category-search', 'скорой');
     await f.click('.result >> text=Вызов скорой помощи');
     assert.notEqual(await f.inputValue('#subcategory'), '');
+    assert.equal(await f.$('#territory'), null);
     await f.fill('#text', 'Скорая помощь ехала к пожилому соседу больше двух часов.');
     await f.fill('#address', 'Барнаул, ул. Ленина, 10');
     assert.match(await f.textContent('#text-counter') ?? '', /^56 из 10000/);

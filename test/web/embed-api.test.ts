@@ -73,6 +73,11 @@ describe('web: embed origins, the form settings and the app page over HTTP', () 
     assert.ok(r.body.organisationCategoryIds.includes('altai.c.medicine'));
     assert.ok(r.body.attachments.contentTypes.includes('image/jpeg'));
     assert.equal(r.body.map, null);
+    // the places a municipal subject asks for: Altai's 59 districts and 10 city okrugs, not the krai itself
+    assert.equal(r.body.territories.length, 69);
+    assert.ok(r.body.territories.some((t: { name: string }) => t.name === 'город Новоалтайск'));
+    const water = r.body.classifier.categories.find((c: { id: string }) => c.id === 'altai.c.water');
+    assert.equal(water.subcategories.find((s: { id: string }) => s.id === 'altai.c.water.outage').needsTerritory, true);
   });
 
   it('serves the app page and its files from the build under a policy of their own, and the snippet to any site', async () => {

@@ -248,6 +248,23 @@ export function routeCase(data: RoutingData, req: RoutingRequest): RoutingDecisi
   throw new NoRouteError(req);
 }
 
+/**
+ * Whether a case of this subcategory needs a place to be routed: the rule that routing tries first for a
+ * case with no territory sends it to the local self-government of the case's territory (target
+ * 'territory'), so without a place it could only fall through to a rule meant for something else.
+ * Rules naming a territory are not looked at (they cannot match a case without one).
+ * Deterministic: depends only on its arguments.
+ */
+export function needsTerritory(rules: RoutingRule[], req: { categoryId: string; subcategoryId: string }): boolean {
+  const placeless: RoutingRequest = { ...req, territoryId: null };
+  for (const def of STEP_DEFS) {
+    if (def.territorial) continue;
+    const first = rules.filter((r) => matchesStep(r, def, placeless, [])).sort((a, b) => compareCandidates(a, b, []))[0];
+    if (first) return first.target === 'territory';
+  }
+  return false;
+}
+
 function decision(rule: RoutingRule, step: RoutingStep, target: Target, req: RoutingRequest, path: string[]): RoutingDecision {
   const where = rule.territoryId === null
     ? 'any territory'

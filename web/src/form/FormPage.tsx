@@ -14,7 +14,8 @@ import { CategoryPicker } from './CategoryPicker';
 import { adoptDraftFromRoute, clearDraft, draftRoute, loadDraft, newDraft, saveDraft, type Draft } from './draft';
 import { KindChoice } from './KindChoice';
 import { MapPicker } from './MapPicker';
-import { localErrors, submissionOf, TEXT_MAX, type EmbedForm } from './model';
+import { localErrors, needsPlace, submissionOf, TEXT_MAX, type EmbedForm } from './model';
+import { TerritoryPicker } from './TerritoryPicker';
 import { Submitted } from './Submitted';
 
 function useFormSettings(organisationId: string) {
@@ -60,13 +61,13 @@ export function FormPage({ organisationId }: { organisationId: string }) {
     if (sending) return;
     // Signing in first: the name and e-mail then come from the person's account.
     if (!signedIn()) return startSignIn();
-    const local = localErrors(draft);
+    const local = localErrors(form, draft);
     setErrors(local);
     if (Object.keys(local).length > 0) return focusFirstError();
     setSending(true);
     try {
       const created = await call(() => api.POST('/appeals', {
-        params: { header: { 'Idempotency-Key': draft.idempotencyKey } }, body: submissionOf(draft, form.region.id),
+        params: { header: { 'Idempotency-Key': draft.idempotencyKey } }, body: submissionOf(form, draft),
       }));
       reset();
       setRegistered(created);
@@ -90,6 +91,10 @@ export function FormPage({ organisationId }: { organisationId: string }) {
         counter={(n) => T.form.counter(n, TEXT_MAX)} onInput={(text) => update({ text })} />
       <fieldset class="group">
         <legend>{T.form.place}</legend>
+        {needsPlace(form, draft) && (
+          <TerritoryPicker territories={form.territories} territoryId={draft.territoryId} error={err('/territoryId')}
+            onChange={(territoryId) => update({ territoryId })} />
+        )}
         <TextInput id="address" label={T.form.address} hint={T.form.addressHint} value={draft.address} maxLength={1000}
           error={err('/address')} autoComplete="street-address" onInput={(address) => update({ address })} />
         {form.map && <MapPicker tilesUrl={form.map.tilesUrl} attribution={form.map.attribution} value={draft.location} onChange={(location) => update({ location })} />}

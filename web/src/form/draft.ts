@@ -17,6 +17,8 @@ export interface Draft {
   kind: CaseKind;
   categoryId: string;
   subcategoryId: string;
+  /** The place, asked for when the subcategory needs one (Subcategory.needsTerritory). */
+  territoryId: string;
   text: string;
   address: string;
   location: { latitude: number; longitude: number } | null;
@@ -30,7 +32,7 @@ const keyOf = (organisationId: string) => `otklik.draft.${organisationId}`;
 
 export function newDraft(): Draft {
   return {
-    idempotencyKey: `web-${crypto.randomUUID()}`, kind: 'message', categoryId: '', subcategoryId: '', text: '', address: '',
+    idempotencyKey: `web-${crypto.randomUUID()}`, kind: 'message', categoryId: '', subcategoryId: '', territoryId: '', text: '', address: '',
     location: null, name: '', email: '', postalAddress: '', files: [],
   };
 }

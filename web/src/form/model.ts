@@ -14,11 +14,18 @@ export type AppealSubmission = Schemas['AppealSubmission'];
 /** LongText's maxLength in the spec. */
 export const TEXT_MAX = 10000;
 
+/** Whether the draft's subcategory goes to the administration of the place, so that the place must be named. */
+export function needsPlace(form: EmbedForm, d: Draft): boolean {
+  const sub = form.classifier.categories.find((c) => c.id === d.categoryId)?.subcategories.find((s) => s.id === d.subcategoryId);
+  return sub?.needsTerritory ?? false;
+}
+
 /** Errors the form can see by itself, by the API's pointers. */
-export function localErrors(d: Draft): FieldErrors {
+export function localErrors(form: EmbedForm, d: Draft): FieldErrors {
   const errors: FieldErrors = {};
   const required = T.fieldErrors.required;
   if (!d.subcategoryId) errors['/subcategoryId'] = T.form.chooseSubcategory;
+  if (needsPlace(form, d) && !d.territoryId) errors['/territoryId'] = T.form.chooseTerritory;
   if (!d.text.trim()) errors['/text'] = required;
   if (!d.name.trim()) errors['/applicant/name'] = required;
   // 59-FZ: an appeal needs an address for the answer, postal or electronic.
@@ -26,11 +33,12 @@ export function localErrors(d: Draft): FieldErrors {
   return errors;
 }
 
-/** The request body of POST /appeals from a draft. */
-export function submissionOf(d: Draft, regionId: string): AppealSubmission {
+/** The request body of POST /appeals from a draft; the place only where the subcategory asks for it. */
+export function submissionOf(form: EmbedForm, d: Draft): AppealSubmission {
   const opt = (s: string) => (s.trim() ? s.trim() : undefined);
   return {
-    kind: d.kind, regionId, subcategoryId: d.subcategoryId, text: d.text.trim(),
+    kind: d.kind, regionId: form.region.id, subcategoryId: d.subcategoryId, text: d.text.trim(),
+    territoryId: needsPlace(form, d) && d.territoryId ? d.territoryId : undefined,
     address: opt(d.address), location: d.location ?? undefined,
     applicant: { name: d.name.trim(), email: opt(d.email), postalAddress: opt(d.postalAddress) },
     attachments: d.files.length ? d.files.map((f) => f.id) : undefined,
