@@ -1,6 +1,7 @@
 // Registering appeals and messages: the intake (registration number, intake row), the workflow start,
 // the wait for registration, and the recovery of intakes whose workflow was never started.
-import { ApplicationFailure, type Client } from '@temporalio/client';
+import { ApplicationFailure, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
@@ -14,7 +15,7 @@ import { acceptIntake, markStarted, nextNumber, unstartedIntakes, type IntakeKin
 import { HttpProblem, PROBLEM, problems } from '../problem';
 import { checkCaseReferences } from '../reference/checks';
 import { startOnce, withWait, type TemporalContext } from '../temporal';
-import { loadCaseRow, overlayState, waitForProjection, type CaseRow } from './read-model';
+import { loadCaseRow, overlayState, type CaseRow } from './read-model';
 
 export const APPEAL_WORKFLOW_TYPE = 'appealWorkflow';
 
@@ -101,19 +102,37 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
   const input = appealInputOf(intake);
   let state: AppealState;
   try {
-    await ensureStarted(ctx.client, ctx.taskQueue, input);
-    state = await withWait(ctx, () => ctx.client.workflow.getHandle<typeof appealWorkflow>(caseId).executeUpdate(registrationUpdate));
+    state = await startAndRegister(ctx, input);
   } catch (e) {
     const problem = registrationProblem(e, caseId) ?? (await endedBeforeRegistration(ctx, caseId));
     if (problem) throw problem;
     throw e;
   }
   await markStarted(db, CASE_INTAKE, user.id, idempotencyKey);
-  const row = await waitForProjection(db, caseId, state.seq);
+  // The registration update answers once the registration is projected: one read, no polling.
+  const row = await loadCaseRow(db, caseId);
   if (!row) {
     throw problems.unavailable(`Case ${caseId} is registered but not readable yet. Repeat the request with the same Idempotency-Key.`, 2);
   }
   return { row: row.last_seq >= state.seq ? row : overlayState(row, state), replayed };
+}
+
+/**
+ * Starts the case's workflow and awaits its registration in one round trip (update-with-start): a
+ * repeat of the intake attaches to the running workflow. A run that has ended already (the case was
+ * closed since) is never started twice: its registration is read from it as before.
+ */
+async function startAndRegister(ctx: TemporalContext, input: AppealInput): Promise<AppealState> {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof appealWorkflow>(APPEAL_WORKFLOW_TYPE, {
+    workflowId: input.caseId, taskQueue: ctx.taskQueue, args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  });
+  try {
+    return await withWait(ctx, () => ctx.client.workflow.executeUpdateWithStart(registrationUpdate, { startWorkflowOperation }));
+  } catch (e) {
+    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    return withWait(ctx, () => ctx.client.workflow.getHandle<typeof appealWorkflow>(input.caseId).executeUpdate(registrationUpdate));
+  }
 }
 
 /**
