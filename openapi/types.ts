@@ -1776,10 +1776,14 @@ export interface paths {
         put?: never;
         /**
          * Submit a GeoReport service request (registered as a message).
-         * @description For integration clients with the scope `cases:submit`: the GeoReport `api_key` form field is the
-         *     client's API token (`otk_…`); without it, `Authorization: Bearer` is read. A missing or invalid
-         *     key is `401`; a key of another role or without the scope is `403`. (The operation is declared
-         *     without security because GeoReport sends the key in the body; the handler authenticates it.)
+         * @description For integration clients with the scope `cases:submit`: the GeoReport `api_key` is the client's API
+         *     token (`otk_…`); without it, `Authorization: Bearer` is read. A missing or invalid key is `401`; a
+         *     key of another role or without the scope is `403`. (The operation is declared without security
+         *     because GeoReport sends the key with the request; the handler authenticates it.)
+         *
+         *     GeoReport v2 does not say where `api_key` and `jurisdiction_id` go, and clients differ: each may
+         *     be a form field or a query-string parameter. Given in both places, the two values must be equal
+         *     (`400` otherwise).
          *
          *     The request is registered as a message (kind `message`) of the service's region, routed and given
          *     its term like any case, and answered with its registration number as `service_request_id` and a
@@ -7029,7 +7033,12 @@ export interface operations {
     };
     createOpen311Request: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The API key, for clients that send it in the query string (or the form field). */
+                api_key?: string;
+                /** @description The GeoReport jurisdiction = a region id (e.g. `altai`). Optional; when given, only that region. */
+                jurisdiction_id?: components["parameters"]["Open311Jurisdiction"];
+            };
             header?: {
                 /**
                  * @description Optional. Repeating an action with the same key applies it once and returns the result of the
