@@ -54,7 +54,10 @@ const TO_APPLICANT: Record<string, Compose> = {
   reopened: ({ n, state, localDate }) => ({ subject: `Обращение ${n} возобновлено`, body: `Рассмотрение обращения возобновлено. Срок ответа — до ${localDate(state.answerDueAt)}.` }),
 };
 
-const newCase: Compose = ({ n, state, localDate }) => ({ subject: `Новое обращение ${n}`, body: `Поступило обращение. Срок ответа — до ${localDate(state.answerDueAt)}${state.advisory ? ' (рекомендуемый)' : ''}.` });
+const newCase: Compose = ({ n, state, localDate }) => ({
+  subject: `Новое обращение ${n}`,
+  body: `Поступило обращение. Срок ответа — до ${localDate(state.answerDueAt)}.${state.advisoryDueAt ? ` Рекомендуемый срок — до ${localDate(state.advisoryDueAt)}.` : ''}`,
+});
 
 /** What the handling organisation's operators are told, by transition type. */
 const TO_ORGANISATION: Record<string, Compose> = {
@@ -62,11 +65,15 @@ const TO_ORGANISATION: Record<string, Compose> = {
   reminder: ({ n, state, localDate }) => ({ subject: `Напоминание: срок ответа по обращению ${n}`, body: `Срок ответа истекает ${localDate(state.answerDueAt)}.` }),
   clarification_replied: ({ n, t }) => ({ subject: `Заявитель ответил на запрос по обращению ${n}`, body: String(t.details.text ?? '') }),
   overdue: ({ n, state, localDate }) => ({ subject: `Просрочен ответ по обращению ${n}`, body: `Срок ответа истёк ${localDate(state.answerDueAt)}.` }),
+  advisory_term_missed: ({ n, state, localDate }) => ({
+    subject: `Истёк рекомендуемый срок по обращению ${n}`,
+    body: `Рекомендуемый срок истёк ${localDate(state.advisoryDueAt)}. Обязательный срок ответа — до ${localDate(state.answerDueAt)}.`,
+  }),
 };
 
 /** What the region's supervisors are told, by transition type. */
 const TO_SUPERVISORS: Record<string, Compose> = {
-  overdue: ({ n, orgName, state, localDate }) => ({ subject: `Просрочка: обращение ${n}`, body: `«${orgName}» не ответил(а) в срок до ${localDate(state.answerDueAt)}${state.advisory ? ' (срок рекомендуемый)' : ''}.` }),
+  overdue: ({ n, orgName, state, localDate }) => ({ subject: `Просрочка: обращение ${n}`, body: `«${orgName}» не ответил(а) в срок до ${localDate(state.answerDueAt)}.` }),
   closed: ({ n, state }) => (state.resolution === 'negative_at_top'
     ? { subject: `Отрицательная оценка на верхнем уровне: обращение ${n}`, body: 'Заявитель оценил ответ отрицательно, вышестоящего участника нет.' }
     : null),

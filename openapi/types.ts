@@ -922,7 +922,9 @@ export interface paths {
         /**
          * Open cases past their answer term.
          * @description Roles: supervisor (own region), administrator (any region; all regions without `regionId`).
-         *     Cases with advisory terms are included and marked `termAdvisory`; filter them with `advisory`.
+         *     Overdue means past the binding term (`answerDueAt`); a missed advisory target alone does not make a
+         *     case overdue (see `GET /cases?advisoryMissed=true`). Cases with an advisory target are marked
+         *     `termAdvisory`; filter them with `advisory`.
          */
         get: operations["listOverdueCases"];
         put?: never;
@@ -1986,10 +1988,14 @@ export interface paths {
         put?: never;
         /**
          * Submit a GeoReport service request (registered as a message).
-         * @description For integration clients with the scope `cases:submit`: the GeoReport `api_key` form field is the
-         *     client's API token (`otk_…`); without it, `Authorization: Bearer` is read. A missing or invalid
-         *     key is `401`; a key of another role or without the scope is `403`. (The operation is declared
-         *     without security because GeoReport sends the key in the body; the handler authenticates it.)
+         * @description For integration clients with the scope `cases:submit`: the GeoReport `api_key` is the client's API
+         *     token (`otk_…`); without it, `Authorization: Bearer` is read. A missing or invalid key is `401`; a
+         *     key of another role or without the scope is `403`. (The operation is declared without security
+         *     because GeoReport sends the key with the request; the handler authenticates it.)
+         *
+         *     GeoReport v2 does not say where `api_key` and `jurisdiction_id` go, and clients differ: each may
+         *     be a form field or a query-string parameter. Given in both places, the two values must be equal
+         *     (`400` otherwise).
          *
          *     The request is registered as a message (kind `message`) of the service's region, routed and given
          *     its term like any case, and answered with its registration number as `service_request_id` and a
@@ -3018,13 +3024,25 @@ export interface components {
             registeredAt: string;
             /**
              * Format: date-time
-             * @description End of the answer term.
+             * @description End of the binding answer term (the one that makes a case overdue).
              */
             answerDueAt: string | null;
+            /** @description Days of the binding term. */
             termDays: number | null;
+            /** @description The binding term passed while the case was open. */
             overdue: boolean;
-            /** @description The term is advisory (municipalities in some regions), not binding. */
+            /**
+             * @description The case has an advisory target beside its binding term: an accelerated term that only advises
+             *     local self-government bodies in some regions (Altai). See `advisoryDueAt`.
+             */
             termAdvisory: boolean;
+            /**
+             * Format: date-time
+             * @description End of the advisory target; null when the case has none. Missing it is reported apart, not as overdue.
+             */
+            advisoryDueAt: string | null;
+            /** @description The advisory target passed while the case was open (timeline event advisory_term_missed). */
+            advisoryMissed: boolean;
             accelerated: boolean;
             /** @description 1, plus one for each repeat processing after a negative rating. */
             round: number;
@@ -3224,7 +3242,7 @@ export interface components {
             defaultTermDays: number;
             /** @enum {string} */
             dayKind: "calendar" | "working";
-            /** @description Accelerated terms are advisory for municipalities (tracked, not counted as violations). */
+            /** @description Accelerated terms are advisory for municipalities (tracked, not counted as violations); the default term binds them. */
             municipalTermsAdvisory: boolean;
             /** @description Ratings at or below this are negative and send the case up a level. */
             negativeRatingThreshold: number;
@@ -3242,7 +3260,7 @@ export interface components {
             defaultTermDays: number;
             /** @enum {string} */
             dayKind: "calendar" | "working";
-            /** @description Accelerated terms are advisory for municipalities (tracked, not counted as violations). */
+            /** @description Accelerated terms are advisory for municipalities (tracked, not counted as violations); the default term binds them. */
             municipalTermsAdvisory: boolean;
             /** @description Ratings at or below this are negative and send the case up a level. */
             negativeRatingThreshold: number;
@@ -3388,12 +3406,18 @@ export interface components {
             explanation: string;
             termDays: number;
             accelerated: boolean;
+            /** @description An advisory target would run beside the binding term. */
             advisory: boolean;
             /**
              * Format: date-time
-             * @description The term if the case were registered now.
+             * @description The binding term if the case were registered now.
              */
             answerDueAt: string;
+            /**
+             * Format: date-time
+             * @description The advisory target if the case were registered now; null when none.
+             */
+            advisoryDueAt: string | null;
         };
         EventId: string;
         /** @enum {string} */
@@ -4864,6 +4888,8 @@ export interface operations {
                 organisationId?: components["schemas"]["ReferenceId"];
                 /** @description Only overdue (true) or only not overdue (false) cases. */
                 overdue?: boolean;
+                /** @description Only cases that missed (true) or did not miss (false) their advisory target. */
+                advisoryMissed?: boolean;
                 /** @description Only open (true) or only closed (false) cases. */
                 open?: boolean;
                 /** @description Answer term at or after this instant. */
@@ -5543,7 +5569,7 @@ export interface operations {
             query?: {
                 regionId?: components["schemas"]["ReferenceId"];
                 organisationId?: components["schemas"]["ReferenceId"];
-                /** @description Only advisory (true) or only binding (false) terms. */
+                /** @description Only cases with (true) or without (false) an advisory target beside the binding term. */
                 advisory?: boolean;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
@@ -7677,7 +7703,12 @@ export interface operations {
     };
     createOpen311Request: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The API key, for clients that send it in the query string (or the form field). */
+                api_key?: string;
+                /** @description The GeoReport jurisdiction = a region id (e.g. `altai`). Optional; when given, only that region. */
+                jurisdiction_id?: components["parameters"]["Open311Jurisdiction"];
+            };
             header?: {
                 /**
                  * @description Optional. Repeating an action with the same key applies it once and returns the result of the

@@ -11,6 +11,7 @@ import {
   registrationNotice,
   requestOfToken,
   serviceDefinition,
+  submissionFields,
   submissionToken,
 } from '../../domain/integration/open311';
 import { problems } from '../../domain/problem';
@@ -21,7 +22,7 @@ import { temporalContext } from './cases';
 /** When this implementation of the GeoReport endpoints last changed (discovery's changeset). */
 const CHANGESET = '2026-11-27T00:00:00Z';
 
-/** The API key of a GeoReport POST: the api_key field, else the bearer token of the Authorization header. */
+/** The API key of a GeoReport POST: the api_key (form or query string), else the bearer token of the Authorization header. */
 function apiKeyOf(field: string | undefined, authorization: string | undefined): string | undefined {
   if (field !== undefined && field !== '') return field;
   const m = authorization ? /^Bearer[ ]+(\S+)\s*$/i.exec(authorization) : null;
@@ -64,10 +65,11 @@ export const open311Handlers = {
   },
 
   async createOpen311Request({ input, deps, req }) {
-    const key = apiKeyOf(input.body.api_key, req.headers.authorization);
+    const fields = submissionFields(input.body, input.query);
+    const key = apiKeyOf(fields.api_key, req.headers.authorization);
     if (key === undefined) throw problems.unauthorized('An api_key is required (an integration client\'s API token with the scope cases:submit).', false);
     const user = checkSubmitter(await userForToken(deps.db, key));
-    const submission = await caseSubmissionOf(deps.db, user, input.body);
+    const submission = await caseSubmissionOf(deps.db, user, fields);
     const { token, idempotencyKey } = submissionToken(user, input.headers['Idempotency-Key']);
     const { row, replayed } = await submitAppeal(temporalContext(deps), user, idempotencyKey, submission);
     const body = [{

@@ -35,6 +35,9 @@ export interface CaseRow {
   status: Case['status'];
   overdue: boolean;
   term_advisory: boolean;
+  /** The advisory target beside the binding term (migration 20261206000010_advisory_terms). */
+  advisory_due_at: Date | null;
+  advisory_missed: boolean;
   accelerated: boolean;
   term_days: number | null;
   registered_at: Date;
@@ -105,6 +108,8 @@ export function toCase(row: CaseRow, viewer: AuthUser): Case {
     termDays: row.term_days,
     overdue: row.overdue,
     termAdvisory: row.term_advisory,
+    advisoryDueAt: iso(row.advisory_due_at),
+    advisoryMissed: row.advisory_missed,
     accelerated: row.accelerated,
     round: row.round,
     extended: row.extended,
@@ -166,6 +171,8 @@ export function overlayState(row: CaseRow, s: AppealState): CaseRow {
     organisation_id: s.organisationId,
     overdue: s.overdue,
     term_advisory: s.advisory,
+    advisory_due_at: s.advisoryDueAt ? new Date(s.advisoryDueAt) : null,
+    advisory_missed: s.advisoryMissed,
     accelerated: s.accelerated,
     term_days: s.termDays,
     answer_due_at: s.answerDueAt ? new Date(s.answerDueAt) : null,
@@ -212,6 +219,7 @@ export interface CaseFilters {
   territoryId?: string;
   organisationId?: string;
   overdue?: boolean;
+  advisoryMissed?: boolean;
   open?: boolean;
   dueFrom?: string;
   dueTo?: string;
@@ -280,6 +288,7 @@ export async function listCases(
   ];
   for (const [k, col] of eq) if (filters[k] !== undefined) qb.where(`cases.${col}`, filters[k] as string);
   if (filters.overdue !== undefined) qb.where('cases.overdue', filters.overdue);
+  if (filters.advisoryMissed !== undefined) qb.where('cases.advisory_missed', filters.advisoryMissed);
   if (filters.open === true) qb.whereNot('cases.status', 'closed');
   if (filters.open === false) qb.where('cases.status', 'closed');
   if (filters.dueFrom !== undefined) qb.where('cases.answer_due_at', '>=', pgTimestamp(filters.dueFrom));

@@ -305,6 +305,28 @@ export function submissionToken(user: AuthUser, clientKey: string | undefined): 
   return { token, idempotencyKey: KEY_PREFIX + token };
 }
 
+/** The GeoReport fields that clients send in the query string as often as in the form. */
+export interface GeoReportQueryCredentials {
+  api_key?: string;
+  jurisdiction_id?: string;
+}
+
+/**
+ * A submission's fields with api_key and jurisdiction_id taken from the query string or the form:
+ * GeoReport v2 does not fix where they go, and client libraries differ. Given in both places, the two
+ * values must agree.
+ */
+export function submissionFields(body: GeoReportSubmission, query: GeoReportQueryCredentials): GeoReportSubmission {
+  const fields = { ...body };
+  for (const name of ['api_key', 'jurisdiction_id'] as const) {
+    const value = query[name];
+    if (value === undefined) continue;
+    if (body[name] !== undefined && body[name] !== value) throw badRequest(`${name} is given in the query string and in the form with different values.`);
+    fields[name] = value;
+  }
+  return fields;
+}
+
 export interface CaseSubmission {
   kind: 'message';
   regionId: string;

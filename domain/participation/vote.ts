@@ -12,7 +12,7 @@ import type { ParticipationManifest } from './manifest';
 import { eligibilityProblem } from './participants';
 import { toPabulib, type PabulibBallot } from '../../workflows/rules/pabulib';
 import {
-  decideVote, validateBallot, validateProjects, validateVoteSettings, type Ballot, type Project, type TieBreak, type VoteResult, type VoteSettings, type WinnerRule,
+  decideVoteSteps, validateBallot, validateProjects, validateVoteSettings, type Ballot, type Project, type TallySteps, type TieBreak, type VoteResult, type VoteSettings, type WinnerRule,
 } from '../../workflows/rules/vote';
 
 /** A vote's settings as the event stores them (VoteSettings of the spec). */
@@ -104,8 +104,20 @@ interface LoadedVote {
   result: VoteResult;
 }
 
+/** Called between the steps of a long count (Add1 reruns): a heartbeat, a turn of the event loop. */
+export type TallyPace = (step: number) => Promise<void>;
+
+/** Runs the steps of a count, awaiting `pace` between them when given. */
+async function counted<T>(steps: TallySteps<T>, pace?: TallyPace): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (pace) await pace(step.value);
+  }
+}
+
 /** Everything a vote's results and export are made of, from what Postgres holds now. */
-async function loadVote(db: Db, eventId: string): Promise<LoadedVote> {
+async function loadVote(db: Db, eventId: string, pace?: TallyPace): Promise<LoadedVote> {
   const event = await db('participation_events').where({ id: eventId }).first('settings');
   if (!event) throw new Error(`no event ${eventId}`);
   const settings = event.settings as VoteEventSettings;
@@ -134,15 +146,16 @@ async function loadVote(db: Db, eventId: string): Promise<LoadedVote> {
   const onlineUsable = online.filter(usable);
   const offlineUsable = offline.filter(usable);
   const tieBreak: TieBreak = settings.tieBreak ?? 'lower_cost';
-  const result = decideVote(ruleSettings, ruleProjects, expand([...onlineUsable, ...offlineUsable]), winnerRuleOf(settings), tieBreak);
+  const steps = decideVoteSteps(ruleSettings, ruleProjects, expand([...onlineUsable, ...offlineUsable]), winnerRuleOf(settings), tieBreak);
+  const result = await counted(steps, pace);
   return { settings, ruleSettings, projects, ruleProjects, online, offline, onlineUsable, offlineUsable, result };
 }
 
 const count = (gs: BallotGroup[]) => gs.reduce((n, g) => n + g.count, 0);
 
-/** The results of a vote from what Postgres holds now (aggregates only). */
-export async function computeVoteResults(db: Db, eventId: string): Promise<VoteResults> {
-  const v = await loadVote(db, eventId);
+/** The results of a vote from what Postgres holds now (aggregates only); `pace` runs between the steps of the count. */
+export async function computeVoteResults(db: Db, eventId: string, pace?: TallyPace): Promise<VoteResults> {
+  const v = await loadVote(db, eventId, pace);
   const onlineVotes = votesOf(v.ruleProjects, v.onlineUsable);
   const offlineVotes = votesOf(v.ruleProjects, v.offlineUsable);
   const source = new Map(v.projects.map((p) => [p.id, p.source] as const));

@@ -28,12 +28,15 @@ export interface RoutingDecision {
   explanation: string;
 }
 
-/** A case's answer term at an organisation. */
+/** A case's answer term at an organisation: the binding term, and the advisory target where there is one. */
 export interface CaseTerm {
+  /** End of the binding term: the one that makes a case overdue. */
   answerDueAt: string;
   termDays: number;
   accelerated: boolean;
   advisory: boolean;
+  /** End of the advisory target (an accelerated term that only advises, e.g. Altai's municipalities); else null. */
+  advisoryDueAt: string | null;
 }
 
 export interface CaseClassification {
@@ -66,7 +69,10 @@ export async function routeNewCase(db: Db, c: CaseClassification): Promise<Routi
 export async function termAt(db: Db, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string | Date): Promise<CaseTerm> {
   const accelerated = await loadAcceleratedEntry(db, subcategoryId);
   const term = termFor(profile, accelerated, organisationKind);
-  return { answerDueAt: answerTerm(from, term.rule), termDays: term.days, accelerated: term.accelerated, advisory: term.advisory };
+  return {
+    answerDueAt: answerTerm(from, term.rule), termDays: term.days, accelerated: term.accelerated, advisory: term.advisory,
+    advisoryDueAt: term.advisoryTarget ? answerTerm(from, term.advisoryTarget.rule) : null,
+  };
 }
 
 /** A new case's organisation and its term from `receivedAt`, with the profile they came from. */

@@ -6,7 +6,7 @@ import type { Worker } from '@temporalio/worker';
 import { startPendingIntake } from '../../domain/cases/intake';
 import type { Db } from '../../db/connection';
 import { createWorker } from '../../ops/worker';
-import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
+import { ADVISORY_SUBCATEGORY, CAT, ORG, TERRITORY, TEST_REGION, addAdvisoryMunicipalTerm, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
 import { devServerEnv, workflowBundle } from '../support/temporal';
 import { call, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
@@ -33,6 +33,7 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     env = await devServerEnv();
     ({ db } = await freshDatabase('api_flow'));
     await createTestRegion(db);
+    await addAdvisoryMunicipalTerm(db);
     t = await roleTokens(db);
     worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
     running = worker.run();
@@ -99,6 +100,28 @@ describe('appeal flow through the API (Temporal dev server)', function () {
       assert.equal(refused.status, 400, JSON.stringify(bad));
     }
     assert.equal(Number((await db('case_intake').count('* as n'))[0].n), before, 'nothing stored');
+  });
+
+  it('shows a municipality\'s advisory 10-day target beside its binding 30-day term, and lists missed targets apart', async () => {
+    const preview = await call(api, 'POST', '/routing/preview', { token: t.citizen, body: { regionId: TEST_REGION, subcategoryId: ADVISORY_SUBCATEGORY, territoryId: TERRITORY.village } });
+    assert.equal(preview.status, 200, JSON.stringify(preview.body));
+    assert.deepEqual([preview.body.termDays, preview.body.advisory], [30, true]);
+    const r = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal({ subcategoryId: ADVISORY_SUBCATEGORY }) });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const c = r.body;
+    assert.equal(c.organisationId, ORG.district);
+    assert.deepEqual([c.termDays, c.accelerated, c.termAdvisory, c.advisoryMissed, c.overdue], [30, true, true, false, false]);
+    const days = (iso: string) => (Date.parse(iso) - Date.parse(c.registeredAt)) / 86_400_000;
+    assert.ok(days(c.advisoryDueAt) > 10 && days(c.advisoryDueAt) <= 11, `advisory target ${c.advisoryDueAt}`);
+    assert.ok(days(c.answerDueAt) > 30 && days(c.answerDueAt) <= 31, `binding term ${c.answerDueAt}`);
+    const ordinary = await call(api, 'GET', `/cases/${first}`, { token: t.district });
+    assert.deepEqual([ordinary.body.termAdvisory, ordinary.body.advisoryDueAt, ordinary.body.advisoryMissed], [false, null, false]);
+    // The timer's flag (test/workflows/appeal.test.ts) as the lists read it: apart from the overdue ones.
+    await db('cases').where({ id: c.id }).update({ advisory_missed: true });
+    const missed = await call(api, 'GET', '/cases?advisoryMissed=true', { token: t.supervisor });
+    assert.deepEqual(missed.body.items.map((x: { id: string }) => x.id), [c.id]);
+    const overdue = await call(api, 'GET', '/supervision/overdue', { token: t.supervisor });
+    assert.ok(!overdue.body.items.some((x: { id: string }) => x.id === c.id), 'a missed advisory target is not overdue');
   });
 
   it('runs the operator and applicant actions, mapping workflow refusals to 403/409/422', async () => {

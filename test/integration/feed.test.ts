@@ -29,7 +29,7 @@ function stateOf(caseId: string, over: Partial<AppealState>): AppealState {
   return {
     caseId, kind: 'appeal', regionId: TEST_REGION, applicantUserId: null, status: 'registered', regulation: null,
     organisationId: ORG.ministry, previousOrganisations: [], registeredAt: '2026-11-27T03:00:00.000Z',
-    answerDueAt: '2026-12-07T16:59:59.999Z', termDays: 10, accelerated: true, advisory: false, overdue: false,
+    answerDueAt: '2026-12-07T16:59:59.999Z', termDays: 10, accelerated: true, advisory: false, advisoryDueAt: null, advisoryMissed: false, overdue: false,
     extended: false, round: 1, remindersSent: [], answer: null, clarification: null, rating: null, ratingDueAt: null,
     resolution: null, closedAt: null, externalRegistrations: [], seq: 1, ...over,
   };

@@ -282,6 +282,25 @@ describe('Open311 GeoReport v2 (seeded regions)', function () {
     assert.notEqual(other.body[0].token, requestToken);
   });
 
+  it('takes api_key and jurisdiction_id from the query string or the form, and refuses the two places disagreeing', async () => {
+    const postWithQuery = (query: Record<string, string>, fields: Record<string, string>) =>
+      call(api, 'POST', `/open311/v2/requests.json?${new URLSearchParams(query)}`, { raw: form(fields), contentType: 'application/x-www-form-urlencoded' });
+    const { api_key: key, jurisdiction_id: jurisdiction, ...rest } = report();
+    const inQuery = await postWithQuery({ api_key: key, jurisdiction_id: jurisdiction }, rest);
+    assert.equal(inQuery.status, 201, inQuery.text);
+    assert.equal((await db('cases').where({ id: inQuery.body[0].service_request_id }).first('region_id')).region_id, 'altai');
+    const inForm = await post(report());
+    assert.equal(inForm.status, 201, inForm.text);
+    const mixed = await postWithQuery({ api_key: key }, { ...rest, jurisdiction_id: jurisdiction });
+    assert.equal(mixed.status, 201, mixed.text);
+    const before = await intakeCount();
+    assertGeoReportError(await postWithQuery({ api_key: token.reader }, { ...rest, api_key: key }), 400, 'two different keys', /api_key/);
+    assertGeoReportError(await postWithQuery({ jurisdiction_id: 'khabarovsk' }, { ...rest, api_key: key, jurisdiction_id: 'altai' }), 400, 'two different jurisdictions', /jurisdiction_id/);
+    assertGeoReportError(await postWithQuery({ api_key: 'otk_not-a-real-key' }, rest), 401, 'an invalid key in the query string');
+    assertGeoReportError(await postWithQuery({ api_key: key, jurisdiction_id: 'nowhere' }, rest), 404, 'an unknown jurisdiction in the query string');
+    assert.equal(await intakeCount(), before, 'nothing was stored');
+  });
+
   it('follows the case: taken into work and answered stay open with richer status_notes, closed is closed', async () => {
     const notes = async () => (await get(`requests/${requestId}.json`)).body[0];
     const registered = await notes();

@@ -54,6 +54,20 @@ export async function createTestRegion(db: Db, profile: Partial<Record<string, u
   ]);
 }
 
+/** A subcategory under roads, accelerated to 10 days, that the territory rule sends to the district. */
+export const ADVISORY_SUBCATEGORY = 'testland.c.roads.streetlights';
+
+/**
+ * Makes the test region advise rather than bind its accelerated terms for local self-government (as
+ * Altai does, decree 262 Appendix 2 footnote 1), with one accelerated subcategory that goes to the
+ * district: a case of it gets a 10-day advisory target and the 30-day binding term.
+ */
+export async function addAdvisoryMunicipalTerm(db: Db): Promise<void> {
+  await db('regulation_profiles').where({ region_id: TEST_REGION }).update({ municipal_terms_advisory: true });
+  await db('categories').insert({ id: ADVISORY_SUBCATEGORY, region_id: TEST_REGION, parent_id: CAT.roads, name: 'Уличное освещение' });
+  await db('accelerated_subcategories').insert({ subcategory_id: ADVISORY_SUBCATEGORY, region_id: TEST_REGION, term_days: 10, responsible_organisation_ids: [ORG.district] });
+}
+
 export async function createUser(db: Db, user: { role: string; name: string; email?: string; organisation_id?: string; region_id?: string }): Promise<number> {
   const [row] = await db('users').insert(user).returning('id');
   return row.id;

@@ -228,6 +228,18 @@ describe('termFor', () => {
     assert.equal(termFor(altai, { termDays: 10 }, 'institution').advisory, false);
   });
 
+  it('an advisory municipal term keeps the 59-FZ term binding, with the accelerated one as its advisory target', () => {
+    const t = termFor(altai, { termDays: 10 }, 'municipality');
+    assert.deepEqual(t, {
+      days: 30, accelerated: true, advisory: true, rule: { days: 30, dayKind: 'calendar', timeZone: ALTAI },
+      advisoryTarget: { days: 10, rule: { days: 10, dayKind: 'calendar', timeZone: ALTAI } },
+    });
+    const s = termFor(altai, { termDays: 7 }, 'settlement');
+    assert.deepEqual([s.days, s.advisoryTarget?.days], [30, 7]);
+    assert.equal(termFor(altai, { termDays: 10 }, 'executive_body').advisoryTarget, undefined);
+    assert.equal(termFor(khabarovsk, { termDays: 10 }, 'municipality').advisoryTarget, undefined);
+  });
+
   it('accelerated term for a municipality is binding where the profile says so (Khabarovsk)', () => {
     const t = termFor(khabarovsk, { termDays: 10 }, 'municipality');
     assert.equal(t.advisory, false);

@@ -86,7 +86,7 @@ function guardRefuses<K extends ActionName>(name: K, state: AppealState, args: A
   refused(() => act(name, state, args, at), type, pattern);
 }
 
-const TERM = { answerDueAt: '2026-04-20T09:00:00.000Z', termDays: 30, accelerated: false, advisory: false };
+const TERM = { answerDueAt: '2026-04-20T09:00:00.000Z', termDays: 30, accelerated: false, advisory: false, advisoryDueAt: null };
 
 describe('appeal transitions: guards', () => {
   it('refuses actions on a case not registered yet', () => {
@@ -396,6 +396,34 @@ describe('appeal transitions: registration, reopen, timers', () => {
     assert.deepEqual([state.overdue, state.status], [true, 'in_work']);
     assert.deepEqual(event?.details, { answerDueAt: DUE, advisory: false });
     assert.equal(timersDue(frozen(state), '2026-04-02T00:00:00.000Z').event, null);
+  });
+
+  it('flags a missed advisory target apart, and makes the case overdue only at the binding term', () => {
+    const ADVISORY = '2026-03-12T16:59:59.999Z';
+    const advisoryCase = caseWith({ status: 'in_work', advisory: true, advisoryDueAt: ADVISORY, regulation: { ...REGULATION, reminderOffsetsDays: [] } });
+    assert.equal(nextDeadline(advisoryCase), Date.parse(ADVISORY));
+    assert.equal(timersDue(advisoryCase, '2026-03-12T16:59:59.998Z').event, null);
+    const missed = timersDue(advisoryCase, ADVISORY);
+    assert.deepEqual(missed.event, { type: 'advisory_term_missed', actor: { userId: null, role: 'system' }, details: { advisoryDueAt: ADVISORY, answerDueAt: DUE } });
+    assert.deepEqual([missed.state.advisoryMissed, missed.state.overdue, missed.state.status], [true, false, 'in_work']);
+    const after = frozen(missed.state);
+    assert.equal(nextDeadline(after), Date.parse(DUE), 'the binding term is next');
+    assert.equal(timersDue(after, '2026-03-31T00:00:00.000Z').event, null);
+    const overdue = timersDue(after, DUE);
+    assert.equal(overdue.event?.type, 'overdue');
+    assert.deepEqual([overdue.state.overdue, overdue.state.advisoryMissed], [true, true]);
+    // After an outage past both: the advisory target first, then the binding term.
+    const late = timersDue(advisoryCase, '2026-04-02T00:00:00.000Z');
+    assert.equal(late.event?.type, 'advisory_term_missed');
+    assert.equal(timersDue(frozen(late.state), '2026-04-02T00:00:00.000Z').event?.type, 'overdue');
+    // Answered in time: the advisory target no longer runs.
+    assert.equal(timersDue(answered({ advisory: true, advisoryDueAt: ADVISORY }), '2026-03-13T00:00:00.000Z').event, null);
+  });
+
+  it('carries the advisory target of a new round, and clears its flag', () => {
+    const term = { ...TERM, advisory: true, advisoryDueAt: '2026-03-20T16:59:59.999Z' };
+    const { outcome } = settle(reopen(caseWith({ status: 'closed', advisory: true, advisoryMissed: true }), { actor: supervisor, reason: 'Повторно' }, ctx), { termForOrganisation: term });
+    assert.deepEqual([outcome.state.advisoryDueAt, outcome.state.advisoryMissed, outcome.state.answerDueAt], [term.advisoryDueAt, false, TERM.answerDueAt]);
   });
 
   it('closes an answer not rated within the window', () => {

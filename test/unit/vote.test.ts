@@ -3,6 +3,7 @@ import {
   ballotMinimumCost,
   compareProjects,
   decideVote,
+  decideVoteSteps,
   equalSharesWinners,
   greedyWinners,
   mostVotedWinners,
@@ -401,6 +402,46 @@ describe('equalSharesWinners (Method of Equal Shares)', () => {
       assert.equal(r.equalShares!.add1Rounds, 5);
       assert.equal(r.equalShares!.finalPerVoterBudget, 45);
       assert.deepEqual(r.winners, ['A', 'B']);
+    });
+
+    it('with cost utilities a voted project of cost 0 does not keep Add1 going (issue 15; pabutools 1.2.3 gives {p1, p4, p5})', () => {
+      const projects: Project[] = [
+        { id: 'p4', cost: 153 },
+        { id: 'p7', cost: 151 },
+        { id: 'p5', cost: 105 },
+        { id: 'p1', cost: 0 },
+      ];
+      const votes = ballots([3, ['p4']], [1, ['p1', 'p7']], [1, ['p4', 'p7']], [1, ['p5']], [1, ['p5', 'p7']]);
+      const r = equalSharesWinners(projects, votes, 379, 'lower_cost', { utilities: 'cost', completion: 'add1', add1Increment: 1 });
+      assert.deepEqual([...r.winners].sort(), ['p1', 'p4', 'p5']);
+      assert.equal(r.equalShares!.add1Stop, 'exhaustive', 'p1 cannot be selected by MES: it does not count against exhaustiveness');
+      assert.equal(r.equalShares!.add1Rounds, 0);
+      assert.equal(stage(r, 'p1'), 'greedy_completion');
+    });
+
+    it('Add1 reruns no further than the round where every voter could pay for every selectable project alone', () => {
+      // 10 voters with 10 each; A (30) has 1 supporter, B (30) 9. The bound: (60 × 10 − 100) / 10 = 50
+      // reruns; A's supporter can pay it alone after 20, and then both are selected: exhaustive.
+      const cheap: Project[] = [
+        { id: 'A', cost: 30 },
+        { id: 'B', cost: 30 },
+        { id: 'free', cost: 0 },
+      ];
+      const r = equalSharesWinners(cheap, ballots([1, ['A', 'free']], [9, ['B']]), 100, 'lower_cost', { utilities: 'cost' });
+      assert.deepEqual([...r.winners].sort(), ['A', 'B', 'free']);
+      assert.deepEqual([r.equalShares!.add1Stop, r.equalShares!.add1Rounds], ['exhaustive', 20]);
+    });
+
+    it('as steps, pauses after each Add1 rerun and ends with the same result (what the tally activity heartbeats on)', () => {
+      const cheap: Project[] = [{ id: 'A', cost: 30 }, { id: 'B', cost: 30 }];
+      const votes = ballots([1, ['A']], [9, ['B']]);
+      const rule = { rule: 'equal_shares', utilities: 'cost' } as const;
+      const steps = decideVoteSteps({ kind: 'approval', budget: 100 }, cheap, votes, rule);
+      const paused: number[] = [];
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) paused.push(step.value);
+      assert.deepEqual(paused, Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.deepEqual(step.value, decideVote({ kind: 'approval', budget: 100 }, cheap, votes, rule));
     });
 
     it('an outcome over the real budget ends Add1 and the previous outcome is kept', () => {

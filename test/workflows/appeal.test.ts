@@ -9,7 +9,7 @@ import {
 } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
-import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion, createUser } from '../support/fixtures';
+import { ADVISORY_SUBCATEGORY, CAT, ORG, TERRITORY, TEST_REGION, addAdvisoryMunicipalTerm, createTestRegion, createUser } from '../support/fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -28,6 +28,7 @@ describe('appeal workflow (time-skipping server)', function () {
     harness = await startWorkflowHarness('appeal_wf', taskQueue, async (d) => {
       db = d;
       await createTestRegion(db);
+      await addAdvisoryMunicipalTerm(db);
       citizen = { role: 'citizen', userId: await createUser(db, { role: 'citizen', name: 'Иван Петров', email: 'ivan@example.org' }) };
       operators = {};
       for (const org of Object.values(ORG)) {
@@ -91,6 +92,31 @@ describe('appeal workflow (time-skipping server)', function () {
     assert.match(toSupervisor[0].subject, /Просрочка/);
     const caseRow = await db('cases').where({ id: handle.workflowId }).first();
     assert.equal(caseRow.overdue, true);
+  });
+
+  it('flags a municipality\'s advisory 10-day target as missed after 10 days, and overdue only after the binding 30', async () => {
+    const handle = await submit(ADVISORY_SUBCATEGORY);
+    let state = await handle.query(stateQuery);
+    assert.equal(state.organisationId, ORG.district);
+    assert.deepEqual([state.termDays, state.accelerated, state.advisory], [30, true, true]);
+    assert.equal(Date.parse(state.answerDueAt!) - Date.parse(state.advisoryDueAt!), 20 * DAY);
+    await env.sleep(9 * DAY);
+    state = await handle.query(stateQuery);
+    assert.deepEqual([state.advisoryMissed, state.overdue], [false, false]);
+    await env.sleep(2 * DAY);
+    state = await handle.query(stateQuery);
+    assert.deepEqual([state.advisoryMissed, state.overdue], [true, false]);
+    let row = await db('cases').where({ id: handle.workflowId }).first();
+    assert.deepEqual([row.advisory_missed, row.overdue], [true, false]);
+    assert.equal((await db('notifications').where({ case_id: handle.workflowId, recipient_kind: 'supervisor' })).length, 0, 'a missed advisory target is not reported as a violation');
+    await env.sleep(20 * DAY);
+    state = await handle.query(stateQuery);
+    assert.deepEqual([state.advisoryMissed, state.overdue], [true, true]);
+    row = await db('cases').where({ id: handle.workflowId }).first();
+    assert.equal(row.overdue, true);
+    const types = await events(handle.workflowId);
+    assert.deepEqual(types.filter((t) => t !== 'reminder'), ['registered', 'advisory_term_missed', 'overdue']);
+    assert.equal((await db('notifications').where({ case_id: handle.workflowId, recipient_kind: 'supervisor' })).length, 1);
   });
 
   it('escalates a negative rating to the parent with a new term, up to the top', async () => {

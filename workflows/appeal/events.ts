@@ -9,7 +9,7 @@ import type { components } from '../../openapi/types';
 export type AppealEventType =
   | 'registered' | 'taken_into_work' | 'answered' | 'redirected' | 'clarification_requested' | 'clarification_replied'
   | 'term_extended' | 'left_without_answer' | 'rated' | 'escalated' | 'reminder' | 'overdue' | 'closed'
-  | 'reassigned' | 'term_changed' | 'reopened' | 'acknowledged';
+  | 'reassigned' | 'term_changed' | 'reopened' | 'acknowledged' | 'advisory_term_missed';
 
 /** A public case event type, as the spec enumerates it. */
 export type CaseEventType = components['schemas']['CaseEventType'];
@@ -33,6 +33,8 @@ const PUBLIC_TYPE = {
   closed: 'case.closed',
   reopened: 'case.reopened',
   reminder: null,
+  // Reported apart (the case's advisoryMissed, its timeline), never as a violation: not a public event.
+  advisory_term_missed: null,
 } as const satisfies Record<AppealEventType, CaseEventType | null>;
 
 type PublishedType = NonNullable<(typeof PUBLIC_TYPE)[AppealEventType]>;

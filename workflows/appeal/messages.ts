@@ -107,8 +107,16 @@ export interface AppealState {
   answerDueAt: string | null;
   termDays: number | null;
   accelerated: boolean;
-  /** The term is advisory (municipalities in regions whose profile says so): tracked, not a violation. */
+  /**
+   * The case has an advisory target beside its binding term (an accelerated term that only advises local
+   * self-government in regions whose profile says so): tracked and reported apart, not a violation.
+   */
   advisory: boolean;
+  /** End of the advisory target; null when the case has none. answerDueAt stays the binding term. */
+  advisoryDueAt: string | null;
+  /** The advisory target passed while the case was open (recorded as advisory_term_missed). */
+  advisoryMissed: boolean;
+  /** The binding term passed while the case was open. */
   overdue: boolean;
   extended: boolean;
   /** 1 for the first processing; +1 for each repeat processing after a negative rating. */

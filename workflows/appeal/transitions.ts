@@ -161,7 +161,7 @@ function newRound(state: AppealState, organisationId: string, { now, input }: Tr
       ? [...state.previousOrganisations, state.organisationId] : state.previousOrganisations,
     organisationId, status: 'registered', round: state.round + 1,
     answerDueAt: term.answerDueAt, termDays: term.termDays, accelerated: term.accelerated, advisory: term.advisory,
-    overdue: false, extended: false, answer: null, clarification: null, rating: null, ratingDueAt: null, resolution: null, closedAt: null,
+    advisoryDueAt: term.advisoryDueAt, advisoryMissed: false, overdue: false, extended: false, answer: null, clarification: null, rating: null, ratingDueAt: null, resolution: null, closedAt: null,
   }));
 }
 
@@ -367,7 +367,8 @@ export function startingState(input: AppealInput): AppealState {
   return {
     caseId: input.caseId, kind: input.kind, regionId: input.regionId, applicantUserId: input.applicant.userId,
     status: 'registered', regulation: null, organisationId: null, previousOrganisations: [],
-    registeredAt: null, answerDueAt: null, termDays: null, accelerated: false, advisory: false, overdue: false, extended: false,
+    registeredAt: null, answerDueAt: null, termDays: null, accelerated: false, advisory: false,
+    advisoryDueAt: null, advisoryMissed: false, overdue: false, extended: false,
     round: 1, remindersSent: [], answer: null, clarification: null, rating: null, ratingDueAt: null,
     resolution: null, closedAt: null, externalRegistrations: [], seq: 0,
   };
@@ -377,7 +378,8 @@ export function startingState(input: AppealInput): AppealState {
 export function register(state: AppealState, { input }: TransitionContext): Step {
   return ask('routeAppeal', input, (routed) => recorded({
     ...state, organisationId: routed.organisationId, registeredAt: input.receivedAt, answerDueAt: routed.answerDueAt,
-    termDays: routed.termDays, accelerated: routed.accelerated, advisory: routed.advisory, regulation: routed.regulation,
+    termDays: routed.termDays, accelerated: routed.accelerated, advisory: routed.advisory,
+    advisoryDueAt: routed.advisoryDueAt, advisoryMissed: false, regulation: routed.regulation,
   }, 'registered', SYSTEM, { routing: routed.routing }));
 }
 
@@ -401,9 +403,15 @@ function termRunning(state: AppealState): boolean {
   return OPEN.includes(state.status) && state.answerDueAt !== null && !state.overdue;
 }
 
-/** The next moment something is due (epoch ms): a reminder, the term, or the end of the rating window. */
+/** The advisory target is still ahead of an open case (it never makes the case overdue). */
+function advisoryRunning(state: AppealState): boolean {
+  return termRunning(state) && state.advisoryDueAt !== null && !state.advisoryMissed;
+}
+
+/** The next moment something is due (epoch ms): the advisory target, a reminder, the term, or the end of the rating window. */
 export function nextDeadline(state: AppealState): number | undefined {
   const times: number[] = [];
+  if (advisoryRunning(state)) times.push(Date.parse(state.advisoryDueAt!));
   if (termRunning(state)) {
     times.push(Date.parse(state.answerDueAt!));
     for (const r of pendingReminders(state)) times.push(Date.parse(r.at));
@@ -412,9 +420,16 @@ export function nextDeadline(state: AppealState): number | undefined {
   return times.length ? Math.min(...times) : undefined;
 }
 
-/** What is due at `now`: the term passes (overdue), a reminder goes out, or the rating window closes the case. */
+/**
+ * What is due at `now`: the advisory target passes (flagged, the case is not overdue), the binding term
+ * passes (overdue), a reminder goes out, or the rating window closes the case. The advisory target comes
+ * first: it is the earlier one, and after an outage both are recorded, one per call.
+ */
 export function timersDue(state: AppealState, now: string): Outcome {
   const at = Date.parse(now);
+  if (advisoryRunning(state) && Date.parse(state.advisoryDueAt!) <= at) {
+    return recorded({ ...state, advisoryMissed: true }, 'advisory_term_missed', SYSTEM, { advisoryDueAt: state.advisoryDueAt, answerDueAt: state.answerDueAt });
+  }
   if (termRunning(state)) {
     if (Date.parse(state.answerDueAt!) <= at) {
       return recorded({ ...state, overdue: true }, 'overdue', SYSTEM, { answerDueAt: state.answerDueAt, advisory: state.advisory });

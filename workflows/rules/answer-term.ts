@@ -177,24 +177,47 @@ export function extendAnswerTerm(currentDue: string, days: number, rule: Omit<Te
   return termDayEnd(parseInstant(currentDue, 'current due instant'), full);
 }
 
+/** An advisory target beside the binding term: its days and the rule to count them. */
+export interface AdvisoryTarget {
+  days: number;
+  rule: TermRule;
+}
+
+/** A case's binding term and, where the accelerated term only advises, that advisory target. */
+export interface CaseTermRule {
+  /** Days of the binding term (the one that makes a case overdue). */
+  days: number;
+  accelerated: boolean;
+  /** The case has an advisory target beside its binding term. */
+  advisory: boolean;
+  /** The binding term's rule. */
+  rule: TermRule;
+  /** Present only when advisory. */
+  advisoryTarget?: AdvisoryTarget;
+}
+
 /**
  * The term for a case: accelerated subcategory term if listed, else the region's default.
  * Advisory: Altai's footnote to Appendix 2 of decree 262: accelerated terms are recommendations for
- * local self-government bodies; the 59-FZ default term stays binding for them.
+ * local self-government bodies; the 59-FZ default term stays binding for them. Such a case gets both:
+ * the default term as its binding term and the accelerated one as its advisory target.
+ * Pure and deterministic: the same profile, entry and kind always give the same term.
  */
-export function termFor(
-  profile: TermProfile,
-  accelerated: AcceleratedEntry | null,
-  organisationKind: OrganisationKind,
-): { days: number; accelerated: boolean; advisory: boolean; rule: TermRule } {
-  const days = accelerated?.termDays ?? profile.defaultTermDays;
-  assertTermDays(days, accelerated ? 'accelerated termDays' : 'defaultTermDays');
+export function termFor(profile: TermProfile, accelerated: AcceleratedEntry | null, organisationKind: OrganisationKind): CaseTermRule {
+  const listedDays = accelerated?.termDays ?? profile.defaultTermDays;
+  assertTermDays(listedDays, accelerated ? 'accelerated termDays' : 'defaultTermDays');
   const isLocalGovernment = organisationKind === 'municipality' || organisationKind === 'settlement';
   const advisory = profile.municipalTermsAdvisory && accelerated !== null && isLocalGovernment;
-  const rule: TermRule = { days, dayKind: profile.dayKind, timeZone: profile.timeZone };
-  if (profile.calendar) rule.calendar = profile.calendar;
-  validateRule(rule); // fail at routing time, not when the timer is set
-  return { days, accelerated: accelerated !== null, advisory, rule };
+  const ruleOf = (days: number): TermRule => {
+    const rule: TermRule = { days, dayKind: profile.dayKind, timeZone: profile.timeZone };
+    if (profile.calendar) rule.calendar = profile.calendar;
+    validateRule(rule); // fail at routing time, not when the timer is set
+    return rule;
+  };
+  if (!advisory) return { days: listedDays, accelerated: accelerated !== null, advisory, rule: ruleOf(listedDays) };
+  const days = profile.defaultTermDays;
+  assertTermDays(days, 'defaultTermDays');
+  return { days, accelerated: true, advisory, rule: ruleOf(days), advisoryTarget: { days: listedDays, rule: ruleOf(listedDays) } };
 }
 
 /** Overdue once now is strictly after the due instant (the last millisecond of the day is still on time). */

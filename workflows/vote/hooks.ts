@@ -9,6 +9,9 @@ import type { EventPlugin } from '../participation/runner';
 
 const activities = proxyActivities<VoteActivities>({
   startToCloseTimeout: '10 minutes',
+  // The count heartbeats between Add1 reruns (activities/vote.ts): a worker that died mid-count is
+  // noticed within a minute, and a long count that still beats is not retried.
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 

@@ -1,5 +1,5 @@
 // After registration: the number, and the answer term as a date of the region (accelerated terms said as
-// such, advisory ones too).
+// such; where the accelerated term only advises, the binding term and the advisory target beside it).
 import type { CaseDetail } from '../api';
 import { Button, DateText } from '../components/ui';
 import { href } from '../router';
@@ -15,8 +15,8 @@ export function Submitted({ registered, timeZone, onAnother }: { registered: Cas
         <dt>{T.submitted.due}</dt>
         <dd>
           {registered.answerDueAt ? <strong><DateText iso={registered.answerDueAt} timeZone={timeZone} /></strong> : T.submitted.noTerm}
-          {registered.accelerated && registered.termDays !== null && <p>{T.submitted.dueAccelerated(registered.termDays)}</p>}
-          {registered.termAdvisory && <p class="hint">{T.submitted.dueAdvisory}</p>}
+          {registered.accelerated && !registered.termAdvisory && registered.termDays !== null && <p>{T.submitted.dueAccelerated(registered.termDays)}</p>}
+          {registered.advisoryDueAt && <p class="hint">{T.submitted.dueAdvisory} <DateText iso={registered.advisoryDueAt} timeZone={timeZone} /></p>}
         </dd>
       </dl>
       <p>{T.submitted.follow}</p>
