@@ -82,7 +82,11 @@ describe('API on the seeded regions: ordinary appeals and municipalities', funct
     const r = await submit({ regionId: 'altai', subcategoryId: 'altai.c.yards.snow', territoryId: 'altai.t.novoaltaysk' });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.body.organisationId, 'altai.adm.novoaltaysk');
-    assert.equal(r.body.termDays, 10);
+    // A municipality's accelerated term in Altai only advises (issue 15 part 3): the binding term is the
+    // law's 30 days, the 10-day one is carried as the advisory target.
+    assert.equal(r.body.termDays, 30);
+    assert.equal(r.body.termAdvisory, true);
+    assert.ok(r.body.advisoryDueAt && r.body.advisoryDueAt < r.body.answerDueAt, r.text);
 
     const barnaul = await preview({ regionId: 'altai', subcategoryId: 'altai.c.amenities.playgrounds', territoryId: 'altai.t.barnaul' });
     assert.equal(barnaul.body.organisationId, 'altai.adm.barnaul', barnaul.text);

@@ -19,7 +19,7 @@ function aCase(over: Partial<Case> = {}): Case {
     territoryId: null, text: 'Текст', address: null, location: null, mediaUrl: null, registeredAt: '2026-12-01T10:00:00Z',
     answerDueAt: new Date(NOW + 10 * DAY).toISOString(), termDays: 30, overdue: false, termAdvisory: false, accelerated: false, round: 1,
     extended: false, rating: null, resolution: null, answer: null, clarification: null, closedAt: null, updatedAt: '2026-12-01T10:00:00Z',
-    externalNumber: null, externalRegisteredAt: null, ...over,
+    externalNumber: null, externalRegisteredAt: null, advisoryDueAt: null, advisoryMissed: false, ...over,
   };
 }
 
@@ -40,6 +40,7 @@ describe('console: a case in the queue', () => {
     assert.deepEqual(keys(aCase({ answerDueAt: new Date(NOW + 2 * DAY).toISOString() })), ['near']);
     assert.deepEqual(keys(aCase({ overdue: true, extended: true, accelerated: true, termAdvisory: true, round: 2 })), ['overdue', 'extended', 'accelerated', 'advisory', 'repeat']);
     assert.deepEqual(keys(aCase({ status: 'answered', answerDueAt: new Date(NOW - DAY).toISOString() })), [], 'an answered case is not overdue');
+    assert.deepEqual(keys(aCase({ termAdvisory: true, advisoryMissed: true })), ['advisory', 'advisoryMissed'], 'a missed advisory target is marked apart, not overdue');
   });
 
   it('says why a case stands still, by what it waits for', () => {

@@ -414,7 +414,7 @@ export const T = {
       taken: (id: string) => `Обращение ${id} взято в работу.`,
     },
     marks: {
-      overdue: 'Просрочено', near: 'Срок близко', extended: 'Продлено', accelerated: 'Сокращённый срок', advisory: 'Рекомендательный срок',
+      overdue: 'Просрочено', near: 'Срок близко', extended: 'Продлено', accelerated: 'Сокращённый срок', advisory: 'Рекомендательный срок', advisoryMissed: 'Рекомендуемый срок истёк',
       repeat: 'Повторное',
     },
 

@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 export const NEAR_DAYS = 3;
 
 export interface Mark {
-  key: 'overdue' | 'near' | 'extended' | 'accelerated' | 'advisory' | 'repeat';
+  key: 'overdue' | 'near' | 'extended' | 'accelerated' | 'advisory' | 'advisoryMissed' | 'repeat';
   label: string;
   /** A BadgeTone of components/ui (not imported: this file stays free of JSX and the DOM, for its unit tests). */
   tone: 'danger' | 'warning' | 'info' | 'neutral';
@@ -35,6 +35,8 @@ export function queueMarks(c: CaseSummary, now: number): Mark[] {
   if (c.extended) marks.push({ key: 'extended', label: M.extended, tone: 'info' });
   if (c.accelerated) marks.push({ key: 'accelerated', label: M.accelerated, tone: 'info' });
   if (c.termAdvisory) marks.push({ key: 'advisory', label: M.advisory, tone: 'neutral' });
+  // The advisory target of a municipality passed: reported apart, not a violation of the binding term.
+  if (open && c.advisoryMissed) marks.push({ key: 'advisoryMissed', label: M.advisoryMissed, tone: 'warning' });
   if (c.round > 1) marks.push({ key: 'repeat', label: M.repeat, tone: 'warning' });
   return marks;
 }
