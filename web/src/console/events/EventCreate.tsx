@@ -26,7 +26,8 @@ export function EventCreate({ me, onCancel }: { me: Me; onCancel: () => void }) 
   const [key] = useState(idempotencyKey);
   const [fail, setFail] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
-  const orgs = useOrganisations(me.organisationId ? undefined : '');
+  // All organisations: an administrator chooses the organiser among them, and the organiser's region gives the zone.
+  const orgs = useOrganisations('');
   const regionId = me.regionId ?? orgs.find((o) => o.id === f.organisationId)?.regionId;
   const zone = useTimeZone(regionId ?? undefined);
   const set = <K extends keyof EventForm>(k: K) => (v: EventForm[K]) => setF({ ...f, [k]: v });
@@ -40,7 +41,7 @@ export function EventCreate({ me, onCancel }: { me: Me; onCancel: () => void }) 
     } catch (e) { setFail(failure(e)); } finally { setBusy(false); }
   };
   const when = (k: 'opensAt' | 'closesAt', label: string) =>
-    <Input id={`event-${k}`} type="datetime-local" label={label} value={f[k]} onInput={set(k)} required error={error(`/schedule/${k}`)} />;
+    <Input id={`event-${k}`} type="datetime-local" step={1} label={label} value={f[k]} onInput={set(k)} required error={error(`/schedule/${k}`)} />;
   return (
     <form class="card event-editor" aria-labelledby="event-create-title" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <h2 id="event-create-title">{V.create}</h2>

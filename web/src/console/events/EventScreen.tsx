@@ -73,7 +73,7 @@ function Lifecycle({ e, onChanged }: { e: EventDetail; onChanged: (e: EventDetai
       <div class="action"><h3>{V.extend}</h3><p class="hint">{V.extendRule}</p>
         {!live ? notNow : (open === 'extend' ? (
           <form onSubmit={(x) => { x.preventDefault(); void run(() => call(() => api.POST('/events/{eventId}/extend', { params: { path, header: header() }, body: { closesAt: zonedInstant(closesAt, zone!), reason: reason.trim() } }))); }}>
-            <Input id="extend-closes" type="datetime-local" label={V.newClose} hint={zone && V.zoneHint(zone)} value={closesAt} onInput={setClosesAt} required error={fail?.fields['/closesAt']} />
+            <Input id="extend-closes" type="datetime-local" step={1} label={V.newClose} hint={zone && V.zoneHint(zone)} value={closesAt} onInput={setClosesAt} required error={fail?.fields['/closesAt']} />
             <TextArea id="extend-event-reason" label={V.reason} value={reason} onInput={setReason} required rows={2} maxLength={2000} />
             <Button type="submit">{V.extend}</Button>
           </form>) : <Button kind="secondary" disabled={!zone} onClick={() => { setClosesAt(zonedLocal(e.schedule.closesAt, zone!)); setOpen('extend'); }}>{V.extend}</Button>)}</div>

@@ -29,7 +29,7 @@ export function VoteEditor({ v, onChange, error }: { v: VoteForm; onChange: (v: 
         </div>
         <p class="hint">{V.ruleHints[rule] ?? V.ruleHints.single}</p>
         <Check id="vote-accepts" label={V.acceptsProjects} hint={V.acceptsProjectsHint} checked={v.acceptsProjects} onChange={put('acceptsProjects')} />
-        {v.acceptsProjects && <Input id="vote-projects-close" type="datetime-local" label={V.projectsCloseAt} hint={V.projectsCloseAtHint} value={v.projectsCloseAt} onInput={put('projectsCloseAt')} error={e('/projectsCloseAt')} />}
+        {v.acceptsProjects && <Input id="vote-projects-close" type="datetime-local" step={1} label={V.projectsCloseAt} hint={V.projectsCloseAtHint} value={v.projectsCloseAt} onInput={put('projectsCloseAt')} error={e('/projectsCloseAt')} />}
       </fieldset>
       <ListEditor id="vote-projects" label={V.projects} items={v.projects} onChange={put('projects')} blank={EMPTY_PROJECT} addLabel={V.addProject} min={v.acceptsProjects ? 0 : 1}>
         {(p, i, set) => (
