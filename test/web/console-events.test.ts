@@ -226,4 +226,38 @@ describe('console: events are created, published, extended, cancelled, moderated
     assert.equal(answered[0]?.answer, 'partly');
     await context.close();
   });
+
+  it('creates a discussion of numbered points and a hearing, showing the API\'s problems next to their fields', async () => {
+    const { context, page } = await consolePage(browser, api.url, token.operator);
+    const now = Date.now();
+    await newEvent(page, 'discussion', 'Проект правил содержания дворов', now + 86_400_000, now + 15 * 86_400_000);
+    await page.fill('#point-1', 'Дворы убираются ежедневно.');
+    for (const [n, text] of [[2, 'Лишний пункт.'], [3, 'Снег вывозится в течение суток.']] as const) {
+      await page.click('#draft-points-add');
+      await page.fill(`#point-${n}`, text);
+    }
+    await page.click('[aria-label="Пункты проекта документа: удалить № 2"]');
+    await page.fill('#discussion-answer-days', '20');
+    await checkScreen(page, 'event-create-discussion');
+    const discussion = await submitEvent(page, /^discussion-/);
+    const points = (await call(api, 'GET', `/events/${discussion}/points`, { token: token.operator })).body;
+    assert.deepEqual(points.points.map((p: { number: number; text: string }) => [p.number, p.text]), [[1, 'Дворы убираются ежедневно.'], [2, 'Снег вывозится в течение суток.']]);
+
+    await newEvent(page, 'hearing', 'Слушания по генеральному плану', now + 86_400_000, now + 20 * 86_400_000);
+    await page.fill('#event-description', 'Проект генерального плана размещён на сайте администрации; предложения принимаются письменно.');
+    await page.fill('#hearing-subject', 'Г'.repeat(501));
+    await page.fill('#hearing-at', localInput(now + 21 * 86_400_000).slice(0, 16));
+    await page.fill('#hearing-place', 'Актовый зал администрации, ул. Ленина, 1');
+    await page.click('.event-editor > .actions button[type=submit]');
+    await page.waitForSelector('#hearing-subject-error');
+    assert.equal(await page.getAttribute('#hearing-subject', 'aria-invalid'), 'true');
+    assert.match((await page.textContent('#hearing-subject-error')) ?? '', /[А-Яа-я]/, 'in Russian');
+    await page.fill('#hearing-subject', 'Проект генерального плана');
+    await checkScreen(page, 'event-create-hearing');
+    const hearing = await submitEvent(page, /^hearing-/);
+    const made = (await call(api, 'GET', `/events/${hearing}`, { token: token.operator })).body;
+    assert.equal(made.settings.subject, 'Проект генерального плана');
+    assert.deepEqual([made.settings.announceDaysBefore, made.settings.protocolTermDays, made.settings.conclusionTermDays], [7, 10, 15]);
+    await context.close();
+  });
 });

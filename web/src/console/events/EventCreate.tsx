@@ -45,7 +45,6 @@ export function EventCreate({ me, onCancel }: { me: Me; onCancel: () => void }) 
   return (
     <form class="card event-editor" aria-labelledby="event-create-title" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <h2 id="event-create-title">{V.create}</h2>
-      <FailureNotice failure={fail} />
       <Select id="event-type" label={V.type} value={f.type} onChange={(v) => set('type')(v as EventForm['type'])} options={Object.entries(V.types)} />
       {!me.organisationId && <Select id="event-org" label={V.organisation} value={f.organisationId} onChange={set('organisationId')} required error={error('/organisationId')}
         options={[['', T.console.actions.chooseOrganisation], ...orgs.map((o): [string, string] => [o.id, `${o.name} (${o.id})`])]} />}

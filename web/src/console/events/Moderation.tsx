@@ -1,4 +1,4 @@
-// The organiser's queues of an event: citizens' projects of a vote and proposals and comments of a
+// The organiser's queues of an event: citizens' projects of a vote that accepts them, and proposals and comments of a
 // discussion or hearing waiting for moderation, and the approved proposals waiting for an answer.
 import { useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../../api';
@@ -12,7 +12,7 @@ const V = T.console.events;
 type Proposal = Schemas['EventProposal'];
 
 export function Moderation({ e }: { e: Schemas['EventDetail'] }) {
-  if (e.type === 'vote') return <ProjectQueue eventId={e.id} />;
+  if (e.type === 'vote') return (e.settings as { acceptsProjects?: boolean }).acceptsProjects ? <ProjectQueue eventId={e.id} /> : null;
   if (e.type === 'discussion' || e.type === 'hearing') return <ProposalQueues eventId={e.id} />;
   return null;
 }
