@@ -221,7 +221,7 @@ describe('console: events are created, published, extended, cancelled, moderated
     await page.fill(`#answer-reason-${id}`, 'Урны у остановок — в ведении транспортного управления; передано ему.');
     await checkScreen(page, 'event-answer');
     await page.click('[aria-labelledby=answers-title] button[type=submit]');
-    await page.waitForSelector('[aria-labelledby=answers-title] >> text=Ничего не ждёт модерации.');
+    await page.waitForSelector('[aria-labelledby=answers-title] >> text=Все допущенные предложения получили ответ.');
     const answered = (await call(api, 'GET', `/events/${eventId}/proposals?status=approved`, { token: token.operator })).body.items;
     assert.equal(answered[0]?.answer, 'partly');
     await context.close();

@@ -619,6 +619,7 @@ export const T = {
       approve: 'Допустить',
       reject: 'Отклонить',
       noPending: 'Ничего не ждёт модерации.',
+      noUnanswered: 'Все допущенные предложения получили ответ.',
       answers: 'Ответы на предложения',
       answerKind: 'Решение',
       answerKinds: { accepted: 'Учтено', partly: 'Учтено частично', rejected: 'Отклонено' } as Record<string, string>,

@@ -59,7 +59,7 @@ function ProposalQueues({ eventId }: { eventId: string }) {
       </section>
       <section class="card" aria-labelledby="answers-title">
         <h2 id="answers-title">{V.answers}</h2>
-        {(unanswered.data?.items ?? []).length === 0 ? <p>{V.noPending}</p> : (
+        {(unanswered.data?.items ?? []).length === 0 ? <p>{V.noUnanswered}</p> : (
           <ul class="case-list">{unanswered.data!.items.map((p) => <li class="case-row"><ProposalHead p={p} /><p class="prose">{p.text}</p><AnswerProposal eventId={eventId} p={p} onDone={unanswered.reload} /></li>)}</ul>
         )}
       </section>
