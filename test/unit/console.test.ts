@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { components } from '../../openapi/types';
 import { fillTemplate } from '../../web/src/console/case/fill';
 import { operatorBlock, supervisorAllowed } from '../../web/src/console/case/rules';
-import { eventCreate, EMPTY_EVENT } from '../../web/src/console/events/settings';
+import { draftText, EMPTY_EVENT, EMPTY_PROJECT, eventCreate, moved, zonedInstant, zonedLocal } from '../../web/src/console/events/settings';
 import { daysLeft, queueMarks, remainingText, stuckReason } from '../../web/src/console/marks';
 import { fromQuery, NO_FILTERS, toQuery } from '../../web/src/console/queue/filters';
 
@@ -81,12 +81,60 @@ describe('console: queue filters and new events', () => {
     assert.deepEqual(fromQuery(toQuery(form)), form);
   });
 
-  it('makes a poll with one single-choice question and a vote of approval from lines', () => {
+  it('reads the schedule as wall time of the region, whatever the computer\'s zone', () => {
+    assert.equal(zonedInstant('2026-12-10T09:00', 'Asia/Barnaul'), '2026-12-10T09:00:00+07:00');
+    assert.equal(zonedInstant('2026-07-01T00:30', 'Europe/Kaliningrad'), '2026-07-01T00:30:00+02:00');
+    assert.equal(Date.parse(zonedInstant('2026-12-10T09:00', 'Asia/Barnaul')), Date.parse('2026-12-10T02:00:00Z'));
+    assert.equal(zonedLocal('2026-12-10T02:00:00Z', 'Asia/Barnaul'), '2026-12-10T09:00');
+    assert.equal(zonedLocal(zonedInstant('2027-03-01T23:59', 'Asia/Kamchatka'), 'Asia/Kamchatka'), '2027-03-01T23:59');
+  });
+
+  it('moves an item of a list, numbers a draft\'s points', () => {
+    assert.deepEqual(moved(['a', 'b', 'c'], 2, 0), ['c', 'a', 'b']);
+    assert.deepEqual(moved(['a', 'b', 'c'], 0, 1), ['b', 'a', 'c']);
+    assert.equal(draftText([' Первое. ', '', 'Второе\nи продолжение']), '1. Первое.\n2. Второе\nи продолжение');
+  });
+
+  it('makes a poll of several question kinds with its audience and live results', () => {
     const base = { ...EMPTY_EVENT, organisationId: 'o', title: ' Опрос ', opensAt: '2026-12-10T10:00', closesAt: '2026-12-11T10:00' };
-    const poll = eventCreate({ ...base, question: 'Как?', lines: 'Да\n\n Нет ' });
-    assert.deepEqual(poll.settings, { questions: [{ id: 'q1', kind: 'single', text: 'Как?', options: [{ id: 'o1', text: 'Да' }, { id: 'o2', text: 'Нет' }] }] });
+    const poll = eventCreate({
+      ...base, liveResults: true, anonymous: true, territoryIds: ['t1'], minAge: '18',
+      questions: [
+        { ...EMPTY_EVENT.questions[0]!, kind: 'multiple', text: 'Что?', options: ['Да', ' Нет '], maxChoices: '2' },
+        { ...EMPTY_EVENT.questions[0]!, kind: 'scale', text: 'Оценка', required: false, scaleMin: '1', scaleMax: '10' },
+        { ...EMPTY_EVENT.questions[0]!, kind: 'text', text: 'Почему?', maxLength: '' },
+      ],
+    }, 'Asia/Barnaul');
     assert.equal(poll.title, 'Опрос');
-    const vote = eventCreate({ ...base, type: 'vote', lines: 'Сквер\nФонари' });
-    assert.deepEqual(vote.settings, { kind: 'approval', projects: [{ id: 'p1', name: 'Сквер', cost: 0 }, { id: 'p2', name: 'Фонари', cost: 0 }] });
+    assert.deepEqual(poll.audience, { territoryIds: ['t1'], minAge: 18 });
+    assert.equal(poll.anonymous, true);
+    assert.deepEqual(poll.schedule, { opensAt: '2026-12-10T10:00:00+07:00', closesAt: '2026-12-11T10:00:00+07:00', resultsVisibility: 'live' });
+    assert.deepEqual(poll.settings, { questions: [
+      { id: 'q1', kind: 'multiple', text: 'Что?', required: true, options: [{ id: 'o1', text: 'Да' }, { id: 'o2', text: 'Нет' }], maxChoices: 2 },
+      { id: 'q2', kind: 'scale', text: 'Оценка', required: false, scaleMin: 1, scaleMax: 10 },
+      { id: 'q3', kind: 'text', text: 'Почему?', required: true },
+    ] });
+  });
+
+  it('makes a budget vote decided by equal shares, and a single-choice vote without a rule', () => {
+    const base = { ...EMPTY_EVENT, type: 'vote' as const, organisationId: 'o', title: 'Бюджет', opensAt: '2026-12-10T10:00', closesAt: '2026-12-11T10:00' };
+    const projects = [{ name: 'Сквер', description: 'У школы', cost: '500000' }, { ...EMPTY_PROJECT, name: 'Фонари', cost: '200000' }];
+    const budget = eventCreate({ ...base, vote: { ...EMPTY_EVENT.vote, kind: 'budget', rule: 'equal_shares', budget: '600000', projects, acceptsProjects: true, projectsCloseAt: '2026-12-09T18:00' } }, 'Asia/Barnaul');
+    assert.deepEqual(budget.settings, {
+      kind: 'budget', rule: 'equal_shares', budget: 600000, acceptsProjects: true, projectsCloseAt: '2026-12-09T18:00:00+07:00',
+      projects: [{ id: 'p1', name: 'Сквер', description: 'У школы', cost: 500000 }, { id: 'p2', name: 'Фонари', cost: 200000 }],
+    });
+    const single = eventCreate({ ...base, vote: { ...EMPTY_EVENT.vote, kind: 'single_choice', maxApprovals: '3', projects } }, 'Asia/Barnaul');
+    assert.deepEqual(Object.keys(single.settings as object).sort(), ['acceptsProjects', 'kind', 'projects']);
+    assert.equal((eventCreate({ ...base, vote: { ...EMPTY_EVENT.vote, kind: 'budget', rule: 'most_votes', budget: '1', projects } }, 'UTC').settings as { rule?: string }).rule, 'greedy');
+  });
+
+  it('makes a discussion of numbered points and a hearing with its terms', () => {
+    const base = { ...EMPTY_EVENT, organisationId: 'o', title: 'Проект', opensAt: '2026-12-10T10:00', closesAt: '2026-12-20T18:00' };
+    const discussion = eventCreate({ ...base, type: 'discussion', discussion: { points: ['Первое', 'Второе'], answerTermDays: '15' } }, 'Asia/Barnaul');
+    assert.deepEqual(discussion.settings, { draftText: '1. Первое\n2. Второе', answerTermDays: 15 });
+    const hearing = eventCreate({ ...base, type: 'hearing', hearing: { hearingAt: '2026-12-25T15:00', place: ' Зал ', subject: 'Генплан', announceDaysBefore: '7', protocolTermDays: '10', conclusionTermDays: '15' } }, 'Asia/Barnaul');
+    assert.deepEqual(hearing.settings, { hearingAt: '2026-12-25T15:00:00+07:00', place: 'Зал', subject: 'Генплан', announceDaysBefore: 7, protocolTermDays: 10, conclusionTermDays: 15 });
+    assert.equal(hearing.audience, undefined);
   });
 });

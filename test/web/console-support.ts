@@ -38,8 +38,10 @@ export async function assertAccessible(page: Page, screen: string): Promise<void
   assert.deepEqual(bad, [], `${screen}: axe found ${JSON.stringify(bad, null, 2)}`);
 }
 
-/** Saves the screen at the page's width and again at 360 px (docs/screenshots/console-<name>-<width>.png). */
+/** Saves the screen at the page's width and again at 360 px (docs/screenshots/console-<name>-<width>.png), on request. */
 export async function screenshots(page: Page, name: string): Promise<void> {
+  // Made on request (OTKLIK_SCREENSHOTS=1), as test/web/support.ts does: an ordinary run leaves the work tree as it was.
+  if (!process.env.OTKLIK_SCREENSHOTS) return;
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const size = page.viewportSize()!;
   await page.screenshot({ path: path.join(SCREENSHOTS, `console-${name}-${size.width}.png`), fullPage: true });

@@ -4,8 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../../api';
 import { Button } from '../../components/ui';
 import { T } from '../../text';
-import { TableWrap } from '../components';
-import { useLoad } from '../data';
+import { FailureNotice, TableWrap } from '../components';
+import { failure, useLoad, type Failure } from '../data';
 
 const V = T.console.events;
 /** Counts online, on paper and in total (activities/poll.ts). */
@@ -69,8 +69,14 @@ function VoteProjects({ projects }: { projects: Project[] }) {
 
 function PabulibLink({ eventId }: { eventId: string }) {
   const [url, setUrl] = useState<string | null>(null);
+  const [fail, setFail] = useState<Failure | null>(null);
   useEffect(() => () => { if (url) URL.revokeObjectURL(url); }, [url]);
   const load = () => call(() => api.GET('/events/{eventId}/export.pb', { params: { path: { eventId } }, parseAs: 'blob' }))
-    .then((b) => setUrl(URL.createObjectURL(b as Blob)), () => undefined);
-  return url ? <a href={url} download={`${eventId}.pb`}>{V.export}</a> : <Button kind="secondary" onClick={() => void load()}>{V.export}</Button>;
+    .then((b) => { setFail(null); setUrl(URL.createObjectURL(b as Blob)); }, (x) => setFail(failure(x)));
+  return (
+    <div class="actions">
+      {url ? <a href={url} download={`${eventId}.pb`}>{V.export}</a> : <Button kind="secondary" onClick={() => void load()}>{V.export}</Button>}
+      <FailureNotice failure={fail} />
+    </div>
+  );
 }

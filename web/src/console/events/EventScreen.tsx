@@ -13,7 +13,8 @@ import { useMe } from '../useMe';
 import { EventResults } from './EventResults';
 import { HearingDocuments } from './HearingDocuments';
 import { Moderation } from './Moderation';
-import { instant } from './settings';
+import { useTimeZone } from '../../cases/regions';
+import { zonedInstant, zonedLocal } from './settings';
 
 const V = T.console.events;
 type EventDetail = Schemas['EventDetail'];
@@ -51,6 +52,7 @@ export function EventScreen({ eventId }: { eventId: string }) {
 function Lifecycle({ e, onChanged }: { e: EventDetail; onChanged: (e: EventDetail) => void }) {
   const [open, setOpen] = useState<'extend' | 'cancel' | null>(null);
   const [reason, setReason] = useState('');
+  const zone = useTimeZone(e.regionId);
   const [closesAt, setClosesAt] = useState('');
   const [fail, setFail] = useState<Failure | null>(null);
   const path = { eventId: e.id };
@@ -70,11 +72,11 @@ function Lifecycle({ e, onChanged }: { e: EventDetail; onChanged: (e: EventDetai
         {e.status !== 'draft' ? notNow : <Button onClick={() => void run(() => call(() => api.POST('/events/{eventId}/publish', { params: { path, header: header() } })))}>{V.publish}</Button>}</div>
       <div class="action"><h3>{V.extend}</h3><p class="hint">{V.extendRule}</p>
         {!live ? notNow : (open === 'extend' ? (
-          <form onSubmit={(x) => { x.preventDefault(); void run(() => call(() => api.POST('/events/{eventId}/extend', { params: { path, header: header() }, body: { closesAt: instant(closesAt), reason: reason.trim() } }))); }}>
-            <Input id="extend-closes" type="datetime-local" step={1} label={V.newClose} value={closesAt} onInput={setClosesAt} required />
+          <form onSubmit={(x) => { x.preventDefault(); void run(() => call(() => api.POST('/events/{eventId}/extend', { params: { path, header: header() }, body: { closesAt: zonedInstant(closesAt, zone!), reason: reason.trim() } }))); }}>
+            <Input id="extend-closes" type="datetime-local" step={1} label={V.newClose} hint={zone && V.zoneHint(zone)} value={closesAt} onInput={setClosesAt} required error={fail?.fields['/closesAt']} />
             <TextArea id="extend-event-reason" label={V.reason} value={reason} onInput={setReason} required rows={2} maxLength={2000} />
             <Button type="submit">{V.extend}</Button>
-          </form>) : <Button kind="secondary" onClick={() => setOpen('extend')}>{V.extend}</Button>)}</div>
+          </form>) : <Button kind="secondary" disabled={!zone} onClick={() => { setClosesAt(zonedLocal(e.schedule.closesAt, zone!)); setOpen('extend'); }}>{V.extend}</Button>)}</div>
       <div class="action"><h3>{V.cancel}</h3><p class="hint">{V.cancelRule}</p>
         {!cancellable ? notNow : (open === 'cancel' ? (
           <form onSubmit={(x) => { x.preventDefault(); void run(() => call(() => api.POST('/events/{eventId}/cancel', { params: { path, header: header() }, body: { reason: reason.trim() } }))); }}>

@@ -1,4 +1,4 @@
-// The organiser's queues of an event: citizens' projects of a vote and proposals and comments of a
+// The organiser's queues of an event: citizens' projects of a vote that accepts them, and proposals and comments of a
 // discussion or hearing waiting for moderation, and the approved proposals waiting for an answer.
 import { useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../../api';
@@ -12,7 +12,7 @@ const V = T.console.events;
 type Proposal = Schemas['EventProposal'];
 
 export function Moderation({ e }: { e: Schemas['EventDetail'] }) {
-  if (e.type === 'vote') return <ProjectQueue eventId={e.id} />;
+  if (e.type === 'vote') return (e.settings as { acceptsProjects?: boolean }).acceptsProjects ? <ProjectQueue eventId={e.id} /> : null;
   if (e.type === 'discussion' || e.type === 'hearing') return <ProposalQueues eventId={e.id} />;
   return null;
 }
@@ -59,7 +59,7 @@ function ProposalQueues({ eventId }: { eventId: string }) {
       </section>
       <section class="card" aria-labelledby="answers-title">
         <h2 id="answers-title">{V.answers}</h2>
-        {(unanswered.data?.items ?? []).length === 0 ? <p>{V.noPending}</p> : (
+        {(unanswered.data?.items ?? []).length === 0 ? <p>{V.noUnanswered}</p> : (
           <ul class="case-list">{unanswered.data!.items.map((p) => <li class="case-row"><ProposalHead p={p} /><p class="prose">{p.text}</p><AnswerProposal eventId={eventId} p={p} onDone={unanswered.reload} /></li>)}</ul>
         )}
       </section>
