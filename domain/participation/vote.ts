@@ -330,6 +330,11 @@ export async function moderateVoteProject(db: Db, user: AuthUser, eventId: strin
 /** The closed vote as a pabulib .pb file and its name. */
 export async function votePabulibFile(db: Db, user: AuthUser, eventId: string): Promise<{ fileName: string; text: string }> {
   const row = await voteEvent(db, user, eventId);
+  // The pabulib format is for participatory budgets: its META requires a budget, which a single-choice
+  // or approval vote without one does not have (workflows/rules/pabulib.ts would fail on it).
+  if ((row.settings as unknown as VoteEventSettings).budget === undefined) {
+    throw problems.invalidTransition(`Vote ${row.id} has no budget, and the pabulib format needs one: only budget votes (or votes with a budget) are exported.`);
+  }
   if (!(row.status === 'closed' || row.status === 'results_published')) {
     throw problems.invalidTransition(`The export is available once vote ${row.id} has closed; it is ${row.status}.`);
   }

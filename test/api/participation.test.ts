@@ -357,4 +357,16 @@ describe('participation events through the API (Temporal dev server)', function 
     const exportEarly = await call(api, 'GET', `/events/${e.id}/export.pb`, { token: tok.villager });
     assert.equal(exportEarly.status, 409);
   });
+
+  it('refuses the pabulib export of a vote without a budget with 409, not an error', async () => {
+    const single = await create({
+      type: 'vote', organisationId: ORG.district, title: 'Выбор дизайн-проекта',
+      schedule: { opensAt: iso(8 * SECOND), closesAt: iso(20 * DAY) },
+      audience: { territoryIds: [TERRITORY.district], minAge: null }, anonymous: true,
+      settings: { kind: 'single_choice', projects: [{ id: 'a', name: 'Проект А', cost: 0 }, { id: 'b', name: 'Проект Б', cost: 0 }] },
+    });
+    const pb = await call(api, 'GET', `/events/${single.id}/export.pb`, { token: t.district });
+    assert.equal(pb.status, 409, pb.text);
+    assert.match(pb.body.detail, /no budget/);
+  });
 });

@@ -4,6 +4,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../../api';
 import { Button } from '../../components/ui';
 import { T } from '../../text';
+import { explainProject } from '../../participation/explain';
+import { projectOutcomes, type VoteResults } from '../../participation/model';
+import { formatMoney } from '../../participation/words';
 import { FailureNotice, TableWrap } from '../components';
 import { failure, useLoad, type Failure } from '../data';
 
@@ -12,12 +15,11 @@ const V = T.console.events;
 type Split = { online: number; offline: number; total: number };
 type Option = Split & { id: string; text: string; share: number };
 type Question = { id: string; kind: string; text: string; options?: Option[]; scale?: { average: number | null }; texts?: { items: string[] } };
-type Project = { id: string; name?: string; votes: number; cost: number; selected: boolean; explanation: string };
 
 export function EventResults({ e }: { e: Schemas['EventDetail'] }) {
   const visible = e.resultsVisible || e.status === 'results_published';
   const results = useLoad(async () => (visible ? (await call(() => api.GET('/events/{eventId}/results', { params: { path: { eventId: e.id } } }))).results : null), [e.id, visible]);
-  const r = results.data as { respondents?: Split; questions?: Question[]; projects?: Project[] } | null | undefined;
+  const r = results.data as { respondents?: Split; questions?: Question[]; projects?: unknown[] } | null | undefined;
   const projects = r?.projects;
   const respondents = r?.respondents?.total;
   return (
@@ -27,7 +29,7 @@ export function EventResults({ e }: { e: Schemas['EventDetail'] }) {
         <>
           {respondents !== undefined && <p>{V.respondents(respondents)}</p>}
           {r.questions?.map((q) => <PollQuestion q={q} />)}
-          {projects && <VoteProjects projects={projects} />}
+          {projects && <VoteProjects results={r as unknown as VoteResults} />}
           {!r.questions && !projects && <pre class="snippet">{JSON.stringify(r, null, 2)}</pre>}
         </>
       )}
@@ -56,12 +58,17 @@ function PollQuestion({ q }: { q: Question }) {
   );
 }
 
-function VoteProjects({ projects }: { projects: Project[] }) {
+/** A vote's projects with the same Russian one-line explanations the citizens see (web/src/participation/explain.ts). */
+function VoteProjects({ results }: { results: VoteResults }) {
   return (
     <TableWrap label={V.results}>
-      <table class="table">
+      <table class="table table--wrap">
         <thead><tr><th scope="col">{V.name}</th><th scope="col">{V.votes}</th><th scope="col">{V.cost}</th><th scope="col">{V.winner}</th></tr></thead>
-        <tbody>{projects.map((p) => <tr><td>{p.name ?? p.id}</td><td>{p.votes}</td><td>{p.cost}</td><td>{p.selected ? '✓' : ''} <span class="hint">{p.explanation}</span></td></tr>)}</tbody>
+        <tbody>{projectOutcomes(results).map((o) => {
+          const p = o.project;
+          // The explanation goes under the name, so that on a phone the table stays four short columns.
+          return <tr><td>{p.name ?? p.id}<br /><span class="hint">{explainProject(o, results)}</span></td><td>{p.votes}</td><td>{formatMoney(p.cost)}</td><td>{p.selected ? '✓' : ''}</td></tr>;
+        })}</tbody>
       </table>
     </TableWrap>
   );
