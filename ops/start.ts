@@ -153,6 +153,7 @@ function welcome(s: { config: Config; dataDir: string; apiPort: number; temporal
   Вложения:          ${s.attachments}
   Форма обращения:   ${base}/app#/form/altai.minzdrav   (встраивание: ${base}/embed.js, см. README)
   Мои обращения:     ${base}/app#/cases
+  Рабочее место:     ${base}/console   (операторы, кураторы, администраторы; вход по OIDC или по токену ниже)
   Вход (OIDC):       ${base}/auth/oidc/login   (провайдер: ${oidc.issuer}${demoPeople.length ? `; демо: ${demoPeople.map((p) => `${p.username} / ${p.password}`).join(', ')}` : ''})
 
 Tokens (Authorization: Bearer …):
