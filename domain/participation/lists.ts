@@ -1,8 +1,7 @@
 // Lists of participation events: drafts only for those who may see them, newest first, cursor pages.
 import type { Db } from '../../db/connection';
-import { encodeCursor as encodeCaseCursor } from '../cases/read-model';
+import { decodeCursor, encodeCursor as encodeCaseCursor } from '../cases/read-model';
 import type { AuthUser } from '../identity/users';
-import { problems } from '../problem';
 import type { EventRow } from './read-model';
 import { toEvent } from './representation';
 
@@ -22,7 +21,8 @@ export async function listEvents(db: Db, user: AuthUser, filters: EventFilters, 
   if (filters.regionId !== undefined) qb.where('region_id', filters.regionId);
   if (filters.organisationId !== undefined) qb.where('organisation_id', filters.organisationId);
   if (page.cursor) {
-    const c = decodeEventCursor(page.cursor);
+    // Events page like cases in registration order: the same cursor, read by the same checks.
+    const c = decodeCursor(page.cursor, 'registered');
     qb.whereRaw(`(participation_events.created_at, participation_events.id) < (?::timestamptz, ?)`, [c.v, c.id]);
   }
   qb.orderByRaw('participation_events.created_at desc, participation_events.id desc').limit(page.limit + 1);
@@ -34,18 +34,4 @@ export async function listEvents(db: Db, user: AuthUser, filters: EventFilters, 
     items: items.map(toEvent),
     nextCursor: more && last ? encodeCaseCursor({ o: 'registered', v: last.sort_value, id: last.id }) : null,
   };
-}
-
-function decodeEventCursor(raw: string): { v: string; id: string } {
-  const bad = problems.field('query', 'cursor', 'is not a cursor of this list');
-  let c: unknown;
-  try {
-    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    throw bad;
-  }
-  const x = c as { o?: unknown; v?: unknown; id?: unknown };
-  if (!x || typeof x !== 'object' || x.o !== 'registered' || typeof x.v !== 'string' || typeof x.id !== 'string' || x.id.length > 200) throw bad;
-  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(x.v)) throw bad;
-  return { v: x.v, id: x.id };
 }
