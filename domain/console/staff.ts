@@ -1,19 +1,12 @@
 // The platform's staff (operators, supervisors, administrators) as administrators manage them: the list
 // with each person's sign-in identities, and a new member with the identity their first sign-in uses.
 import type { Db } from '../../db/connection';
+import type { components } from '../../openapi/types';
 
 export const STAFF_ROLES = ['operator', 'supervisor', 'administrator'] as const;
 
-export interface StaffMemberRow {
-  id: number;
-  role: (typeof STAFF_ROLES)[number];
-  name: string;
-  email: string | null;
-  organisationId: string | null;
-  regionId: string | null;
-  logins: string[];
-  createdAt: string;
-}
+/** A staff member as the API shows them (the spec's StaffMember). */
+export type StaffMemberRow = components['schemas']['StaffMember'];
 
 export interface NewStaffMember {
   role: 'operator' | 'supervisor';
