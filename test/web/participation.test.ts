@@ -1,8 +1,8 @@
 // Taking part through the browser (web/src/participation), on the seeded Altai krai as `npm start` runs
 // it (Temporal dev server, worker, embedded PostgreSQL, the API serving /app): a citizen sees the events
 // with the reason one is closed to them, answers a poll of every question type and casts a budget ballot
-// with its running total, at 1280 px and at 360 px; the events close on their own timers and both see
-// the results with the winners explained. axe-core checks every screen (no serious or critical issue),
+// with its running total, at 1280 px and at 360 px; a second poll and vote, answered through the API and
+// closing on their own timers while the browser works, show the results with the winners explained. axe-core checks every screen (no serious or critical issue),
 // and the main screens are saved under docs/screenshots/.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -19,7 +19,13 @@ const SCREENSHOTS = path.join(projectRoot, 'docs', 'screenshots');
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const VIEWPORTS = [{ width: 1280, height: 900 }, { width: 360, height: 780 }] as const;
 /** How long the poll and the vote stay open: both viewports take part in both within it. */
-const OPEN_MS = 100_000;
+const OPEN_MS = 300_000;
+/**
+ * How long the results' poll and vote stay open: their ballots go in through the API in `before`, and they
+ * close on their own timers while the browser tests run, so the results test rarely waits (it did 90 s when
+ * it waited for the browser's own events to close).
+ */
+const RESULTS_OPEN_MS = 15_000;
 
 const DRAFT = [
   'Правила благоустройства территории муниципального образования',
@@ -27,6 +33,39 @@ const DRAFT = [
   '2. Уборка дворов проводится ежедневно.',
   '3. Зимняя уборка включает вывоз снега.',
 ].join('\n');
+
+/** The poll both viewports answer, and its twin for the results. */
+function sportsPoll(title: string, opensAt: string, closesAt: string) {
+  return {
+    type: 'poll', organisationId: 'altai.minsport', title,
+    description: 'Министерство спорта выбирает площадку для строительства в 2027 году.',
+    schedule: { opensAt, closesAt }, audience: { territoryIds: ['altai.t.novoaltaysk'], minAge: 14 }, anonymous: true,
+    settings: {
+      questions: [
+        { id: 'ground', kind: 'single', text: 'Какая площадка нужнее?', options: [{ id: 'football', text: 'Футбольное поле' }, { id: 'workout', text: 'Воркаут' }] },
+        { id: 'extras', kind: 'multiple', text: 'Что добавить?', maxChoices: 2, options: [{ id: 'light', text: 'Освещение' }, { id: 'benches', text: 'Скамейки' }, { id: 'fence', text: 'Ограждение' }] },
+        { id: 'need', kind: 'scale', text: 'Насколько нужна площадка?', scaleMin: 1, scaleMax: 10 },
+        { id: 'ideas', kind: 'text', text: 'Ваши идеи', required: false },
+      ],
+    },
+  };
+}
+
+/** The budget vote both viewports take part in, and its twin for the results. */
+function budgetVote(title: string, opensAt: string, closesAt: string) {
+  return {
+    type: 'vote', organisationId: 'altai.government', title,
+    schedule: { opensAt, closesAt }, audience: { territoryIds: [], minAge: 16 },
+    settings: {
+      kind: 'budget', budget: 1_000_000, rule: 'greedy',
+      projects: [
+        { id: 'A', name: 'Сквер у школы № 3', description: 'Благоустройство сквера: дорожки, освещение, скамейки.', cost: 600_000 },
+        { id: 'B', name: 'Фонтан на площади', cost: 500_000 },
+        { id: 'C', name: 'Детская площадка', cost: 300_000 },
+      ],
+    },
+  };
+}
 
 describe('web: taking part in polls, votes, discussions and hearings in the browser', function () {
   this.timeout(300_000);
@@ -38,7 +77,9 @@ describe('web: taking part in polls, votes, discussions and hearings in the brow
   const token: Record<string, string> = {};
   /** Uncaught errors and console errors of the pages: none expected. */
   const pageErrors: string[] = [];
-  const event: Record<'poll' | 'vote' | 'discussion' | 'hearing' | 'elsewhere', string> = { poll: '', vote: '', discussion: '', hearing: '', elsewhere: '' };
+  const event: Record<'poll' | 'vote' | 'discussion' | 'hearing' | 'elsewhere' | 'pollResults' | 'voteResults', string> = {
+    poll: '', vote: '', discussion: '', hearing: '', elsewhere: '', pollResults: '', voteResults: '',
+  };
 
   async function citizen(name: string, territoryId: string, birthDate: string) {
     const c = await createUserWithToken(db, { role: 'citizen', name });
@@ -54,6 +95,26 @@ describe('web: taking part in polls, votes, discussions and hearings in the brow
     return created.body.id as string;
   }
 
+  /**
+   * The results' twins of the poll and the vote, answered by both citizens through the API as the browser
+   * tests answer theirs, open at once and closing RESULTS_OPEN_MS later on their own timers.
+   */
+  async function resultsEvents(at: (ms: number) => string): Promise<void> {
+    event.pollResults = await published('minsport', 'web-poll-results', sportsPoll('Какой стадион отремонтировать в Новоалтайске?', at(0), at(RESULTS_OPEN_MS)));
+    event.voteResults = await published('government', 'web-vote-results', budgetVote('Инициативный бюджет Новоалтайска', at(0), at(RESULTS_OPEN_MS)));
+    const ballots: [string, string, Record<string, unknown>][] = [
+      ['anna', event.pollResults, { answers: { ground: 'football', extras: ['light', 'benches'], need: 9, ideas: 'Трибуны для зрителей' } }],
+      ['petr', event.pollResults, { answers: { ground: 'workout', extras: ['light', 'benches'], need: 6 } }],
+      ['anna', event.voteResults, { approved: ['A', 'C'] }],
+      ['petr', event.voteResults, { approved: ['A', 'C'] }],
+    ];
+    for (const id of [event.pollResults, event.voteResults]) await pollUntil(api, `/events/${id}`, token.anna, (e) => e?.status === 'open');
+    for (const [who, id, body] of ballots) {
+      const r = await call(api, 'POST', `/events/${id}/responses`, { token: token[who], body });
+      assert.equal(r.status, 201, r.text);
+    }
+  }
+
   before(async () => {
     platform = await startSeededPlatform('web_part', taskQueue, async (d) => {
       db = d;
@@ -66,31 +127,9 @@ describe('web: taking part in polls, votes, discussions and hearings in the brow
     ({ api } = platform);
     const now = Date.now();
     const at = (ms: number) => new Date(now + ms).toISOString();
-    event.poll = await published('minsport', 'web-poll', {
-      type: 'poll', organisationId: 'altai.minsport', title: 'Какую спортивную площадку построить в Новоалтайске?',
-      description: 'Министерство спорта выбирает площадку для строительства в 2027 году.',
-      schedule: { opensAt: at(2000), closesAt: at(OPEN_MS) }, audience: { territoryIds: ['altai.t.novoaltaysk'], minAge: 14 }, anonymous: true,
-      settings: {
-        questions: [
-          { id: 'ground', kind: 'single', text: 'Какая площадка нужнее?', options: [{ id: 'football', text: 'Футбольное поле' }, { id: 'workout', text: 'Воркаут' }] },
-          { id: 'extras', kind: 'multiple', text: 'Что добавить?', maxChoices: 2, options: [{ id: 'light', text: 'Освещение' }, { id: 'benches', text: 'Скамейки' }, { id: 'fence', text: 'Ограждение' }] },
-          { id: 'need', kind: 'scale', text: 'Насколько нужна площадка?', scaleMin: 1, scaleMax: 10 },
-          { id: 'ideas', kind: 'text', text: 'Ваши идеи', required: false },
-        ],
-      },
-    });
-    event.vote = await published('government', 'web-vote', {
-      type: 'vote', organisationId: 'altai.government', title: 'Инициативный бюджет Алтайского края',
-      schedule: { opensAt: at(2000), closesAt: at(OPEN_MS) }, audience: { territoryIds: [], minAge: 16 },
-      settings: {
-        kind: 'budget', budget: 1_000_000, rule: 'greedy',
-        projects: [
-          { id: 'A', name: 'Сквер у школы № 3', description: 'Благоустройство сквера: дорожки, освещение, скамейки.', cost: 600_000 },
-          { id: 'B', name: 'Фонтан на площади', cost: 500_000 },
-          { id: 'C', name: 'Детская площадка', cost: 300_000 },
-        ],
-      },
-    });
+    await resultsEvents(at);
+    event.poll = await published('minsport', 'web-poll', sportsPoll('Какую спортивную площадку построить в Новоалтайске?', at(2000), at(OPEN_MS)));
+    event.vote = await published('government', 'web-vote', budgetVote('Инициативный бюджет Алтайского края', at(2000), at(OPEN_MS)));
     event.discussion = await published('omsu', 'web-discussion', {
       type: 'discussion', organisationId: 'altai.omsu', title: 'Обсуждение проекта правил благоустройства',
       schedule: { opensAt: at(1000), closesAt: at(86_400_000) }, settings: { draftText: DRAFT, answerTermDays: 10 },
@@ -247,15 +286,16 @@ describe('web: taking part in polls, votes, discussions and hearings in the brow
   }
 
   it('shows the results after the close: the poll as bars with numbers, the vote\'s winners with each project\'s explanation', async () => {
-    for (const id of [event.poll, event.vote]) {
-      await pollUntil(api, `/events/${id}`, token.anna, (e) => e?.status === 'results_published', OPEN_MS + 60_000);
+    for (const id of [event.pollResults, event.voteResults]) {
+      await pollUntil(api, `/events/${id}`, token.anna, (e) => e?.status === 'results_published', RESULTS_OPEN_MS + 60_000);
     }
     const mine = await call(api, 'GET', '/me/events?type=vote', { token: token.anna });
     assert.equal(mine.status, 200, mine.text);
-    assert.deepEqual(mine.body.items[0].standing, { inAudience: true, reason: null, minAge: 16, participated: true });
+    const voted = mine.body.items.find((e: { id: string }) => e.id === event.voteResults);
+    assert.deepEqual(voted.standing, { inAudience: true, reason: null, minAge: 16, participated: true });
     for (const [i, viewport] of VIEWPORTS.entries()) {
       const page = await signedInPage(i === 0 ? 'anna' : 'petr', viewport);
-      await go(page, `/events/${event.poll}`, /спортивную площадку/);
+      await go(page, `/events/${event.pollResults}`, /стадион/);
       const results = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Итоги' }) });
       await results.getByText('Всего: 2 участника.').waitFor();
       const ground = results.getByRole('list', { name: /Какая площадка нужнее/ });
@@ -265,7 +305,7 @@ describe('web: taking part in polls, votes, discussions and hearings in the brow
       await checkAccessibility(page, 'the poll results');
       await screenshot(page, 'poll-results');
 
-      await go(page, `/events/${event.vote}`, 'Инициативный бюджет Алтайского края');
+      await go(page, `/events/${event.voteResults}`, 'Инициативный бюджет Новоалтайска');
       const vote = page.locator('section', { has: page.getByRole('heading', { level: 2, name: 'Итоги' }) });
       await vote.getByRole('heading', { name: 'Победители' }).waitFor();
       // Greedy in the rule's order: equal votes, the cheaper first (the tie rule); both fit the budget.
