@@ -698,7 +698,8 @@ export interface paths {
         };
         /**
          * Duplicate appeals of an organisation, proposed as groups, and the groups confirmed.
-         * @description Roles: operator of the organisation, supervisor of its region, administrator.
+         * @description Roles: operator, supervisor, administrator; scoped as `GET /cases` is (an operator sees their own
+         *     organisation's cases, a supervisor their region's: empty lists for others).
          *
          *     `proposed`: the organisation's appeals awaiting an answer that are in no group, joined into groups
          *     by chains of similar pairs (see `GET /cases/{caseId}/similar` for what is similar), two or more

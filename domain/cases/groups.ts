@@ -8,6 +8,7 @@ import type { components } from '../../openapi/types';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 import { isUniqueViolation } from '../reference/checks';
+import { canSeeCase, scopeCases } from './access';
 import { toCase, visibleCase, type CaseRow } from './read-model';
 import { boundingBox, proposeGroups, similarTo, type SimilarityCase, type SimilarityRule } from './similarity';
 
@@ -88,26 +89,27 @@ export async function listSimilarCases(db: Db, user: AuthUser, caseId: string, r
   return { rule, similar: similar.map((s) => toCase(byId.get(s.id)!, user)), group };
 }
 
-/** The organisation, if the user may read its groups: its operators, its region's supervisors, administrators. */
-async function groupsOrganisation(db: Db, user: AuthUser, organisationId: string): Promise<{ id: string; region_id: string }> {
-  const org = (await db('organisations').where({ id: organisationId }).first('id', 'region_id')) as { id: string; region_id: string } | undefined;
+/** The organisation whose groups are asked for (404 when there is none). */
+async function existingOrganisation(db: Db, organisationId: string): Promise<string> {
+  const org = (await db('organisations').where({ id: organisationId }).first('id')) as { id: string } | undefined;
   if (!org) throw problems.notFound(`There is no organisation ${organisationId}.`);
-  if (user.role === 'operator' && user.organisationId !== org.id) throw problems.forbidden('Operators see the groups of their own organisation only.');
-  if (user.role === 'supervisor' && user.regionId !== org.region_id) throw problems.forbidden('Supervisors see the groups of their own region only.');
-  return org;
+  return org.id;
 }
 
-/** Proposed groups of the organisation's open appeals, and its confirmed groups with a case not closed. */
+/**
+ * Proposed groups of the organisation's open appeals, and its confirmed groups with a case not closed.
+ * Scoped as GET /cases is (scopeCases): another organisation's operator gets empty lists.
+ */
 export async function listCaseGroups(db: Db, user: AuthUser, organisationId: string, rule: SimilarityRule): Promise<CaseGroupList> {
-  const org = await groupsOrganisation(db, user, organisationId);
-  const open = (await awaitingUngrouped(db, org.id).select(SIMILARITY_COLUMNS).orderBy('cases.registered_at').limit(PROPOSAL_SCAN_LIMIT)) as CaseRow[];
+  const org = { id: await existingOrganisation(db, organisationId) };
+  const open = (await scopeCases(awaitingUngrouped(db, org.id), user).select(SIMILARITY_COLUMNS).orderBy('cases.registered_at').limit(PROPOSAL_SCAN_LIMIT)) as CaseRow[];
   const groups = proposeGroups(open.map(similarityCase), rule);
   const rows = await caseRows(db, groups.flat().map((c) => c.id));
   const proposed = groups.map((g) => ({ subcategoryId: g[0].subcategoryId!, cases: g.map((c) => toCase(rows.get(c.id)!, user)) }));
   const confirmedRows = (await db('case_groups')
     .where({ organisation_id: org.id })
-    .whereExists(db('case_group_members').join('cases', 'cases.id', 'case_group_members.case_id')
-      .whereRaw('case_group_members.group_id = case_groups.id').whereNot('cases.status', 'closed'))
+    .whereExists(scopeCases(db('case_group_members').join('cases', 'cases.id', 'case_group_members.case_id')
+      .whereRaw('case_group_members.group_id = case_groups.id').whereNot('cases.status', 'closed'), user))
     .orderBy('confirmed_at', 'desc').orderBy('id', 'desc').limit(100)) as GroupRow[];
   const confirmed = await Promise.all(confirmedRows.map((g) => groupOf(db, user, g)));
   return { rule, proposed, confirmed };
@@ -157,7 +159,8 @@ export async function groupOf(db: Db | Knex.Transaction, user: AuthUser, g: Grou
       ? null
       : { text: g.answer_text, attachments: g.answer_attachments ?? [], answeredAt: new Date(g.answered_at).toISOString() },
     answeredCaseIds: members.filter((m) => m.answered_at).map((m) => m.case_id),
-    cases: members.map((m) => toCase(rows.get(m.case_id)!, user)),
+    // A case redirected elsewhere since may be out of the user's sight: the group shows the others.
+    cases: members.map((m) => rows.get(m.case_id)!).filter((r) => canSeeCase(user, r)).map((r) => toCase(r, user)),
   };
 }
 
