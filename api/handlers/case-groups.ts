@@ -4,6 +4,7 @@
 import {
   confirmGroup, fixGroupAnswer, groupMembers, groupOf, listCaseGroups, listSimilarCases, markAnswered, removeFromGroup, visibleGroup,
 } from '../../domain/cases/groups';
+import { actionAudit } from '../../domain/audit';
 import { loadCaseRow } from '../../domain/cases/read-model';
 import { DEFAULT_SIMILARITY_RULE, type SimilarityRule } from '../../domain/cases/similarity';
 import { HttpProblem } from '../../domain/problem';
@@ -40,8 +41,12 @@ async function answerGroup(ctx: Ctx<'answerCaseGroup'>) {
     try {
       // One update id per case and group: a retry after a crash between the update and markAnswered
       // gets the first update's result back from the workflow instead of a second answer.
+      // Audited as the case's own answer too, so that the case's audit trail shows it (the route's entry is the group's).
+      const audit = actionAudit(deps.db, deps.log, 'answerCase', user, { params: { caseId: m.case_id }, body: ctx.input.body }, (ctx.res.locals.requestId as string) ?? null);
+      await audit.begin();
       const c = await actOn(deps, user, m.case_id, 'answer', `group-${group.id}`, answerWith(deps, user, answer));
       await markAnswered(deps.db, group.id, m.case_id);
+      await audit.finish({ status: 200, body: c });
       results.push({ caseId: m.case_id, outcome: 'answered', status: c.status, problem: null });
     } catch (e) {
       // A refusal of this case (the workflow's validator, visibility): reported, and the next case goes on.

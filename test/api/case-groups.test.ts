@@ -151,6 +151,9 @@ describe('duplicate appeals: groups answered once (Temporal dev server)', functi
       const mail = await db('notifications').where({ case_id: id, recipient_kind: 'applicant' }).where('subject', 'like', 'Получен ответ%');
       assert.equal(mail.length, 1, `${id}: one answer notification to the applicant`);
       assert.equal(mail[0].recipient_address, c.body.applicant.email);
+      const audited = await db('audit_log').where({ case_id: id, action: 'answerCase' });
+      assert.equal(audited.length, 1, `${id}: the answer is in the case's audit trail once`);
+      assert.deepEqual([audited[0].before.status, audited[0].after.status], [id === ids.b ? 'in_work' : 'registered', 'answered']);
     }
     const g = await call(api, 'GET', `/case-groups/${group}`, { token: t.supervisor });
     assert.deepEqual(g.body.answeredCaseIds, [ids.a, ids.b, ids.c]);

@@ -455,6 +455,7 @@ export const T = {
         requestClarification: 'Запрошено уточнение', extendTerm: 'Продлён срок', leaveWithoutAnswer: 'Оставлено без ответа',
         acknowledgeRegistration: 'Зарегистрировано в СЭД', replyToClarification: 'Уточнение заявителя', rateAnswer: 'Оценка ответа',
         reassignCase: 'Передано куратором', changeTerm: 'Срок изменён куратором', closeCase: 'Закрыто куратором', reopenCase: 'Открыто повторно',
+        confirmCaseGroup: 'Объединено в группу', removeCaseFromGroup: 'Убрано из группы', answerCaseGroup: 'Дан ответ группе',
       } as Record<string, string>,
       history: 'История процесса',
     },
