@@ -39,6 +39,7 @@ export async function startApiServer(opts: {
   /** Sign-in through an OpenID Connect provider (domain/config/index.ts: OIDC_*). */
   oidc?: AppOptions['oidc'];
   attachments?: AppOptions['attachments'];
+  similarity?: AppOptions['similarity'];
 }): Promise<ApiServer> {
   const app = createApp(opts);
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const api = await startApiServer({
     db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity,
-    attachments: attachmentsOf(config), oidc: config.oidc,
+    attachments: attachmentsOf(config), oidc: config.oidc, similarity: config.similarity,
   });
   console.log(JSON.stringify({ level: 'info', msg: 'API listening', port: api.port }));
   const stop = async () => {

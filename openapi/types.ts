@@ -662,6 +662,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseId}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open appeals of the same organisation that look like the same problem, and the case's group.
+         * @description Roles: operator of the organisation handling the case, supervisor of its region, administrator.
+         *
+         *     Similar: awaiting an answer (registered, in work, clarification requested), handled by the same
+         *     organisation, of the same subcategory, registered at most `periodDays` apart, with points at most
+         *     `distanceMetres` apart or the same address (written alike: case, «ё», punctuation and words such
+         *     as «ул.», «д.» do not count). The defaults are the server's (`OTKLIK_DUPLICATE_DISTANCE_METRES`,
+         *     `OTKLIK_DUPLICATE_PERIOD_DAYS`); the query may set others. Oldest first, at most 50. `group` is the
+         *     confirmed group the case belongs to, if any.
+         */
+        get: operations["listSimilarCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organisations/{organisationId}/case-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Duplicate appeals of an organisation, proposed as groups, and the groups confirmed.
+         * @description Roles: operator, supervisor, administrator; scoped as `GET /cases` is (an operator sees their own
+         *     organisation's cases, a supervisor their region's: empty lists for others).
+         *
+         *     `proposed`: the organisation's appeals awaiting an answer that are in no group, joined into groups
+         *     by chains of similar pairs (see `GET /cases/{caseId}/similar` for what is similar), two or more
+         *     each, oldest first; the operator confirms a proposal (or part of it) with `POST /case-groups`.
+         *     `confirmed`: the organisation's groups that still have a case that is not closed, newest first.
+         */
+        get: operations["listCaseGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/case-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a group of duplicate appeals, to answer them once.
+         * @description Roles: operator of the organisation handling the cases, administrator.
+         *
+         *     The cases must be visible to the caller (`404` otherwise), handled by one organisation and of one
+         *     subcategory (`422`), awaiting an answer and in no other group (`409`). The rule only proposes: the
+         *     operator decides which cases are one problem. Confirming the same cases again returns their group
+         *     (`200`); a new group is `201`.
+         */
+        post: operations["confirmCaseGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/case-groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A confirmed group of duplicate appeals.
+         * @description Roles: operator of the group's organisation, supervisor of its region, administrator; anyone else gets `404`.
+         */
+        get: operations["getCaseGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/case-groups/{groupId}/cases/{caseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a case out of its group (it is not the same problem, or needs its own answer).
+         * @description Roles: operator of the group's organisation, administrator. A case the group's answer has already
+         *     reached stays (`409`). Returns the group as it is now; a group left with no case is deleted (`204`).
+         */
+        delete: operations["removeCaseFromGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/case-groups/{groupId}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer every case of the group with one answer.
+         * @description Roles: operator of the group's organisation, administrator.
+         *
+         *     Runs the answer of `POST /cases/{caseId}/answer` on each case of the group, one by one: each case
+         *     keeps its own term, rating and escalation, and each applicant is notified as for a single answer.
+         *     The reply says per case whether it was `answered` or `refused`, with the problem of a refusal
+         *     (e.g. `409` for a case answered already, or closed). The first request fixes the group's answer:
+         *     a retry with the same answer reaches only the cases not reached yet and never answers a case
+         *     twice; another text or other attachments are `409`.
+         */
+        post: operations["answerCaseGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseId}/redirect": {
         parameters: {
             query?: never;
@@ -3190,6 +3336,64 @@ export interface components {
             text: components["schemas"]["LongText"];
             attachments?: components["schemas"]["AttachmentIds"];
         };
+        /** @description When two appeals of one subcategory count as the same problem. */
+        SimilarityRule: {
+            distanceMetres: number;
+            periodDays: number;
+        };
+        CaseGroupRequest: {
+            caseIds: components["schemas"]["CaseId"][];
+        };
+        /** @description Duplicate appeals an operator confirmed as one problem, answered once. */
+        CaseGroup: {
+            id: number;
+            organisationId: string;
+            subcategoryId: string;
+            /** Format: date-time */
+            confirmedAt: string;
+            /** @description The group's answer, once given (it reached the cases marked in `answeredCaseIds`). */
+            answer: null | {
+                text: string;
+                attachments: string[];
+                /** Format: date-time */
+                answeredAt: string;
+            };
+            /** @description The cases the group's answer reached. */
+            answeredCaseIds: string[];
+            /** @description Oldest first. */
+            cases: components["schemas"]["Case"][];
+        };
+        CaseGroupProposal: {
+            subcategoryId: string;
+            /** @description Oldest first. */
+            cases: components["schemas"]["Case"][];
+        };
+        CaseGroupList: {
+            rule: components["schemas"]["SimilarityRule"];
+            proposed: components["schemas"]["CaseGroupProposal"][];
+            confirmed: components["schemas"]["CaseGroup"][];
+        };
+        SimilarCases: {
+            rule: components["schemas"]["SimilarityRule"];
+            /** @description Open similar cases in no other group, oldest first. */
+            similar: components["schemas"]["Case"][];
+            group: null | components["schemas"]["CaseGroup"];
+        };
+        CaseGroupAnswerResult: {
+            groupId: number;
+            results: {
+                caseId: string;
+                /**
+                 * @description `answered`: the group's answer reached the case (now or by an earlier request).
+                 * @enum {string}
+                 */
+                outcome: "answered" | "refused";
+                /** @description The case's status after the request. */
+                status: null | components["schemas"]["CaseStatus"];
+                /** @description Why the case was refused. */
+                problem: null | components["schemas"]["Problem"];
+            }[];
+        };
         RedirectRequest: {
             organisationId: components["schemas"]["ReferenceId"];
             reason: components["schemas"]["Reason"];
@@ -4135,6 +4339,12 @@ export interface components {
         ProposalId: number;
         /** @description The registration number, e.g. `22-2026-000001`. */
         CaseId: components["schemas"]["CaseId"];
+        /** @description The number of a confirmed group of duplicate appeals. */
+        GroupId: number;
+        /** @description Greatest distance between the points of two similar appeals, in metres (default the server's, 150). */
+        DuplicateDistance: number;
+        /** @description Greatest time between the registrations of two similar appeals, in days (default the server's, 30). */
+        DuplicatePeriod: number;
         RegionId: components["schemas"]["ReferenceId"];
         OrganisationId: components["schemas"]["ReferenceId"];
         CategoryId: components["schemas"]["ReferenceId"];
@@ -5049,6 +5259,213 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listSimilarCases: {
+        parameters: {
+            query?: {
+                /** @description Greatest distance between the points of two similar appeals, in metres (default the server's, 150). */
+                distanceMetres?: components["parameters"]["DuplicateDistance"];
+                /** @description Greatest time between the registrations of two similar appeals, in days (default the server's, 30). */
+                periodDays?: components["parameters"]["DuplicatePeriod"];
+            };
+            header?: never;
+            path: {
+                /** @description The registration number, e.g. `22-2026-000001`. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The similar cases and the case's group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarCases"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listCaseGroups: {
+        parameters: {
+            query?: {
+                /** @description Greatest distance between the points of two similar appeals, in metres (default the server's, 150). */
+                distanceMetres?: components["parameters"]["DuplicateDistance"];
+                /** @description Greatest time between the registrations of two similar appeals, in days (default the server's, 30). */
+                periodDays?: components["parameters"]["DuplicatePeriod"];
+            };
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proposed and the confirmed groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseGroupList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    confirmCaseGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseGroup"];
+                };
+            };
+            /** @description The group. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getCaseGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The number of a confirmed group of duplicate appeals. */
+                groupId: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    removeCaseFromGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The number of a confirmed group of duplicate appeals. */
+                groupId: components["parameters"]["GroupId"];
+                /** @description The registration number, e.g. `22-2026-000001`. */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseGroup"];
+                };
+            };
+            /** @description The group had no other case and is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    answerCaseGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The number of a confirmed group of duplicate appeals. */
+                groupId: components["parameters"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description What happened to each case of the group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseGroupAnswerResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];

@@ -8,12 +8,16 @@ import {
 } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
 import { linkAttachments } from '../../domain/attachments/attachments';
-import type { CaseRow } from '../../domain/cases/read-model';
+import type { CaseDetail, CaseRow } from '../../domain/cases/read-model';
+import type { AuthUser } from '../../domain/identity/users';
+import type { components } from '../../openapi/types';
 import { problems } from '../../domain/problem';
 import { checkTargetOrganisation } from '../../domain/reference/checks';
-import type { Ctx, Handlers, OperationId, Reply } from '../routes';
+import type { AppDeps, Ctx, Handlers, OperationId, Reply } from '../routes';
 import { actOnCase, reopenCase, runCaseUpdate } from '../../domain/cases/commands';
 import { temporalContext } from './cases';
+
+type AnswerRequest = components['schemas']['AnswerRequest'];
 
 export type CaseOp = Extract<OperationId, 'takeCase' | 'answerCase' | 'redirectCase' | 'requestClarification' | 'extendTerm' | 'leaveWithoutAnswer'
   | 'replyToClarification' | 'rateAnswer' | 'reassignCase' | 'changeTerm' | 'closeCase' | 'reopenCase' | 'acknowledgeRegistration'>;
@@ -24,15 +28,38 @@ export async function act<K extends CaseOp>(
   action: string,
   perform: (actor: Actor, row: CaseRow, updateId: string | undefined) => Promise<AppealState>,
 ): Promise<Reply> {
-  const { deps, user } = ctx;
   const caseId = (ctx.input.params as { caseId: string }).caseId;
   const key = (ctx.input.headers as { 'Idempotency-Key'?: string })['Idempotency-Key'];
+  return { status: 200, body: await actOn(ctx.deps, ctx.user, caseId, action, key, perform) };
+}
+
+/**
+ * One action on one case, for a request on that case (act) or on several (a group's answer,
+ * api/handlers/case-groups.ts). The same key makes the same update id: a retry applies it once.
+ */
+export async function actOn(
+  deps: AppDeps, user: AuthUser, caseId: string, action: string, key: string | undefined,
+  perform: (actor: Actor, row: CaseRow, updateId: string | undefined) => Promise<AppealState>,
+): Promise<CaseDetail> {
   // A machine client retries on its own (timeouts, restarts): without a key a retry could apply a
   // command twice, so integration clients must send one with every command (docs/integration.md).
   if (user.role === 'integration' && !key) {
     throw problems.field('header', 'Idempotency-Key', 'is required for commands of integration clients');
   }
-  return { status: 200, body: await actOnCase(temporalContext(deps), user, caseId, key ? `${caseId}:${action}:${key}` : undefined, perform) };
+  return actOnCase(temporalContext(deps), user, caseId, key ? `${caseId}:${action}:${key}` : undefined, perform);
+}
+
+/**
+ * The answer on the merits: uploaded files of the answering user or organisation only (422 naming a bad
+ * id), linked before the update so that a crash after it cannot leave an answered file the applicant
+ * may not download.
+ */
+export function answerWith(deps: AppDeps, user: AuthUser, body: AnswerRequest) {
+  return async (actor: Actor, row: CaseRow, updateId: string | undefined): Promise<AppealState> => {
+    const attachments = body.attachments ?? [];
+    await linkAttachments(deps.db, attachments, { caseId: row.id, referencedIn: 'answer', user, organisationId: actor.organisationId ?? null });
+    return runCaseUpdate(temporalContext(deps), row.id, answerUpdate, { actor, text: body.text, attachments }, updateId);
+  };
 }
 
 export function update<K extends CaseOp, A>(ctx: Ctx<K>, def: UpdateDefinition<AppealState, [A]>, arg: (actor: Actor) => A) {
@@ -43,13 +70,7 @@ export function update<K extends CaseOp, A>(ctx: Ctx<K>, def: UpdateDefinition<A
 export const actionHandlers = {
   takeCase: (ctx) => act(ctx, 'take', update(ctx, takeIntoWorkUpdate, (actor) => ({ actor }))),
 
-  answerCase: (ctx) =>
-    act(ctx, 'answer', async (actor, row, updateId) => {
-      // Uploaded files of the answering user or organisation only (422 naming a bad id); linked before the
-      // update so that a crash after it cannot leave an answered file the applicant may not download.
-      await linkAttachments(ctx.deps.db, ctx.input.body.attachments ?? [], { caseId: row.id, referencedIn: 'answer', user: ctx.user, organisationId: actor.organisationId ?? null });
-      return update(ctx, answerUpdate, () => ({ actor, text: ctx.input.body.text, attachments: ctx.input.body.attachments ?? [] }))(actor, row, updateId);
-    }),
+  answerCase: (ctx) => act(ctx, 'answer', answerWith(ctx.deps, ctx.user, ctx.input.body)),
 
   redirectCase: (ctx) =>
     act(ctx, 'redirect', async (actor, row, updateId) => {

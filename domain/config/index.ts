@@ -7,6 +7,8 @@ import type { OidcSettings } from '../identity/oidc';
 import { webhookConfigFromEnv, type WebhookConfig } from '../integration/webhook-policy';
 import { DEFAULT_STARTUP_WAIT_SECONDS } from '../readiness';
 import { outboxBackoffFromEnv } from './outbox';
+import { similarityRuleFromEnv } from './duplicates';
+import type { SimilarityRule } from '../cases/similarity';
 import type { BackoffPolicy } from '../outbound/backoff';
 import { attachmentsConfigFromEnv, createAttachmentStorage, type AttachmentsConfig, type AttachmentsDeps } from '../attachments/storage';
 
@@ -51,6 +53,8 @@ export interface Config {
   webhooks: WebhookConfig;
   /** Attachment storage: local directory or S3 bucket, and the size limit (OTKLIK_ATTACHMENTS*, S3_*; domain/attachments/storage.ts). */
   attachments: AttachmentsConfig;
+  /** When appeals are proposed as duplicates: distance and period (OTKLIK_DUPLICATE_*; domain/config/duplicates.ts). */
+  similarity: SimilarityRule;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedOidcPort: oidc.embeddedPort,
     webhooks: webhooks.config,
     attachments: attachments.config,
+    similarity: similarityRuleFromEnv(env, problems),
   };
   if (!/^[A-Za-z0-9_.-]{1,200}$/.test(config.taskQueue)) {
     problems.push(`TEMPORAL_TASK_QUEUE=${JSON.stringify(config.taskQueue)}: expected letters, digits, '.', '-' or '_'`);

@@ -25,4 +25,12 @@ describe('configuration from the environment (domain/config/index.ts)', () => {
     assert.throws(() => loadConfig({ OTKLIK_STARTUP_WAIT_SECONDS: 'soon' }), (e: unknown) =>
       e instanceof ConfigError && /OTKLIK_STARTUP_WAIT_SECONDS/.test(e.message));
   });
+
+  it('proposes duplicates within 150 m and 30 days unless told otherwise, and refuses a value out of range', () => {
+    assert.deepEqual(loadConfig({}).similarity, { distanceMetres: 150, periodDays: 30 });
+    assert.deepEqual(loadConfig({ OTKLIK_DUPLICATE_DISTANCE_METRES: '300', OTKLIK_DUPLICATE_PERIOD_DAYS: '14' }).similarity, { distanceMetres: 300, periodDays: 14 });
+    for (const [name, bad] of [['OTKLIK_DUPLICATE_DISTANCE_METRES', '0'], ['OTKLIK_DUPLICATE_PERIOD_DAYS', '400'], ['OTKLIK_DUPLICATE_PERIOD_DAYS', 'a month']]) {
+      assert.throws(() => loadConfig({ [name]: bad }), (e: unknown) => e instanceof ConfigError && e.message.includes(name));
+    }
+  });
 });

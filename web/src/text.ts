@@ -455,8 +455,33 @@ export const T = {
         requestClarification: 'Запрошено уточнение', extendTerm: 'Продлён срок', leaveWithoutAnswer: 'Оставлено без ответа',
         acknowledgeRegistration: 'Зарегистрировано в СЭД', replyToClarification: 'Уточнение заявителя', rateAnswer: 'Оценка ответа',
         reassignCase: 'Передано куратором', changeTerm: 'Срок изменён куратором', closeCase: 'Закрыто куратором', reopenCase: 'Открыто повторно',
+        confirmCaseGroup: 'Объединено в группу', removeCaseFromGroup: 'Убрано из группы', answerCaseGroup: 'Дан ответ группе',
       } as Record<string, string>,
       history: 'История процесса',
+    },
+
+    // Duplicate appeals: similar open cases on the case page, their group and its one answer.
+    similar: {
+      title: 'Похожие обращения',
+      rule: (metres: number, days: number) => `Та же подкатегория, в пределах ${metres} м или по тому же адресу, поданы с разницей не более ${days} дн.; ещё не отвечены.`,
+      none: 'Похожих открытых обращений нет.',
+      select: 'Отметьте обращения об этой же проблеме:',
+      confirm: 'Объединить в группу',
+      confirmHint: 'На все обращения группы можно будет ответить одним ответом; у каждого остаются свой срок, оценка и обжалование.',
+      group: (id: number) => `Группа одинаковых обращений № ${id}`,
+      thisCase: 'это обращение',
+      remove: 'Убрать из группы',
+      removeLabel: (caseId: string) => `Убрать из группы обращение ${caseId}`,
+      groupAnswered: 'Ответ группы отправлен',
+      reached: 'ответ группы получен',
+      answer: 'Ответить всей группе',
+      answerText: 'Текст ответа всем заявителям группы',
+      answerHint: 'Ответ уходит каждому заявителю по его обращению. Обращения, на которые уже ответили, ответ не получат — это будет показано ниже. Повторная отправка никому не ответит дважды.',
+      send: 'Отправить всем',
+      results: 'Итог по обращениям',
+      resultAnswered: 'ответ отправлен',
+      resultRefused: (why: string) => `не отправлен: ${why}`,
+      registered: 'подано',
     },
 
     actions: {

@@ -1,6 +1,7 @@
 // One case in the console: status, marks and term, the applicant, the text, the place, the attachments and
-// the timeline; then what the person's role may do: an operator's actions (with their rules), a
-// supervisor's overrides, the audit trail and the workflow in the Temporal Web UI.
+// the timeline; then what the person's role may do: an operator's actions (with their rules), similar open
+// appeals and their group (SimilarCases), a supervisor's overrides, the audit trail and the workflow in
+// the Temporal Web UI.
 import { useState } from 'preact/hooks';
 import { api, call, type CaseDetail } from '../../api';
 import { mainStatus } from '../../cases/status';
@@ -16,6 +17,7 @@ import { WorkflowLink } from '../supervisor/WorkflowLink';
 import { CaseFiles } from './CaseFiles';
 import { OperatorActions } from './OperatorActions';
 import { CaseTimeline } from './CaseTimeline';
+import { SimilarCases } from './SimilarCases';
 
 const K = T.console.case;
 
@@ -60,6 +62,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
           {(me.role === 'operator' || me.role === 'administrator') && (
             <OperatorActions c={c} organisationName={org.data ?? null} onChanged={changed} onConflict={loaded.reload} />
           )}
+          <SimilarCases c={c} canAct={me.role === 'operator' || me.role === 'administrator'} onAnswered={loaded.reload} />
           {(me.role === 'supervisor' || me.role === 'administrator') && (
             <>
               <Overrides c={c} onChanged={changed} onConflict={loaded.reload} />
