@@ -157,7 +157,7 @@ function termBurstFigures(t: TermBurstResult): string[] {
   const target = TERM_BURST_TARGETS;
   return [
     `| Term burst: ${n(b.overrides.ok)} appeals due at one instant T, all overdue in the read model (target for 10,000: ≤ ${target.allOverdueWithinSeconds} s) | **${b.allVisibleAfterSeconds === null ? `${n(b.overdue)} overdue, NOT all within ${t.timeoutSeconds} s` : `${n(b.allVisibleAfterSeconds)} s after T`}** (${n(b.drainPerSecond)}/s; timer fired p50 ${n(b.fired.p50Ms)} ms, max ${n(b.fired.maxMs)} ms) |`,
-    `| Term burst: mails to the region's supervisors (target: ${target.mailsPerSupervisor} per supervisor) | **${n(d.supervisorMails)} mails to ${n(d.supervisors)} supervisors** (${n(d.digests)} digests of ${n(d.casesInDigests)} cases, ${n(d.perCaseMails)} per-case mails; all digested ${d.allDigestedAfterSeconds === null ? 'NOT within the timeout' : `${n(d.allDigestedAfterSeconds)} s after T`}) |`,
+    `| Term burst: mails to the region's supervisors (target: ${target.mailsPerSupervisor} per supervisor) | **${n(d.mailsPerSupervisor)} per supervisor** (${n(d.supervisorMails)} mails to ${n(d.supervisors)} supervisors; ${n(d.digests)} digests of ${n(d.casesInDigests)} cases, ${n(d.perCaseMails)} per-case mails; all digested ${d.allDigestedAfterSeconds === null ? 'NOT within the timeout' : `${n(d.allDigestedAfterSeconds)} s after T`}) |`,
   ];
 }
 

@@ -8,17 +8,10 @@ import type { Db } from '../../db/connection';
 import { composeOverdueDigests } from '../../activities/overdue-digest';
 import { ensureOverdueDigestSchedule, overdueDigestScheduleId } from '../../ops/overdue-digest';
 import { call, type TestApi } from '../api/helpers';
+import { eventually } from '../faults/platform';
 import { startSeededPlatform, type SeededPlatform } from '../support/platform';
 
 const BURST = 30;
-
-async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('overdue digest: a burst of terms makes one mail per supervisor', function () {
   this.timeout(180_000);
@@ -62,8 +55,8 @@ describe('overdue digest: a burst of terms makes one mail per supervisor', funct
       const r = await call(api, 'POST', `/cases/${id}/overrides/term`, { token: supervisor, body: { answerDueAt: dueAt, reason: 'Срок для проверки' } });
       assert.equal(r.status, 200, r.text);
     }));
-    await until('every case overdue', async () => Number((await db('cases').whereIn('id', ids).where({ overdue: true }).count('* as n'))[0].n) === BURST);
-    await until('the digest', async () => Number((await db('overdue_notices').whereNull('digest_id').count('* as n'))[0].n) === 0 && (await db('overdue_digests')).length > 0);
+    await eventually('every case overdue', async () => Number((await db('cases').whereIn('id', ids).where({ overdue: true }).count('* as n'))[0].n) === BURST, 60_000);
+    await eventually('the digest', async () => Number((await db('overdue_notices').whereNull('digest_id').count('* as n'))[0].n) === 0 && (await db('overdue_digests')).length > 0, 30_000);
 
     const digests = await db('overdue_digests');
     assert.deepEqual(digests.map((d) => [d.region_id, d.cases]), [['altai', BURST]]);
