@@ -8,12 +8,13 @@ import { loadOrganisation, loadRoutingData, type RegionProfile } from '../db/ref
 import { regionProfile, routeWithTerm, RoutingImpossibleError, termAt, type CaseTerm } from '../domain/reference/routing';
 import { extendAnswerTerm } from '../workflows/rules/answer-term';
 import { parentOf } from '../workflows/rules/routing';
-import type { AppealInput, AppealRegulation, AppealState } from '../workflows/appeal/messages';
+import type { AppealInput, AppealRegulation, AppealState, OverdueDigestSettings } from '../workflows/appeal/messages';
 import type { Actor } from '../workflows/shared/actor';
 import type { AppealEventType } from '../workflows/appeal/events';
 import { FAILURE } from '../workflows/shared/failures';
 import { currentExternalRegistration } from '../workflows/appeal/state';
 import { appealNotifications } from './notifications';
+import { composeOverdueDigests, queueOverdueNotice } from './overdue-digest';
 
 /**
  * The key of the transaction-level advisory lock that orders case_events ids with their commits (see
@@ -62,6 +63,9 @@ async function routedCase(db: Db, input: Pick<AppealInput, 'regionId' | 'categor
 
 export function createAppealActivities(db: Db) {
   return {
+    /** The supervisors' digests of overdue cases that are due now (workflows/appeal/overdue-digest.ts). */
+    composeOverdueDigests: (settings: OverdueDigestSettings): Promise<number> => composeOverdueDigests(db, settings),
+
     /** Routes a new case and computes its answer term from the region's profile. */
     async routeAppeal(input: Pick<AppealInput, 'regionId' | 'categoryId' | 'subcategoryId' | 'territoryId' | 'receivedAt'>): Promise<AppealRouting> {
       const { decision, term, profile } = await routedCase(db, input);
@@ -214,6 +218,7 @@ async function projectAppealTransition(db: Db, t: AppealTransition): Promise<voi
     if (notifications.length > 0) {
       await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
     }
+    await queueOverdueNotice(trx, t);
     await insertCaseEvent(trx, t);
   });
 }

@@ -71,9 +71,11 @@ const TO_ORGANISATION: Record<string, Compose> = {
   }),
 };
 
-/** What the region's supervisors are told, by transition type. */
+/**
+ * What the region's supervisors are told at once, by transition type. An overdue case is told in the
+ * supervisors' next digest instead (overdueNoticeOf, composeOverdueDigests).
+ */
 const TO_SUPERVISORS: Record<string, Compose> = {
-  overdue: ({ n, orgName, state, localDate }) => ({ subject: `Просрочка: обращение ${n}`, body: `«${orgName}» не ответил(а) в срок до ${localDate(state.answerDueAt)}.` }),
   closed: ({ n, state }) => (state.resolution === 'negative_at_top'
     ? { subject: `Отрицательная оценка на верхнем уровне: обращение ${n}`, body: 'Заявитель оценил ответ отрицательно, вышестоящего участника нет.' }
     : null),

@@ -1,43 +1,90 @@
-// Rate limits of the operations marked `x-otklik-rate-limit: <bucket>` in the spec (POST /appeals):
-// fixed windows counted in memory, per client address before authentication (bad tokens count too) and
+// Rate limits of the operations marked `x-otklik-rate-limit: <bucket>` in the spec (POST /appeals, Open311's
+// POST requests.json): fixed windows per client address before authentication (bad tokens count too) and
 // per user after it. Over the limit: 429 problem with Retry-After, before the body is read.
 //
-// The counters live in this process: with several API processes behind a balancer each one counts on
-// its own, so the effective limit is the per-process limit times the number of processes.
+// The counters are rate-limiter-flexible's RateLimiterPostgres on the platform's own database (table
+// rate_limit_counters): every API process behind a balancer counts in the same rows, one atomic upsert per
+// hit, so a limit holds across processes and across restarts.
+//
+// When PostgreSQL does not answer within STORE_TIMEOUT_MS (down, or its pool exhausted), a process counts
+// in its own memory with the same limits until it answers again: neither open (a flood would pass while the
+// database struggles) nor closed (a slow database would turn every citizen away). Each process then
+// enforces the limit on its own, so the effective limit is at most the limit times the number of API
+// processes, as it was before the shared store. Nothing is lost by this: the limited operations are
+// submissions, which write to the same PostgreSQL and answer 503 on their own when it is really down.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Db } from '../db/connection';
 import type { AuthUser } from '../domain/identity/users';
 import { RATE_LIMIT_DEFAULTS, type RateLimitOptions } from '../domain/config/api-security';
 import { HttpProblem, PROBLEM } from '../domain/problem';
 
-interface Window { count: number; resetAt: number }
+/** The shared counters' table (db/migrations/20261207006001_rate_limit_counters.ts). */
+export const RATE_LIMIT_TABLE = 'rate_limit_counters';
 
-/** Fixed-window counters: at most `limit` hits per key per window. */
-export class FixedWindowCounter {
-  private readonly windows = new Map<string, Window>();
-  private nextSweep = 0;
+/** How long a hit waits for the shared store before this process counts it in memory. */
+export const STORE_TIMEOUT_MS = 1000;
 
-  constructor(readonly limit: number, readonly windowMs: number, private readonly now: () => number = Date.now) {}
+type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
-  /** Counts a hit; returns the seconds to wait when the key is over its limit, otherwise 0. */
-  hit(key: string): number {
-    const now = this.now();
-    if (now >= this.nextSweep) {
-      // Every window ends within windowMs, so one pass per window keeps the map to the keys seen lately.
-      for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
-      this.nextSweep = now + this.windowMs;
-    }
-    let w = this.windows.get(key);
-    if (!w || w.resetAt <= now) {
-      w = { count: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, w);
-    }
-    w.count++;
-    return w.count > this.limit ? Math.max(1, Math.ceil((w.resetAt - now) / 1000)) : 0;
+/**
+ * Hits counted in PostgreSQL, shared by every process on the database, and in this process's memory while
+ * the database does not answer. `hit` resolves to the seconds to wait when the key is over its limit,
+ * otherwise 0.
+ */
+export class SharedWindowCounter {
+  private readonly shared: RateLimiterPostgres;
+  private readonly local: RateLimiterMemory;
+  private warnedAt = -Infinity;
+
+  constructor(db: Db, keyPrefix: string, readonly limit: number, windowMs: number, private readonly log: Log, private readonly timeoutMs = STORE_TIMEOUT_MS) {
+    const opts = { keyPrefix, points: limit, duration: windowMs / 1000 };
+    this.shared = new RateLimiterPostgres({ ...opts, storeClient: db, storeType: 'knex', tableName: RATE_LIMIT_TABLE, tableCreated: true });
+    this.local = new RateLimiterMemory(opts);
   }
 
-  get size(): number {
-    return this.windows.size;
+  async hit(key: string): Promise<number> {
+    try {
+      await withTimeout(this.shared.consume(key), this.timeoutMs);
+      return 0;
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return secondsToWait(e);
+      this.warnStoreDown(e);
+      return consumeOrWait(this.local, key);
+    }
   }
+
+  /** One warning a minute while the store is down, not one per request. */
+  private warnStoreDown(e: unknown): void {
+    const now = Date.now();
+    if (now - this.warnedAt < 60_000) return;
+    this.warnedAt = now;
+    this.log('warn', 'rate limits counted in this process: the shared store (PostgreSQL) did not answer', {
+      error: e instanceof Error ? e.message : String(e),
+    });
+  }
+}
+
+async function consumeOrWait(limiter: RateLimiterAbstract, key: string): Promise<number> {
+  try {
+    await limiter.consume(key);
+    return 0;
+  } catch (e) {
+    if (e instanceof RateLimiterRes) return secondsToWait(e);
+    throw e;
+  }
+}
+
+function secondsToWait(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The key of a client address: IPv4 as is, IPv6 by its /64 prefix (one host usually holds a whole /64). */
@@ -68,24 +115,26 @@ export interface RateLimiter {
 }
 
 /** The limiter of one bucket (e.g. `submissions`); operations with the same bucket share its counters. */
-export function createRateLimiter(bucket: string, options: RateLimitOptions = {}): RateLimiter {
+export function createRateLimiter(db: Db, log: Log, bucket: string, options: RateLimitOptions = {}): RateLimiter {
   const o = { ...RATE_LIMIT_DEFAULTS, ...options };
   const seconds = Math.round(o.windowMs / 1000);
-  const perIp = o.perIp > 0 ? new FixedWindowCounter(o.perIp, o.windowMs) : null;
-  const perUser = o.perUser > 0 ? new FixedWindowCounter(o.perUser, o.windowMs) : null;
+  const perIp = o.perIp > 0 ? new SharedWindowCounter(db, `${bucket}:address`, o.perIp, o.windowMs, log) : null;
+  const perUser = o.perUser > 0 ? new SharedWindowCounter(db, `${bucket}:user`, o.perUser, o.windowMs, log) : null;
   return {
     byAddress: (req: Request, _res: Response, next: NextFunction) => {
       if (!perIp) return next();
-      const wait = perIp.hit(clientKey(req.ip ?? req.socket.remoteAddress));
-      if (wait > 0) return next(tooMany(wait, `At most ${o.perIp} ${bucket} per ${seconds} s from one address. Retry in ${wait} s.`));
-      next();
+      perIp.hit(clientKey(req.ip ?? req.socket.remoteAddress)).then((wait) => {
+        if (wait > 0) return next(tooMany(wait, `At most ${o.perIp} ${bucket} per ${seconds} s from one address. Retry in ${wait} s.`));
+        next();
+      }, next);
     },
     byUser: (_req: Request, res: Response, next: NextFunction) => {
       const user = res.locals.user as AuthUser | undefined;
       if (!perUser || !user) return next();
-      const wait = perUser.hit(`user:${user.id}`);
-      if (wait > 0) return next(tooMany(wait, `At most ${o.perUser} ${bucket} per ${seconds} s per user. Retry in ${wait} s.`));
-      next();
+      perUser.hit(String(user.id)).then((wait) => {
+        if (wait > 0) return next(tooMany(wait, `At most ${o.perUser} ${bucket} per ${seconds} s per user. Retry in ${wait} s.`));
+        next();
+      }, next);
     },
   };
 }

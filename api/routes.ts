@@ -147,7 +147,7 @@ export function registerRoutes(app: Application, handlers: Handlers, deps: AppDe
     const chain: RequestHandler[] = [markOperation(op)];
     let limiter: RateLimiter | undefined;
     if (op.rateLimit && deps.rateLimit !== false) {
-      limiter = limiters.get(op.rateLimit) ?? createRateLimiter(op.rateLimit, deps.rateLimit);
+      limiter = limiters.get(op.rateLimit) ?? createRateLimiter(deps.db, deps.log, op.rateLimit, deps.rateLimit);
       limiters.set(op.rateLimit, limiter);
       chain.push(limiter.byAddress);
     }

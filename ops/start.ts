@@ -19,6 +19,7 @@ import { JsonLogger } from './logging';
 import { assertPortFree, projectRoot, startEmbeddedPostgres, startTemporalDevServer, type Service } from './embedded';
 import { createWorker, ensureSearchAttributes } from './worker';
 import { startOutbox } from './outbox';
+import { ensureOverdueDigestSchedule } from './overdue-digest';
 import { startWebhookFanout } from './webhook-fanout';
 import { startEmbeddedIdentityProvider, type DemoAccount } from './oidc-provider';
 import { ensureWebBuild } from './web-build';
@@ -124,6 +125,7 @@ async function startTemporalClient({ config, services, wait }: Startup, db: Db, 
   const connection = await connectTemporalClient(temporalAddress, wait);
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   services.push('Temporal client', () => connection.close());
+  await ensureOverdueDigestSchedule(temporal, config.taskQueue, config.overdueDigest);
   const webhookFanout = startWebhookFanout({
     db, temporal, taskQueue: config.taskQueue, policy: config.webhooks.policy, intervalMs: config.webhooks.fanoutIntervalMs,
   });

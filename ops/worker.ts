@@ -11,6 +11,7 @@ import type { EventWorkflowType } from '../workflows/participation/lifecycle';
 import { loadConfig } from '../domain/config';
 import { startOutbox } from './outbox';
 import { startWebhookFanout } from './webhook-fanout';
+import { ensureOverdueDigestSchedule } from './overdue-digest';
 import { JsonLogger, sdkLevel } from './logging';
 
 /**
@@ -77,8 +78,10 @@ if (require.main === module) {
     const outbox = await startOutbox(db, config);
     // Case events → webhook deliveries → one delivery workflow each (ops/webhook-fanout.ts).
     const clientConnection = await connectTemporalClient(config.temporalAddress, wait);
+    const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+    await ensureOverdueDigestSchedule(temporal, config.taskQueue, config.overdueDigest);
     const webhookFanout = startWebhookFanout({
-      db, temporal: new Client({ connection: clientConnection, namespace: config.temporalNamespace }), taskQueue: config.taskQueue,
+      db, temporal, taskQueue: config.taskQueue,
       policy: config.webhooks.policy, intervalMs: config.webhooks.fanoutIntervalMs,
     });
     await worker.run();

@@ -9,3 +9,4 @@ export const pollWorkflow = eventWorkflow('poll');
 export const voteWorkflow = eventWorkflow('vote');
 export const discussionWorkflow = eventWorkflow('discussion');
 export const hearingWorkflow = eventWorkflow('hearing');
+export { overdueDigestWorkflow } from './appeal/overdue-digest';

@@ -6,9 +6,9 @@ import { oidcFromEnv } from '../identity/oidc-config';
 import type { OidcSettings } from '../identity/oidc';
 import { webhookConfigFromEnv, type WebhookConfig } from '../integration/webhook-policy';
 import { DEFAULT_STARTUP_WAIT_SECONDS } from '../readiness';
-import { outboxBackoffFromEnv } from './outbox';
 import { similarityRuleFromEnv } from './duplicates';
 import type { SimilarityRule } from '../cases/similarity';
+import { outboxBackoffFromEnv, overdueDigestFromEnv, type OverdueDigestConfig } from './outbox';
 import type { BackoffPolicy } from '../outbound/backoff';
 import { attachmentsConfigFromEnv, createAttachmentStorage, type AttachmentsConfig, type AttachmentsDeps } from '../attachments/storage';
 
@@ -32,6 +32,8 @@ export interface Config {
   mailFrom: string;
   /** Retries of a notification that failed to send (OTKLIK_OUTBOX_*; ops/outbox.ts). */
   outboxBackoff: BackoffPolicy;
+  /** The supervisors' digest of overdue appeals (OTKLIK_OVERDUE_DIGEST_*; ops/overdue-digest.ts). */
+  overdueDigest: OverdueDigestConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /**
    * Workflows the worker keeps in memory between tasks (OTKLIK_WORKER_MAX_CACHED_WORKFLOWS; default: the
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems),
     mailFrom,
     outboxBackoff: outboxBackoffFromEnv(env, problems),
+    overdueDigest: overdueDigestFromEnv(env, problems),
     logLevel,
     workerMaxCachedWorkflows: envInteger(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', undefined, { min: 0, max: 10_000_000 }, problems),
     startupWaitSeconds: envInteger(env, 'OTKLIK_STARTUP_WAIT_SECONDS', DEFAULT_STARTUP_WAIT_SECONDS, { min: 1, max: 3600, what: 'seconds' }, problems),

@@ -15,3 +15,25 @@ export function outboxBackoffFromEnv(env: Env, problems: string[]): BackoffPolic
   }
   return backoff;
 }
+
+/** The supervisors' overdue digest (workflows/appeal/overdue-digest.ts): how often it looks, and when a region's notices make one. */
+export interface OverdueDigestConfig {
+  everyMs: number;
+  quietMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_OVERDUE_DIGEST: OverdueDigestConfig = { everyMs: 30_000, quietMs: 60_000, maxDelayMs: 15 * 60_000 };
+
+/** OTKLIK_OVERDUE_DIGEST_EVERY, _QUIET and _MAX_DELAY; bad values are reported in `problems`. */
+export function overdueDigestFromEnv(env: Env, problems: string[]): OverdueDigestConfig {
+  const d = DEFAULT_OVERDUE_DIGEST;
+  const config: OverdueDigestConfig = {
+    everyMs: envDuration(env, 'OTKLIK_OVERDUE_DIGEST_EVERY', d.everyMs, problems),
+    quietMs: envDuration(env, 'OTKLIK_OVERDUE_DIGEST_QUIET', d.quietMs, problems),
+    maxDelayMs: envDuration(env, 'OTKLIK_OVERDUE_DIGEST_MAX_DELAY', d.maxDelayMs, problems),
+  };
+  if (config.everyMs < 1000) problems.push('OTKLIK_OVERDUE_DIGEST_EVERY: at least 1s (a Temporal schedule\'s finest interval)');
+  if (config.maxDelayMs < config.quietMs) problems.push('OTKLIK_OVERDUE_DIGEST_MAX_DELAY: must not be shorter than OTKLIK_OVERDUE_DIGEST_QUIET');
+  return config;
+}

@@ -12,7 +12,8 @@ import type { SendResult } from './types';
 /** A row of the outbox as its writers queue it. */
 export interface OutboxRow {
   dedup_key: string;
-  case_id: string;
+  /** The case told of; null for a digest of many (activities/overdue-digest.ts). */
+  case_id: string | null;
   channel: string;
   recipient_kind: 'applicant' | 'operator' | 'supervisor';
   recipient_user_id: number | null;

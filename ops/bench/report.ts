@@ -11,6 +11,7 @@ import type { LatencyResult } from './latency';
 import type { LatencyStats } from './load';
 import type { CpuPercent } from './platform';
 import type { ScaleResult, ScaleSettings } from './scale';
+import { TERM_BURST_TARGETS, type TermBurstResult, type TermBurstSettings } from './term-burst';
 
 export interface BenchSettings {
   scale: 'small' | 'full' | 'smoke' | 'custom';
@@ -19,6 +20,8 @@ export interface BenchSettings {
   intake: IntakeSettings;
   latency: { seconds: number; rateFraction: number };
   scaleTest: Omit<ScaleSettings, 'concurrency'> & { concurrency?: number };
+  /** The term-burst phase (term-burst.ts); absent: not run. */
+  termBurst?: TermBurstSettings;
 }
 
 export interface Machine {
@@ -52,6 +55,7 @@ export interface BenchReport {
     intake?: IntakeResult & { ratioToCeiling: number };
     latency?: LatencyResult;
     scale?: ScaleResult;
+    termBurst?: TermBurstResult;
     analytics: { measured: false; reason: string };
   };
   notes: string[];
@@ -141,8 +145,31 @@ export function figuresMarkdown(r: BenchReport): string {
     const b = scale.burst;
     lines.push(`| Burst: ${n(b.cases)} terms due at the same instant T | **all ${n(b.overdue)} overdue in the read model ${b.allVisibleAfterSeconds === null ? 'NOT within the timeout' : `${n(b.allVisibleAfterSeconds)} s after T`}** (${n(b.drainPerSecond)}/s; timer fired: p50 ${n(b.fired.p50Ms)} ms, max ${n(b.fired.maxMs)} ms after T) |`);
   }
+  if (r.results.termBurst) lines.push(...termBurstFigures(r.results.termBurst));
   lines.push(`| Analytics at one million cases | ${r.results.analytics.reason} |`);
   return lines.join('\n');
+}
+
+/** The term-burst phase's rows of the figures table, each next to its target (issue 12, part 4). */
+function termBurstFigures(t: TermBurstResult): string[] {
+  const b = t.burst;
+  const d = t.digest;
+  const target = TERM_BURST_TARGETS;
+  return [
+    `| Term burst: ${n(b.overrides.ok)} appeals due at one instant T, all overdue in the read model (target for 10,000: ≤ ${target.allOverdueWithinSeconds} s) | **${b.allVisibleAfterSeconds === null ? `${n(b.overdue)} overdue, NOT all within ${t.timeoutSeconds} s` : `${n(b.allVisibleAfterSeconds)} s after T`}** (${n(b.drainPerSecond)}/s; timer fired p50 ${n(b.fired.p50Ms)} ms, max ${n(b.fired.maxMs)} ms) |`,
+    `| Term burst: mails to the region's supervisors (target: ${target.mailsPerSupervisor} per supervisor) | **${n(d.mailsPerSupervisor)} per supervisor** (${n(d.supervisorMails)} mails to ${n(d.supervisors)} supervisors; ${n(d.digests)} digests of ${n(d.casesInDigests)} cases, ${n(d.perCaseMails)} per-case mails; all digested ${d.allDigestedAfterSeconds === null ? 'NOT within the timeout' : `${n(d.allDigestedAfterSeconds)} s after T`}) |`,
+  ];
+}
+
+/** The term-burst phase's section of the Markdown report. */
+function termBurstSection(t: TermBurstResult): string[] {
+  const out: string[] = [];
+  out.push('## Term burst', '');
+  out.push(`${n(t.load.appeals)} appeals submitted with ${t.concurrency} clients (${n(t.load.perSecond)}/s, ${t.load.errors} failed), then every term overridden to one instant T (${t.burst.dueAt}), ${t.burst.leadSeconds} s after the overrides began (${t.burst.overrides.ok} accepted, ${t.burst.overrides.errors} refused; the last answered ${t.burst.slackSeconds} s before T).`, '');
+  out.push(`- ${t.burst.overdue} overdue; all of them ${t.burst.allVisibleAfterSeconds === null ? 'not within the timeout' : `${t.burst.allVisibleAfterSeconds} s after T (${t.burst.drainPerSecond}/s)`}; target for 10,000: ≤ ${TERM_BURST_TARGETS.allOverdueWithinSeconds} s`);
+  out.push(`- T → timer fired, p50 / p95 / p99 / max: ${ms(t.burst.fired)} ms; T → case row updated: ${ms(t.burst.visible)} ms`);
+  out.push(`- supervisors' mails since T: ${t.digest.supervisorMails} to ${t.digest.supervisors} supervisors (${t.digest.mailsPerSupervisor ?? '—'} each; target ${TERM_BURST_TARGETS.mailsPerSupervisor}), ${t.digest.digests} digests of ${t.digest.casesInDigests} cases, ${t.digest.perCaseMails} per-case mails`, '');
+  return out;
 }
 
 export function renderMarkdown(r: BenchReport): string {
@@ -214,6 +241,7 @@ export function renderMarkdown(r: BenchReport): string {
     out.push(`- T → timer fired ('overdue' event time), p50 / p95 / p99 / max: ${ms(b.fired)} ms`);
     out.push(`- T → case row updated, p50 / p95 / p99 / max: ${ms(b.visible)} ms`, '');
   }
+  if (r.results.termBurst) out.push(...termBurstSection(r.results.termBurst));
   out.push('## Analytics at one million cases', '', r.results.analytics.reason, '');
   if (r.notes.length) out.push('## Notes', '', ...r.notes.map((x) => `- ${x}`), '');
   return out.join('\n');

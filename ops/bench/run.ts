@@ -3,7 +3,9 @@
 //   1. the ceiling: minimal workflows per second on the same Temporal server (ceiling.ts);
 //   2. intake end to end at saturation, closed loop (intake.ts), and the API latency at half that rate,
 //      open loop (latency.ts);
-//   3. scale: N open appeals waiting on their terms, the worker's memory, a burst of terms (scale.ts).
+//   3. scale: N open appeals waiting on their terms, the worker's memory, a burst of terms (scale.ts);
+//   4. term burst: N more appeals all due at one instant, until all are overdue, and the supervisors'
+//      mails for them (term-burst.ts; not in the smoke preset: the digest waits for a quiet minute).
 // Writes ops/bench/results/<timestamp>.json and .md; with --write-docs also the figures section of
 // docs/benchmarks.md. A report, never a test: nothing here passes or fails on a number.
 import fs from 'node:fs';
@@ -18,6 +20,7 @@ import { abort, prepareLoad } from './load';
 import { diskSyncLatency, startPlatform, type Platform } from './platform';
 import { machine, updateDocs, versions, writeReport, type BenchReport, type BenchSettings } from './report';
 import { measureScale } from './scale';
+import { measureTermBurst } from './term-burst';
 
 export const RESULTS_DIR = path.join(projectRoot, 'ops', 'bench', 'results');
 
@@ -38,6 +41,7 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
     intake: { concurrencies: [4, 16, 32], secondsPerStep: 15, warmup: 20 },
     latency: { seconds: 20, rateFraction: 0.5 },
     scaleTest: { appeals: 1000, waitSeconds: 60, burstCases: 100, burstMinLeadSeconds: 5, burstTimeoutSeconds: 120 },
+    termBurst: { appeals: 1000, timeoutSeconds: 300, digestTimeoutSeconds: 240 },
   },
   full: {
     scale: 'full',
@@ -46,6 +50,7 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
     intake: { concurrencies: [4, 8, 16, 32, 64], secondsPerStep: 30, warmup: 50 },
     latency: { seconds: 60, rateFraction: 0.5 },
     scaleTest: { appeals: 100_000, waitSeconds: 60, burstCases: 1000, burstMinLeadSeconds: 10, burstTimeoutSeconds: 300 },
+    termBurst: { appeals: 10_000, timeoutSeconds: 600, digestTimeoutSeconds: 300 },
   },
 };
 
@@ -101,6 +106,12 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
     report.results.scale = await measureScale(platform, load, {
       ...settings.scaleTest, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
     }, intake.peakPerSecond, log);
+
+    if (settings.termBurst && !abort.requested) {
+      report.results.termBurst = await measureTermBurst(platform, load, {
+        ...settings.termBurst, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
+      }, intake.peakPerSecond, log);
+    }
     if (abort.requested) report.notes.push('Interrupted (Ctrl-C): the figures after the interruption are partial.');
   } catch (e) {
     failure = e;
@@ -133,7 +144,8 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
 const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
   --scale small|full        presets: small = 1,000 open appeals (a few minutes), full = 100,000 (default small)
   --appeals N               open appeals of the scale phase
-  --burst K                 cases whose terms are made due together
+  --burst K                 cases whose terms are made due together (scale phase)
+  --term-burst N            appeals of the term-burst phase, all due at one instant
   --concurrency 4,16,32     closed-loop concurrencies of the intake phase
   --scale-concurrency C     clients loading the scale phase (default: the intake peak's)
   --intake-seconds S        length of each intake step
@@ -162,6 +174,7 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
       scale: { type: 'string', default: 'small' },
       appeals: { type: 'string' },
       burst: { type: 'string' },
+      'term-burst': { type: 'string' },
       concurrency: { type: 'string' },
       'scale-concurrency': { type: 'string' },
       'intake-seconds': { type: 'string' },
@@ -192,6 +205,8 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
   };
   s.scaleTest.appeals = int(values.appeals, '--appeals') ?? s.scaleTest.appeals;
   s.scaleTest.burstCases = int(values.burst, '--burst') ?? s.scaleTest.burstCases;
+  const termBurst = int(values['term-burst'], '--term-burst');
+  if (termBurst !== undefined) s.termBurst = { ...(s.termBurst ?? PRESETS.small.termBurst!), appeals: termBurst };
   s.scaleTest.concurrency = int(values['scale-concurrency'], '--scale-concurrency') ?? s.scaleTest.concurrency;
   s.scaleTest.waitSeconds = positive(values['wait-seconds'], '--wait-seconds') ?? s.scaleTest.waitSeconds;
   const maxMinutes = positive(values['max-load-minutes'], '--max-load-minutes');

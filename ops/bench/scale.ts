@@ -59,6 +59,8 @@ export interface ScaleResult extends ScaleSettings {
   idleCpuPercent: CpuPercent;
   burst: {
     cases: number;
+    /** T, the instant every term of the burst was moved to. */
+    dueAt: string;
     overrides: { ok: number; errors: number; statuses: Record<string, number>; seconds: number; perSecond: number };
     leadSeconds: number;
     /** T - (the moment the last override was answered): must be positive. */
@@ -156,7 +158,7 @@ async function waitForOverdue(platform: Platform, ids: string[], dueAtMs: number
 }
 
 /** The burst (see the header): K cases' terms made due at one instant T, and how fast they turn overdue. */
-async function termBurst(
+export async function termBurst(
   platform: Platform, load: Load, settings: ScaleSettings, loaded: string[], expectedOverrideRate: number, log: (line: string) => void,
 ): Promise<ScaleResult['burst']> {
   const k = Math.min(settings.burstCases, loaded.length);
@@ -185,6 +187,7 @@ async function termBurst(
   log(`scale: burst: ${overdue}/${okIds.length} overdue; all visible ${allVisibleAfterSeconds ?? 'not'} s after T; fired p50 ${fired.p50Ms} ms, max ${fired.maxMs} ms`);
   return {
     cases: k,
+    dueAt,
     overrides: { ok: ov.ok, errors: ov.errors, statuses: ov.statuses, seconds: round2(overridesSeconds), perSecond: round2(ov.ok / overridesSeconds) },
     leadSeconds,
     slackSeconds: round2((dueAtMs - overridesDone) / 1000),

@@ -1,14 +1,15 @@
 // Rate limits of public submissions (operations marked x-otklik-rate-limit: POST /appeals, Open311's
-// POST requests.json): per user
-// and per client address, 429 problem+json with Retry-After, a fresh window later, configurable through
-// AppOptions.rateLimit and the OTKLIK_RATE_LIMIT_* variables. The case engine is not needed: the limit
-// is applied before the body is read, and the bodies here are refused (400) before the engine.
+// POST requests.json): per user and per client address, 429 problem+json with Retry-After, a fresh window
+// later, configurable through AppOptions.rateLimit and the OTKLIK_RATE_LIMIT_* variables; counted in
+// PostgreSQL so that they hold across API processes, in memory while PostgreSQL does not answer. The case
+// engine is not needed: the limit is applied before the body is read, and the bodies here are refused
+// (400) before the engine.
 import assert from 'node:assert/strict';
 import { loadSpec, specOperations } from '../../openapi/spec';
-import { clientKey, FixedWindowCounter } from '../../api/ratelimit';
+import { clientKey, RATE_LIMIT_TABLE, SharedWindowCounter } from '../../api/ratelimit';
 import { createUserWithToken } from '../../domain/identity/users';
 import { apiSecurityFromEnv, RATE_LIMIT_DEFAULTS, rateLimitFromEnv } from '../../domain/config/api-security';
-import type { Db } from '../../db/connection';
+import { connect, type Db } from '../../db/connection';
 import { call, roleTokens, type RoleTokens, type TestApi } from '../api/helpers';
 import { createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
@@ -16,6 +17,7 @@ import { startApi } from './support';
 
 describe('security: rate limits on submissions', () => {
   let db: Db;
+  let url: string;
   let t: RoleTokens;
   let n = 0;
   // Valid JSON that names a region that does not exist: 400 after the limiters, nothing stored.
@@ -26,10 +28,13 @@ describe('security: rate limits on submissions', () => {
     });
 
   before(async () => {
-    ({ db } = await freshDatabase('security_rate_limit'));
+    ({ db, url } = await freshDatabase('security_rate_limit'));
     await createTestRegion(db);
     t = await roleTokens(db);
   });
+
+  // The counters outlive an API process (that is the point of sharing them): each test starts afresh.
+  beforeEach(() => db(RATE_LIMIT_TABLE).del());
 
   it('marks POST /appeals in the spec, with 429 documented', () => {
     const limited = specOperations().filter((o) => o.rateLimit);
@@ -167,18 +172,46 @@ describe('security: rate limits on submissions', () => {
     assert.ok(wrong.problems.some((p) => p.startsWith('OTKLIK_TRUST_PROXY=')) && wrong.problems.some((p) => p.startsWith('OTKLIK_HSTS=')));
   });
 
-  it('counts in fixed windows and forgets old keys (FixedWindowCounter, clientKey)', () => {
-    let now = 0;
-    const c = new FixedWindowCounter(2, 1000, () => now);
-    assert.deepEqual([c.hit('a'), c.hit('a'), c.hit('a')], [0, 0, 1]);
-    now = 999;
-    assert.equal(c.hit('a'), 1);
-    now = 1000;
-    assert.equal(c.hit('a'), 0);
-    for (let i = 0; i < 100; i++) c.hit(`k${i}`);
-    now = 5000;
-    c.hit('b');
-    assert.equal(c.size, 1, 'expired windows are swept');
+  it('holds the limits across two API processes on one PostgreSQL, and across a restart', async () => {
+    const otherPool = connect(url, { max: 2 });
+    const a = await startApi(db, { rateLimit: { perUser: 4, perIp: 7, windowMs: 60_000 } });
+    let b = await startApi(otherPool, { rateLimit: { perUser: 4, perIp: 7, windowMs: 60_000 } });
+    try {
+      const byUser = [];
+      for (const api of [a, b, a, b, a, b]) byUser.push((await submit(api, t.citizen)).status);
+      assert.deepEqual(byUser, [400, 400, 400, 400, 429, 429], 'four per user in all, not four per process');
+      await b.close();
+      b = await startApi(otherPool, { rateLimit: { perUser: 4, perIp: 7, windowMs: 60_000 } });
+      assert.equal((await submit(b, t.citizen)).status, 429, 'a restarted process keeps counting');
+      // The address has made 7 submissions through both: the next one from it is refused by either.
+      assert.equal((await submit(a, t.otherCitizen)).status, 429);
+      assert.match((await submit(b, t.otherCitizen)).body.detail, /At most 7 submissions per 60 s from one address/);
+    } finally {
+      await a.close();
+      await b.close();
+      await otherPool.destroy();
+    }
+  });
+
+  it('counts in this process\'s memory, with the same limit, while PostgreSQL does not answer', async () => {
+    const u = new URL(url);
+    u.port = '1';
+    const unreachable = connect(u.toString(), { max: 1 });
+    const logs: string[] = [];
+    try {
+      const counter = new SharedWindowCounter(unreachable, 'test:address', 2, 60_000, (level, message) => logs.push(`${level} ${message}`), 300);
+      const waits = [await counter.hit('203.0.113.9'), await counter.hit('203.0.113.9'), await counter.hit('203.0.113.9')];
+      assert.deepEqual(waits.slice(0, 2), [0, 0]);
+      assert.ok(waits[2] >= 59 && waits[2] <= 60, `over the limit: wait ${waits[2]} s`);
+      assert.equal(await counter.hit('198.51.100.1'), 0, 'other addresses have their own windows');
+      assert.equal(logs.length, 1, logs.join('\n'));
+      assert.match(logs[0], /^warn rate limits counted in this process/);
+    } finally {
+      await unreachable.destroy();
+    }
+  });
+
+  it('takes an IPv6 client by its /64 (clientKey)', () => {
     assert.equal(clientKey('203.0.113.7'), '203.0.113.7');
     assert.equal(clientKey('::ffff:203.0.113.7'), '203.0.113.7');
     assert.equal(clientKey('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');

@@ -8,6 +8,7 @@ import {
   type AppealInput, type AppealState,
 } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
+import { composeOverdueDigests } from '../../activities/overdue-digest';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { ADVISORY_SUBCATEGORY, CAT, ORG, TERRITORY, TEST_REGION, addAdvisoryMunicipalTerm, createTestRegion, createUser } from '../support/fixtures';
 
@@ -87,9 +88,14 @@ describe('appeal workflow (time-skipping server)', function () {
     assert.equal(state.overdue, true);
     assert.equal(state.status, 'registered', 'an overdue case stays open for its organisation');
     assert.deepEqual(await events(handle.workflowId), ['registered', 'reminder', 'reminder', 'overdue']);
-    const toSupervisor = await db('notifications').where({ case_id: handle.workflowId, recipient_kind: 'supervisor' });
+    // The supervisors are told in their next digest (activities/overdue-digest.ts), not by a mail per case.
+    assert.equal((await db('notifications').where({ case_id: handle.workflowId, recipient_kind: 'supervisor' })).length, 0);
+    assert.equal((await db('overdue_notices').where({ case_id: handle.workflowId, digest_id: null })).length, 1);
+    assert.equal(await composeOverdueDigests(db, { quietSeconds: 0, maxDelaySeconds: 0 }), 1);
+    const toSupervisor = await db('notifications').where({ recipient_kind: 'supervisor', recipient_user_id: supervisor.userId });
     assert.equal(toSupervisor.length, 1);
-    assert.match(toSupervisor[0].subject, /Просрочка/);
+    assert.match(toSupervisor[0].subject, /^Просрочка: 1 обращение без ответа в срок$/);
+    assert.ok(toSupervisor[0].body.includes(`№ ${handle.workflowId}`));
     const caseRow = await db('cases').where({ id: handle.workflowId }).first();
     assert.equal(caseRow.overdue, true);
   });
@@ -108,7 +114,7 @@ describe('appeal workflow (time-skipping server)', function () {
     assert.deepEqual([state.advisoryMissed, state.overdue], [true, false]);
     let row = await db('cases').where({ id: handle.workflowId }).first();
     assert.deepEqual([row.advisory_missed, row.overdue], [true, false]);
-    assert.equal((await db('notifications').where({ case_id: handle.workflowId, recipient_kind: 'supervisor' })).length, 0, 'a missed advisory target is not reported as a violation');
+    assert.equal((await db('overdue_notices').where({ case_id: handle.workflowId })).length, 0, 'a missed advisory target is not reported as a violation');
     await env.sleep(20 * DAY);
     state = await handle.query(stateQuery);
     assert.deepEqual([state.advisoryMissed, state.overdue], [true, true]);
@@ -116,7 +122,7 @@ describe('appeal workflow (time-skipping server)', function () {
     assert.equal(row.overdue, true);
     const types = await events(handle.workflowId);
     assert.deepEqual(types.filter((t) => t !== 'reminder'), ['registered', 'advisory_term_missed', 'overdue']);
-    assert.equal((await db('notifications').where({ case_id: handle.workflowId, recipient_kind: 'supervisor' })).length, 1);
+    assert.equal((await db('overdue_notices').where({ case_id: handle.workflowId })).length, 1);
   });
 
   it('escalates a negative rating to the parent with a new term, up to the top', async () => {

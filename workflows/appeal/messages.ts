@@ -168,3 +168,11 @@ export const closeUpdate = defineUpdate<AppealState, [CloseCase]>('close');
 export const registrationUpdate = defineUpdate<AppealState, []>('awaitRegistration');
 
 export const stateQuery = defineQuery<AppealState>('state');
+
+/** The input of the supervisors' overdue digest (overdue-digest.ts): when a region's waiting notices make a digest. */
+export interface OverdueDigestSettings {
+  /** A region's digest waits until no new notice came for this long: a burst of terms ends in one digest. */
+  quietSeconds: number;
+  /** …but no notice waits longer than this, even while overdue cases keep coming in. */
+  maxDelaySeconds: number;
+}
