@@ -8,52 +8,14 @@
 // a budget of a quarter of the total cost, each ballot approving 1 to 6 projects with some projects far
 // more popular than others (as in real participatory budgets).
 import { parseArgs } from 'node:util';
-import { equalSharesWinners, type Ballot, type Project, type Utilities } from '../../workflows/rules/vote';
-
-/** mulberry32: a small seeded generator, so that every run counts the same vote. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function instance(projectCount: number, ballotCount: number, seed: number): { projects: Project[]; ballots: Ballot[]; budget: number } {
-  const random = generator(seed);
-  const projects: Project[] = Array.from({ length: projectCount }, (_, i) => ({
-    id: `p${i + 1}`,
-    cost: 100_000 + Math.floor(random() * 2_900_000),
-  }));
-  // Popularity: project i is chosen with weight 1 / (i + 1)^0.8.
-  const weights = projects.map((_, i) => 1 / (i + 1) ** 0.8);
-  const total = weights.reduce((a, b) => a + b, 0);
-  const pick = (): string => {
-    let r = random() * total;
-    for (let i = 0; i < weights.length; i++) {
-      r -= weights[i];
-      if (r <= 0) return projects[i].id;
-    }
-    return projects[projects.length - 1].id;
-  };
-  const ballots: Ballot[] = Array.from({ length: ballotCount }, () => {
-    const size = 1 + Math.floor(random() * 6);
-    const approved = new Set<string>();
-    while (approved.size < Math.min(size, projectCount)) approved.add(pick());
-    return { approved: [...approved] };
-  });
-  const budget = Math.floor(projects.reduce((sum, p) => sum + p.cost, 0) / 4);
-  return { projects, ballots, budget };
-}
+import { equalSharesWinners, type Utilities } from '../../workflows/rules/vote';
+import { benchVote } from './vote-instance';
 
 function main(): void {
   const { values } = parseArgs({
     options: { projects: { type: 'string', default: '100' }, ballots: { type: 'string', default: '100000' }, seed: { type: 'string', default: '15' } },
   });
-  const { projects, ballots, budget } = instance(Number(values.projects), Number(values.ballots), Number(values.seed));
+  const { projects, ballots, budget } = benchVote(Number(values.projects), Number(values.ballots), Number(values.seed));
   const distinct = new Set(ballots.map((b) => [...b.approved].sort().join(','))).size;
   console.log(`${projects.length} projects, ${ballots.length} ballots (${distinct} distinct), budget ${budget}; node ${process.version}`);
   for (const utilities of ['approval', 'cost'] as Utilities[]) {

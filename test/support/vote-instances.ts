@@ -1,19 +1,8 @@
 // Small random budget votes for the Method of Equal Shares, reproducible from a seed: the instances on
 // which test/unit/vote-equal-shares-recorded.test.ts compares the tally with outputs recorded from the
 // exact-only implementation (before the certified floating-point reruns of Add1).
+import { generator as seeded } from '../../ops/bench/vote-instance';
 import type { EqualSharesOptions, Ballot, Project, TieBreak } from '../../workflows/rules/vote';
-
-/** mulberry32: a small seeded generator. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface VoteInstance {
   projects: Project[];

@@ -544,7 +544,7 @@ function fmtMoney(x: number): string {
 // ---------------------------------------------------------------------------------------------------
 // Method of Equal Shares
 
-/** A computation that pauses after each step (an Add1 rerun), yielding the step's number, and returns T. */
+/** A computation that pauses after each step (of Add1: one or more reruns), yielding a number that grows, and returns T. */
 export type TallySteps<T> = Generator<number, T, void>;
 
 /** Runs steps to their end without pausing. */
@@ -1014,7 +1014,7 @@ export function equalSharesWinners(
   return toTheEnd(equalSharesSteps(projects, ballots, budget, tieBreak, options));
 }
 
-/** equalSharesWinners, pausing after each Add1 rerun. */
+/** equalSharesWinners, pausing after each step of Add1. */
 function* equalSharesSteps(
   projects: readonly Project[],
   ballots: readonly Ballot[],
@@ -1070,7 +1070,8 @@ export function decideVote(
 }
 
 /**
- * decideVote as steps: it pauses after each MES rerun of Add1 (yielding the rerun's number), so that the
+ * decideVote as steps: it pauses after each step of Add1 (one MES rerun, or a range of reruns proved to
+ * select the same projects by one float run), yielding the number of the step's last rerun, so that the
  * caller may do something between them (an activity heartbeats and lets its event loop run). The same
  * result as decideVote; pure and deterministic like it.
  */
