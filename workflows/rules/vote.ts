@@ -233,12 +233,16 @@ export function ballotMinimumCost(settings: VoteSettings): number {
  */
 export function validateBallot(settings: VoteSettings, projects: readonly Project[], ballot: Ballot): void {
   validateVoteSettings(settings);
+  checkBallot(settings, new Map(projects.map((p) => [p.id, p] as const)), ballot);
+}
+
+/** validateBallot for settings already validated, with the projects by id (built once for many ballots). */
+function checkBallot(settings: VoteSettings, byId: ReadonlyMap<string, Project>, ballot: Ballot): void {
   if (!isPlainObject(ballot) || !Array.isArray(ballot.approved)) {
     throw new Error(`Invalid ballot: expected { approved: string[] }, got ${show(ballot)}`);
   }
   const approved = ballot.approved;
   if (approved.length === 0) throw new Error('Invalid ballot: no project chosen');
-  const byId = new Map(projects.map((p) => [p.id, p] as const));
   const seen = new Set<string>();
   let total = 0;
   for (const id of approved) {
@@ -1084,9 +1088,10 @@ export function* decideVoteSteps(
 ): TallySteps<VoteResult> {
   validateVoteSettings(settings);
   validateProjects(projects);
+  const byId = new Map(projects.map((p) => [p.id, p] as const));
   ballots.forEach((ballot, i) => {
     try {
-      validateBallot(settings, projects, ballot);
+      checkBallot(settings, byId, ballot);
     } catch (e) {
       throw new Error(`${(e as Error).message} (ballot #${i + 1})`);
     }
