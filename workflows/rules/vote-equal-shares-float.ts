@@ -106,6 +106,18 @@ function paid(ws: Workspace, budgets: Float64Array, classes: readonly number[], 
   return { sum, err: SAFETY * (classes.length + 2) * U * sum };
 }
 
+/** Σ weight × budget over `classes` at the budgets' upper and lower ends, and a bound of their rounding errors. */
+function holdings(ws: Workspace, classes: readonly number[]): { most: number; least: number; err: number } {
+  const { weightIn, low, high } = ws;
+  let most = 0;
+  let least = 0;
+  for (const c of classes) {
+    most += weightIn[c] * high[c];
+    least += weightIn[c] * low[c];
+  }
+  return { most, least, err: SAFETY * (classes.length + 2) * U * most };
+}
+
 /**
  * Water-filling in doubles: the ρ at which the supporters, with `budgets`, pay `cost` (each min(budget,
  * ρ)); NaN when they cannot. Start from the payment if nobody were short; the supporters whose budget is
@@ -148,10 +160,9 @@ function evaluate(ws: Workspace, j: number): Evaluation {
   const classes = supporterClasses(ws, j);
   let out: Evaluation = UNAFFORDABLE;
   if (classes.length > 0) {
-    const most = paid(ws, ws.high, classes, Infinity);
-    const least = paid(ws, ws.low, classes, Infinity);
-    if (most.sum + most.err < cost) out = UNAFFORDABLE;
-    else if (least.sum - least.err < cost) out = null;
+    const { most, least, err } = holdings(ws, classes);
+    if (most + err < cost) out = UNAFFORDABLE;
+    else if (least - err < cost) out = null;
     else out = bracket(ws, classes, cost);
   }
   for (const c of classes) ws.weightIn[c] = 0;
