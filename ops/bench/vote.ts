@@ -4,65 +4,42 @@
 //
 //   npx tsx ops/bench/vote.ts [--projects 100] [--ballots 100000] [--seed 15]
 //
-// The instance is random but reproducible (a seeded generator): costs from 100,000 to 3,000,000 roubles,
-// a budget of a quarter of the total cost, each ballot approving 1 to 6 projects with some projects far
-// more popular than others (as in real participatory budgets).
+// The instance is random but reproducible (ops/bench/vote-instance.ts). Each count runs as the tally
+// activity runs it (ballots validated, then the rule, with a pause per step of Add1); it prints the wall
+// time and the CPU time (the machine may be shared: the load average is printed too), the Add1 reruns and
+// the steps they took (a step is one float run proving one rerun or a range of them, or one exact rerun).
+import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { equalSharesWinners, type Ballot, type Project, type Utilities } from '../../workflows/rules/vote';
+import { decideVoteSteps, type Ballot, type Project, type Utilities } from '../../workflows/rules/vote';
+import { benchVote } from './vote-instance';
 
-/** mulberry32: a small seeded generator, so that every run counts the same vote. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function instance(projectCount: number, ballotCount: number, seed: number): { projects: Project[]; ballots: Ballot[]; budget: number } {
-  const random = generator(seed);
-  const projects: Project[] = Array.from({ length: projectCount }, (_, i) => ({
-    id: `p${i + 1}`,
-    cost: 100_000 + Math.floor(random() * 2_900_000),
-  }));
-  // Popularity: project i is chosen with weight 1 / (i + 1)^0.8.
-  const weights = projects.map((_, i) => 1 / (i + 1) ** 0.8);
-  const total = weights.reduce((a, b) => a + b, 0);
-  const pick = (): string => {
-    let r = random() * total;
-    for (let i = 0; i < weights.length; i++) {
-      r -= weights[i];
-      if (r <= 0) return projects[i].id;
-    }
-    return projects[projects.length - 1].id;
-  };
-  const ballots: Ballot[] = Array.from({ length: ballotCount }, () => {
-    const size = 1 + Math.floor(random() * 6);
-    const approved = new Set<string>();
-    while (approved.size < Math.min(size, projectCount)) approved.add(pick());
-    return { approved: [...approved] };
-  });
-  const budget = Math.floor(projects.reduce((sum, p) => sum + p.cost, 0) / 4);
-  return { projects, ballots, budget };
+/** One count as the tally activity runs it (decideVoteSteps: ballots validated, then the rule), timed. */
+function count(projects: Project[], ballots: Ballot[], budget: number, utilities: Utilities): void {
+  const wall = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const steps = decideVoteSteps({ kind: 'approval', budget }, projects, ballots, { rule: 'equal_shares', utilities, completion: 'add1' });
+  let pauses = 0;
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) pauses++;
+  const used = process.cpuUsage(cpu);
+  const seconds = Number(process.hrtime.bigint() - wall) / 1e9;
+  const r = step.value;
+  const es = r.equalShares!;
+  console.log(
+    `MES + Add1, ${utilities} utilities: ${seconds.toFixed(2)} s (CPU ${((used.user + used.system) / 1e6).toFixed(2)} s); ${r.winners.length} winners, ` +
+      `${es.add1Rounds} Add1 rounds (${es.add1Stop}) in ${pauses} steps, spent ${r.spent} of ${budget}`,
+  );
 }
 
 function main(): void {
   const { values } = parseArgs({
     options: { projects: { type: 'string', default: '100' }, ballots: { type: 'string', default: '100000' }, seed: { type: 'string', default: '15' } },
   });
-  const { projects, ballots, budget } = instance(Number(values.projects), Number(values.ballots), Number(values.seed));
+  const { projects, ballots, budget } = benchVote(Number(values.projects), Number(values.ballots), Number(values.seed));
   const distinct = new Set(ballots.map((b) => [...b.approved].sort().join(','))).size;
-  console.log(`${projects.length} projects, ${ballots.length} ballots (${distinct} distinct), budget ${budget}; node ${process.version}`);
-  for (const utilities of ['approval', 'cost'] as Utilities[]) {
-    const started = process.hrtime.bigint();
-    const r = equalSharesWinners(projects, ballots, budget, 'lower_cost', { utilities, completion: 'add1' });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const es = r.equalShares!;
-    console.log(`MES + Add1, ${utilities} utilities: ${seconds.toFixed(2)} s; ${r.winners.length} winners, ${es.add1Rounds} Add1 rounds (${es.add1Stop}), spent ${r.spent} of ${budget}`);
-  }
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+  console.log(`${projects.length} projects, ${ballots.length} ballots (${distinct} distinct), budget ${budget}; node ${process.version}, ${os.cpus().length} CPUs, load average ${load}`);
+  for (const utilities of ['approval', 'cost'] as Utilities[]) count(projects, ballots, budget, utilities);
 }
 
 main();

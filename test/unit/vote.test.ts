@@ -432,7 +432,7 @@ describe('equalSharesWinners (Method of Equal Shares)', () => {
       assert.deepEqual([r.equalShares!.add1Stop, r.equalShares!.add1Rounds], ['exhaustive', 20]);
     });
 
-    it('as steps, pauses after each Add1 rerun and ends with the same result (what the tally activity heartbeats on)', () => {
+    it('as steps, pauses after each step of Add1 (the number of its last rerun) and ends with the same result (what the tally activity heartbeats on)', () => {
       const cheap: Project[] = [{ id: 'A', cost: 30 }, { id: 'B', cost: 30 }];
       const votes = ballots([1, ['A']], [9, ['B']]);
       const rule = { rule: 'equal_shares', utilities: 'cost' } as const;
@@ -440,7 +440,10 @@ describe('equalSharesWinners (Method of Equal Shares)', () => {
       const paused: number[] = [];
       let step = steps.next();
       for (; !step.done; step = steps.next()) paused.push(step.value);
-      assert.deepEqual(paused, Array.from({ length: 20 }, (_, i) => i + 1));
+      // One step is one rerun, or a range of reruns that one float run proved to select the same projects.
+      assert.ok(paused.length > 1 && paused.length <= 20, `paused ${paused.length} times`);
+      assert.ok(paused.every((k, i) => i === 0 || k > paused[i - 1]), `increasing: ${paused.join(', ')}`);
+      assert.equal(paused[paused.length - 1], 20);
       assert.deepEqual(step.value, decideVote({ kind: 'approval', budget: 100 }, cheap, votes, rule));
     });
 

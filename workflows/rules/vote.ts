@@ -7,6 +7,7 @@
 // BigInt arithmetic: no floating point decides who wins. Floating point appears only in display values (a
 // per-voter budget or payment rounded to kopecks in an explanation or a summary field).
 import { show } from './answer-term';
+import { floatMes } from './vote-equal-shares-float';
 
 // ---------------------------------------------------------------------------------------------------
 // Types
@@ -232,12 +233,16 @@ export function ballotMinimumCost(settings: VoteSettings): number {
  */
 export function validateBallot(settings: VoteSettings, projects: readonly Project[], ballot: Ballot): void {
   validateVoteSettings(settings);
+  checkBallot(settings, new Map(projects.map((p) => [p.id, p] as const)), ballot);
+}
+
+/** validateBallot for settings already validated, with the projects by id (built once for many ballots). */
+function checkBallot(settings: VoteSettings, byId: ReadonlyMap<string, Project>, ballot: Ballot): void {
   if (!isPlainObject(ballot) || !Array.isArray(ballot.approved)) {
     throw new Error(`Invalid ballot: expected { approved: string[] }, got ${show(ballot)}`);
   }
   const approved = ballot.approved;
   if (approved.length === 0) throw new Error('Invalid ballot: no project chosen');
-  const byId = new Map(projects.map((p) => [p.id, p] as const));
   const seen = new Set<string>();
   let total = 0;
   for (const id of approved) {
@@ -543,7 +548,7 @@ function fmtMoney(x: number): string {
 // ---------------------------------------------------------------------------------------------------
 // Method of Equal Shares
 
-/** A computation that pauses after each step (an Add1 rerun), yielding the step's number, and returns T. */
+/** A computation that pauses after each step (of Add1: one or more reruns), yielding a number that grows, and returns T. */
 export type TallySteps<T> = Generator<number, T, void>;
 
 /** Runs steps to their end without pausing. */
@@ -829,30 +834,66 @@ function lastUsefulRound(inst: MesInstance, budget: number, n: bigint, increment
  * Exhaustiveness counts only the projects MES can select (as pabutools does): a free project under cost
  * utilities never is, and is left to the greedy fill. The reruns end at lastUsefulRound at the latest:
  * there every selectable project is selected, so the outcome is exhaustive or over the budget.
+ *
+ * The reruns only need the selection (its cost and whether it is exhaustive), so each is first tried in
+ * certified floating point (vote-equal-shares-float.ts), which falls back to the exact run when a decision
+ * is too close to call; the outcome kept is then rerun exactly for its payments and tie-breaks.
  */
 function* runAdd1(inst: MesInstance, ranked: readonly Standing[], budget: number, n: bigint, config: EqualSharesConfig): TallySteps<Add1Outcome> {
-  const costOf = (o: MesOutcome) => o.selected.reduce((sum, j) => sum + ranked[j].cost, 0);
+  const costOf = (selected: readonly number[]) => selected.reduce((sum, j) => sum + ranked[j].cost, 0);
   const candidates = selectable(inst);
-  const exhaustive = (o: MesOutcome) => {
-    const left = budget - costOf(o);
-    const taken = new Set(o.selected);
+  const exhaustive = (selected: readonly number[]) => {
+    const left = budget - costOf(selected);
+    const taken = new Set(selected);
     return !candidates.some((j) => !taken.has(j) && ranked[j].cost <= left);
   };
   const base = runMes(inst, BigInt(budget));
   if (config.completion !== 'add1') return { base, kept: base, rounds: 0, stop: 'not_run' };
-  if (exhaustive(base)) return { base, kept: base, rounds: 0, stop: 'exhaustive' };
-  let kept = base;
+  if (exhaustive(base.selected)) return { base, kept: base, rounds: 0, stop: 'exhaustive' };
+  const perVoter = (k: number) => BigInt(budget) + BigInt(k) * BigInt(config.increment) * n; // scaled by n
+  const fast = floatMes({
+    realCosts: ranked.map((s) => s.cost),
+    realUtility: inst.utility.map(Number),
+    supporters: inst.supporters,
+    weights: inst.weights,
+    selectable: candidates,
+  });
   let rounds = 0;
+  let keptSelection = base.selected;
+  let stop: Add1Outcome['stop'] = 'max_rounds';
   const limit = Math.min(config.maxRounds, lastUsefulRound(inst, budget, n, config.increment));
-  for (let k = 1; k <= limit; k++) {
-    const next = runMes(inst, BigInt(budget) + BigInt(k) * BigInt(config.increment) * n);
-    yield k;
-    if (costOf(next) > budget) return { base, kept, rounds, stop: 'over_budget' };
-    kept = next;
-    rounds = k;
-    if (exhaustive(next)) return { base, kept, rounds, stop: 'exhaustive' };
+  // Reruns k .. last all select `next` (proved by one float run over their range of budgets, or one exact
+  // rerun): the first of them decides over the budget or exhaustive, else the last is kept. The range
+  // doubles while proofs succeed; after a failed proof it is one rerun for a while (longer after each
+  // failure in a row), since close rivals tend to stay close for many reruns.
+  const reach = { span: 1, hold: 0, failures: 0 };
+  for (let k = 1; k <= limit; ) {
+    const last = Math.min(limit, k + reach.span - 1);
+    const proved = fast(Number(perVoter(k)), Number(perVoter(last)), Number(n));
+    if (proved === null && last > k) {
+      reach.failures++;
+      [reach.span, reach.hold] = [1, 2 ** Math.min(reach.failures, 6)];
+      continue;
+    }
+    const next = proved ?? runMes(inst, perVoter(k)).selected;
+    yield last;
+    if (costOf(next) > budget) {
+      stop = 'over_budget';
+      break;
+    }
+    if (exhaustive(next)) {
+      [keptSelection, rounds, stop] = [next, k, 'exhaustive'];
+      break;
+    }
+    [keptSelection, rounds] = [next, last];
+    if (last > k) [reach.span, reach.failures] = [reach.span * 2, 0];
+    else if (reach.hold > 0) reach.hold--;
+    else reach.span = proved === null ? 1 : 2;
+    k = last + 1;
   }
-  return { base, kept, rounds, stop: 'max_rounds' };
+  const kept = rounds === 0 ? base : runMes(inst, perVoter(rounds));
+  if (kept.selected.join() !== keptSelection.join()) throw new Error(`Equal shares: the certified rerun ${rounds} disagrees with the exact one`);
+  return { base, kept, rounds, stop };
 }
 
 /** The explanations written so far, the winners in selection order and the real budget left. */
@@ -959,10 +1000,13 @@ function explainUnfunded(ranked: readonly Standing[], kept: MesOutcome, explaine
  * per supporter, …), then …'; 'not funded: no votes'. R is the real budget left after funding the
  * project, in selection order.
  *
- * Cost: one MES run per Add1 round, about 50 ms for 20,000 distinct ballots over 40 projects on a 2-core
- * machine (about 250 rounds at 1 rouble for 20,000 voters with 500 roubles each), about 0.1–0.2 s for
- * 63,000 distinct ballots over 100 projects (500 rounds: 1–1.5 minutes; ops/bench/vote.ts); compute a
- * large event's result in an activity, not in workflow code (decideVoteSteps lets it pause between reruns).
+ * Cost: identical ballots are counted once, as a weighted group. The plain run and the outcome Add1 keeps
+ * run on exact BigInt arithmetic; the Add1 reruns in between, which only need the selection, run in
+ * certified floating point (vote-equal-shares-float.ts: a rerun it cannot prove is rerun exactly, so the
+ * result is the exact one), a few milliseconds each for 63,000 distinct ballots over 100 projects, and one
+ * float run may prove several reruns at once. 100,000 ballots over 100 projects with 500 Add1 rounds: about
+ * 4 s of CPU (ops/bench/vote.ts, docs/benchmarks.md). Compute a large event's result in an activity, not
+ * in workflow code (decideVoteSteps lets it pause between reruns).
  */
 export function equalSharesWinners(
   projects: readonly Project[],
@@ -974,7 +1018,7 @@ export function equalSharesWinners(
   return toTheEnd(equalSharesSteps(projects, ballots, budget, tieBreak, options));
 }
 
-/** equalSharesWinners, pausing after each Add1 rerun. */
+/** equalSharesWinners, pausing after each step of Add1. */
 function* equalSharesSteps(
   projects: readonly Project[],
   ballots: readonly Ballot[],
@@ -1030,7 +1074,8 @@ export function decideVote(
 }
 
 /**
- * decideVote as steps: it pauses after each MES rerun of Add1 (yielding the rerun's number), so that the
+ * decideVote as steps: it pauses after each step of Add1 (one MES rerun, or a range of reruns proved to
+ * select the same projects by one float run), yielding the number of the step's last rerun, so that the
  * caller may do something between them (an activity heartbeats and lets its event loop run). The same
  * result as decideVote; pure and deterministic like it.
  */
@@ -1043,9 +1088,10 @@ export function* decideVoteSteps(
 ): TallySteps<VoteResult> {
   validateVoteSettings(settings);
   validateProjects(projects);
+  const byId = new Map(projects.map((p) => [p.id, p] as const));
   ballots.forEach((ballot, i) => {
     try {
-      validateBallot(settings, projects, ballot);
+      checkBallot(settings, byId, ballot);
     } catch (e) {
       throw new Error(`${(e as Error).message} (ballot #${i + 1})`);
     }
