@@ -245,7 +245,11 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     }
     const own = await call(api, 'GET', `/monitoring/problems?${PERIOD}`, { token: t.otherSupervisor });
     assert.deepEqual([own.body.regionId, own.body.categories, own.body.organisations], ['otherland', [], []]);
-    assert.equal((await call(api, 'GET', '/monitoring/readiness', { token: t.admin })).status, 400, 'an administrator names the region');
+    const all = await call(api, 'GET', '/monitoring/readiness', { token: t.admin });
+    assert.deepEqual([all.status, all.body.regionId, all.body.rows.length], [200, null, 8], 'an administrator without a region: every region (otherland has no territories)');
+    const allProblems = await call(api, 'GET', `/monitoring/problems?${PERIOD}`, { token: t.admin });
+    assert.deepEqual(allProblems.body.categories.map((g: any) => g.id), [CAT.roads, CAT.medicine]);
+    assert.equal((await call(api, 'GET', '/monitoring/readiness/snapshots/not-a-month', { token: t.admin })).status, 404);
     assert.equal((await call(api, 'GET', '/monitoring/readiness?regionId=nowhere', { token: t.admin })).status, 404);
     assert.equal((await call(api, 'GET', '/monitoring/readiness?regionId=testland', { token: t.admin })).status, 200);
     assert.equal((await call(api, 'GET', '/monitoring/readiness', { token: t.citizen })).status, 403);
