@@ -39,6 +39,7 @@ import { webHandlers } from './handlers/web';
 import { myEventHandlers } from './handlers/my-events';
 import { consoleHandlers } from './handlers/console';
 import { caseGroupHandlers } from './handlers/case-groups';
+import { monitoringReportHandlers } from './handlers/monitoring-reports';
 
 /**
  * Each participation type's own operations (api/handlers/<type>.ts; {} when it has none), by type: tsc
@@ -54,7 +55,17 @@ const participationTypeHandlers = {
 
 const { poll, vote, discussion, hearing } = participationTypeHandlers;
 
-export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...caseGroupHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
+// One per line, by area: a new area's handlers are one more line.
+export const handlers: Handlers = {
+  ...serviceHandlers, ...opsHandlers,
+  ...caseHandlers, ...actionHandlers, ...caseGroupHandlers,
+  ...referenceHandlers,
+  ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing,
+  ...identityHandlers, ...attachmentHandlers, ...docsHandlers,
+  ...webHandlers, ...consoleHandlers, ...embedHandlers,
+  ...integrationHandlers, ...open311Handlers, ...webhookHandlers,
+  ...monitoringReportHandlers,
+};
 
 export interface AppOptions {
   db: Db;

@@ -6,6 +6,7 @@ import { applyOverride, OverrideError, overrideText, OVERRIDES, type OverrideKin
 import { retryCase, retryText } from './retry';
 import { findStuck, stuckText } from './stuck';
 import { caseTimeline, timelineText } from './timeline';
+import { readinessSnapshot, readinessSnapshotText } from './readiness';
 
 export interface OpsDeps {
   db: Db;
@@ -36,6 +37,8 @@ export const USAGE = `Usage: npm run ops -- <command> [options] [--json]
   retry <caseId> [--reason R] [--as USER_ID]
                                      reset a workflow-task failure, re-queue failed notifications,
                                      list failed webhook deliveries to replay
+  readiness-snapshot [--region ID]   keep this month's readiness of cabinets by municipal district (all
+                                     regions by default); once a month per region, later runs change nothing
 
 Environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE (domain/config/index.ts).`;
 
@@ -117,6 +120,10 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<OpsOutput> 
         if (as !== undefined && !/^\d+$/.test(as)) throw new UsageError('--as must be a user id');
         const result = await retryCase(deps.db, deps.client, deps.namespace, caseId, { reason: str(flags, 'reason'), asUserId: as ? Number(as) : undefined });
         return done(retryText(result), result);
+      }
+      case 'readiness-snapshot': {
+        const taken = await readinessSnapshot(deps.db, str(flags, 'region'));
+        return done(readinessSnapshotText(taken), { taken });
       }
       default:
         throw new UsageError(`unknown command ${command}`);

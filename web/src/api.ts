@@ -17,7 +17,14 @@ const withToken: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: location.origin });
+/**
+ * The web app reads JSON (and problem+json errors) only: operations that also answer a file
+ * (`?format=csv|xlsx`, components/parameters/ExportFormat) are downloaded by link, not through this client,
+ * so their file media types stay out of the typed answers.
+ */
+type JsonMedia = `application/${string}json`;
+
+export const api = createClient<paths, JsonMedia>({ baseUrl: location.origin });
 api.use(withToken);
 
 /** A failed call: the problem document (or a stand-in for a lost connection), and its HTTP status (0: none). */
