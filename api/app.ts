@@ -55,7 +55,7 @@ const participationTypeHandlers = {
 
 const { poll, vote, discussion, hearing } = participationTypeHandlers;
 
-// One per line, by area: a new area's handlers are one more line.
+// Grouped by area, an area per line: a new area's handlers are one more line (and merge without conflict).
 export const handlers: Handlers = {
   ...serviceHandlers, ...opsHandlers,
   ...caseHandlers, ...actionHandlers, ...caseGroupHandlers,
