@@ -7,6 +7,7 @@ import type { Db } from '../db/connection';
 import type { ParticipationType } from '../workflows/participation/lifecycle';
 import { actionHandlers } from './handlers/actions';
 import { caseHandlers } from './handlers/cases';
+import { incidentHandlers } from './handlers/incident';
 import { referenceHandlers } from './handlers/reference';
 import { serviceHandlers } from './handlers/service';
 import { participationHandlers } from './handlers/participation';
@@ -52,7 +53,7 @@ const participationTypeHandlers = {
 
 const { poll, vote, discussion, hearing } = participationTypeHandlers;
 
-export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
+export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...incidentHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
 
 export interface AppOptions {
   db: Db;
