@@ -4,6 +4,8 @@ import { actOnIncident } from '../../domain/incident/commands';
 import { ingestIncident } from '../../domain/incident/ingest';
 import { listIncidents, toIncident, visibleIncident } from '../../domain/incident/read-model';
 import { dismissIncidentUpdate, replyToIncidentUpdate } from '../../workflows/incident/messages';
+import { problems } from '../../domain/problem';
+import { isReplyUrl } from '../../workflows/rules/incident-term';
 import type { Handlers, Reply } from '../routes';
 import { temporalContext } from './cases';
 
@@ -32,6 +34,10 @@ export const incidentHandlers = {
 
   async replyToIncident({ input, user, deps }) {
     const id = input.params.incidentId;
+    // The workflow refuses it too; said here first, at its field, so that a form can show it there.
+    if (!isReplyUrl(input.body.replyUrl)) {
+      throw problems.unprocessable('The reply\'s address must be an http(s) URL.', [{ in: 'body', path: '/replyUrl', message: 'must be the http(s) address of the public reply' }]);
+    }
     const body = await actOnIncident(temporalContext(deps), user, id, updateIdOf(id, 'reply', input.headers), replyToIncidentUpdate,
       (actor) => ({ actor, text: input.body.text, replyUrl: input.body.replyUrl }));
     return { status: 200, body };

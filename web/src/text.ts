@@ -180,6 +180,7 @@ export const T = {
     email: 'Проверьте адрес электронной почты.',
     unknownReference: 'Такого значения нет в справочнике.',
     invalid: 'Проверьте значение.',
+    webAddress: 'Укажите адрес страницы, начинающийся с https:// или http://.',
     eventDuration: (min: string, max: string, given: string) =>
       `По регламенту региона мероприятие этого вида длится от ${min} до ${max} календарных дней, а здесь — ${given}.`,
   },
