@@ -3,7 +3,7 @@
 // Temporal shell and test/unit/incident.test.ts checks them alone.
 import { incidentTerm, isReplyUrl } from '../rules/incident-term';
 import type { Actor } from '../shared/actor';
-import { FAILURE } from '../shared/failures';
+import { FAILURE, Refused } from '../shared/failures';
 import type { DismissIncident, IncidentInput, IncidentResolution, IncidentState, ReplyToIncident } from './messages';
 
 export const SYSTEM: Actor = { userId: null, role: 'system' };
@@ -32,12 +32,7 @@ export interface IncidentRouting {
 }
 
 /** An action refused by a guard; the workflow turns it into an ApplicationFailure of the same type. */
-export class IncidentRefused extends Error {
-  constructor(readonly type: (typeof FAILURE)[keyof typeof FAILURE], message: string) {
-    super(message);
-    this.name = 'IncidentRefused';
-  }
-}
+export class IncidentRefused extends Refused {}
 
 function refuse(type: IncidentRefused['type'], message: string): never {
   throw new IncidentRefused(type, message);

@@ -4,7 +4,7 @@
 // updates (guard in the validator, again under the lock), the reminder and the term are timers, and every
 // transition is projected into Postgres by an idempotent activity.
 import {
-  ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes,
+  allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { IncidentActivities } from '../../activities/incident';
 import { createExclusive } from '../shared/exclusive';
@@ -13,10 +13,11 @@ import {
   type DismissIncident, type IncidentInput, type IncidentState, type ReplyToIncident,
 } from './messages';
 import {
-  IncidentRefused, dismiss, guardDismiss, guardReply, nextDeadline, register, reply, startingState, timersDue,
+  dismiss, guardDismiss, guardReply, nextDeadline, register, reply, startingState, timersDue,
   type IncidentOutcome,
 } from './transitions';
-import { answerDueKey, caseTypeKey, categoryKey, organisationKey, overdueKey, regionKey, statusKey } from '../search-attributes';
+import { refusing } from '../shared/refusing';
+import { caseSearchAttributes } from '../shared/search';
 
 const activities = proxyActivities<IncidentActivities>({
   startToCloseTimeout: '10 seconds',
@@ -24,26 +25,8 @@ const activities = proxyActivities<IncidentActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-/** A refused action fails its update (the API maps the type to 403/409/422); any other error fails the task. */
-function refusing<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof IncidentRefused) throw ApplicationFailure.create({ type: e.type, message: e.message, nonRetryable: true });
-    throw e;
-  }
-}
-
 function searchAttributes(state: IncidentState, input: IncidentInput) {
-  return [
-    { key: caseTypeKey, value: 'incident' },
-    { key: statusKey, value: state.status },
-    { key: regionKey, value: state.regionId },
-    { key: categoryKey, value: input.categoryId },
-    ...(state.organisationId ? [{ key: organisationKey, value: state.organisationId }] : []),
-    ...(state.answerDueAt ? [{ key: answerDueKey, value: new Date(state.answerDueAt) }] : []),
-    { key: overdueKey, value: state.overdue },
-  ];
+  return caseSearchAttributes({ caseType: 'incident', ...state, categoryId: input.categoryId });
 }
 
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentState> {

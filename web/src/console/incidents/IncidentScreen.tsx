@@ -50,18 +50,24 @@ export function IncidentScreen({ incidentId }: { incidentId: string }) {
   );
 }
 
-function ReplyForm({ i, onDone }: { i: Incident; onDone: (i: Incident) => void }) {
-  const [text, setText] = useState('');
-  const [url, setUrl] = useState('');
+/** One action on the incident: sent under one Idempotency-Key per form, the result shown, a refusal kept for the form. */
+function useIncidentAction(onDone: (i: Incident) => void, send: (key: string) => Promise<Incident>) {
   const [key] = useState(idempotencyKey);
   const [fail, setFail] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async () => {
     setBusy(true); setFail(null);
-    try {
-      onDone(await call(() => api.POST('/incidents/{incidentId}/reply', { params: { path: { incidentId: i.id }, header: { 'Idempotency-Key': key } }, body: { text: text.trim(), replyUrl: url.trim() } })));
-    } catch (e) { setFail(failure(e)); } finally { setBusy(false); }
+    try { onDone(await send(key)); } catch (e) { setFail(failure(e)); } finally { setBusy(false); }
   };
+  return { fail, busy, submit };
+}
+
+function ReplyForm({ i, onDone }: { i: Incident; onDone: (i: Incident) => void }) {
+  const [text, setText] = useState('');
+  const [url, setUrl] = useState('');
+  const { fail, busy, submit } = useIncidentAction(onDone, (key) => call(() => api.POST('/incidents/{incidentId}/reply', {
+    params: { path: { incidentId: i.id }, header: { 'Idempotency-Key': key } }, body: { text: text.trim(), replyUrl: url.trim() },
+  })));
   return (
     <form class="card" aria-labelledby="incident-reply-form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <h2 id="incident-reply-form">{V.reply}</h2>
@@ -76,15 +82,9 @@ function ReplyForm({ i, onDone }: { i: Incident; onDone: (i: Incident) => void }
 
 function DismissForm({ i, onDone }: { i: Incident; onDone: (i: Incident) => void }) {
   const [reason, setReason] = useState('');
-  const [key] = useState(idempotencyKey);
-  const [fail, setFail] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true); setFail(null);
-    try {
-      onDone(await call(() => api.POST('/incidents/{incidentId}/dismissal', { params: { path: { incidentId: i.id }, header: { 'Idempotency-Key': key } }, body: { reason: reason.trim() } })));
-    } catch (e) { setFail(failure(e)); } finally { setBusy(false); }
-  };
+  const { fail, busy, submit } = useIncidentAction(onDone, (key) => call(() => api.POST('/incidents/{incidentId}/dismissal', {
+    params: { path: { incidentId: i.id }, header: { 'Idempotency-Key': key } }, body: { reason: reason.trim() },
+  })));
   return (
     <form class="card" aria-labelledby="incident-dismiss-form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <h2 id="incident-dismiss-form">{V.dismiss}</h2>
