@@ -3,7 +3,7 @@
 // started and its registration awaited. A post reported again — by the same system after a timeout, by
 // another system, at the same moment — finds the existing row and gets the existing incident.
 import { createHash } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
@@ -15,7 +15,7 @@ import { authorTextKey, isReplyUrl, postUrlKey } from '../../workflows/rules/inc
 import type { AuthUser } from '../identity/users';
 import { nextNumber } from '../intake';
 import { problems } from '../problem';
-import { withWait, type TemporalContext } from '../temporal';
+import { startOnce, withWait, type TemporalContext } from '../temporal';
 import { loadIncidentRow, overlayIncidentState, type IncidentRow } from './read-model';
 
 export const INCIDENT_WORKFLOW_TYPE = 'incidentWorkflow';
@@ -121,4 +121,19 @@ export async function ingestIncident(ctx: TemporalContext, user: AuthUser, body:
   const row = await loadIncidentRow(db, stored.id);
   if (!row) throw problems.unavailable(`Incident ${stored.id} is accepted but not readable yet. Repeat the report to get it.`, 2);
   return { row: state && row.last_seq < state.seq ? overlayIncidentState(row, state) : row, duplicate };
+}
+
+/**
+ * Starts the workflows of incidents stored but never started (the API died between the two), older than
+ * `olderThanSeconds`. Returns how many were started. A repeated report of the post starts it too.
+ */
+export async function startPendingIncidents(client: Client, db: Db, taskQueue: string, olderThanSeconds = 30): Promise<number> {
+  const rows = (await db('incidents').whereNull('started_at')
+    .where('created_at', '<', db.raw('now() - make_interval(secs => ?)', [olderThanSeconds])).orderBy('created_at').limit(100)
+    .select('id', 'request')) as { id: string; request: IncidentInput }[];
+  for (const row of rows) {
+    await startOnce(client, INCIDENT_WORKFLOW_TYPE, row.id, taskQueue, row.request);
+    await db('incidents').where({ id: row.id }).whereNull('started_at').update({ started_at: db.fn.now() });
+  }
+  return rows.length;
 }

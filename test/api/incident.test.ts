@@ -6,9 +6,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Db } from '../../db/connection';
 import { createUserWithToken } from '../../domain/identity/users';
+import { startPendingIncidents } from '../../domain/incident/ingest';
 import { createWorker } from '../../ops/worker';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
+import { pollUntil } from '../support/platform';
 import { devServerEnv, workflowBundle } from '../support/temporal';
 import { call, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
 
@@ -126,6 +128,18 @@ describe('incidents through the API (Temporal dev server)', function () {
     assert.equal(again.status, 409);
     const fresh = await call(api, 'GET', `/incidents/${first}`, { token: t.supervisor });
     assert.equal(fresh.body.reply.text, 'Яму заделают до пятницы');
+  });
+
+  it('starts an incident stored but never started (the API died in between)', async () => {
+    const id = 'inc-T1-2026-900001';
+    const request = { incidentId: id, regionId: TEST_REGION, network: 'vk', postUrl: 'https://vk.com/wall-9_9', text: 'Нет воды', authorHandle: 'x',
+      foundAt: '2026-12-06T08:00:00.000Z', categoryId: CAT.roads, subcategoryId: null, territoryId: null, receivedAt: new Date().toISOString() };
+    await db('incidents').insert({ id, region_id: TEST_REGION, network: 'vk', post_url: request.postUrl, post_url_key: 'vk.com/wall-9_9', author_handle: 'x',
+      author_text_key: 'pending-test', request: JSON.stringify(request), created_at: new Date(Date.now() - 60_000) });
+    assert.equal(await startPendingIncidents(env.client, db, taskQueue), 1);
+    assert.equal(await startPendingIncidents(env.client, db, taskQueue), 0, 'marked started');
+    const r = await pollUntil(api, `/incidents/${id}`, t.supervisor, (b, status) => status === 200 && b.organisationId !== null);
+    assert.equal(r.status, 'registered');
   });
 
   it('is dismissed with a reason by the region\'s supervisor', async () => {
