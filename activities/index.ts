@@ -2,6 +2,7 @@
 import type { Db } from '../db/connection';
 import type { ParticipationType } from '../workflows/participation/lifecycle';
 import { createAppealActivities } from './appeal';
+import { createIncidentActivities } from './incident';
 import { createParticipationActivities } from './participation';
 import { createDiscussionActivities } from './discussion';
 import { createHearingActivities } from './hearing';
@@ -33,6 +34,7 @@ function createParticipationTypeActivities(db: Db): AllTypeActivities {
 export function createActivities(db: Db) {
   return {
     ...createAppealActivities(db),
+    ...createIncidentActivities(db),
     ...createParticipationActivities(db),
     ...createParticipationTypeActivities(db),
     ...createWebhookActivities(db),

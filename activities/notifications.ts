@@ -17,7 +17,7 @@ export interface NotifiedTransition {
   details: Record<string, unknown>;
 }
 
-interface Notice { subject: string; body: string }
+export interface Notice { subject: string; body: string }
 
 /** What a notice is written from: the transition, the case number, the organisation, dates on the region's clock. */
 interface NoticeContext {
@@ -96,33 +96,53 @@ async function contextOf(trx: Knex.Transaction | Db, t: NotifiedTransition): Pro
   return { t, state, n: `№ ${state.caseId}`, orgName, localDate };
 }
 
+/** Where a case's notices go and the step they belong to (the outbox's dedup key). */
+export interface NoticeTarget {
+  caseId: string;
+  seq: number;
+  regionId: string;
+  organisationId: string | null;
+  applicant?: { userId: number | null; email: string | null };
+}
+
+/**
+ * The outbox rows of one step of a case of any type (appeal, incident): the applicant's notice, one to
+ * each operator of the handling organisation, one to each supervisor of the region. Each row's dedup key
+ * is the case, the step and the recipient, so a retried step queues nothing twice.
+ */
+export async function noticeRows(
+  trx: Knex.Transaction | Db, to: NoticeTarget,
+  notices: { applicant?: Notice | null; toOrganisation?: Notice | null; toSupervisors?: Notice | null },
+): Promise<OutboxRow[]> {
+  const rows: OutboxRow[] = [];
+  const key = `${to.caseId}:${to.seq}`;
+  if (notices.applicant && to.applicant) {
+    rows.push({ dedup_key: `${key}:applicant`, case_id: to.caseId, channel: 'email', recipient_kind: 'applicant',
+      recipient_user_id: to.applicant.userId, recipient_address: to.applicant.email, ...notices.applicant });
+  }
+  if (notices.toOrganisation && to.organisationId) {
+    const operators = await trx('users').where({ role: 'operator', organisation_id: to.organisationId }).select('id', 'email');
+    for (const op of operators) {
+      rows.push({ dedup_key: `${key}:operator:${op.id}`, case_id: to.caseId, channel: 'email', recipient_kind: 'operator',
+        recipient_user_id: op.id, recipient_address: op.email, ...notices.toOrganisation });
+    }
+  }
+  if (notices.toSupervisors) {
+    const supervisors = await trx('users').where({ role: 'supervisor', region_id: to.regionId }).select('id', 'email');
+    for (const sv of supervisors) {
+      rows.push({ dedup_key: `${key}:supervisor:${sv.id}`, case_id: to.caseId, channel: 'email', recipient_kind: 'supervisor',
+        recipient_user_id: sv.id, recipient_address: sv.email, ...notices.toSupervisors });
+    }
+  }
+  return rows;
+}
+
 /** The outbox rows for one transition: to the applicant, the handling organisation's operators, the region's supervisors. */
 export async function appealNotifications(trx: Knex.Transaction | Db, t: NotifiedTransition): Promise<OutboxRow[]> {
   const c = await contextOf(trx, t);
   const { state } = t;
-  const applicant = noticeOf(TO_APPLICANT, c);
-  const toOrganisation = noticeOf(TO_ORGANISATION, c);
-  const toSupervisors = noticeOf(TO_SUPERVISORS, c);
-
-  const rows: OutboxRow[] = [];
-  const key = `${state.caseId}:${state.seq}`;
-  if (applicant) {
-    rows.push({ dedup_key: `${key}:applicant`, case_id: state.caseId, channel: 'email', recipient_kind: 'applicant',
-      recipient_user_id: t.input.applicant.userId, recipient_address: t.input.applicant.email ?? null, ...applicant });
-  }
-  if (toOrganisation && state.organisationId) {
-    const operators = await trx('users').where({ role: 'operator', organisation_id: state.organisationId }).select('id', 'email');
-    for (const op of operators) {
-      rows.push({ dedup_key: `${key}:operator:${op.id}`, case_id: state.caseId, channel: 'email', recipient_kind: 'operator',
-        recipient_user_id: op.id, recipient_address: op.email, ...toOrganisation });
-    }
-  }
-  if (toSupervisors) {
-    const supervisors = await trx('users').where({ role: 'supervisor', region_id: state.regionId }).select('id', 'email');
-    for (const sv of supervisors) {
-      rows.push({ dedup_key: `${key}:supervisor:${sv.id}`, case_id: state.caseId, channel: 'email', recipient_kind: 'supervisor',
-        recipient_user_id: sv.id, recipient_address: sv.email, ...toSupervisors });
-    }
-  }
-  return rows;
+  return noticeRows(trx, {
+    caseId: state.caseId, seq: state.seq, regionId: state.regionId, organisationId: state.organisationId,
+    applicant: { userId: t.input.applicant.userId, email: t.input.applicant.email ?? null },
+  }, { applicant: noticeOf(TO_APPLICANT, c), toOrganisation: noticeOf(TO_ORGANISATION, c), toSupervisors: noticeOf(TO_SUPERVISORS, c) });
 }

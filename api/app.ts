@@ -7,6 +7,7 @@ import type { Db } from '../db/connection';
 import type { ParticipationType } from '../workflows/participation/lifecycle';
 import { actionHandlers } from './handlers/actions';
 import { caseHandlers } from './handlers/cases';
+import { incidentHandlers } from './handlers/incident';
 import { referenceHandlers } from './handlers/reference';
 import { serviceHandlers } from './handlers/service';
 import { participationHandlers } from './handlers/participation';
@@ -58,7 +59,7 @@ const { poll, vote, discussion, hearing } = participationTypeHandlers;
 // Grouped by area, an area per line: a new area's handlers are one more line (and merge without conflict).
 export const handlers: Handlers = {
   ...serviceHandlers, ...opsHandlers,
-  ...caseHandlers, ...actionHandlers, ...caseGroupHandlers,
+  ...caseHandlers, ...actionHandlers, ...caseGroupHandlers, ...incidentHandlers,
   ...referenceHandlers,
   ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing,
   ...identityHandlers, ...attachmentHandlers, ...docsHandlers,

@@ -8,6 +8,7 @@ import { connectTemporalClient, redactedDatabaseUrl, waitForDatabase, type WaitO
 import { createApp, stopLongPolls, type AppOptions } from './app';
 import { PROBLEM } from '../domain/problem';
 import { startPendingIntake } from '../domain/cases/intake';
+import { startPendingIncidents } from '../domain/incident/ingest';
 import { startPendingEventIntake } from '../domain/participation/intake';
 
 export interface ApiServer {
@@ -71,11 +72,12 @@ export async function startApiServer(opts: {
   if (opts.recoverIntake !== false) {
     const sweep = () => {
       if (running) return;
-      // Appeals and participation events alike: an API crash between storing and starting loses neither.
+      // Appeals, participation events and incidents alike: an API crash between storing and starting loses none.
       running = Promise.all([
         startPendingIntake(opts.temporal, opts.db, opts.taskQueue),
         startPendingEventIntake(opts.temporal, opts.db, opts.taskQueue),
-      ]).then(([a, b]) => a + b)
+        startPendingIncidents(opts.temporal, opts.db, opts.taskQueue),
+      ]).then(([a, b, c]) => a + b + c)
         .then((n) => { if (n > 0) log('info', 'started workflows of pending intakes', { count: n }); })
         .catch((e) => log('warn', 'pending intake sweep failed', { error: e instanceof Error ? e.message : String(e) }))
         .finally(() => { running = undefined; });

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Db } from './connection';
 import type { RoutingData, RoutingRule } from '../workflows/rules/routing';
 import type { WorkingCalendar, DayKind } from '../workflows/rules/answer-term';
+import type { EventDurations } from '../workflows/rules/event-duration';
 
 export interface RegionProfile {
   regionId: string;
@@ -16,6 +17,11 @@ export interface RegionProfile {
   reminderOffsetsDays: number[];
   extensionMaxDays: number;
   calendar: WorkingCalendar;
+  /** Allowed durations of participation events by type ({} : none limited). */
+  eventDurations: EventDurations;
+  /** The answer term of an open-source incident, in hours, and its reminder (hours before it ends). */
+  incidentTermHours: number;
+  incidentReminderHours: number;
 }
 
 export async function loadRegionProfile(db: Db, regionId: string): Promise<RegionProfile | undefined> {
@@ -36,6 +42,9 @@ export async function loadRegionProfile(db: Db, regionId: string): Promise<Regio
     reminderOffsetsDays: row.reminder_offsets_days,
     extensionMaxDays: row.extension_max_days,
     calendar: row.calendar ?? { holidays: [], workingWeekends: [] },
+    eventDurations: row.event_durations ?? {},
+    incidentTermHours: row.incident_term_hours ?? 24,
+    incidentReminderHours: row.incident_reminder_hours ?? 2,
   };
 }
 

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { connect, migrateLatest, type Db } from './connection';
+import { isDurationRange, LIMITED_TYPES, type EventDurations } from '../workflows/rules/event-duration';
 
 export const seedsDirectory = path.join(__dirname, 'seeds');
 
@@ -45,6 +46,10 @@ export interface ProfileRow {
   reminder_offsets_days: number[];
   extension_max_days: number;
   calendar: { holidays: string[]; workingWeekends: string[] };
+  /** Allowed durations of participation types (workflows/rules/event-duration.ts); {} when unset. */
+  event_durations: EventDurations;
+  incident_term_hours: number;
+  incident_reminder_hours: number;
 }
 export interface TerritoryRow { id: string; region_id: string; parent_id: string | null; name: string; kind: string }
 export interface OrganisationRow {
@@ -518,6 +523,9 @@ function checkRuleReferences(
   if (row.organisation_id !== null) checkRef(where, 'organisation', row.organisation_id, row.region_id, organisationById, 'organisation', problems);
 }
 
+const PROFILE_FIELDS = ['defaultTermDays', 'dayKind', 'municipalTermsAdvisory', 'negativeRatingThreshold', 'ratingWindowDays', 'reminderOffsetsDays',
+  'extensionMaxDays', 'calendar', 'eventDurations', 'incidentTermHours', 'incidentReminderHours'] as const;
+
 function readRegion(folder: string, doc: Obj | undefined, problems: string[], regions: Located<RegionRow>[], profiles: ProfileRow[]): string | undefined {
   const rel = `${folder}/region.yaml`;
   if (!doc) return undefined;
@@ -541,7 +549,7 @@ function readRegion(folder: string, doc: Obj | undefined, problems: string[], re
 
   const p = new Entry(`${rel}: profile`, isObj(doc.profile) ? doc.profile : {}, problems);
   if (doc.profile !== undefined && !isObj(doc.profile)) p.problem('must be a mapping');
-  p.only(['defaultTermDays', 'dayKind', 'municipalTermsAdvisory', 'negativeRatingThreshold', 'ratingWindowDays', 'reminderOffsetsDays', 'extensionMaxDays', 'calendar']);
+  p.only([...PROFILE_FIELDS]);
   const defaultTermDays = p.int('defaultTermDays', 30, 1, 365);
   const dayKind = p.oneOf('dayKind', DAY_KINDS, 'calendar');
   const advisory = p.bool('municipalTermsAdvisory', false);
@@ -578,10 +586,11 @@ function readRegion(folder: string, doc: Obj | undefined, problems: string[], re
       }
     }
   }
+  const channelTerms = readChannelTerms(p, rel, doc.profile, problems);
   // The id is good: the folder's other files are checked even if another field of the region is bad.
   if (name === undefined || tz === undefined || !isTimeZone(tz) || numberPrefix === undefined) return id;
   regions.push({ where: `${rel}: region`, row: { id, name, time_zone: tz, number_prefix: numberPrefix } });
-  if (defaultTermDays !== undefined && dayKind && threshold !== undefined && ratingWindow !== undefined && extension !== undefined && offsets && calendarOk) {
+  if (defaultTermDays !== undefined && dayKind && threshold !== undefined && ratingWindow !== undefined && extension !== undefined && offsets && calendarOk && channelTerms) {
     profiles.push({
       region_id: id,
       default_term_days: defaultTermDays,
@@ -592,9 +601,40 @@ function readRegion(folder: string, doc: Obj | undefined, problems: string[], re
       reminder_offsets_days: offsets,
       extension_max_days: extension,
       calendar,
+      ...channelTerms,
     });
   }
   return id;
+}
+
+/** The profile's terms of other channels than appeals: incidents (hours) and participation events (days). */
+function readChannelTerms(p: Entry, rel: string, profile: unknown, problems: string[]): Pick<ProfileRow, 'event_durations' | 'incident_term_hours' | 'incident_reminder_hours'> | undefined {
+  // An incident found in open sources is answered within hours (a day unless the region says otherwise).
+  const incidentTermHours = p.int('incidentTermHours', 24, 1, 720);
+  const incidentReminderHours = p.int('incidentReminderHours', 2, 0, 720);
+  const raw = isObj(profile) ? profile.eventDurations : undefined;
+  const eventDurations = readEventDurations(new Entry(`${rel}: profile.eventDurations`, isObj(raw) ? raw : {}, problems), raw);
+  if (incidentTermHours === undefined || incidentReminderHours === undefined || !eventDurations) return undefined;
+  return { event_durations: eventDurations, incident_term_hours: incidentTermHours, incident_reminder_hours: incidentReminderHours };
+}
+
+/** profile.eventDurations: { poll: { minDays, maxDays }, … } by participation type; absent: {}. */
+function readEventDurations(e: Entry, raw: unknown): EventDurations | undefined {
+  if (raw === undefined || raw === null) return {};
+  if (!isObj(raw)) {
+    e.problem('must be a mapping of participation types to {minDays, maxDays}');
+    return undefined;
+  }
+  e.only([...LIMITED_TYPES]);
+  const out: EventDurations = {};
+  for (const [type, range] of Object.entries(raw)) {
+    if (!isDurationRange(range)) {
+      e.problem(`"${type}" must be {minDays, maxDays}: whole days, 1 ≤ minDays ≤ maxDays ≤ 366, got ${JSON.stringify(range)}`);
+      return undefined;
+    }
+    out[type] = { minDays: range.minDays, maxDays: range.maxDays };
+  }
+  return out;
 }
 
 function forEachEntry(doc: Obj | undefined, listKey: string, rel: string, what: string, problems: string[], fn: (e: Entry) => void): void {
@@ -703,7 +743,7 @@ export async function loadSeeds(db: Db, dir = seedsDirectory): Promise<SeedSumma
     await insertIgnoring(
       trx,
       'regulation_profiles',
-      data.profiles.map((p) => ({ ...p, calendar: JSON.stringify(p.calendar) })),
+      data.profiles.map((p) => ({ ...p, calendar: JSON.stringify(p.calendar), event_durations: JSON.stringify(p.event_durations) })),
       'region_id',
       'region_id',
     );

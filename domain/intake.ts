@@ -79,7 +79,7 @@ export async function acceptIntake<Row extends IntakeRow>(
 }
 
 /** The next value of a registration counter (one row per key, e.g. region and year), inside the transaction. */
-export async function nextNumber(trx: Knex.Transaction, table: 'registration_counters' | 'participation_counters', key: Record<string, string | number>): Promise<number> {
+export async function nextNumber(trx: Knex.Transaction, table: 'registration_counters' | 'participation_counters' | 'incident_counters', key: Record<string, string | number>): Promise<number> {
   const columns = Object.keys(key);
   const counter = await trx.raw(
     `insert into ${table} (${columns.join(', ')}, last_value) values (${columns.map(() => '?').join(', ')}, 1)

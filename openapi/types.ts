@@ -1063,6 +1063,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The incidents the caller may see, earliest term first.
+         * @description Roles: operator (incidents of their organisation), supervisor (of their region), administrator,
+         *     integration client with `incidents:submit` (the incidents it reported, and those of its subtree).
+         */
+        get: operations["listIncidents"];
+        put?: never;
+        /**
+         * Report a post found in open sources (a monitoring system's ingestion).
+         * @description Roles: integration client with `incidents:submit` (a monitoring system of the region), administrator.
+         *
+         *     Registers an incident: routed by the suggested category and territory through the region's routing
+         *     rules, with the short answer term of the region's profile (`incidentTermHours`). The region is the
+         *     client's own (an administrator names it). The same post reported again — the same URL (scheme,
+         *     `www.`, trailing slash and `utm_*` parameters aside), or the same text by the same author in the same
+         *     network — is the same incident: the answer is `200` with the existing incident and
+         *     `Incident-Duplicate: true`, also when two reports arrive at once. Guide: docs/integration.md.
+         */
+        post: operations["ingestIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/supervision/overdue": {
         parameters: {
             query?: never;
@@ -2759,6 +2791,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/incidents/{incidentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One incident.
+         * @description Roles: as for the list; anyone else gets `404`.
+         */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/incidents/{incidentId}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the public reply, with its URL; closes the incident as answered.
+         * @description Roles: operator of the organisation handling the incident, administrator. An overdue incident can
+         *     still be answered (it stays marked overdue). `409` once it is closed; `422` for an empty text or a
+         *     `replyUrl` that is not an http(s) address.
+         */
+        post: operations["replyToIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/incidents/{incidentId}/dismissal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss the incident with a reason (not the region's business, spam, nothing to answer).
+         * @description Roles: operator of the organisation handling the incident, supervisor of its region, administrator. `409` once it is closed.
+         */
+        post: operations["dismissIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3709,6 +3803,29 @@ export interface components {
             holidays: string[];
             workingWeekends: string[];
         };
+        IncidentReport: {
+            /** @description The region; an integration client's own region when left out (another is 422). */
+            regionId?: components["schemas"]["ReferenceId"];
+            /** @description Where the post was found: vk, ok, telegram, a site name. */
+            network: string;
+            /**
+             * Format: uri
+             * @description The address of the post.
+             */
+            postUrl: string;
+            text: string;
+            /** @description The author as the network names them (@handle, id). */
+            authorHandle: string;
+            /**
+             * Format: date-time
+             * @description When the monitoring system found the post.
+             */
+            foundAt: string;
+            /** @description The suggested category or subcategory of the region's classifier. */
+            categoryId: components["schemas"]["ReferenceId"];
+            /** @description The suggested territory, when the post names a place. */
+            territoryId?: components["schemas"]["ReferenceId"];
+        };
         RegulationProfileInput: {
             /** @description Answer term in days (59-FZ: 30). */
             defaultTermDays: number;
@@ -3725,6 +3842,25 @@ export interface components {
             /** @description Longest extension of a term. */
             extensionMaxDays: number;
             calendar: components["schemas"]["WorkingCalendar"];
+            /**
+             * @description Allowed duration of each participation type in calendar days (Khabarovsk's order 232-рп: discussions,
+             *     votes and polls 15–30). An event outside its type's range is refused with `422` naming the schedule
+             *     field; a type not listed is not limited. Left out of a PUT: kept as stored.
+             */
+            eventDurations?: {
+                poll?: components["schemas"]["DurationRange"];
+                vote?: components["schemas"]["DurationRange"];
+                discussion?: components["schemas"]["DurationRange"];
+                hearing?: components["schemas"]["DurationRange"];
+            };
+            /** @description Answer term of an open-source incident, in hours (default 24). Left out of a PUT: kept as stored. */
+            incidentTermHours?: number;
+            /** @description Reminder to the handling organisation, hours before an incident's term ends (default 2; 0: none). */
+            incidentReminderHours?: number;
+        };
+        DurationRange: {
+            minDays: number;
+            maxDays: number;
         };
         /** @description The stored profile. Its fields are those of RegulationProfileInput, plus the region and the time of the last change. */
         RegulationProfile: {
@@ -3743,6 +3879,21 @@ export interface components {
             /** @description Longest extension of a term. */
             extensionMaxDays: number;
             calendar: components["schemas"]["WorkingCalendar"];
+            /**
+             * @description Allowed duration of each participation type in calendar days (Khabarovsk's order 232-рп: discussions,
+             *     votes and polls 15–30). An event outside its type's range is refused with `422` naming the schedule
+             *     field; a type not listed is not limited. Left out of a PUT: kept as stored.
+             */
+            eventDurations?: {
+                poll?: components["schemas"]["DurationRange"];
+                vote?: components["schemas"]["DurationRange"];
+                discussion?: components["schemas"]["DurationRange"];
+                hearing?: components["schemas"]["DurationRange"];
+            };
+            /** @description Answer term of an open-source incident, in hours (default 24). Left out of a PUT: kept as stored. */
+            incidentTermHours?: number;
+            /** @description Reminder to the handling organisation, hours before an incident's term ends (default 2; 0: none). */
+            incidentReminderHours?: number;
         } & {
             regionId: string;
             /** Format: date-time */
@@ -4487,6 +4638,59 @@ export interface components {
             error: string | null;
             durationMs: number;
         };
+        IncidentReplyRequest: {
+            /** @description The text of the public reply. */
+            text: string;
+            /**
+             * Format: uri
+             * @description Where the reply was published (the comment or post).
+             */
+            replyUrl: string;
+        };
+        Incident: {
+            id: string;
+            /** @enum {string} */
+            status: "registered" | "closed";
+            /** @enum {string|null} */
+            resolution: "answered" | "dismissed" | null;
+            regionId: string;
+            organisationId: string | null;
+            network: string;
+            postUrl: string;
+            text: string;
+            authorHandle: string;
+            /** Format: date-time */
+            foundAt: string;
+            categoryId: string;
+            subcategoryId: string | null;
+            territoryId: string | null;
+            /** Format: date-time */
+            registeredAt: string;
+            /** Format: date-time */
+            answerDueAt: string | null;
+            termHours: number | null;
+            overdue: boolean;
+            /** @description How many times the post was reported. */
+            reports: number;
+            /** @description Why the organisation was chosen. */
+            routing: string | null;
+            reply: null | {
+                text: string;
+                url: string;
+                /** Format: date-time */
+                repliedAt: string;
+            };
+            dismissal: null | {
+                reason: string;
+                /** Format: date-time */
+                dismissedAt: string;
+            };
+            /** Format: date-time */
+            closedAt: string | null;
+        };
+        IncidentList: {
+            items: components["schemas"]["Incident"][];
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation; `errors` lists the failing fields. */
@@ -4607,6 +4811,8 @@ export interface components {
         ProposalId: number;
         /** @description The registration number, e.g. `22-2026-000001`. */
         CaseId: components["schemas"]["CaseId"];
+        /** @description The incident number, e.g. `inc-22-2026-000001`. */
+        IncidentId: components["schemas"]["CaseId"];
         /** @description The number of a confirmed group of duplicate appeals. */
         GroupId: number;
         /** @description Greatest distance between the points of two similar appeals, in metres (default the server's, 150). */
@@ -6260,6 +6466,82 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                /** @description Only open (true) or only closed (false) incidents. */
+                open?: boolean;
+                /** @description Only overdue (true) or only not overdue (false) incidents. */
+                overdue?: boolean;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incidents, earliest term first (at most `limit`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    ingestIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentReport"];
+            };
+        };
+        responses: {
+            /** @description The post was reported before; the existing incident. */
+            200: {
+                headers: {
+                    /** @description Always `true`. */
+                    "Incident-Duplicate"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            /** @description A new incident, registered and routed. */
+            201: {
+                headers: {
+                    /** @description The incident's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
@@ -9559,6 +9841,120 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The incident number, e.g. `inc-22-2026-000001`. */
+                incidentId: components["parameters"]["IncidentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incident. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    replyToIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The incident number, e.g. `inc-22-2026-000001`. */
+                incidentId: components["parameters"]["IncidentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentReplyRequest"];
+            };
+        };
+        responses: {
+            /** @description The incident after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    dismissIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional. Repeating an action with the same key applies it once and returns the result of the
+                 *     first attempt.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The incident number, e.g. `inc-22-2026-000001`. */
+                incidentId: components["parameters"]["IncidentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description The incident after the action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["ServerError"];
         };
     };

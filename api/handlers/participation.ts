@@ -8,7 +8,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { problems } from '../../domain/problem';
 import type { Ctx, Handlers, OperationId, Reply } from '../routes';
 import { actorOf } from '../../domain/cases/commands';
-import { createEvent, type EventCreate } from '../../domain/participation/intake';
+import { checkRegionalDuration, createEvent, type EventCreate } from '../../domain/participation/intake';
 import { eventDetail } from '../../domain/participation/representation';
 import { addOfflineResults, eventResults } from '../../domain/participation/results';
 import { listEvents, type EventFilters } from '../../domain/participation/lists';
@@ -61,9 +61,12 @@ export const participationHandlers = {
 
   publishEvent: (ctx) => eventAction(ctx, 'publish', publishEventUpdate, (actor) => ({ actor })),
 
-  extendEvent: (ctx) => {
+  extendEvent: async (ctx) => {
     const closesAt = ctx.input.body.closesAt;
     if (new Date(closesAt).getUTCFullYear() > 9999) throw problems.field('body', '/closesAt', 'must be before the year 10000 (UTC)');
+    // An extension may not take the event past its region's allowed duration either.
+    const row = await organisedEvent(ctx.deps.db, ctx.user, ctx.input.params.eventId);
+    await checkRegionalDuration(ctx.deps.db, row.region_id, row.type, { opensAt: row.opens_at.toISOString(), closesAt }, '/closesAt');
     return eventAction(ctx, 'extend', extendEventUpdate, (actor) => ({ actor, closesAt, reason: ctx.input.body.reason }));
   },
 

@@ -17,6 +17,8 @@ export type CasePage = components['schemas']['CasePage'];
 /** A row of the cases table (see db/migrations). */
 export interface CaseRow {
   id: string;
+  /** 'appeal' (messages and appeals), or 'incident' (domain/incident/: an API of its own). */
+  case_type: 'appeal' | 'incident';
   kind: 'message' | 'appeal';
   region_id: string;
   applicant_user_id: number | null;
@@ -83,7 +85,8 @@ export async function loadCaseRow(db: Db | Knex.Transaction, caseId: string): Pr
 /** The case if the user may see it; otherwise 404 either way, so that existence is not revealed. */
 export async function visibleCase(db: Db, user: AuthUser, caseId: string): Promise<CaseRow> {
   const row = await loadCaseRow(db, caseId);
-  if (!row || !canSeeCase(user, row)) throw problems.notFound(`There is no case ${caseId}.`);
+  // Incidents share the read model (case_type 'incident') but have an API of their own (/incidents).
+  if (!row || row.case_type !== 'appeal' || !canSeeCase(user, row)) throw problems.notFound(`There is no case ${caseId}.`);
   return row;
 }
 
@@ -280,7 +283,7 @@ export async function listCases(
 ): Promise<CasePage> {
   const order: CaseOrder = opts.order ?? (user.role === 'citizen' ? 'registered' : 'due');
   const sortExpr = order === 'due' ? "coalesce(cases.answer_due_at, 'infinity'::timestamptz)" : 'cases.registered_at';
-  const qb = db('cases').select('cases.*', db.raw(`(${sortExpr})::text as sort_value`));
+  const qb = db('cases').select('cases.*', db.raw(`(${sortExpr})::text as sort_value`)).where('cases.case_type', 'appeal');
   scopeCases(qb, user);
   const eq: [keyof CaseFilters, string][] = [
     ['status', 'status'], ['kind', 'kind'], ['regionId', 'region_id'], ['categoryId', 'category_id'],

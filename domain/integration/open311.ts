@@ -206,6 +206,7 @@ export function requestOf(r: RequestRow & { time_zone: string | null }): GeoRepo
 
 function requestQuery(db: Db) {
   return db('cases as c')
+    .where('c.case_type', 'appeal')
     .leftJoin('organisations as o', 'o.id', 'c.organisation_id')
     .leftJoin('categories as s', 's.id', 'c.subcategory_id')
     .join('regions as r', 'r.id', 'c.region_id')

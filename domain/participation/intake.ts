@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
+import { loadRegionProfile } from '../../db/reference';
+import { eventDurationProblem } from '../../workflows/rules/event-duration';
 import type { Actor } from '../../workflows/shared/actor';
 import { scheduleProblems, type EventSchedule, type ParticipationType } from '../../workflows/participation/lifecycle';
 import type { ParticipationInput } from '../../workflows/participation/messages';
@@ -44,6 +46,17 @@ async function ensureEventStarted(client: Client, taskQueue: string, input: Part
   await startOnce(client, participationType(input.type).workflowType, input.eventId, taskQueue, input);
 }
 
+/**
+ * The region's allowed duration of this participation type (its regulation profile): 422 naming the
+ * schedule field (`path`) when the event would run shorter or longer; nothing is enforced where the
+ * profile sets no range. Used by the create and extend paths.
+ */
+export async function checkRegionalDuration(db: Db, regionId: string, type: string, schedule: { opensAt: string; closesAt: string }, path: string): Promise<void> {
+  const profile = await loadRegionProfile(db, regionId);
+  const problem = eventDurationProblem(type, schedule, profile?.eventDurations);
+  if (problem) throw problems.unprocessable(`The schedule cannot be used: ${problem}.`, [{ in: 'body', path, message: problem }]);
+}
+
 /** Checks the request against the reference data and the type's rules; the workflow input without its id. */
 async function checkEventCreate(db: Db, user: AuthUser, body: EventCreate): Promise<Omit<ParticipationInput, 'eventId'> & { numberPrefix: string; timeZone: string }> {
   if (!isParticipationType(body.type)) throw problems.field('body', '/type', `must be one of ${Object.keys(PARTICIPATION_TYPES).join(', ')}`);
@@ -66,6 +79,7 @@ async function checkEventCreate(db: Db, user: AuthUser, body: EventCreate): Prom
   };
   const scheduleIssues = scheduleProblems({ ...body.schedule, resultsVisibility: schedule.resultsVisibility }, new Date().toISOString());
   if (scheduleIssues.length > 0) throw problems.unprocessable(`The schedule cannot be used: ${scheduleIssues.join('; ')}.`);
+  await checkRegionalDuration(db, org.region_id, body.type, schedule, '/schedule/closesAt');
   const asked = body.settings ?? {};
   const checked = await participationType(body.type).settings(db, asked, { regionId: org.region_id, organisationId: org.id, schedule });
   if (checked.problems.length > 0) throw problems.unprocessable(`The ${body.type}'s settings cannot be used: ${checked.problems.join('; ')}.`);

@@ -37,6 +37,9 @@ function profileOf(p: Record<string, any>): S['RegulationProfile'] {
     reminderOffsetsDays: p.reminder_offsets_days ?? [],
     extensionMaxDays: p.extension_max_days,
     calendar: { holidays: p.calendar?.holidays ?? [], workingWeekends: p.calendar?.workingWeekends ?? [] },
+    eventDurations: p.event_durations ?? {},
+    incidentTermHours: p.incident_term_hours,
+    incidentReminderHours: p.incident_reminder_hours,
     updatedAt: iso(p.updated_at),
   };
 }
@@ -54,6 +57,9 @@ export async function putRegulationProfile(db: Db, regionId: string, input: S['R
   if (overlap.length > 0) {
     throw problems.field('body', '/calendar/workingWeekends', `dates listed both as holidays and as working weekends: ${overlap.join(', ')}`);
   }
+  for (const [type, range] of Object.entries(input.eventDurations ?? {})) {
+    if (range && range.minDays > range.maxDays) throw problems.field('body', `/eventDurations/${type}`, 'minDays must not be greater than maxDays');
+  }
   const row = {
     region_id: regionId,
     default_term_days: input.defaultTermDays,
@@ -64,6 +70,9 @@ export async function putRegulationProfile(db: Db, regionId: string, input: S['R
     reminder_offsets_days: [...input.reminderOffsetsDays].sort((a, b) => b - a),
     extension_max_days: input.extensionMaxDays,
     calendar: JSON.stringify({ holidays: [...input.calendar.holidays].sort(), workingWeekends: [...input.calendar.workingWeekends].sort() }),
+    ...(input.eventDurations !== undefined ? { event_durations: JSON.stringify(input.eventDurations) } : {}),
+    ...(input.incidentTermHours !== undefined ? { incident_term_hours: input.incidentTermHours } : {}),
+    ...(input.incidentReminderHours !== undefined ? { incident_reminder_hours: input.incidentReminderHours } : {}),
     updated_at: db.fn.now(),
   };
   const [p] = await db('regulation_profiles').insert(row).onConflict('region_id').merge().returning('*');

@@ -10,6 +10,9 @@ export const FORM = '';
 /** A Russian message for one field error of the API (ajv's wording, or the API's own). */
 export function fieldMessage(message: string): string {
   const m = T.fieldErrors;
+  const duration = /runs from (\d+) to (\d+) calendar days.*gives ([\d.]+)/.exec(message);
+  if (duration) return m.eventDuration(duration[1], duration[2], duration[3]);
+  if (/http\(s\) address/.test(message)) return m.webAddress;
   if (/required property|must NOT have fewer than 1|must match pattern "\\S"/.test(message)) return m.required;
   if (/fewer than/.test(message)) return m.tooShort;
   if (/more than/.test(message)) return m.tooLong;

@@ -7,7 +7,7 @@ import type { AppealActivities } from '../../activities/appeal';
 import { remindersFor } from '../rules/answer-term';
 import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome } from '../rules/rating';
 import type { Actor } from '../shared/actor';
-import { FAILURE } from '../shared/failures';
+import { FAILURE, Refused } from '../shared/failures';
 import type { AppealEventType } from './events';
 import type {
   AcknowledgeRegistration, AnswerCase, AppealInput, AppealState, AppealStatus, ChangeTerm, CloseCase, ExtendTerm,
@@ -54,12 +54,7 @@ function ask<K extends LookupName>(name: K, args: LookupArgs<K>, then: (answer: 
 }
 
 /** An action refused by a guard; the workflow turns it into an ApplicationFailure of the same type. */
-export class ActionRefused extends Error {
-  constructor(readonly type: (typeof FAILURE)[keyof typeof FAILURE], message: string) {
-    super(message);
-    this.name = 'ActionRefused';
-  }
-}
+export class ActionRefused extends Refused {}
 
 function refuse(type: ActionRefused['type'], message: string): never {
   throw new ActionRefused(type, message);

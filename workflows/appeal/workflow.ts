@@ -5,7 +5,7 @@
 // reminders and the rating window are timers, and every transition is projected into Postgres by an
 // idempotent activity.
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler,
+  allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -18,12 +18,11 @@ import {
   type AppealInput, type AppealState,
 } from './messages';
 import {
-  ACTIONS, ActionRefused, act, nextDeadline, register, reopen, startingState, timersDue,
+  ACTIONS, act, nextDeadline, register, reopen, startingState, timersDue,
   type ActionArgs, type ActionName, type Outcome, type Step, type TransitionContext,
 } from './transitions';
-import {
-  answerDueKey, caseTypeKey, categoryKey, organisationKey, overdueKey, regionKey, statusKey,
-} from '../search-attributes';
+import { refusing } from '../shared/refusing';
+import { caseSearchAttributes } from '../shared/search';
 
 const activities = proxyActivities<AppealActivities>({
   // Projections take milliseconds: a short timeout lets a crashed worker's step be retried soon.
@@ -44,16 +43,6 @@ const UPDATES: { [K in ActionName]: UpdateDefinition<AppealState, [ActionArgs[K]
   close: closeUpdate,
 };
 
-/** A refused action fails its update (the API maps the type to 403/409/422); any other error fails the task. */
-function refusing<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ActionRefused) throw ApplicationFailure.create({ type: e.type, message: e.message, nonRetryable: true });
-    throw e;
-  }
-}
-
 /** Runs the look-ups a transition asks for, one after another, until it ends. */
 async function settle(step: Step): Promise<Outcome> {
   while ('ask' in step) {
@@ -65,15 +54,7 @@ async function settle(step: Step): Promise<Outcome> {
 }
 
 function searchAttributes(state: AppealState, input: AppealInput) {
-  return [
-    { key: caseTypeKey, value: 'appeal' },
-    { key: statusKey, value: state.status },
-    { key: regionKey, value: state.regionId },
-    { key: categoryKey, value: input.categoryId },
-    ...(state.organisationId ? [{ key: organisationKey, value: state.organisationId }] : []),
-    ...(state.answerDueAt ? [{ key: answerDueKey, value: new Date(state.answerDueAt) }] : []),
-    { key: overdueKey, value: state.overdue },
-  ];
+  return caseSearchAttributes({ caseType: 'appeal', ...state, categoryId: input.categoryId });
 }
 
 export async function appealWorkflow(input: AppealInput): Promise<AppealState> {

@@ -9,3 +9,11 @@ export const FAILURE = {
   invalidTransition: 'InvalidTransition',
   invalidInput: 'InvalidInput',
 } as const;
+
+/** An action refused by a case's rules (a guard); its workflow fails the update with an ApplicationFailure of this type. */
+export class Refused extends Error {
+  constructor(readonly type: (typeof FAILURE)[keyof typeof FAILURE], message: string) {
+    super(message);
+    this.name = 'Refused';
+  }
+}

@@ -38,7 +38,9 @@ export function failure(e: unknown): Failure {
     return { kind: 'conflict', text: `${C.conflict} ${C.conflictDetail(e.problem?.detail ?? e.message)}`, fields: {} };
   }
   if (e instanceof ApiError && (e.status === 422 || e.status === 403 || e.status === 404)) {
-    return { kind: 'error', text: C.refused(e.problem?.detail ?? e.message), fields: {} };
+    // A 422 may name the fields it is about (an event's schedule outside the region's range): shown next to them.
+    const { [FORM]: _none, ...fields } = e.status === 422 && e.problem?.errors?.length ? errorsOf(e) : {};
+    return { kind: 'error', text: C.refused(e.problem?.detail ?? e.message), fields };
   }
   const fields = errorsOf(e);
   const { [FORM]: form, ...rest } = fields;

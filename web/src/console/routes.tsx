@@ -11,6 +11,8 @@ import { CaseScreen } from './case/CaseScreen';
 import { Dashboards } from './Dashboards';
 import { EventScreen } from './events/EventScreen';
 import { EventsScreen } from './events/EventsScreen';
+import { IncidentScreen } from './incidents/IncidentScreen';
+import { IncidentsScreen } from './incidents/IncidentsScreen';
 import { Queue } from './queue/Queue';
 import type { StaffRole } from './session';
 import { Supervision } from './supervisor/Supervision';
@@ -29,6 +31,8 @@ export const SCREENS: ConsoleScreen[] = [
   { pattern: '/queue', roles: ALL, nav: C.queue, render: () => <Queue /> },
   { pattern: '/cases/:caseId', roles: ALL, render: (p) => <CaseScreen caseId={p.caseId} /> },
   { pattern: '/supervision', roles: ['supervisor', 'administrator'], nav: C.supervision, render: () => <Supervision /> },
+  { pattern: '/incidents', roles: ALL, nav: C.incidents, render: () => <IncidentsScreen /> },
+  { pattern: '/incidents/:incidentId', roles: ALL, render: (p) => <IncidentScreen incidentId={p.incidentId} /> },
   { pattern: '/events', roles: ALL, nav: C.events, render: () => <EventsScreen /> },
   { pattern: '/events/:eventId', roles: ALL, render: (p) => <EventScreen eventId={p.eventId} /> },
   { pattern: '/templates', roles: ['operator', 'administrator'], nav: C.templates, render: () => <TemplatesScreen /> },

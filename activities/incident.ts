@@ -1,0 +1,110 @@
+// Activities of the incident workflow: its routing (the region's routing rules and profile) and every
+// write of the read model. Writes are idempotent: the case row only moves forward (last_seq), the
+// incident row takes the reply's address, and notifications are deduplicated by (incident, step, recipient).
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
+import { regionProfile, routeNewCase, RoutingImpossibleError } from '../domain/reference/routing';
+import type { IncidentInput, IncidentState } from '../workflows/incident/messages';
+import type { IncidentEventType, IncidentRouting } from '../workflows/incident/transitions';
+import type { Actor } from '../workflows/shared/actor';
+import { FAILURE } from '../workflows/shared/failures';
+import { noticeRows, type Notice } from './notifications';
+
+export interface IncidentTransition {
+  input: IncidentInput;
+  state: IncidentState;
+  type: IncidentEventType;
+  actor: Actor;
+  occurredAt: string;
+  details: Record<string, unknown>;
+}
+
+/** The case type and kind incidents carry in the cases read model: the channel indicators group by. */
+export const INCIDENT_CHANNEL = 'incident';
+
+export function createIncidentActivities(db: Db) {
+  return {
+    /** The organisation the region's routing rules choose for the suggested category and territory, and the region's incident term. */
+    async routeIncident(input: IncidentInput): Promise<IncidentRouting> {
+      try {
+        const profile = await regionProfile(db, input.regionId);
+        // A suggested category without a subcategory matches category rules and below, never a subcategory's.
+        const decision = await routeNewCase(db, {
+          regionId: input.regionId, categoryId: input.categoryId, subcategoryId: input.subcategoryId ?? input.categoryId, territoryId: input.territoryId,
+        });
+        return { organisationId: decision.organisationId, explanation: decision.explanation, termHours: profile.incidentTermHours, reminderHours: profile.incidentReminderHours };
+      } catch (e) {
+        if (!(e instanceof RoutingImpossibleError)) throw e;
+        throw ApplicationFailure.nonRetryable(e.message, e.reason === 'no-route' ? 'NoRoute' : FAILURE.invalidInput);
+      }
+    },
+
+    /** Writes one transition: the case row, the incident's reply address, notifications; all or nothing. */
+    async projectIncidentTransition(t: IncidentTransition): Promise<void> {
+      await db.transaction(async (trx) => {
+        const row = caseColumns(trx, t);
+        const fixed = ['id', 'case_type', 'kind', 'region_id', 'applicant_name', 'category_id', 'subcategory_id', 'territory_id', 'text', 'registered_at'];
+        // Only a newer step may overwrite the row: a retried older activity leaves it alone.
+        const written = await trx('cases').insert(row).onConflict('id').merge(Object.keys(row).filter((k) => !fixed.includes(k)))
+          .where('cases.last_seq', '<', t.state.seq).returning('id');
+        if (t.state.reply) await trx('incidents').where({ id: t.state.incidentId }).update({ reply_url: t.state.reply.url });
+        if (written.length === 0) return; // this step was projected before: its notifications are queued already
+        const notifications = await incidentNotifications(trx, t);
+        if (notifications.length > 0) await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
+      });
+    },
+  };
+}
+
+/** The incident as a row of the cases read model (case_type and kind 'incident'). */
+function caseColumns(trx: Knex.Transaction, t: IncidentTransition): Record<string, unknown> {
+  const { input, state } = t;
+  return {
+    id: state.incidentId,
+    case_type: INCIDENT_CHANNEL,
+    kind: INCIDENT_CHANNEL,
+    region_id: state.regionId,
+    applicant_name: input.authorHandle,
+    category_id: input.categoryId,
+    subcategory_id: input.subcategoryId,
+    territory_id: input.territoryId,
+    text: input.text,
+    organisation_id: state.organisationId,
+    status: state.status,
+    overdue: state.overdue,
+    registered_at: state.registeredAt ?? input.receivedAt,
+    answer_due_at: state.answerDueAt,
+    answered_at: state.reply?.repliedAt ?? null,
+    closed_at: state.closedAt,
+    resolution: state.resolution,
+    answer_text: state.reply?.text ?? null,
+    state: JSON.stringify(state),
+    last_seq: state.seq,
+    last_action_at: t.occurredAt,
+    updated_at: trx.fn.now(),
+  };
+}
+
+/** What the handling organisation's operators and the region's supervisors are told, by transition type. */
+async function incidentNotifications(trx: Knex.Transaction, t: IncidentTransition) {
+  const { state } = t;
+  const region = await trx('regions').where({ id: state.regionId }).first('time_zone');
+  const org = state.organisationId ? await trx('organisations').where({ id: state.organisationId }).first('name') : undefined;
+  // Incident terms are hours: the date and the time, as the region's clock reads them.
+  const due = state.answerDueAt ? new Date(state.answerDueAt).toLocaleString('ru-RU', { timeZone: region?.time_zone ?? 'UTC' }) : '—';
+  const n = `№ ${state.incidentId}`;
+  const post = `${t.input.network}: ${t.input.postUrl}`;
+  const toOrganisation: Partial<Record<IncidentEventType, Notice>> = {
+    registered: { subject: `Новый инцидент ${n}`, body: `Найдено сообщение в открытых источниках (${post}). Опубликуйте ответ до ${due}.` },
+    reminder: { subject: `Напоминание: ответ на инцидент ${n}`, body: `Срок публичного ответа истекает ${due}. Сообщение: ${post}.` },
+    overdue: { subject: `Просрочен ответ на инцидент ${n}`, body: `Срок публичного ответа истёк ${due}. Сообщение: ${post}.` },
+  };
+  const toSupervisors: Partial<Record<IncidentEventType, Notice>> = {
+    overdue: { subject: `Просрочка: инцидент ${n}`, body: `«${org?.name ?? state.organisationId}» не ответил(а) публично в срок до ${due}. Сообщение: ${post}.` },
+  };
+  return noticeRows(trx, { caseId: state.incidentId, seq: state.seq, regionId: state.regionId, organisationId: state.organisationId },
+    { toOrganisation: toOrganisation[t.type] ?? null, toSupervisors: toSupervisors[t.type] ?? null });
+}
+
+export type IncidentActivities = ReturnType<typeof createIncidentActivities>;
