@@ -32,10 +32,15 @@ export interface Config {
   outboxBackoff: BackoffPolicy;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /**
-   * Workflows the worker keeps in memory between tasks (OTKLIK_WORKER_MAX_CACHED_WORKFLOWS; default: the
-   * SDK's, sized from the machine's memory). Fewer means less memory and more replays from history.
+   * Workflows the worker keeps in memory between tasks (OTKLIK_WORKER_MAX_CACHED_WORKFLOWS, default
+   * DEFAULT_WORKER_MAX_CACHED_WORKFLOWS). Fewer means less memory and more replays from history.
    */
-  workerMaxCachedWorkflows?: number;
+  workerMaxCachedWorkflows: number;
+  /**
+   * host:port where the worker serves the Temporal SDK's Prometheus metrics (OTKLIK_WORKER_METRICS_ADDRESS;
+   * off by default): workflow-cache hits and misses, replay and task latencies. The benchmark reads them.
+   */
+  workerMetricsAddress?: string;
   /**
    * How long each process waits at start-up for Temporal and PostgreSQL to become available before it
    * gives up with a message naming the address (OTKLIK_STARTUP_WAIT_SECONDS, default 60).
@@ -93,6 +98,23 @@ function sqlitePragmas(env: Env, problems: string[]): string[] {
   return pragmas.filter((p) => !bad.includes(p));
 }
 
+/**
+ * The worker's workflow cache by default: bounded, so that its memory is bounded out of the box whatever
+ * the number of open cases (the SDK's own default grows with the machine's memory, and with 100,000
+ * open appeals the worker passed 1.5 GiB). A cached appeal costs roughly 0.2 MiB of the worker's memory;
+ * an evicted one is replayed from its (short) history when its next task comes — `npm run bench`
+ * reports the worker's memory and the replays at 100,000 open appeals.
+ */
+export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 2000;
+
+/** A host:port setting (a listening address), or undefined when unset. */
+function hostPort(env: Env, name: string, problems: string[]): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(raw) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(raw)) problems.push(`${name}=${JSON.stringify(raw)}: expected host:port, e.g. 127.0.0.1:9464`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const temporalAddress = env.TEMPORAL_ADDRESS || undefined;
@@ -128,7 +150,8 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     outboxBackoff: outboxBackoffFromEnv(env, problems),
     logLevel,
-    workerMaxCachedWorkflows: envInteger(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', undefined, { min: 0, max: 10_000_000 }, problems),
+    workerMaxCachedWorkflows: envInteger(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, { min: 0, max: 10_000_000 }, problems),
+    workerMetricsAddress: hostPort(env, 'OTKLIK_WORKER_METRICS_ADDRESS', problems),
     startupWaitSeconds: envInteger(env, 'OTKLIK_STARTUP_WAIT_SECONDS', DEFAULT_STARTUP_WAIT_SECONDS, { min: 1, max: 3600, what: 'seconds' }, problems),
     apiSecurity: apiSecurity.options,
     oidc: oidc.settings,
