@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../db/connection';
 import { projectRoot, temporalCli } from '../embedded';
+import { temporalServerDir } from '../temporal-server';
 import type { ActionResult } from './actions';
 import type { CeilingResult, CeilingSettings } from './ceiling';
 import type { IntakeResult, IntakeSettings } from './intake';
@@ -84,6 +85,15 @@ export const TARGETS = {
   workerRssMiB: 1024,
   burstSeconds: 120,
 };
+
+/** The real Temporal server's version (`temporal-server --version`). */
+export function temporalServerVersion(): string {
+  try {
+    return execFileSync(path.join(temporalServerDir, 'bin', 'temporal-server'), ['--version'], { encoding: 'utf8' }).trim().replace(/^temporal version /, '');
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** `uptime`'s line: the load averages as the system tool shows them. */
 export function uptime(): string {
@@ -201,8 +211,8 @@ const FIGURES: { what: string; target: string; value: Figure }[] = [
       return c ? `${n(c.maxCachedWorkflows)} workflows; **${n(c.misses)} replays** / ${n(c.hits)} hits, ${n(c.replaySeconds)} s replaying` : '—';
     },
   },
-  { what: 'Temporal store per open case', target: '—', value: (t) => (t.scale ? `**${n(t.scale.perCaseKiB?.temporal)} KiB** (${n(t.scale.afterLoad.temporalDbMiB)} MiB)` : '—') },
-  { what: 'PostgreSQL (read model) per open case', target: '—', value: (t) => (t.scale ? `**${n(t.scale.perCaseKiB?.postgres)} KiB** (${n(t.scale.afterLoad.postgresDbMiB)} MiB)` : '—') },
+  { what: 'Temporal store per open case (its growth over the load / appeals loaded)', target: '—', value: (t) => (t.scale ? `**${n(t.scale.perCaseKiB?.temporal)} KiB** (${n(t.scale.afterLoad.temporalDbMiB)} MiB in all)` : '—') },
+  { what: 'PostgreSQL (read model) per open case (likewise)', target: '—', value: (t) => (t.scale ? `**${n(t.scale.perCaseKiB?.postgres)} KiB** (${n(t.scale.afterLoad.postgresDbMiB)} MiB in all)` : '—') },
   {
     what: 'Burst of terms due at one instant: all overdue in the read model after T', target: `≤ ${TARGETS.burstSeconds} s`,
     value: (t) => {
@@ -246,7 +256,7 @@ export function renderMarkdown(r: BenchReport): string {
   out.push('## Figures', '', figuresMarkdown(r), '');
   out.push(...machineMarkdown(r));
   out.push('## Versions', '', ...Object.entries(r.versions).map(([k, v]) => `- ${k}: ${v}`), '');
-  if (r.server?.versions?.temporal) out.push(`The real Temporal server: ops/install-temporal-server.sh's pinned build.`, '');
+  if (r.server?.versions?.temporalServer) out.push(`The real Temporal server: ${r.server.versions.temporalServer} (ops/install-temporal-server.sh).`, '');
   out.push('## Settings', '', '```json', JSON.stringify(r.settings, null, 2), '```', '');
   if (r.results.ceiling || r.results.topology) out.push(...topologyMarkdown('Embedded default: the Temporal dev server on SQLite', r.results, r.machine.cpus));
   if (r.server) out.push(...topologyMarkdown('Production topology: a real Temporal server on PostgreSQL', r.server, r.machine.cpus));

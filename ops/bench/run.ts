@@ -21,7 +21,7 @@ import { measureIntake } from './intake';
 import { measureLatency } from './latency';
 import { abort, prepareLoad } from './load';
 import { diskSyncLatency, startPlatform, type Platform, type Topology } from './platform';
-import { machine, uptime, updateDocs, versions, writeReport, type BenchReport, type BenchSettings, type TopologyResults } from './report';
+import { machine, temporalServerVersion, uptime, updateDocs, versions, writeReport, type BenchReport, type BenchSettings, type TopologyResults } from './report';
 import { measureScale } from './scale';
 
 export const RESULTS_DIR = path.join(projectRoot, 'ops', 'bench', 'results');
@@ -78,6 +78,7 @@ async function measureTopology(
     out.startupSeconds = platform.startup;
     const load = await prepareLoad(platform.db, platform.apiUrl, { citizens: settings.citizens });
     out.versions = await versions(platform.db);
+    if (topology === 'server') out.versions.temporalServer = temporalServerVersion();
 
     out.ceiling = await measureCeiling(platform, settings.ceiling, log, bundle);
     log(`ceiling: ${out.ceiling.perSecond} workflows/s`);

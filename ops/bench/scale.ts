@@ -70,7 +70,7 @@ export interface ScaleResult extends ScaleSettings {
   afterWait: Snapshot;
   /** Intake with all N open (closed loop), to compare with the empty server's peak. */
   intakeAtScale: { seconds: number; appeals: number; errors: number; perSecond: number; latency: LatencyStats };
-  /** Store per open case: Temporal's (SQLite files or the real server's databases) and PostgreSQL's, in KiB. */
+  /** Store per open case, in KiB: how much Temporal's (SQLite files or the real server's databases) and PostgreSQL's grew over the load, per appeal loaded. */
   perCaseKiB: { temporal: number | null; postgres: number | null };
   cache?: CacheFigures;
   /** CPU used while loading and during the quiet wait, in % of one core (PostgreSQL: live backends only). */
@@ -263,13 +263,15 @@ export async function measureScale(
 ): Promise<ScaleResult> {
   const t0 = performance.now();
   const cacheBefore = await cacheCounters(platform);
+  const before = await snapshot(platform, t0);
   const loaded = await loadAppeals(platform, load, settings, t0, log);
   const afterLoad = await snapshot(platform, t0);
   log(`scale: after load: worker RSS ${afterLoad.workerRssMiB} MiB, ${afterLoad.openCasesInReadModel} open cases`);
-  const perCase = (mib: number, cases: number | undefined) => (cases ? round2((mib * 1024) / cases) : null);
+  // What the N loaded cases added, per case: the stores' growth over the load (not their fixed part).
+  const perCase = (grownMiB: number) => (loaded.load.appeals > 0 ? round2((grownMiB * 1024) / loaded.load.appeals) : null);
   const perCaseKiB = {
-    temporal: perCase(afterLoad.temporalDbMiB, afterLoad.runningAppealWorkflows ?? afterLoad.openCasesInReadModel),
-    postgres: perCase(afterLoad.postgresDbMiB, afterLoad.openCasesInReadModel),
+    temporal: perCase(afterLoad.temporalDbMiB - before.temporalDbMiB),
+    postgres: perCase(afterLoad.postgresDbMiB - before.postgresDbMiB),
   };
   const atScale = await intakeAtScale(load, settings, log);
 
