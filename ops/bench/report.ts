@@ -205,10 +205,10 @@ const FIGURES: { what: string; target: string; value: Figure }[] = [
     value: (t) => (t.scale ? against(Math.max(t.scale.afterLoad.workerRssMiB ?? 0, t.scale.afterWait.workerRssMiB ?? 0), TARGETS.workerRssMiB, true, `**${n(t.scale.afterLoad.workerRssMiB)} / ${n(t.scale.afterWait.workerRssMiB)} MiB**`) : '—'),
   },
   {
-    what: 'Workflow cache: its size, tasks that replayed (misses) / served from cache, time spent replaying', target: '—',
+    what: 'Workflow cache: its size, workflow tasks that had to replay (misses) / found it cached (hits), time spent replaying', target: '—',
     value: (t) => {
       const c = t.scale?.cache;
-      return c ? `${n(c.maxCachedWorkflows)} workflows; **${n(c.misses)} replays** / ${n(c.hits)} hits, ${n(c.replaySeconds)} s replaying` : '—';
+      return c ? `${n(c.maxCachedWorkflows)} workflows; **${n(c.misses)} misses** / ${n(c.hits)} hits, ${n(c.replayMs)} ms replaying` : '—';
     },
   },
   { what: 'Temporal store per open case (its growth over the load / appeals loaded)', target: '—', value: (t) => (t.scale ? `**${n(t.scale.perCaseKiB?.temporal)} KiB** (${n(t.scale.afterLoad.temporalDbMiB)} MiB in all)` : '—') },
@@ -304,7 +304,7 @@ function topologyMarkdown(title: string, t: TopologyResults, cpus: number): stri
   if (scale) {
     out.push('### Scale', '');
     out.push(`Intake with them open: ${n(scale.intakeAtScale?.perSecond)}/s (${scale.intakeAtScale?.appeals} appeals in ${scale.intakeAtScale?.seconds} s, p99 ${scale.intakeAtScale?.latency.p99Ms} ms). Store per open case: Temporal ${n(scale.perCaseKiB?.temporal)} KiB, PostgreSQL ${n(scale.perCaseKiB?.postgres)} KiB.`, '');
-    if (scale.cache) out.push(`Workflow cache (${n(scale.cache.maxCachedWorkflows)} workflows, the worker's default): ${n(scale.cache.hits)} workflow tasks served from it, ${n(scale.cache.misses)} replayed from history (${n(scale.cache.replays)} replays, ${n(scale.cache.replaySeconds)} s in all) over the scale phase.`, '');
+    if (scale.cache) out.push(`Workflow cache of ${n(scale.cache.maxCachedWorkflows)} workflows (OTKLIK_WORKER_MAX_CACHED_WORKFLOWS): over the scale phase ${n(scale.cache.hits)} workflow tasks found their workflow in it, ${n(scale.cache.misses)} did not and replayed its history first (the SDK counted ${n(scale.cache.replays)} replay steps, ${n(scale.cache.replayMs)} ms in all).`, '');
     out.push(`${n(scale.load.appeals)} appeals loaded with ${scale.concurrency} concurrent clients (a 503 or network error is retried with the same Idempotency-Key, up to 5 times): ${n(scale.load.perSecond)}/s over ${n(scale.load.seconds)} s, ${scale.load.errors} failed, ${scale.load.retries} retries, latency p50 / p95 / p99 / max ${ms(scale.load.latency)} ms.`, '');
     out.push('Marks (every tenth of N or every minute): appeals loaded, seconds, rate since the previous mark, worker RSS:', '');
     out.push('| loaded | at s | appeals/s | worker RSS MiB |', '|---|---|---|---|');

@@ -35,8 +35,8 @@ export interface CacheFigures {
   /** Workflow tasks served from the cache, and those that had to replay the history first (cache misses). */
   hits: number;
   misses: number;
-  /** Replays' total time and count (workflow_task_replay_latency). */
-  replaySeconds: number;
+  /** Replays' total time and count (workflow_task_replay_latency, which the SDK exports in milliseconds). */
+  replayMs: number;
   replays: number;
 }
 
@@ -234,10 +234,10 @@ async function cacheCounters(platform: Platform): Promise<CacheCounters | undefi
   const text = await platform.workerMetrics();
   if (!text) return undefined;
   return {
-    hits: metricSum(text, 'temporal_sticky_cache_hit_total') + metricSum(text, 'temporal_sticky_cache_hit'),
-    misses: metricSum(text, 'temporal_sticky_cache_miss_total') + metricSum(text, 'temporal_sticky_cache_miss'),
-    replaySeconds: metricSum(text, 'temporal_workflow_task_replay_latency_seconds_sum') + metricSum(text, 'temporal_workflow_task_replay_latency_sum') / 1000,
-    replays: metricSum(text, 'temporal_workflow_task_replay_latency_seconds_count') + metricSum(text, 'temporal_workflow_task_replay_latency_count'),
+    hits: metricSum(text, 'temporal_sticky_cache_hit'),
+    misses: metricSum(text, 'temporal_sticky_cache_miss'),
+    replayMs: metricSum(text, 'temporal_workflow_task_replay_latency_sum'),
+    replays: metricSum(text, 'temporal_workflow_task_replay_latency_count'),
   };
 }
 
@@ -247,7 +247,7 @@ function cacheDelta(before: CacheCounters | undefined, after: CacheCounters | un
   return {
     maxCachedWorkflows: Number(process.env.OTKLIK_WORKER_MAX_CACHED_WORKFLOWS) || DEFAULT_WORKER_MAX_CACHED_WORKFLOWS,
     hits: after.hits - before.hits, misses: after.misses - before.misses,
-    replaySeconds: round2(after.replaySeconds - before.replaySeconds), replays: after.replays - before.replays,
+    replayMs: round2(after.replayMs - before.replayMs), replays: after.replays - before.replays,
   };
 }
 
