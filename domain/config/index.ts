@@ -100,12 +100,14 @@ function sqlitePragmas(env: Env, problems: string[]): string[] {
 
 /**
  * The worker's workflow cache by default: bounded, so that its memory is bounded out of the box whatever
- * the number of open cases (the SDK's own default grows with the machine's memory, and with 100,000
- * open appeals the worker passed 1.5 GiB). A cached appeal costs roughly 0.2 MiB of the worker's memory;
- * an evicted one is replayed from its (short) history when its next task comes — `npm run bench`
- * reports the worker's memory and the replays at 100,000 open appeals.
+ * the number of open cases. The SDK's own default grows with the machine's memory: the benchmark of
+ * 2026-11-27 saw the worker flat at 1.5 GiB from ~3,500 open appeals on, i.e. roughly 0.3 MiB per
+ * cached appeal above a base of ~400 MiB; 1000 keeps it near 700 MiB, under the 1 GiB the platform
+ * promises, with room for the rest of the worker's work. An evicted appeal is
+ * replayed from its (short) history when its next task comes; `npm run bench` reports the worker's
+ * memory, the cache misses and the time spent replaying at 100,000 open appeals.
  */
-export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 2000;
+export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 1000;
 
 /** A host:port setting (a listening address), or undefined when unset. */
 function hostPort(env: Env, name: string, problems: string[]): string | undefined {
