@@ -1,5 +1,5 @@
 // `npm run bench -- [--scale small|full] [options]`: the benchmarks of the platform as `npm start` runs
-// it, on a throwaway data folder (.test-data/bench-<pid>) and free ports on 127.0.0.1. In one run:
+// it, on a throwaway data folder (.test-data/bench-<pid>-<topology>) and free ports on 127.0.0.1. In one run:
 //   1. the ceiling: minimal workflows per second on the same Temporal server (ceiling.ts);
 //   2. intake end to end at saturation, closed loop (intake.ts), and the API latency at half that rate,
 //      open loop (latency.ts);
@@ -181,7 +181,7 @@ const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
   --citizens N              citizen accounts submitting
   --note TEXT               a note for the report (repeatable)
   --write-docs              put this run's figures into docs/benchmarks.md
-  --keep-data               keep .test-data/bench-<pid> afterwards
+  --keep-data               keep .test-data/bench-<pid>-<topology> afterwards
   --results-dir DIR         where the reports go (default ops/bench/results)`;
 
 function positive(value: string | undefined, flag: string): number | undefined {

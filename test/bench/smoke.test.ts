@@ -29,7 +29,7 @@ describe('benchmarks: smoke run of ops/bench', function () {
   // message quotes them, so the test removes it either way.
   after(() => {
     fs.rmSync(resultsDir, { recursive: true, force: true });
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of [dataDir, `${dataDir}-dev`]) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes the JSON and Markdown reports with machine, versions and settings', () => {
