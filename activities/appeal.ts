@@ -27,6 +27,13 @@ const HAND_OVERS: readonly AppealEventType[] = ['redirected', 'reassigned', 'esc
 
 export type AppealTerm = CaseTerm;
 
+/** What projectAppealTransition wrote: the event type, the step, a closing's resolution. */
+export interface ProjectedTransition {
+  type: AppealEventType;
+  seq: number;
+  resolution?: string;
+}
+
 export interface AppealRouting extends AppealTerm {
   organisationId: string;
   regulation: AppealRegulation;
@@ -111,9 +118,15 @@ export function createAppealActivities(db: Db) {
       return null;
     },
 
-    /** Writes one transition: event row, case row, notifications; all or nothing, at most once per step. */
-    async projectAppealTransition(t: AppealTransition): Promise<void> {
+    /**
+     * Writes one transition: event row, case row, notifications; all or nothing, at most once per step.
+     * Answers what it projected: run as a local activity, that answer is all its history marker keeps
+     * (no input), and `ops timeline` reads it there to say what a fired timer meant.
+     */
+    async projectAppealTransition(t: AppealTransition): Promise<ProjectedTransition> {
       await projectAppealTransition(db, t);
+      const resolution = t.details.resolution;
+      return { type: t.type, seq: t.state.seq, ...(typeof resolution === 'string' ? { resolution } : {}) };
     },
   };
 }

@@ -3671,7 +3671,9 @@ export interface components {
              * @description workflow_started, workflow_completed, workflow_failed, workflow_terminated, workflow_timed_out,
              *     workflow_canceled, continued_as_new, update_accepted, update_rejected, update_completed,
              *     update_failed, timer_started, timer_fired, timer_canceled, activity_scheduled, activity_completed,
-             *     activity_failed, activity_timed_out, signal_received.
+             *     activity_failed, activity_timed_out, local_activity_completed, local_activity_failed (a look-up or
+             *     projection run inside the workflow task: one entry when it ends; a failed one is retried as an
+             *     ordinary activity), signal_received.
              */
             kind: string;
             summary: string;

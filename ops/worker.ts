@@ -26,7 +26,7 @@ export async function createWorker(opts: {
   taskQueue: string;
   namespace?: string;
   workflowBundle?: WorkflowBundleWithSourceMap;
-  /** Workflows kept in memory between tasks (domain/config workerMaxCachedWorkflows); the SDK's default when absent. */
+  /** Workflows kept in memory between tasks (domain/config workerMaxCachedWorkflows); the SDK's default when absent (tests). */
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
@@ -72,7 +72,10 @@ if (require.main === module) {
     await waitForDatabase(db, redactedDatabaseUrl(config.databaseUrl), wait);
     await ensureSearchAttributes(config.temporalAddress, config.temporalNamespace, wait);
     // JSON lines with the case id (ops/logging.ts), like the API's.
-    Runtime.install({ logger: new JsonLogger(sdkLevel(config.logLevel)) });
+    Runtime.install({
+      logger: new JsonLogger(sdkLevel(config.logLevel)),
+      ...(config.workerMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } } : {}),
+    });
     const connection = await connectTemporalWorker(config.temporalAddress, wait);
     const worker = await createWorker({ connection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows });
     const outbox = await startOutbox(db, config);

@@ -41,6 +41,32 @@ interface Event {
   activityTaskCompletedEventAttributes?: { scheduledEventId?: Long } | null;
   activityTaskFailedEventAttributes?: { scheduledEventId?: Long; failure?: Failure | null } | null;
   activityTaskTimedOutEventAttributes?: { scheduledEventId?: Long } | null;
+  markerRecordedEventAttributes?: { markerName?: string | null; details?: Record<string, Payloads> | null; failure?: Failure | null } | null;
+}
+
+/** The marker the SDK records for a local activity; its other markers (patches, side effects) are not shown. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/** A local activity as its marker records it: no scheduled/started events, one marker when it ends. */
+export interface LocalActivityRecord {
+  activityType: string;
+  /** Attempts it took within the workflow task (retries of a local activity leave no events). */
+  attempt: number;
+  /** Its answer (decoded), when it completed. */
+  result?: unknown;
+  failure?: Failure;
+}
+
+/** The local activity a MarkerRecorded event records, or undefined for any other event or marker. */
+export function localActivityOf(e: object): LocalActivityRecord | undefined {
+  const m = (e as Pick<Event, 'markerRecordedEventAttributes'>).markerRecordedEventAttributes;
+  if (!m || m.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  const data = decode(m.details?.data) as { activity_type?: string; attempt?: number } | undefined;
+  return {
+    activityType: data?.activity_type ?? '?',
+    attempt: data?.attempt ?? 1,
+    ...(m.failure ? { failure: m.failure } : { result: decode(m.details?.result) }),
+  };
 }
 
 function num(v: Long): number {
@@ -116,6 +142,16 @@ function stateText(v: unknown): string {
 
 interface RunHistory { runId: string; events: Event[] }
 
+/** A local activity's marker as an entry: how it ended, and after how many attempts. */
+function localActivityEntry(e: Event): Omit<HistoryEntry, 'at' | 'runId' | 'eventId'> | undefined {
+  const local = localActivityOf(e);
+  if (!local) return undefined;
+  const name = local.activityType;
+  const attempts = local.attempt > 1 ? ` after ${local.attempt} attempts` : '';
+  if (local.failure) return { kind: 'local_activity_failed', name, summary: `Local activity ${name} failed${attempts}: ${failureText(local.failure)}` };
+  return { kind: 'local_activity_completed', name, summary: `Local activity ${name} completed${attempts}` };
+}
+
 /** Renders the events of one run. */
 export function renderRun(run: RunHistory): HistoryEntry[] {
   const out: HistoryEntry[] = [];
@@ -187,6 +223,9 @@ export function renderRun(run: RunHistory): HistoryEntry[] {
     } else if (e.activityTaskTimedOutEventAttributes) {
       const name = activities.get(num(e.activityTaskTimedOutEventAttributes.scheduledEventId)) ?? '?';
       push({ kind: 'activity_timed_out', name, summary: `Activity ${name} timed out` });
+    } else if (e.markerRecordedEventAttributes) {
+      const entry = localActivityEntry(e);
+      if (entry) push(entry);
     }
   }
   return out;

@@ -36,10 +36,15 @@ export interface Config {
   overdueDigest: OverdueDigestConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /**
-   * Workflows the worker keeps in memory between tasks (OTKLIK_WORKER_MAX_CACHED_WORKFLOWS; default: the
-   * SDK's, sized from the machine's memory). Fewer means less memory and more replays from history.
+   * Workflows the worker keeps in memory between tasks (OTKLIK_WORKER_MAX_CACHED_WORKFLOWS, default
+   * DEFAULT_WORKER_MAX_CACHED_WORKFLOWS). Fewer means less memory and more replays from history.
    */
-  workerMaxCachedWorkflows?: number;
+  workerMaxCachedWorkflows: number;
+  /**
+   * host:port where the worker serves the Temporal SDK's Prometheus metrics (OTKLIK_WORKER_METRICS_ADDRESS;
+   * off by default): workflow-cache hits and misses, replay and task latencies. The benchmark reads them.
+   */
+  workerMetricsAddress?: string;
   /**
    * How long each process waits at start-up for Temporal and PostgreSQL to become available before it
    * gives up with a message naming the address (OTKLIK_STARTUP_WAIT_SECONDS, default 60).
@@ -99,6 +104,25 @@ function sqlitePragmas(env: Env, problems: string[]): string[] {
   return pragmas.filter((p) => !bad.includes(p));
 }
 
+/**
+ * The worker's workflow cache by default: bounded, so that its memory is bounded out of the box whatever
+ * the number of open cases. The SDK's own default grows with the machine's memory: the benchmark of
+ * 2026-11-27 saw the worker flat at 1.5 GiB from ~3,500 open appeals on, i.e. roughly 0.3 MiB per
+ * cached appeal above a base of ~400 MiB; 1000 keeps it near 700 MiB, under the 1 GiB the platform
+ * promises, with room for the rest of the worker's work. An evicted appeal is
+ * replayed from its (short) history when its next task comes; `npm run bench` reports the worker's
+ * memory, the cache misses and the time spent replaying at 100,000 open appeals.
+ */
+export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 1000;
+
+/** A host:port setting (a listening address), or undefined when unset. */
+function hostPort(env: Env, name: string, problems: string[]): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(raw) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(raw)) problems.push(`${name}=${JSON.stringify(raw)}: expected host:port, e.g. 127.0.0.1:9464`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const temporalAddress = env.TEMPORAL_ADDRESS || undefined;
@@ -135,7 +159,8 @@ export function loadConfig(env: Env = process.env): Config {
     outboxBackoff: outboxBackoffFromEnv(env, problems),
     overdueDigest: overdueDigestFromEnv(env, problems),
     logLevel,
-    workerMaxCachedWorkflows: envInteger(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', undefined, { min: 0, max: 10_000_000 }, problems),
+    workerMaxCachedWorkflows: envInteger(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, { min: 0, max: 10_000_000 }, problems),
+    workerMetricsAddress: hostPort(env, 'OTKLIK_WORKER_METRICS_ADDRESS', problems),
     startupWaitSeconds: envInteger(env, 'OTKLIK_STARTUP_WAIT_SECONDS', DEFAULT_STARTUP_WAIT_SECONDS, { min: 1, max: 3600, what: 'seconds' }, problems),
     apiSecurity: apiSecurity.options,
     oidc: oidc.settings,

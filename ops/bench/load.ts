@@ -10,6 +10,8 @@ export interface Load {
   apiUrl: string;
   runId: string;
   citizens: string[];
+  /** User ids of the citizens, in the order of their tokens (a case's applicant rates its answer). */
+  citizenIds: number[];
   supervisor: string;
   subcategories: string[];
   territories: string[];
@@ -21,15 +23,18 @@ export interface Load {
 /** Citizens (tokens through api/auth like `npm run users`), a supervisor of Altai, and the seeded classifier. */
 export async function prepareLoad(db: Db, apiUrl: string, opts: { citizens: number }): Promise<Load> {
   const citizens: string[] = [];
+  const citizenIds: number[] = [];
   for (let i = 0; i < opts.citizens; i++) {
-    citizens.push((await createUserWithToken(db, { role: 'citizen', name: `Житель ${i + 1}`, email: `bench${i + 1}@example.org`, label: 'bench' })).token);
+    const { user, token } = await createUserWithToken(db, { role: 'citizen', name: `Житель ${i + 1}`, email: `bench${i + 1}@example.org`, label: 'bench' });
+    citizens.push(token);
+    citizenIds.push(user.id);
   }
   const supervisor = (await createUserWithToken(db, { role: 'supervisor', name: 'Супервизор (бенчмарк)', regionId: REGION, label: 'bench' })).token;
   const subcategories = (await db('categories').where({ region_id: REGION }).whereNotNull('parent_id').orderBy('id').pluck('id')) as string[];
   const territories = (await db('territories').where({ region_id: REGION }).whereNot({ kind: 'region' }).orderBy('id').pluck('id')) as string[];
   if (subcategories.length === 0) throw new Error(`no seeded subcategories of ${REGION}`);
   return {
-    apiUrl, runId: `${Date.now().toString(36)}-${process.pid}`, citizens, supervisor, subcategories, territories,
+    apiUrl, runId: `${Date.now().toString(36)}-${process.pid}`, citizens, citizenIds, supervisor, subcategories, territories,
     agent: new http.Agent({ keepAlive: true, maxSockets: Infinity }),
     seq: 0,
   };
@@ -177,6 +182,59 @@ export async function closedLoop(
   return {
     concurrency, seconds, ok: latencies.length, errors, retries, perSecond: latencies.length / seconds, statuses,
     latency: latencyStats(latencies), caseIds,
+  };
+}
+
+export interface OpenLoopResult {
+  sent: number;
+  ok: number;
+  errors: number;
+  statuses: Record<string, number>;
+  /** Answers per second over the time from the first arrival to the last answer. */
+  achievedPerSecond: number;
+  maxInFlight: number;
+  latency: LatencyStats;
+  caseIds: string[];
+}
+
+/**
+ * Open loop: `count` requests sent at a fixed `rate` per second whatever the answers do (a request is
+ * never held back because an earlier one is slow). Each latency is measured from the moment the request
+ * was due to be sent, so a stall in the sender counts against the figure rather than hiding it (no
+ * coordinated omission).
+ */
+export async function openLoop(rate: number, count: number, fire: () => Promise<Submission>): Promise<OpenLoopResult> {
+  const interval = 1000 / rate;
+  const latencies: number[] = [];
+  const caseIds: string[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const pending: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < count && !abort.requested; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    pending.push(fire().then((s) => {
+      inFlight--;
+      statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+      if (s.ok) {
+        latencies.push(performance.now() - due);
+        if (s.caseId) caseIds.push(s.caseId);
+      } else {
+        errors++;
+      }
+    }));
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    sent: pending.length, ok: latencies.length, errors, statuses, achievedPerSecond: round2(latencies.length / seconds),
+    maxInFlight, latency: latencyStats(latencies), caseIds,
   };
 }
 

@@ -1,7 +1,9 @@
 // The platform as `npm start` composes it, on a throwaway data folder and free ports, for the benchmarks:
-// embedded PostgreSQL (migrated, seeded), the Temporal dev server on a SQLite file, the worker and the
-// API as child processes (so their memory and CPU can be read from /proc), and a Temporal client and a
-// database pool for the benchmark itself. Everything listens on 127.0.0.1 only.
+// embedded PostgreSQL (migrated, seeded), a Temporal server, the worker and the API as child processes
+// (so their memory and CPU can be read from /proc), and a Temporal client and a database pool for the
+// benchmark itself. Everything listens on 127.0.0.1 only. Two topologies: 'dev', the embedded default
+// (the Temporal dev server on a SQLite file), and 'server', the production one (a real Temporal server,
+// ops/temporal-server.ts, with its databases on the same PostgreSQL).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -13,6 +15,12 @@ import { connect, migrateLatest, type Db } from '../../db/connection';
 import { loadSeeds } from '../../db/seed';
 import { projectRoot, startEmbeddedPostgres, startTemporalDevServer, waitForPort, type EmbeddedPostgresService, type TemporalDevServer } from '../embedded';
 import { ServiceStack } from '../service-stack';
+import { pickServerPorts, startTemporalServer } from '../temporal-server';
+
+export type Topology = 'dev' | 'server';
+
+/** The Temporal database names of the 'server' topology, beside the platform's own on the same PostgreSQL. */
+const SERVER_DATABASE_PREFIX = 'temporal';
 
 export const APPEAL_TASK_QUEUE = 'otklik';
 
@@ -35,7 +43,12 @@ export interface Platform {
   temporal: Client;
   worker: ChildService;
   api: ChildService;
-  temporalServer: TemporalDevServer;
+  topology: Topology;
+  temporalServer: { address: string; process: ChildProcess };
+  /** Size of the Temporal server's store: the dev server's SQLite files, or the real server's two databases. */
+  temporalStoreMiB(): Promise<number>;
+  /** The worker's Prometheus metrics (OTKLIK_WORKER_METRICS_ADDRESS), as text; undefined when unreadable. */
+  workerMetrics(): Promise<string | undefined>;
   /** The postmaster's pid (its children are the backends). */
   postgresPid(): number | undefined;
   /** Seconds each part took to start, for the report. */
@@ -126,6 +139,22 @@ function timerInto(startup: Record<string, number>): Timed {
   };
 }
 
+/** Embedded PostgreSQL, then a real Temporal server with its databases on it; stopped in reverse order. */
+async function startWithRealServer(
+  dataDir: string,
+  ports: { pg: number },
+  stops: ServiceStack,
+  timed: Timed,
+): Promise<{ pg: EmbeddedPostgresService; temporalServer: { address: string; process: ChildProcess } }> {
+  const pg = await timed('postgres', () => startEmbeddedPostgres(path.join(dataDir, 'pg'), ports.pg));
+  stops.push('PostgreSQL', () => pg.stop());
+  const temporalServer = await timed('temporalServer', async () => startTemporalServer({
+    postgresUrl: pg.url, databasePrefix: SERVER_DATABASE_PREFIX, dir: path.join(dataDir, 'temporal-server'), ports: await pickServerPorts(),
+  }));
+  stops.push('the Temporal server', () => temporalServer.stop());
+  return { pg, temporalServer };
+}
+
 /** Embedded PostgreSQL and the Temporal dev server, started side by side; both stopped together. */
 async function startServers(
   dataDir: string,
@@ -182,7 +211,30 @@ function postmasterPid(dataDir: string): () => number | undefined {
   };
 }
 
-export async function startPlatform(opts: { dataDir: string; log?: (line: string) => void }): Promise<Platform> {
+/** The Temporal store's size: SQLite files of the dev server, or the real server's databases. */
+function temporalStore(topology: Topology, dataDir: string, db: Db): () => Promise<number> {
+  if (topology === 'dev') return async () => filesMiB(path.join(dataDir, 'temporal.db'));
+  return async () => {
+    const { rows } = await db.raw('select coalesce(sum(pg_database_size(datname)), 0)::bigint as size from pg_database where datname in (?, ?)',
+      [SERVER_DATABASE_PREFIX, `${SERVER_DATABASE_PREFIX}_visibility`]);
+    return Number(rows[0].size) / 1024 / 1024;
+  };
+}
+
+/** Reads the worker's Prometheus endpoint. */
+function metricsReader(address: string): () => Promise<string | undefined> {
+  return async () => {
+    try {
+      const res = await fetch(`http://${address}/metrics`);
+      return res.ok ? await res.text() : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export async function startPlatform(opts: { dataDir: string; topology?: Topology; log?: (line: string) => void }): Promise<Platform> {
+  const topology = opts.topology ?? 'dev';
   const log = opts.log ?? (() => undefined);
   const dataDir = path.resolve(opts.dataDir);
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -192,9 +244,11 @@ export async function startPlatform(opts: { dataDir: string; log?: (line: string
   const stops = new ServiceStack(log);
   try {
     quietTemporalRuntime();
-    const [pgPort, temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    log(`starting PostgreSQL (:${pgPort}) and the Temporal dev server (:${temporalPort}) in ${path.relative(projectRoot, dataDir)}`);
-    const { pg, temporalServer } = await startServers(dataDir, { pg: pgPort, temporal: temporalPort, ui: uiPort }, stops, timed);
+    const [pgPort, temporalPort, uiPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    log(`starting PostgreSQL (:${pgPort}) and ${topology === 'dev' ? `the Temporal dev server (:${temporalPort})` : 'a real Temporal server on it'} in ${path.relative(projectRoot, dataDir)}`);
+    const { pg, temporalServer } = topology === 'dev'
+      ? await startServers(dataDir, { pg: pgPort, temporal: temporalPort, ui: uiPort }, stops, timed)
+      : await startWithRealServer(dataDir, { pg: pgPort }, stops, timed);
 
     const db = connect(pg.url);
     stops.push('database pool', () => db.destroy());
@@ -207,7 +261,12 @@ export async function startPlatform(opts: { dataDir: string; log?: (line: string
     stops.push('Temporal client', () => connection.close());
     const temporal = new Client({ connection, namespace: 'default' });
 
-    const env = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: APPEAL_TASK_QUEUE, LOG_LEVEL: 'warn' };
+    const metricsAddress = `127.0.0.1:${metricsPort}`;
+    // The worker runs with the defaults of `npm run worker` (its workflow cache too), plus its metrics.
+    const env = {
+      DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: APPEAL_TASK_QUEUE, LOG_LEVEL: 'warn',
+      OTKLIK_WORKER_METRICS_ADDRESS: metricsAddress,
+    };
     log('starting the worker (ops/worker.ts) and the API as child processes');
     const { worker, api } = await startChildren(dataDir, env, apiPort, temporal, stops, timed);
     return {
@@ -219,7 +278,10 @@ export async function startPlatform(opts: { dataDir: string; log?: (line: string
       temporal,
       worker,
       api,
+      topology,
       temporalServer,
+      temporalStoreMiB: temporalStore(topology, dataDir, db),
+      workerMetrics: metricsReader(metricsAddress),
       postgresPid: postmasterPid(dataDir),
       startup,
       stop: () => stops.stopAll(),

@@ -5,11 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../db/connection';
 import { projectRoot, temporalCli } from '../embedded';
+import { temporalServerDir } from '../temporal-server';
+import type { ActionResult } from './actions';
 import type { CeilingResult, CeilingSettings } from './ceiling';
 import type { IntakeResult, IntakeSettings } from './intake';
 import type { LatencyResult } from './latency';
 import type { LatencyStats } from './load';
-import type { CpuPercent } from './platform';
+import type { CpuPercent, Topology } from './platform';
 import type { ScaleResult, ScaleSettings } from './scale';
 import { TERM_BURST_TARGETS, type TermBurstResult, type TermBurstSettings } from './term-burst';
 
@@ -19,6 +21,10 @@ export interface BenchSettings {
   ceiling: CeilingSettings;
   intake: IntakeSettings;
   latency: { seconds: number; rateFraction: number };
+  /** Each case action's peak and its run at half the peak (actions.ts). */
+  actions: { seconds: number };
+  /** The Temporal servers measured, one after the other in this order. */
+  topologies: Topology[];
   scaleTest: Omit<ScaleSettings, 'concurrency'> & { concurrency?: number };
   /** The term-burst phase (term-burst.ts); absent: not run. */
   termBurst?: TermBurstSettings;
@@ -38,6 +44,9 @@ export interface Machine {
   loadAverageDuring?: { samples: number; min: number; mean: number; max: number };
   /** 4 KiB write + fsync in the data folder's file system. */
   diskSync?: { writes: number; p50Ms: number; p99Ms: number };
+  /** `uptime` before the first platform starts and after the last one stops. */
+  uptimeBefore?: string;
+  uptimeAfter?: string;
   shared: string;
 }
 
@@ -50,15 +59,53 @@ export interface BenchReport {
   versions: Record<string, string>;
   settings: BenchSettings;
   startupSeconds: Record<string, number>;
-  results: {
-    ceiling?: CeilingResult;
-    intake?: IntakeResult & { ratioToCeiling: number };
-    latency?: LatencyResult;
-    scale?: ScaleResult;
-    termBurst?: TermBurstResult;
-    analytics: { measured: false; reason: string };
-  };
+  /** The embedded default's figures (the Temporal dev server on SQLite). */
+  results: TopologyResults & { analytics: { measured: false; reason: string } };
+  /** The production topology's figures (a real Temporal server on PostgreSQL), when measured. */
+  server?: TopologyResults;
   notes: string[];
+}
+
+/** What one topology's run measured. */
+export interface TopologyResults {
+  topology?: Topology;
+  startupSeconds?: Record<string, number>;
+  versions?: Record<string, string>;
+  loadAverageAtStart?: number[];
+  loadAverageAtEnd?: number[];
+  ceiling?: CeilingResult;
+  intake?: IntakeResult & { ratioToCeiling: number };
+  latency?: LatencyResult;
+  actions?: ActionResult[];
+  scale?: ScaleResult;
+  termBurst?: TermBurstResult;
+}
+
+/** The issue's targets (issue 12), each figure of the report is set against. */
+export const TARGETS = {
+  intakeToCeiling: 0.7,
+  p99Ms: 150,
+  intakeAtScaleToEmpty: 0.8,
+  workerRssMiB: 1024,
+  burstSeconds: 120,
+};
+
+/** The real Temporal server's version (`temporal-server --version`). */
+export function temporalServerVersion(): string {
+  try {
+    return execFileSync(path.join(temporalServerDir, 'bin', 'temporal-server'), ['--version'], { encoding: 'utf8' }).trim().replace(/^temporal version /, '');
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** `uptime`'s line: the load averages as the system tool shows them. */
+export function uptime(): string {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim();
+  } catch {
+    return `load average: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`;
+  }
 }
 
 export const SHARED_MACHINE_NOTE =
@@ -125,46 +172,128 @@ const cpu = (c: CpuPercent) =>
 const ms = (s: LatencyStats) => `${s.p50Ms} / ${s.p95Ms} / ${s.p99Ms} / ${s.maxMs}`;
 const n = (x: number | undefined | null, unit = '') => (x === undefined || x === null ? '—' : `${x.toLocaleString('en-US')}${unit}`);
 
-/** The figures as Markdown: the body of the .md report and of docs/benchmarks.md's latest-run section. */
+type Figure = (t: TopologyResults) => string;
+
+/** "value ✓" or "value ✗ (target …)": a figure beside its target. */
+function against(value: number | undefined | null, target: number, atMost: boolean, text: string): string {
+  if (value === undefined || value === null) return '—';
+  const met = atMost ? value <= target : value >= target;
+  return `${text} ${met ? '✓' : '✗'}`;
+}
+
+const actionP99 = (name: string): Figure => (t) => {
+  const a = t.actions?.find((x) => x.action === name);
+  return a?.atHalf ? against(a.atHalf.latency.p99Ms, TARGETS.p99Ms, true, `**${a.atHalf.latency.p99Ms} ms** at ${n(a.atHalf.rate)}/s (peak ${n(a.peak.perSecond)}/s, ${a.atHalf.errors} errors)`) : '—';
+};
+
+/** The issue's figures, one row each: what, its target, and each topology's value. */
+const FIGURES: { what: string; target: string; value: Figure }[] = [
+  { what: 'Ceiling: minimal workflows completed per second', target: '—', value: (t) => (t.ceiling ? `**${n(t.ceiling.perSecond)}/s** (${t.ceiling.concurrency} clients)` : '—') },
+  { what: 'Intake end to end at saturation (HTTP → registered, routed, projected)', target: '—', value: (t) => (t.intake ? `**${n(t.intake.peakPerSecond)}/s** (C=${t.intake.peakConcurrency})` : '—') },
+  { what: 'Intake / ceiling', target: `≥ ${TARGETS.intakeToCeiling}`, value: (t) => against(t.intake?.ratioToCeiling, TARGETS.intakeToCeiling, false, `**${n(t.intake?.ratioToCeiling)}**`) },
+  { what: 'POST /appeals p99 at half the peak', target: `≤ ${TARGETS.p99Ms} ms`, value: (t) => (t.latency ? against(t.latency.latency.p99Ms, TARGETS.p99Ms, true, `**${t.latency.latency.p99Ms} ms** at ${n(t.latency.rate)}/s (${t.latency.errors} errors)`) : '—') },
+  { what: 'POST /cases/{id}/take p99 at half its peak', target: `≤ ${TARGETS.p99Ms} ms`, value: actionP99('take') },
+  { what: 'POST /cases/{id}/answer p99 at half its peak', target: `≤ ${TARGETS.p99Ms} ms`, value: actionP99('answer') },
+  { what: 'POST /cases/{id}/rating p99 at half its peak', target: `≤ ${TARGETS.p99Ms} ms`, value: actionP99('rate') },
+  { what: 'Open appeals reached (measured, not extrapolated)', target: 'N of the scale', value: (t) => (t.scale ? `**${n(t.scale.afterLoad.runningAppealWorkflows ?? t.scale.load.appeals)}** running (${n(t.scale.load.appeals)} of ${n(t.scale.appeals)} loaded at ${n(t.scale.load.perSecond)}/s)` : '—') },
+  {
+    what: 'Intake with them open / on the empty server', target: `≥ ${TARGETS.intakeAtScaleToEmpty}`,
+    value: (t) => {
+      if (!t.scale?.intakeAtScale || !t.intake) return '—';
+      const ratio = Math.round((t.scale.intakeAtScale.perSecond / t.intake.peakPerSecond) * 1000) / 1000;
+      return against(ratio, TARGETS.intakeAtScaleToEmpty, false, `**${ratio}** (${n(t.scale.intakeAtScale.perSecond)}/s vs ${n(t.intake.peakPerSecond)}/s)`);
+    },
+  },
+  {
+    what: 'Worker RSS with them waiting (after load / after the quiet wait)', target: `≤ ${TARGETS.workerRssMiB} MiB`,
+    value: (t) => (t.scale ? against(Math.max(t.scale.afterLoad.workerRssMiB ?? 0, t.scale.afterWait.workerRssMiB ?? 0), TARGETS.workerRssMiB, true, `**${n(t.scale.afterLoad.workerRssMiB)} / ${n(t.scale.afterWait.workerRssMiB)} MiB**`) : '—'),
+  },
+  {
+    what: 'Workflow cache: its size, workflow tasks that had to replay (misses) / found it cached (hits), time spent replaying', target: '—',
+    value: (t) => {
+      const c = t.scale?.cache;
+      return c ? `${n(c.maxCachedWorkflows)} workflows; **${n(c.misses)} misses** / ${n(c.hits)} hits, ${n(c.replayMs)} ms replaying` : '—';
+    },
+  },
+  { what: 'Temporal store per open case (its growth over the load / appeals loaded)', target: '—', value: (t) => (t.scale ? `**${n(t.scale.perCaseKiB?.temporal)} KiB** (${n(t.scale.afterLoad.temporalDbMiB)} MiB in all)` : '—') },
+  { what: 'PostgreSQL (read model) per open case (likewise)', target: '—', value: (t) => (t.scale ? `**${n(t.scale.perCaseKiB?.postgres)} KiB** (${n(t.scale.afterLoad.postgresDbMiB)} MiB in all)` : '—') },
+  {
+    what: 'Burst of terms due at one instant: all overdue in the read model after T', target: `≤ ${TARGETS.burstSeconds} s`,
+    value: (t) => {
+      const b = t.scale?.burst;
+      if (!b) return '—';
+      return b.allVisibleAfterSeconds === null ? `**NOT within the timeout** (${n(b.overdue)} of ${n(b.cases)}) ✗` : against(b.allVisibleAfterSeconds, TARGETS.burstSeconds, true, `**${n(b.allVisibleAfterSeconds)} s** for ${n(b.cases)} terms (${n(b.drainPerSecond)}/s)`);
+    },
+  },
+  {
+    what: `Term burst: appeals due at one instant, all overdue in the read model after T (target for 10,000)`, target: `≤ ${TERM_BURST_TARGETS.allOverdueWithinSeconds} s`,
+    value: ({ termBurst: t }) => {
+      if (!t) return '—';
+      const b = t.burst;
+      return b.allVisibleAfterSeconds === null ? `**${n(b.overdue)} overdue, NOT all within ${t.timeoutSeconds} s** ✗` : against(b.allVisibleAfterSeconds, TERM_BURST_TARGETS.allOverdueWithinSeconds, true, `**${n(b.allVisibleAfterSeconds)} s** for ${n(b.overrides.ok)} terms (${n(b.drainPerSecond)}/s)`);
+    },
+  },
+  {
+    what: 'Term burst: mails to each of the region\'s supervisors', target: `${TERM_BURST_TARGETS.mailsPerSupervisor}`,
+    value: ({ termBurst: t }) => (t ? `**${n(t.digest.mailsPerSupervisor)}** (${n(t.digest.supervisorMails)} mails to ${n(t.digest.supervisors)} supervisors; ${n(t.digest.perCaseMails)} per-case mails)` : '—'),
+  },
+  { what: 'Load average (1/5/15 min) at the start and the end of this topology', target: '—', value: (t) => (t.loadAverageAtStart ? `${t.loadAverageAtStart.join(' / ')} → ${t.loadAverageAtEnd?.join(' / ') ?? '—'}` : '—') },
+];
+
+/** The figures as Markdown, each beside its target, one column per topology measured. */
 export function figuresMarkdown(r: BenchReport): string {
-  const lines: string[] = [];
-  const { ceiling, intake, latency, scale } = r.results;
-  lines.push('| measurement | result |', '|---|---|');
-  if (ceiling) lines.push(`| Ceiling: minimal workflows completed by the same Temporal server | **${n(ceiling.perSecond)}/s** (${n(ceiling.completed)} workflows, ${ceiling.concurrency} concurrent clients) |`);
-  if (intake) {
-    lines.push(`| Intake end to end at saturation (HTTP → registered, routed, projected) | **${n(intake.peakPerSecond)} appeals/s** (closed loop, peak at ${intake.peakConcurrency} concurrent clients) |`);
-    lines.push(`| Intake / ceiling | **${n(intake.ratioToCeiling)}** |`);
-  }
-  if (latency) lines.push(`| POST /appeals latency at ${n(latency.rate)}/s (half the peak), p50 / p95 / p99 | **${latency.latency.p50Ms} / ${latency.latency.p95Ms} / ${latency.latency.p99Ms} ms** (max ${latency.latency.maxMs} ms, ${latency.errors} errors of ${latency.sent}) |`);
-  if (scale) {
-    lines.push(`| Scale: intake rate while loading ${n(scale.load.appeals)} open appeals | **${n(scale.load.perSecond)} appeals/s** (${n(scale.load.seconds)} s; first mark ${n(scale.load.progress[0]?.perSecond)}/s, last ${n(scale.load.progress[scale.load.progress.length - 1]?.perSecond)}/s) |`);
-    if (scale.load.appeals < scale.appeals) {
-      lines.push(`| Extrapolation (not measured): loading ${n(scale.appeals)} appeals at that mean rate | ~${n(Math.round((scale.load.extrapolatedSecondsForAll ?? 0) / 60))} min (the run stopped at ${n(scale.load.appeals)} by its time limit) |`);
-    }
-    lines.push(`| Worker RSS with them waiting: after load / after ${scale.waitSeconds} s | **${n(scale.afterLoad.workerRssMiB)} / ${n(scale.afterWait.workerRssMiB)} MiB** |`);
-    const b = scale.burst;
-    lines.push(`| Burst: ${n(b.cases)} terms due at the same instant T | **all ${n(b.overdue)} overdue in the read model ${b.allVisibleAfterSeconds === null ? 'NOT within the timeout' : `${n(b.allVisibleAfterSeconds)} s after T`}** (${n(b.drainPerSecond)}/s; timer fired: p50 ${n(b.fired.p50Ms)} ms, max ${n(b.fired.maxMs)} ms after T) |`);
-  }
-  if (r.results.termBurst) lines.push(...termBurstFigures(r.results.termBurst));
-  lines.push(`| Analytics at one million cases | ${r.results.analytics.reason} |`);
+  const columns: { title: string; results: TopologyResults }[] = [];
+  if (r.results.topology || r.results.ceiling) columns.push({ title: 'embedded default (dev server on SQLite)', results: r.results });
+  if (r.server) columns.push({ title: 'real Temporal server on PostgreSQL', results: r.server });
+  const lines = [`| measurement | target | ${columns.map((c) => c.title).join(' | ')} |`, `|---|---|${columns.map(() => '---|').join('')}`];
+  for (const f of FIGURES) lines.push(`| ${f.what} | ${f.target} | ${columns.map((c) => f.value(c.results)).join(' | ')} |`);
+  lines.push(`| Analytics at one million cases | — | ${r.results.analytics.reason} |${columns.length > 1 ? ' |' : ''}`);
   return lines.join('\n');
 }
 
-/** The term-burst phase's rows of the figures table, each next to its target (issue 12, part 4). */
-function termBurstFigures(t: TermBurstResult): string[] {
-  const b = t.burst;
-  const d = t.digest;
-  const target = TERM_BURST_TARGETS;
-  return [
-    `| Term burst: ${n(b.overrides.ok)} appeals due at one instant T, all overdue in the read model (target for 10,000: ≤ ${target.allOverdueWithinSeconds} s) | **${b.allVisibleAfterSeconds === null ? `${n(b.overdue)} overdue, NOT all within ${t.timeoutSeconds} s` : `${n(b.allVisibleAfterSeconds)} s after T`}** (${n(b.drainPerSecond)}/s; timer fired p50 ${n(b.fired.p50Ms)} ms, max ${n(b.fired.maxMs)} ms) |`,
-    `| Term burst: mails to the region's supervisors (target: ${target.mailsPerSupervisor} per supervisor) | **${n(d.mailsPerSupervisor)} per supervisor** (${n(d.supervisorMails)} mails to ${n(d.supervisors)} supervisors; ${n(d.digests)} digests of ${n(d.casesInDigests)} cases, ${n(d.perCaseMails)} per-case mails; all digested ${d.allDigestedAfterSeconds === null ? 'NOT within the timeout' : `${n(d.allDigestedAfterSeconds)} s after T`}) |`,
-  ];
+function machineMarkdown(r: BenchReport): string[] {
+  const m = r.machine;
+  const out = ['## Machine', ''];
+  out.push(`- ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.os} (kernel ${m.kernel}, ${m.arch})`);
+  if (m.diskSync) out.push(`- disk: 4 KiB write + fsync in the data folder p50 ${m.diskSync.p50Ms} ms, p99 ${m.diskSync.p99Ms} ms (${m.diskSync.writes} writes)`);
+  out.push(`- load average (1/5/15 min) at start ${m.loadAverageAtStart.join(' / ')}${m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.join(' / ')}` : ''}`);
+  if (m.loadAverageDuring) out.push(`- 1-minute load average during the run (every 15 s): min ${m.loadAverageDuring.min}, mean ${m.loadAverageDuring.mean}, max ${m.loadAverageDuring.max}`);
+  if (m.uptimeBefore) out.push(`- \`uptime\` before: ${m.uptimeBefore}`);
+  if (m.uptimeAfter) out.push(`- \`uptime\` after: ${m.uptimeAfter}`);
+  out.push('');
+  return out;
+}
+
+export function renderMarkdown(r: BenchReport): string {
+  const out: string[] = [];
+  out.push(`# Otklik benchmark, ${r.startedAt}`, '');
+  out.push(`Command: \`${r.command}\`  `, `Scale: ${r.settings.scale}; topologies: ${r.settings.topologies.join(', ')}; took ${n(r.durationSeconds)} s.`, '');
+  out.push(`> ${r.machine.shared}`, '');
+  out.push('## Figures', '', figuresMarkdown(r), '');
+  out.push(...machineMarkdown(r));
+  out.push('## Versions', '', ...Object.entries(r.versions).map(([k, v]) => `- ${k}: ${v}`), '');
+  if (r.server?.versions?.temporalServer) out.push(`The real Temporal server: ${r.server.versions.temporalServer} (ops/install-temporal-server.sh).`, '');
+  out.push('## Settings', '', '```json', JSON.stringify(r.settings, null, 2), '```', '');
+  if (r.results.ceiling || r.results.topology) out.push(...topologyMarkdown('Embedded default: the Temporal dev server on SQLite', r.results, r.machine.cpus));
+  if (r.server) out.push(...topologyMarkdown('Production topology: a real Temporal server on PostgreSQL', r.server, r.machine.cpus));
+  out.push('## Analytics at one million cases', '', r.results.analytics.reason, '');
+  if (r.notes.length) out.push('## Notes', '', ...r.notes.map((x) => `- ${x}`), '');
+  return out.join('\n');
+}
+
+function actionsMarkdown(actions: ActionResult[]): string[] {
+  const out = ['### Case actions', '', 'Each action at its peak (closed loop) and then at half that rate (open loop), on the cases the previous action moved (take → answer → rate).', ''];
+  out.push('| action | peak /s (C) | at half: rate /s | p50 / p95 / p99 / max ms | errors |', '|---|---|---|---|---|');
+  for (const a of actions) out.push(`| ${a.path} | ${a.peak.perSecond} (${a.peak.concurrency}) | ${a.atHalf?.rate ?? '—'} | ${a.atHalf ? ms(a.atHalf.latency) : '—'} | ${a.atHalf?.errors ?? '—'} |`);
+  for (const a of actions) if (a.note) out.push('', `- ${a.action}: ${a.note}`);
+  out.push('');
+  return out;
 }
 
 /** The term-burst phase's section of the Markdown report. */
 function termBurstSection(t: TermBurstResult): string[] {
   const out: string[] = [];
-  out.push('## Term burst', '');
+  out.push('#### Term burst', '');
   out.push(`${n(t.load.appeals)} appeals submitted with ${t.concurrency} clients (${n(t.load.perSecond)}/s, ${t.load.errors} failed), then every term overridden to one instant T (${t.burst.dueAt}), ${t.burst.leadSeconds} s after the overrides began (${t.burst.overrides.ok} accepted, ${t.burst.overrides.errors} refused; the last answered ${t.burst.slackSeconds} s before T).`, '');
   out.push(`- ${t.burst.overdue} overdue; all of them ${t.burst.allVisibleAfterSeconds === null ? 'not within the timeout' : `${t.burst.allVisibleAfterSeconds} s after T (${t.burst.drainPerSecond}/s)`}; target for 10,000: ≤ ${TERM_BURST_TARGETS.allOverdueWithinSeconds} s`);
   out.push(`- T → timer fired, p50 / p95 / p99 / max: ${ms(t.burst.fired)} ms; T → case row updated: ${ms(t.burst.visible)} ms`);
@@ -172,33 +301,18 @@ function termBurstSection(t: TermBurstResult): string[] {
   return out;
 }
 
-export function renderMarkdown(r: BenchReport): string {
-  const { ceiling, intake, latency, scale } = r.results;
-  const out: string[] = [];
-  out.push(`# Otklik benchmark, ${r.startedAt}`, '');
-  out.push(`Command: \`${r.command}\`  `, `Scale: ${r.settings.scale}; took ${n(r.durationSeconds)} s.`, '');
-  out.push(`> ${r.machine.shared}`, '');
-  out.push('## Figures', '', figuresMarkdown(r), '');
-
-  out.push('## Machine', '');
-  const m = r.machine;
-  out.push(`- ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.os} (kernel ${m.kernel}, ${m.arch})`);
-  if (m.diskSync) out.push(`- disk: 4 KiB write + fsync in the data folder p50 ${m.diskSync.p50Ms} ms, p99 ${m.diskSync.p99Ms} ms (${m.diskSync.writes} writes)`);
-  out.push(`- load average (1/5/15 min) at start ${m.loadAverageAtStart.join(' / ')}${m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.join(' / ')}` : ''}`);
-  if (m.loadAverageDuring) out.push(`- 1-minute load average during the run (every 15 s): min ${m.loadAverageDuring.min}, mean ${m.loadAverageDuring.mean}, max ${m.loadAverageDuring.max}`);
-  out.push('');
-  out.push('## Versions', '', ...Object.entries(r.versions).map(([k, v]) => `- ${k}: ${v}`), '');
-  out.push('## Settings', '', '```json', JSON.stringify(r.settings, null, 2), '```', '');
-  out.push('Start-up (s): ' + Object.entries(r.startupSeconds).map(([k, v]) => `${k} ${v}`).join(', '), '');
-
+function topologyMarkdown(title: string, t: TopologyResults, cpus: number): string[] {
+  const { ceiling, intake, latency, scale } = t;
+  const out: string[] = [`## ${title}`, ''];
+  if (t.startupSeconds) out.push('Start-up (s): ' + Object.entries(t.startupSeconds).map(([k, v]) => `${k} ${v}`).join(', '), '');
   if (ceiling) {
-    out.push('## Ceiling', '');
+    out.push('### Ceiling', '');
     out.push(`${n(ceiling.completed)} minimal workflows (ops/bench/workflows.ts, no activities) on task queue \`${ceiling.taskQueue}\`, worker in the benchmark process, ${ceiling.concurrency} clients each starting one and awaiting its result; after ${ceiling.warmup} warm-up workflows.`, '');
     out.push(`- ${n(ceiling.perSecond)} workflows/s (${ceiling.seconds} s, ${ceiling.errors} errors)`);
     out.push(`- start → result p50 / p95 / p99 / max: ${ms(ceiling.latency)} ms`, '');
   }
   if (intake) {
-    out.push('## Intake end to end (closed loop)', '');
+    out.push('### Intake end to end (closed loop)', '');
     out.push('| concurrency | seconds | appeals | errors | appeals/s | p50 / p95 / p99 / max ms |', '|---|---|---|---|---|---|');
     for (const s of intake.steps) out.push(`| ${s.concurrency} | ${s.seconds} | ${s.appeals} | ${s.errors} | ${s.perSecond} | ${ms(s.latency)} |`);
     out.push('', 'CPU in % of one core during each step:', '');
@@ -207,14 +321,17 @@ export function renderMarkdown(r: BenchReport): string {
     out.push(`Read model: ${intake.readModel.present} of ${intake.readModel.submitted} answered cases present, ${intake.readModel.routed} routed, ${intake.readModel.withTerm} with a term.`, '');
   }
   if (latency) {
-    out.push('## Latency at half the peak (open loop)', '');
+    out.push('### POST /appeals latency at half the peak (open loop)', '');
     out.push(`${latency.sent} appeals at a fixed ${latency.rate}/s for ${latency.seconds} s; latency from each request's scheduled send time to its answer.`, '');
     out.push(`- p50 / p95 / p99 / max: ${ms(latency.latency)} ms (mean ${latency.latency.meanMs} ms)`);
     out.push(`- answered ${latency.ok}, errors ${latency.errors} (statuses ${JSON.stringify(latency.statuses)}), achieved ${latency.achievedPerSecond}/s, at most ${latency.maxInFlight} in flight`);
     out.push(`- read model: ${latency.readModel.present} of ${latency.readModel.submitted} present`, '');
   }
+  if (t.actions) out.push(...actionsMarkdown(t.actions));
   if (scale) {
-    out.push('## Scale', '');
+    out.push('### Scale', '');
+    out.push(`Intake with them open: ${n(scale.intakeAtScale?.perSecond)}/s (${scale.intakeAtScale?.appeals} appeals in ${scale.intakeAtScale?.seconds} s, p99 ${scale.intakeAtScale?.latency.p99Ms} ms). Store per open case: Temporal ${n(scale.perCaseKiB?.temporal)} KiB, PostgreSQL ${n(scale.perCaseKiB?.postgres)} KiB.`, '');
+    if (scale.cache) out.push(`Workflow cache of ${n(scale.cache.maxCachedWorkflows)} workflows (OTKLIK_WORKER_MAX_CACHED_WORKFLOWS): over the scale phase ${n(scale.cache.hits)} workflow tasks found their workflow in it, ${n(scale.cache.misses)} did not and replayed its history first (the SDK counted ${n(scale.cache.replays)} replay steps, ${n(scale.cache.replayMs)} ms in all).`, '');
     out.push(`${n(scale.load.appeals)} appeals loaded with ${scale.concurrency} concurrent clients (a 503 or network error is retried with the same Idempotency-Key, up to 5 times): ${n(scale.load.perSecond)}/s over ${n(scale.load.seconds)} s, ${scale.load.errors} failed, ${scale.load.retries} retries, latency p50 / p95 / p99 / max ${ms(scale.load.latency)} ms.`, '');
     out.push('Marks (every tenth of N or every minute): appeals loaded, seconds, rate since the previous mark, worker RSS:', '');
     out.push('| loaded | at s | appeals/s | worker RSS MiB |', '|---|---|---|---|');
@@ -230,21 +347,19 @@ export function renderMarkdown(r: BenchReport): string {
     row('running appeal workflows (Temporal visibility)', n(scale.afterLoad.runningAppealWorkflows), n(scale.afterWait.runningAppealWorkflows));
     row('worker RSS, MiB', scale.afterLoad.workerRssMiB, scale.afterWait.workerRssMiB);
     row('API RSS, MiB', scale.afterLoad.apiRssMiB, scale.afterWait.apiRssMiB);
-    row('Temporal dev server RSS, MiB', scale.afterLoad.temporalServerRssMiB, scale.afterWait.temporalServerRssMiB);
-    row('Temporal SQLite files, MiB', scale.afterLoad.temporalDbMiB, scale.afterWait.temporalDbMiB);
+    row('Temporal server RSS, MiB', scale.afterLoad.temporalServerRssMiB, scale.afterWait.temporalServerRssMiB);
+    row('Temporal store, MiB', scale.afterLoad.temporalDbMiB, scale.afterWait.temporalDbMiB);
     row('PostgreSQL database, MiB', scale.afterLoad.postgresDbMiB, scale.afterWait.postgresDbMiB);
-    out.push('', `CPU in % of one core (${r.machine.cpus} cores) while loading: ${cpu(scale.loadCpuPercent)}; during the quiet ${scale.waitSeconds} s: ${cpu(scale.idleCpuPercent)}.`, '');
+    out.push('', `CPU in % of one core (${cpus} cores) while loading: ${cpu(scale.loadCpuPercent)}; during the quiet ${scale.waitSeconds} s: ${cpu(scale.idleCpuPercent)}.`, '');
     const b = scale.burst;
-    out.push('### Burst of terms', '');
+    out.push('#### Burst of terms', '');
     out.push(`${b.cases} of the loaded cases (spread evenly over the load) got a supervisor term override (POST /cases/{id}/overrides/term) to one instant T, ${b.leadSeconds} s after the overrides began: ${b.overrides.ok} accepted, ${b.overrides.errors} refused (${JSON.stringify(b.overrides.statuses)}), ${b.overrides.perSecond}/s; the last answered ${b.slackSeconds} s before T.`, '');
     out.push(`- ${b.overdue} of ${b.overrides.ok} cases overdue=true in the read model; all of them ${b.allVisibleAfterSeconds === null ? 'not within the timeout' : `${b.allVisibleAfterSeconds} s after T (${b.drainPerSecond} overdue transitions/s)`} (polling every 100 ms)`);
     out.push(`- T → timer fired ('overdue' event time), p50 / p95 / p99 / max: ${ms(b.fired)} ms`);
     out.push(`- T → case row updated, p50 / p95 / p99 / max: ${ms(b.visible)} ms`, '');
   }
-  if (r.results.termBurst) out.push(...termBurstSection(r.results.termBurst));
-  out.push('## Analytics at one million cases', '', r.results.analytics.reason, '');
-  if (r.notes.length) out.push('## Notes', '', ...r.notes.map((x) => `- ${x}`), '');
-  return out.join('\n');
+  if (t.termBurst) out.push(...termBurstSection(t.termBurst));
+  return out;
 }
 
 export function writeReport(r: BenchReport, dir: string): { json: string; md: string } {

@@ -1,11 +1,15 @@
 // `npm run bench -- [--scale small|full] [options]`: the benchmarks of the platform as `npm start` runs
-// it, on a throwaway data folder (.test-data/bench-<pid>) and free ports on 127.0.0.1. In one run:
+// it, on a throwaway data folder (.test-data/bench-<pid>-<topology>) and free ports on 127.0.0.1. In one run:
 //   1. the ceiling: minimal workflows per second on the same Temporal server (ceiling.ts);
 //   2. intake end to end at saturation, closed loop (intake.ts), and the API latency at half that rate,
 //      open loop (latency.ts);
-//   3. scale: N open appeals waiting on their terms, the worker's memory, a burst of terms (scale.ts);
-//   4. term burst: N more appeals all due at one instant, until all are overdue, and the supervisors'
+//   3. the case actions after intake: take, answer and rate, each at its peak and at half (actions.ts);
+//   4. scale: N open appeals waiting on their terms, intake with them open, the worker's memory and its
+//      workflow cache, the stores per case, a burst of terms (scale.ts).
+//   5. term burst: N more appeals all due at one instant, until all are overdue, and the supervisors'
 //      mails for them (term-burst.ts; not in the smoke preset: the digest waits for a quiet minute).
+// All of it twice, side by side: on the embedded default (the Temporal dev server on SQLite) and on the
+// production topology (a real Temporal server on PostgreSQL), unless --topology names one.
 // Writes ops/bench/results/<timestamp>.json and .md; with --write-docs also the figures section of
 // docs/benchmarks.md. A report, never a test: nothing here passes or fails on a number.
 import fs from 'node:fs';
@@ -13,18 +17,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../embedded';
+import { measureActions } from './actions';
 import { ceilingBundle, measureCeiling } from './ceiling';
 import { measureIntake } from './intake';
 import { measureLatency } from './latency';
 import { abort, prepareLoad } from './load';
-import { diskSyncLatency, startPlatform, type Platform } from './platform';
-import { machine, updateDocs, versions, writeReport, type BenchReport, type BenchSettings } from './report';
+import { diskSyncLatency, startPlatform, type Platform, type Topology } from './platform';
+import { machine, temporalServerVersion, uptime, updateDocs, versions, writeReport, type BenchReport, type BenchSettings, type TopologyResults } from './report';
 import { measureScale } from './scale';
 import { measureTermBurst } from './term-burst';
 
 export const RESULTS_DIR = path.join(projectRoot, 'ops', 'bench', 'results');
 
-export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
+export const PRESETS: Record<'smoke' | 'small' | 'full', Omit<BenchSettings, 'topologies'>> = {
   // For test/bench/smoke.test.ts: every code path, tiny numbers.
   smoke: {
     scale: 'smoke',
@@ -32,7 +37,8 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
     ceiling: { workflows: 20, concurrency: 5, warmup: 0 },
     intake: { concurrencies: [4], secondsPerStep: 30, maxPerStep: 20, warmup: 0 },
     latency: { seconds: 2, rateFraction: 0.5 },
-    scaleTest: { appeals: 20, waitSeconds: 1, burstCases: 5, burstMinLeadSeconds: 2, burstTimeoutSeconds: 30 },
+    actions: { seconds: 2 },
+    scaleTest: { appeals: 20, waitSeconds: 1, burstCases: 5, burstMinLeadSeconds: 2, burstTimeoutSeconds: 30, intakeSeconds: 2 },
   },
   small: {
     scale: 'small',
@@ -40,7 +46,8 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
     ceiling: { workflows: 300, concurrency: 16, warmup: 30 },
     intake: { concurrencies: [4, 16, 32], secondsPerStep: 15, warmup: 20 },
     latency: { seconds: 20, rateFraction: 0.5 },
-    scaleTest: { appeals: 1000, waitSeconds: 60, burstCases: 100, burstMinLeadSeconds: 5, burstTimeoutSeconds: 120 },
+    actions: { seconds: 15 },
+    scaleTest: { appeals: 1000, waitSeconds: 60, burstCases: 100, burstMinLeadSeconds: 5, burstTimeoutSeconds: 120, intakeSeconds: 15 },
     termBurst: { appeals: 1000, timeoutSeconds: 300, digestTimeoutSeconds: 240 },
   },
   full: {
@@ -49,7 +56,8 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
     ceiling: { workflows: 1000, concurrency: 32, warmup: 100 },
     intake: { concurrencies: [4, 8, 16, 32, 64], secondsPerStep: 30, warmup: 50 },
     latency: { seconds: 60, rateFraction: 0.5 },
-    scaleTest: { appeals: 100_000, waitSeconds: 60, burstCases: 1000, burstMinLeadSeconds: 10, burstTimeoutSeconds: 300 },
+    actions: { seconds: 30 },
+    scaleTest: { appeals: 100_000, waitSeconds: 60, burstCases: 1000, burstMinLeadSeconds: 10, burstTimeoutSeconds: 300, intakeSeconds: 30 },
     termBurst: { appeals: 10_000, timeoutSeconds: 600, digestTimeoutSeconds: 300 },
   },
 };
@@ -64,6 +72,46 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
+/** Every measurement on one topology's platform, into `out` as it goes (a failure keeps what was taken). */
+async function measureTopology(
+  topology: Topology, settings: BenchSettings, dataDir: string, opts: RunOptions, out: TopologyResults, log: (line: string) => void, bundle: ReturnType<typeof ceilingBundle>,
+): Promise<void> {
+  let platform: Platform | undefined;
+  try {
+    out.loadAverageAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    platform = await startPlatform({ dataDir, topology, log });
+    out.startupSeconds = platform.startup;
+    const load = await prepareLoad(platform.db, platform.apiUrl, { citizens: settings.citizens });
+    out.versions = await versions(platform.db);
+    if (topology === 'server') out.versions.temporalServer = temporalServerVersion();
+
+    out.ceiling = await measureCeiling(platform, settings.ceiling, log, bundle);
+    log(`ceiling: ${out.ceiling.perSecond} workflows/s`);
+
+    const intake = await measureIntake(platform, load, settings.intake, log);
+    out.intake = { ...intake, ratioToCeiling: Math.round((intake.peakPerSecond / out.ceiling.perSecond) * 1000) / 1000 };
+
+    const rate = Math.max(0.5, intake.peakPerSecond * settings.latency.rateFraction);
+    out.latency = await measureLatency(platform, load, { rate, seconds: settings.latency.seconds }, log);
+    out.actions = await measureActions(platform, load, { seconds: settings.actions.seconds, rateFraction: settings.latency.rateFraction, concurrency: intake.peakConcurrency }, log);
+
+    out.scale = await measureScale(platform, load, {
+      ...settings.scaleTest, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
+    }, intake.peakPerSecond, log);
+
+    if (settings.termBurst && !abort.requested) {
+      out.termBurst = await measureTermBurst(platform, load, {
+        ...settings.termBurst, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
+      }, intake.peakPerSecond, log);
+    }
+  } finally {
+    out.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    await platform?.stop();
+    // A platform that did not start keeps its folder: the logs there say why.
+    if (platform && !opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function runBench(settings: BenchSettings, opts: RunOptions = {}): Promise<{ report: BenchReport; files: { json: string; md: string } }> {
   const t0 = Date.now();
   const log = opts.log ?? ((line: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${line}`));
@@ -71,7 +119,7 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
   const report: BenchReport = {
     startedAt: new Date(t0).toISOString(),
     command: opts.command ?? 'runBench()',
-    machine: machine(),
+    machine: { ...machine(), uptimeBefore: uptime() },
     versions: {},
     settings,
     startupSeconds: {},
@@ -86,45 +134,30 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
   sampler.unref();
   const bundle = ceilingBundle();
   bundle.catch(() => undefined); // awaited by measureCeiling; a failure there is reported there
-  let platform: Platform | undefined;
   let failure: unknown;
-  try {
-    platform = await startPlatform({ dataDir, log });
-    report.startupSeconds = platform.startup;
-    const load = await prepareLoad(platform.db, platform.apiUrl, { citizens: settings.citizens });
-    report.versions = await versions(platform.db);
-
-    report.results.ceiling = await measureCeiling(platform, settings.ceiling, log, bundle);
-    log(`ceiling: ${report.results.ceiling.perSecond} workflows/s`);
-
-    const intake = await measureIntake(platform, load, settings.intake, log);
-    report.results.intake = { ...intake, ratioToCeiling: Math.round((intake.peakPerSecond / report.results.ceiling.perSecond) * 1000) / 1000 };
-
-    const rate = Math.max(0.5, intake.peakPerSecond * settings.latency.rateFraction);
-    report.results.latency = await measureLatency(platform, load, { rate, seconds: settings.latency.seconds }, log);
-
-    report.results.scale = await measureScale(platform, load, {
-      ...settings.scaleTest, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
-    }, intake.peakPerSecond, log);
-
-    if (settings.termBurst && !abort.requested) {
-      report.results.termBurst = await measureTermBurst(platform, load, {
-        ...settings.termBurst, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
-      }, intake.peakPerSecond, log);
+  for (const topology of settings.topologies) {
+    if (abort.requested) break;
+    // The embedded default's figures are the report's `results`; the real server's go beside them.
+    const out: TopologyResults = topology === 'dev' ? report.results : (report.server = { topology, startupSeconds: {}, versions: {} });
+    out.topology = topology;
+    log(`=== topology: ${topology === 'dev' ? 'the embedded default (Temporal dev server on SQLite)' : 'a real Temporal server on PostgreSQL'} ===`);
+    try {
+      await measureTopology(topology, settings, `${dataDir}-${topology}`, opts, out, log, bundle);
+      if (topology === 'dev') {
+        report.startupSeconds = out.startupSeconds ?? {};
+        report.versions = out.versions ?? {};
+      }
+    } catch (e) {
+      failure ??= e;
+      report.notes.push(`The ${topology} run failed: ${e instanceof Error ? e.message : String(e)}. Its figures above were taken before it.`);
     }
-    if (abort.requested) report.notes.push('Interrupted (Ctrl-C): the figures after the interruption are partial.');
-  } catch (e) {
-    failure = e;
-    report.notes.push(`The run failed: ${e instanceof Error ? e.message : String(e)}. The figures above were taken before it.`);
-  } finally {
-    clearInterval(sampler);
-    await platform?.stop();
-    // A platform that did not start keeps its folder: the logs there say why.
-    if (platform && !opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+  if (abort.requested) report.notes.push('Interrupted (Ctrl-C): the figures after the interruption are partial.');
+  clearInterval(sampler);
   report.finishedAt = new Date().toISOString();
   report.durationSeconds = Math.round((Date.now() - t0) / 1000);
   report.machine.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  report.machine.uptimeAfter = uptime();
   if (loadSamples.length) {
     const r2 = (x: number) => Math.round(x * 100) / 100;
     report.machine.loadAverageDuring = {
@@ -143,6 +176,9 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
 
 const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
   --scale small|full        presets: small = 1,000 open appeals (a few minutes), full = 100,000 (default small)
+  --topology dev,server     which Temporal servers, side by side (default both): dev = the embedded default
+                            (dev server on SQLite), server = a real Temporal server on PostgreSQL
+  --action-seconds S        length of each case action's peak and of its run at half the peak
   --appeals N               open appeals of the scale phase
   --burst K                 cases whose terms are made due together (scale phase)
   --term-burst N            appeals of the term-burst phase, all due at one instant
@@ -157,7 +193,7 @@ const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
   --citizens N              citizen accounts submitting
   --note TEXT               a note for the report (repeatable)
   --write-docs              put this run's figures into docs/benchmarks.md
-  --keep-data               keep .test-data/bench-<pid> afterwards
+  --keep-data               keep .test-data/bench-<pid>-<topology> afterwards
   --results-dir DIR         where the reports go (default ops/bench/results)`;
 
 function positive(value: string | undefined, flag: string): number | undefined {
@@ -172,6 +208,8 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
     args: argv,
     options: {
       scale: { type: 'string', default: 'small' },
+      topology: { type: 'string', default: 'dev,server' },
+      'action-seconds': { type: 'string' },
       appeals: { type: 'string' },
       burst: { type: 'string' },
       'term-burst': { type: 'string' },
@@ -197,8 +235,9 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
     process.exit(0);
   }
   if (!['small', 'full', 'smoke'].includes(values.scale!)) throw new Error(`--scale must be small or full, got ${values.scale}`);
-  const base = structuredClone(PRESETS[values.scale as keyof typeof PRESETS]);
-  const s = base;
+  const topologies = values.topology!.split(',').map((t) => t.trim());
+  if (topologies.length === 0 || topologies.some((t) => t !== 'dev' && t !== 'server')) throw new Error(`--topology expects dev, server or both, got ${values.topology}`);
+  const s: BenchSettings = { ...structuredClone(PRESETS[values.scale as keyof typeof PRESETS]), topologies: topologies as Topology[] };
   const int = (v: string | undefined, flag: string) => {
     const x = positive(v, flag);
     return x === undefined ? undefined : Math.round(x);
@@ -214,6 +253,7 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
   if (values.concurrency) s.intake.concurrencies = values.concurrency.split(',').map((c) => int(c, '--concurrency')!);
   s.intake.secondsPerStep = positive(values['intake-seconds'], '--intake-seconds') ?? s.intake.secondsPerStep;
   s.latency.seconds = positive(values['latency-seconds'], '--latency-seconds') ?? s.latency.seconds;
+  s.actions.seconds = positive(values['action-seconds'], '--action-seconds') ?? s.actions.seconds;
   s.ceiling.workflows = int(values['ceiling-workflows'], '--ceiling-workflows') ?? s.ceiling.workflows;
   s.ceiling.concurrency = int(values['ceiling-concurrency'], '--ceiling-concurrency') ?? s.ceiling.concurrency;
   s.citizens = int(values.citizens, '--citizens') ?? s.citizens;

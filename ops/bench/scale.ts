@@ -9,8 +9,8 @@
 // to each case's 'overdue' event (the timer firing, workflow time) and to its row update (visible in the
 // read model), and the polling confirmation that all K rows show overdue=true.
 import { closedLoop, latencyStats, request, round2, submitNext, type ClosedLoopResult, type LatencyStats, type Load } from './load';
-import { cpuNow, cpuPercent, filesMiB, rssMiB, type CpuPercent, type Platform } from './platform';
-import path from 'node:path';
+import { cpuNow, cpuPercent, rssMiB, type CpuPercent, type Platform } from './platform';
+import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from '../../domain/config';
 
 export interface ScaleSettings {
   appeals: number;
@@ -25,6 +25,19 @@ export interface ScaleSettings {
   burstMinLeadSeconds: number;
   /** Give up waiting for the burst after this long past T. */
   burstTimeoutSeconds: number;
+  /** Length of the intake step taken with all N open (closed loop, the scale phase's concurrency). */
+  intakeSeconds?: number;
+}
+
+/** The worker's workflow cache over the scale phase, from its Prometheus metrics (absent when unreadable). */
+export interface CacheFigures {
+  maxCachedWorkflows?: number;
+  /** Workflow tasks served from the cache, and those that had to replay the history first (cache misses). */
+  hits: number;
+  misses: number;
+  /** Replays' total time and count (workflow_task_replay_latency, which the SDK exports in milliseconds). */
+  replayMs: number;
+  replays: number;
 }
 
 export interface Snapshot {
@@ -32,6 +45,7 @@ export interface Snapshot {
   workerRssMiB?: number;
   apiRssMiB?: number;
   temporalServerRssMiB?: number;
+  /** The Temporal server's store: the dev server's SQLite files, or the real server's databases. */
   temporalDbMiB: number;
   postgresDbMiB: number;
   openCasesInReadModel: number;
@@ -54,6 +68,11 @@ export interface ScaleResult extends ScaleSettings {
   };
   afterLoad: Snapshot;
   afterWait: Snapshot;
+  /** Intake with all N open (closed loop), to compare with the empty server's peak. */
+  intakeAtScale: { seconds: number; appeals: number; errors: number; perSecond: number; latency: LatencyStats };
+  /** Store per open case, in KiB: how much Temporal's (SQLite files or the real server's databases) and PostgreSQL's grew over the load, per appeal loaded. */
+  perCaseKiB: { temporal: number | null; postgres: number | null };
+  cache?: CacheFigures;
   /** CPU used while loading and during the quiet wait, in % of one core (PostgreSQL: live backends only). */
   loadCpuPercent: CpuPercent;
   idleCpuPercent: CpuPercent;
@@ -92,7 +111,7 @@ async function snapshot(platform: Platform, t0: number): Promise<Snapshot> {
     workerRssMiB: mib(rssMiB(platform.worker.pid)),
     apiRssMiB: mib(rssMiB(platform.api.pid)),
     temporalServerRssMiB: mib(rssMiB(platform.temporalServer.process.pid)),
-    temporalDbMiB: round2(filesMiB(path.join(platform.dataDir, 'temporal.db'))),
+    temporalDbMiB: round2(await platform.temporalStoreMiB()),
     postgresDbMiB: round2(Number(size) / 1024 / 1024),
     openCasesInReadModel: open,
     runningAppealWorkflows: running,
@@ -199,13 +218,65 @@ export async function termBurst(
   };
 }
 
+/** Sum of a Prometheus metric's samples (every label set), from the text format. */
+export function metricSum(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Number.isFinite(value)) sum += value;
+  }
+  return sum;
+}
+
+type CacheCounters = Omit<CacheFigures, 'maxCachedWorkflows'>;
+
+async function cacheCounters(platform: Platform): Promise<CacheCounters | undefined> {
+  const text = await platform.workerMetrics();
+  if (!text) return undefined;
+  return {
+    hits: metricSum(text, 'temporal_sticky_cache_hit'),
+    misses: metricSum(text, 'temporal_sticky_cache_miss'),
+    replayMs: metricSum(text, 'temporal_workflow_task_replay_latency_sum'),
+    replays: metricSum(text, 'temporal_workflow_task_replay_latency_count'),
+  };
+}
+
+function cacheDelta(before: CacheCounters | undefined, after: CacheCounters | undefined): CacheFigures | undefined {
+  if (!before || !after) return undefined;
+  // The worker runs with the bench's environment: its cache size is this one (domain/config).
+  return {
+    maxCachedWorkflows: Number(process.env.OTKLIK_WORKER_MAX_CACHED_WORKFLOWS) || DEFAULT_WORKER_MAX_CACHED_WORKFLOWS,
+    hits: after.hits - before.hits, misses: after.misses - before.misses,
+    replayMs: round2(after.replayMs - before.replayMs), replays: after.replays - before.replays,
+  };
+}
+
+/** Intake with N open: one closed-loop step, to set against the empty server's peak. */
+async function intakeAtScale(load: Load, settings: ScaleSettings, log: (line: string) => void): Promise<ScaleResult['intakeAtScale']> {
+  const r = await closedLoop(settings.concurrency, { seconds: settings.intakeSeconds ?? 30 }, () => submitNext(load));
+  log(`scale: intake with them open: ${round2(r.perSecond)}/s, p99 ${r.latency.p99Ms} ms`);
+  return { seconds: round2(r.seconds), appeals: r.ok, errors: r.errors, perSecond: round2(r.perSecond), latency: r.latency };
+}
+
 export async function measureScale(
   platform: Platform, load: Load, settings: ScaleSettings, expectedOverrideRate: number, log: (line: string) => void,
 ): Promise<ScaleResult> {
   const t0 = performance.now();
+  const cacheBefore = await cacheCounters(platform);
+  const before = await snapshot(platform, t0);
   const loaded = await loadAppeals(platform, load, settings, t0, log);
   const afterLoad = await snapshot(platform, t0);
   log(`scale: after load: worker RSS ${afterLoad.workerRssMiB} MiB, ${afterLoad.openCasesInReadModel} open cases`);
+  // What the N loaded cases added, per case: the stores' growth over the load (not their fixed part).
+  const perCase = (grownMiB: number) => (loaded.load.appeals > 0 ? round2((grownMiB * 1024) / loaded.load.appeals) : null);
+  const perCaseKiB = {
+    temporal: perCase(afterLoad.temporalDbMiB - before.temporalDbMiB),
+    postgres: perCase(afterLoad.postgresDbMiB - before.postgresDbMiB),
+  };
+  const atScale = await intakeAtScale(load, settings, log);
 
   // The quiet wait: the worker's memory and the platform's CPU with N appeals waiting on their timers.
   const cpuBeforeWait = cpuNow(platform);
@@ -216,5 +287,9 @@ export async function measureScale(
   log(`scale: after ${settings.waitSeconds} s quiet: worker RSS ${afterWait.workerRssMiB} MiB`);
 
   const burst = await termBurst(platform, load, settings, loaded.caseIds, expectedOverrideRate, log);
-  return { ...settings, load: loaded.load, afterLoad, afterWait, loadCpuPercent: loaded.loadCpuPercent, idleCpuPercent, burst };
+  const cache = cacheDelta(cacheBefore, await cacheCounters(platform));
+  return {
+    ...settings, load: loaded.load, afterLoad, afterWait, intakeAtScale: atScale, perCaseKiB, ...(cache ? { cache } : {}),
+    loadCpuPercent: loaded.loadCpuPercent, idleCpuPercent, burst,
+  };
 }

@@ -1,12 +1,16 @@
 // `ops stuck`: cases that need the ops team. Four kinds, each with what was seen:
 //  - overdue cases nobody has acted on for N days (read model: overdue, last_action_at);
-//  - running workflows with an activity that keeps failing (describe: pendingActivities, attempt > 1);
+//  - running workflows with an activity that keeps failing (describe: pendingActivities, attempt > 1, or
+//    its first attempt on the task queue after its local attempts failed: a local activity is never
+//    pending, its failure is a MarkerRecorded event in the history, and the workflow then hands the step
+//    to the task queue — workflows/appeal/workflow.ts);
 //  - workflow-task failures (describe: pendingWorkflowTask attempt > 1, or the history's last workflow
 //    task outcome is WorkflowTaskFailed) — a bug or non-determinism; `ops retry` resets after a fix;
 //  - updates accepted but not completed for more than M minutes (history).
 // Candidates come from Temporal visibility (running workflows of the platform's task queue), bounded.
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection';
+import { localActivityOf } from '../../domain/cases/history';
 
 export interface StuckOptions {
   days: number;
@@ -73,22 +77,42 @@ export async function overdueWithoutAction(db: Db, days: number): Promise<StuckC
   }));
 }
 
+/**
+ * Local activities whose attempts all failed and that have not completed since, by type: the step is now
+ * a task-queue activity (pending), and these are its earlier failures.
+ */
+function failedLocalActivities(events: any[]): Map<string, { attempts: number; failure: string; at: string }> {
+  const failed = new Map<string, { attempts: number; failure: string; at: string }>();
+  for (const e of events) {
+    const local = localActivityOf(e);
+    if (local?.failure) failed.set(local.activityType, { attempts: local.attempt, failure: failureText(local.failure), at: new Date(tsMs(e.eventTime)).toISOString() });
+    else if (local) failed.delete(local.activityType);
+    const done = e.activityTaskCompletedEventAttributes;
+    if (done) failed.clear(); // a queued step went through: earlier local failures are history
+  }
+  return failed;
+}
+
 /** The workflow-level findings of one running workflow. */
 export async function inspectWorkflow(client: Client, workflowId: string, pendingMinutes: number): Promise<StuckCase[]> {
   const out: StuckCase[] = [];
   const handle = client.workflow.getHandle(workflowId);
   const d = await handle.describe();
   if (d.status.name !== 'RUNNING') return out;
+  const events = ((await handle.fetchHistory()).events ?? []) as any[];
+  const localFailures = failedLocalActivities(events);
   for (const p of (d.raw.pendingActivities ?? []) as any[]) {
-    if ((p.attempt ?? 1) > 1) {
+    const name = p.activityType?.name ?? '?';
+    const local = localFailures.get(name);
+    if ((p.attempt ?? 1) > 1 || local) {
+      const lastFailure = p.lastFailure ? failureText(p.lastFailure) : local?.failure;
       out.push({
         caseId: workflowId, kind: 'failing_activity',
-        since: p.lastStartedTime ? new Date(tsMs(p.lastStartedTime)).toISOString() : null,
-        detail: `activity ${p.activityType?.name ?? '?'} at attempt ${p.attempt}${p.lastFailure ? `: ${failureText(p.lastFailure)}` : ''}`,
+        since: local?.at ?? (p.lastStartedTime ? new Date(tsMs(p.lastStartedTime)).toISOString() : null),
+        detail: `activity ${name} at attempt ${p.attempt ?? 1}${lastFailure ? `: ${lastFailure}` : ''}${local ? ` (after ${local.attempts} local attempts)` : ''}`,
       });
     }
   }
-  const events = ((await handle.fetchHistory()).events ?? []) as any[];
   const wft = d.raw.pendingWorkflowTask as { attempt?: number } | null | undefined;
   let lastOutcome: any;
   const accepted = new Map<string, { name: string; at: number }>();

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { components } from '../../openapi/types';
-import { caseHistory, renderRun } from '../../domain/cases/history';
+import { caseHistory, localActivityOf, renderRun } from '../../domain/cases/history';
 
 type HistoryEntry = components['schemas']['HistoryEntry'];
 type HistoryActor = components['schemas']['HistoryActor'];
@@ -65,16 +65,29 @@ const TIMER_MEANING: Record<string, string> = {
   rating_window_expired: 'rating window ended: the case is closed',
 };
 
+/**
+ * The transition an event shows being projected: a task-queue activity's input, or a local activity's
+ * answer (its marker keeps no input; projectAppealTransition answers the type and resolution it wrote).
+ */
+function projectedTransition(e: RawEvent): { type?: string; resolution?: string } | undefined {
+  const s = e.activityTaskScheduledEventAttributes;
+  if (s?.activityType?.name === 'projectAppealTransition') {
+    const t = decodeFirst(s.input) as { type?: string; details?: { resolution?: string } } | undefined;
+    return t && { type: t.type, resolution: t.details?.resolution };
+  }
+  const local = localActivityOf(e);
+  if (local?.activityType === 'projectAppealTransition' && !local.failure) return local.result as { type?: string; resolution?: string };
+  return undefined;
+}
+
 function timerMeaning(events: RawEvent[], firedIndex: number): string {
   // The commands of the next completed workflow task follow its WorkflowTaskCompleted event.
   let i = firedIndex + 1;
   while (i < events.length && !events[i].workflowTaskCompletedEventAttributes) i++;
   for (i++; i < events.length && !events[i].workflowTaskScheduledEventAttributes; i++) {
-    const s = events[i].activityTaskScheduledEventAttributes;
-    if (s?.activityType?.name !== 'projectAppealTransition') continue;
-    const t = decodeFirst(s.input) as { type?: string; details?: { resolution?: string } } | undefined;
+    const t = projectedTransition(events[i]);
     if (!t?.type) continue;
-    if (t.type === 'closed' && t.details?.resolution) return TIMER_MEANING[t.details.resolution] ?? `case closed (${t.details.resolution})`;
+    if (t.type === 'closed' && t.resolution) return TIMER_MEANING[t.resolution] ?? `case closed (${t.resolution})`;
     return TIMER_MEANING[t.type] ?? `${t.type} recorded`;
   }
   return 'nothing was due (a deadline had moved)';
@@ -114,6 +127,10 @@ export function runLines(runId: string, events: RawEvent[], all = false): Timeli
         push(entry, `${entry.summary}${a ? ` (attempt ${a.attempt})` : ''}`);
         break;
       }
+      case 'local_activity_completed':
+        // Worth a line when its quick retries were needed; otherwise only with --all, like an activity.
+        if (all || (localActivityOf(raw ?? {})?.attempt ?? 1) > 1) push(entry, entry.summary);
+        break;
       case 'activity_scheduled':
       case 'timer_started':
       case 'timer_canceled':

@@ -183,7 +183,7 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     assert.equal(history.status, 200, JSON.stringify(history.body));
     assert.equal(history.body.runs.length, 2);
     const kinds = new Set(history.body.entries.map((e: { kind: string }) => e.kind));
-    for (const k of ['workflow_started', 'update_accepted', 'update_completed', 'activity_scheduled', 'activity_completed', 'workflow_completed']) {
+    for (const k of ['workflow_started', 'update_accepted', 'update_completed', 'local_activity_completed', 'workflow_completed']) {
       assert.ok(kinds.has(k), `history lacks ${k}`);
     }
     const take = history.body.entries.find((e: { kind: string; name?: string }) => e.kind === 'update_accepted' && e.name === 'takeIntoWork');

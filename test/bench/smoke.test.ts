@@ -16,7 +16,8 @@ describe('benchmarks: smoke run of ops/bench', function () {
   let files: { json: string; md: string };
 
   before(async () => {
-    ({ report, files } = await runBench(structuredClone(PRESETS.smoke), {
+    // The embedded default only: the real server's side is the same code on another platform.
+    ({ report, files } = await runBench({ ...structuredClone(PRESETS.smoke), topologies: ['dev'] }, {
       resultsDir,
       dataDir,
       command: 'smoke test',
@@ -28,7 +29,7 @@ describe('benchmarks: smoke run of ops/bench', function () {
   // message quotes them, so the test removes it either way.
   after(() => {
     fs.rmSync(resultsDir, { recursive: true, force: true });
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of [dataDir, `${dataDir}-dev`]) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes the JSON and Markdown reports with machine, versions and settings', () => {
@@ -39,7 +40,7 @@ describe('benchmarks: smoke run of ops/bench', function () {
     for (const name of ['node', 'temporal', 'postgres', '@temporalio/worker', 'otklik']) assert.ok(saved.versions[name], `version of ${name}`);
     assert.equal(saved.settings.scale, 'smoke');
     const md = fs.readFileSync(files.md, 'utf8');
-    for (const heading of ['## Figures', '## Machine', '## Versions', '## Settings', '## Ceiling', '## Intake', '## Latency', '## Scale', '## Analytics']) {
+    for (const heading of ['## Figures', '## Machine', '## Versions', '## Settings', '### Ceiling', '### Intake', '### POST /appeals latency', '### Case actions', '### Scale', '## Analytics']) {
       assert.ok(md.includes(heading), `the Markdown report has ${heading}`);
     }
     assert.match(md, /not measured: no analytics endpoints yet/);
@@ -66,8 +67,28 @@ describe('benchmarks: smoke run of ops/bench', function () {
     }
     assert.equal(scale!.load.appeals, 20);
     assert.equal(scale!.load.errors, 0);
+    const rated = report.results.actions!.find((a) => a.action === 'rate')!;
+    const closed = rated.peak.ok + (rated.atHalf?.ok ?? 0); // a positive rating closes the case
     const all = intake!.readModel.submitted + latency!.readModel.submitted + scale!.load.appeals;
-    assert.equal(scale!.afterLoad.openCasesInReadModel, all, 'every appeal of the run is open in the read model');
+    assert.equal(scale!.afterLoad.openCasesInReadModel, all - closed, 'every appeal of the run but the rated ones is open in the read model');
+  });
+
+  it('takes, answers and rates cases, each at its peak and at half of it, without errors', () => {
+    const actions = report.results.actions!;
+    assert.deepEqual(actions.map((a) => a.action), ['take', 'answer', 'rate']);
+    for (const a of actions) {
+      assert.ok(a.peak.ok > 0 && a.peak.errors === 0, JSON.stringify(a));
+      assert.ok(a.atHalf && a.atHalf.ok > 0 && a.atHalf.errors === 0, JSON.stringify(a));
+    }
+    assert.ok(actions[1].peak.ok + actions[1].atHalf!.ok <= actions[0].peak.ok + actions[0].atHalf!.ok, 'only taken cases are answered');
+  });
+
+  it('measures intake with the scale open, the stores per case and the worker cache', () => {
+    const s = report.results.scale!;
+    assert.ok(s.intakeAtScale.appeals > 0 && s.intakeAtScale.errors === 0);
+    assert.ok(s.perCaseKiB.temporal !== null && s.perCaseKiB.temporal >= 0 && s.perCaseKiB.postgres !== null && s.perCaseKiB.postgres >= 0);
+    assert.ok(s.cache && s.cache.hits + s.cache.misses > 0, `the worker's cache metrics: ${JSON.stringify(s.cache)}`);
+    assert.match(fs.readFileSync(files.md, 'utf8'), /\| Intake \/ ceiling \| ≥ 0\.7 \|/);
   });
 
   it('reports latency percentiles in order', () => {

@@ -126,6 +126,8 @@ describe('ops command line', function () {
     assert.ok(Number(counted?.failures) >= 1, 'failed attempts are counted');
     const timeline = await runOps(['timeline', brokenCase], deps);
     assert.match(timeline.text, /Now: activity projectAppealTransition at attempt \d+, last failure: .*case_events refused/);
+    // Its quick local attempts failed first (a marker in the history), then the task queue took the step.
+    assert.match(timeline.text, /Local activity projectAppealTransition failed after 3 attempts: .*case_events refused/);
 
     // Repaired: the retried activity goes through and the case is overdue in the read model.
     await db.raw('drop trigger ops_test_break on case_events; drop function ops_test_break()');

@@ -1,14 +1,20 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../domain/config';
+import { ConfigError, DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, loadConfig } from '../../domain/config';
 
 describe('configuration from the environment (domain/config/index.ts)', () => {
-  it('bounds the worker cache only when asked, and refuses a value that is not a whole number', () => {
-    assert.equal(loadConfig({}).workerMaxCachedWorkflows, undefined);
+  it('bounds the worker cache by default, and refuses a value that is not a whole number', () => {
+    assert.equal(loadConfig({}).workerMaxCachedWorkflows, DEFAULT_WORKER_MAX_CACHED_WORKFLOWS);
     assert.equal(loadConfig({ OTKLIK_WORKER_MAX_CACHED_WORKFLOWS: '500' }).workerMaxCachedWorkflows, 500);
     for (const bad of ['-1', '1.5', 'many']) {
       assert.throws(() => loadConfig({ OTKLIK_WORKER_MAX_CACHED_WORKFLOWS: bad }), (e: unknown) =>
         e instanceof ConfigError && /OTKLIK_WORKER_MAX_CACHED_WORKFLOWS/.test(e.message));
     }
+  });
+
+  it('serves the worker metrics only when given an address', () => {
+    assert.equal(loadConfig({}).workerMetricsAddress, undefined);
+    assert.equal(loadConfig({ OTKLIK_WORKER_METRICS_ADDRESS: '127.0.0.1:9464' }).workerMetricsAddress, '127.0.0.1:9464');
+    assert.throws(() => loadConfig({ OTKLIK_WORKER_METRICS_ADDRESS: 'localhost' }), (e: unknown) => e instanceof ConfigError && /OTKLIK_WORKER_METRICS_ADDRESS/.test(e.message));
   });
 
   it('runs the dev server on WAL with synchronous=normal unless told otherwise', () => {

@@ -4,9 +4,16 @@
 // arrive as updates (their guard runs in the validator, then again in the handler under the lock), terms,
 // reminders and the rating window are timers, and every transition is projected into Postgres by an
 // idempotent activity.
+//
+// Look-ups and projections are short and idempotent, so they run as local activities first: in the
+// worker, inside the workflow task that asked for them (no round trip through the task queue, one marker
+// event instead of three activity events). One that keeps failing (PostgreSQL down, a broken row) gives
+// up after a few quick attempts and is handed to the same activity through the task queue, which retries
+// without end and which ops see as a pending activity (`ops stuck`, `ops timeline`). Each step is keyed
+// by the workflow's seq, so a step run locally and then again on the queue is projected once.
 import {
-  allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler,
-  upsertSearchAttributes, workflowInfo,
+  ActivityFailure, ApplicationFailure, CancelledFailure, TemporalFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities,
+  proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { AppealActivities } from '../../activities/appeal';
@@ -31,6 +38,33 @@ const activities = proxyActivities<AppealActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
+const localActivities = proxyLocalActivities<AppealActivities>({
+  startToCloseTimeout: '10 seconds',
+  // About a second of quick retries inside the workflow task, then the task queue takes over (see the header).
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+
+/** Runs before any local activity of a run: workflows started before local activities replay as they ran. */
+export const LOCAL_ACTIVITIES_PATCH = 'appeal-local-activities';
+
+/** One look-up or projection: locally first, then through the task queue (see the header). */
+async function runActivity<K extends keyof AppealActivities>(name: K, args: Parameters<AppealActivities[K]>[0]): Promise<Awaited<ReturnType<AppealActivities[K]>>> {
+  type Fn = (a: typeof args) => Promise<Awaited<ReturnType<AppealActivities[K]>>>;
+  if (!patched(LOCAL_ACTIVITIES_PATCH)) return (activities[name] as unknown as Fn)(args);
+  try {
+    return await (localActivities[name] as unknown as Fn)(args);
+  } catch (e) {
+    // A local activity's last failure arrives as it is (an ApplicationFailure, a TimeoutFailure), not in
+    // an ActivityFailure. A refusal no retry mends (no route, invalid input) and a cancellation stay
+    // failures; any other failure goes to the queue.
+    const failure = e instanceof ActivityFailure ? e.cause : e;
+    const refusal = failure instanceof ApplicationFailure && failure.nonRetryable;
+    if (!(e instanceof TemporalFailure) || e instanceof CancelledFailure || refusal) throw e;
+    log.warn('local activity failed, retrying it through the task queue', { activity: name, error: e.message });
+    return (activities[name] as unknown as Fn)(args);
+  }
+}
+
 /** Continue-as-new well before Temporal's 50k-event limit; a case rarely gets near it. */
 export const HISTORY_LIMIT = 10_000;
 
@@ -47,7 +81,7 @@ const UPDATES: { [K in ActionName]: UpdateDefinition<AppealState, [ActionArgs[K]
 async function settle(step: Step): Promise<Outcome> {
   while ('ask' in step) {
     const { ask, args, then } = step;
-    const answer = await (activities[ask] as (args: unknown) => Promise<unknown>)(args);
+    const answer = await runActivity(ask, args as never);
     step = refusing(() => (then as (answer: unknown) => Step)(answer));
   }
   return step;
@@ -69,7 +103,7 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     const outcome = await settle(refusing(() => decide(ctx)));
     state = outcome.state;
     if (outcome.event) {
-      await activities.projectAppealTransition({ input: { ...input, carried: undefined }, state, ...outcome.event, occurredAt: ctx.now });
+      await runActivity('projectAppealTransition', { input: { ...input, carried: undefined }, state, ...outcome.event, occurredAt: ctx.now });
       upsertSearchAttributes(searchAttributes(state, input));
     }
     return outcome;
