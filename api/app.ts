@@ -37,6 +37,8 @@ import { embedHandlers } from './handlers/embed';
 import { webHandlers } from './handlers/web';
 import { myEventHandlers } from './handlers/my-events';
 import { consoleHandlers } from './handlers/console';
+import { pagesHandlers } from './handlers/pages';
+import { pagesFromEnv, type PublicationDelivery } from '../domain/pages/config';
 
 /**
  * Each participation type's own operations (api/handlers/<type>.ts; {} when it has none), by type: tsc
@@ -52,7 +54,7 @@ const participationTypeHandlers = {
 
 const { poll, vote, discussion, hearing } = participationTypeHandlers;
 
-export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
+export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...pagesHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
 
 export interface AppOptions {
   db: Db;
@@ -79,6 +81,8 @@ export interface AppOptions {
   oidc?: OidcSettings;
   /** Attachment storage and size limit (default: from the environment, domain/attachments/storage.ts: a local directory under data/). */
   attachments?: AttachmentsDeps;
+  /** How publications on official pages are tried (default: from the environment, domain/pages/config.ts). */
+  publicationDelivery?: PublicationDelivery;
 }
 
 /** An error for the log: its stack, then the message of each cause (a workflow update's failure is in its cause). */
@@ -158,6 +162,7 @@ export function createApp(options: AppOptions): express.Application {
     metrics: createMetrics(options.db),
     oidc: options.oidc ? new OidcRelyingParty(options.oidc) : undefined,
     attachments: options.attachments ?? attachmentsFromEnv(),
+    publicationDelivery: options.publicationDelivery ?? pagesFromEnv().delivery,
   };
   const app = express();
   const shutdown = new AbortController();

@@ -8,6 +8,7 @@ import type { Db } from '../db/connection';
 import type { operations } from '../openapi/types';
 import { actionAudit, auditPersonalDataShown } from '../domain/audit';
 import type { AttachmentsDeps } from '../domain/attachments/storage';
+import type { PublicationDelivery } from '../domain/pages/config';
 import type { OidcRelyingParty } from '../domain/identity/oidc';
 import { authenticate, requireRoles, requireScopes } from './auth';
 import { type AuthUser } from '../domain/identity/users';
@@ -52,6 +53,8 @@ export interface AppDeps {
   oidc?: OidcRelyingParty;
   /** Where attachment files are stored and how large they may be (domain/attachments/storage.ts; createApp fills it from the environment). */
   attachments?: AttachmentsDeps;
+  /** How publications on official pages are tried (domain/pages/config.ts; createApp fills it from the environment). */
+  publicationDelivery?: PublicationDelivery;
 }
 
 export interface Ctx<K extends OperationId> {

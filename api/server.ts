@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const api = await startApiServer({
     db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity,
-    attachments: attachmentsOf(config), oidc: config.oidc,
+    attachments: attachmentsOf(config), oidc: config.oidc, publicationDelivery: config.pages.delivery,
   });
   console.log(JSON.stringify({ level: 'info', msg: 'API listening', port: api.port }));
   const stop = async () => {

@@ -7,6 +7,7 @@ import type { OidcSettings } from '../identity/oidc';
 import { webhookConfigFromEnv, type WebhookConfig } from '../integration/webhook-policy';
 import { DEFAULT_STARTUP_WAIT_SECONDS } from '../readiness';
 import { outboxBackoffFromEnv } from './outbox';
+import { pagesConfigFromEnv, type PagesConfig } from '../pages/config';
 import type { BackoffPolicy } from '../outbound/backoff';
 import { attachmentsConfigFromEnv, createAttachmentStorage, type AttachmentsConfig, type AttachmentsDeps } from '../attachments/storage';
 
@@ -51,6 +52,8 @@ export interface Config {
   webhooks: WebhookConfig;
   /** Attachment storage: local directory or S3 bucket, and the size limit (OTKLIK_ATTACHMENTS*, S3_*; domain/attachments/storage.ts). */
   attachments: AttachmentsConfig;
+  /** Official pages: each network's API and token, and how publications are tried (OTKLIK_VK_*, OTKLIK_PAGES_*; domain/pages/config.ts). */
+  pages: PagesConfig;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +115,8 @@ export function loadConfig(env: Env = process.env): Config {
   problems.push(...webhooks.problems);
   const attachments = attachmentsConfigFromEnv(env);
   problems.push(...attachments.problems);
+  const pages = pagesConfigFromEnv(env);
+  problems.push(...pages.problems);
   const config: Config = {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
     temporalAddress,
@@ -135,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedOidcPort: oidc.embeddedPort,
     webhooks: webhooks.config,
     attachments: attachments.config,
+    pages: pages.config,
   };
   if (!/^[A-Za-z0-9_.-]{1,200}$/.test(config.taskQueue)) {
     problems.push(`TEMPORAL_TASK_QUEUE=${JSON.stringify(config.taskQueue)}: expected letters, digits, '.', '-' or '_'`);
