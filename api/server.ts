@@ -39,6 +39,7 @@ export async function startApiServer(opts: {
   /** Sign-in through an OpenID Connect provider (domain/config/index.ts: OIDC_*). */
   oidc?: AppOptions['oidc'];
   attachments?: AppOptions['attachments'];
+  publicationDelivery?: AppOptions['publicationDelivery'];
 }): Promise<ApiServer> {
   const app = createApp(opts);
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
