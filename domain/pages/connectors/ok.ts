@@ -35,13 +35,13 @@ export function okConnector(settings: ConnectorSettings, timeoutMs: number): Pag
         return unanswered('ok', e);
       }
       const json = answer.json as string | { error_code?: number; error_msg?: string } | null;
-      if (typeof json === 'string' && json !== '') {
+      if (answer.status === 200 && typeof json === 'string' && json !== '') {
         return { status: 'posted', postId: json, url: `https://ok.ru/group/${post.pageExternalId}/topic/${json}` };
       }
-      if (json && typeof json === 'object' && json.error_code !== undefined) {
+      if (answer.status === 200 && json && typeof json === 'object' && json.error_code !== undefined) {
         return { status: 'failed', permanent: !TRANSIENT_OK_ERRORS.has(json.error_code), error: `ok: error ${json.error_code}: ${json.error_msg ?? ''}`.trim() };
       }
-      return { status: 'failed', permanent: !transientHttp(answer.status) && answer.status !== 200, error: `ok: unexpected answer, HTTP ${answer.status}` };
+      return { status: 'failed', permanent: !transientHttp(answer.status), error: `ok: unexpected answer, HTTP ${answer.status}` };
     },
   };
 }

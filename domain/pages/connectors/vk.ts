@@ -25,15 +25,16 @@ export function vkConnector(settings: ConnectorSettings, timeoutMs: number): Pag
         return unanswered('vk', e);
       }
       const json = answer.json as { response?: { post_id?: number }; error?: { error_code?: number; error_msg?: string } } | null;
-      if (json?.response?.post_id !== undefined) {
+      // VK answers 200 to every call it understood, errors included; anything else came from in front of it.
+      if (answer.status === 200 && json?.response?.post_id !== undefined) {
         const postId = String(json.response.post_id);
         return { status: 'posted', postId, url: `https://vk.com/wall${post.pageExternalId}_${postId}` };
       }
-      if (json?.error) {
+      if (answer.status === 200 && typeof json?.error === 'object') {
         const code = json.error.error_code ?? 0;
         return { status: 'failed', permanent: !TRANSIENT_VK_ERRORS.has(code), error: `vk: error ${code}: ${json.error.error_msg ?? ''}`.trim() };
       }
-      return { status: 'failed', permanent: !transientHttp(answer.status) && answer.status !== 200, error: `vk: unexpected answer, HTTP ${answer.status}` };
+      return { status: 'failed', permanent: !transientHttp(answer.status), error: `vk: unexpected answer, HTTP ${answer.status}` };
     },
   };
 }
