@@ -2897,7 +2897,7 @@ export interface components {
             network: components["schemas"]["Network"];
             /** @description e.g. https://vk.com/minzdrav22 */
             url: string;
-            /** @description The page's id in the network's API */
+            /** @description The page's id in the network's API, which posts go to. */
             externalId: string;
             name: string;
             /** @description The network marks the page as a state organisation's («госпаблик»). */
@@ -2944,7 +2944,7 @@ export interface components {
         PublicationStatus: "draft" | "scheduled" | "publishing" | "published" | "failed" | "cancelled";
         PublicationDraft: {
             pageId: number;
-            /** @description At most 4096 characters */
+            /** @description At most 4096 characters, the shortest limit of the networks (Telegram's). */
             text: string;
             /** Format: date-time */
             publishAt: string;
@@ -2966,7 +2966,7 @@ export interface components {
             publishAt: string;
             /** Format: date-time */
             publishedAt: string | null;
-            /** @description The post's id in the network */
+            /** @description The post's id in the network, recorded once it is published. */
             networkPostId: string | null;
             networkPostUrl: string | null;
             /** @description Calls made to the network's API. */
@@ -2982,9 +2982,9 @@ export interface components {
         OfficialPagesCounts: {
             /** @description Pages connected (active). */
             pages: number;
-            /** @description Of them */
+            /** @description Of them, with the state-organisation mark. */
             marked: number;
-            /** @description Of them */
+            /** @description Of them, with the platform's widget. */
             withWidget: number;
             /** @description Posts published in the period. */
             published: number;

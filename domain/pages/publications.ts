@@ -74,8 +74,8 @@ export async function draftPublication(
   ctx: TemporalContext, user: AuthUser, owner: PagesOwner, draft: { pageId: number; text: string; publishAt: string }, delivery: PublicationDelivery,
 ): Promise<Publication> {
   const page = await ctx.db('official_pages').where({ id: draft.pageId, organisation_id: owner.organisationId }).first('id', 'active');
-  if (!page) throw problems.field('body', '/pageId', `organisation ${owner.organisationId} has no official page ${draft.pageId}`);
-  if (!page.active) throw problems.field('body', '/pageId', `the official page ${draft.pageId} is not active`);
+  if (!page) throw problems.unprocessable(`Organisation ${owner.organisationId} has no official page ${draft.pageId}.`);
+  if (!page.active) throw problems.unprocessable(`The official page ${draft.pageId} is not in use.`);
   const publicationId = randomUUID();
   const handle: WorkflowHandle<typeof publicationWorkflow> = await withWait(ctx, () => ctx.client.workflow.start<typeof publicationWorkflow>(PUBLICATION_WORKFLOW_TYPE, {
     workflowId: publicationWorkflowId(publicationId),
