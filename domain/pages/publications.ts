@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../../db/connection';
+import type { components } from '../../openapi/types';
 import type { publicationWorkflow } from '../../workflows';
 import {
   PUBLICATION_WORKFLOW_TYPE, publicationCreatedUpdate, publicationWorkflowId,
@@ -17,28 +18,9 @@ import { problems } from '../problem';
 import { withWait, type TemporalContext } from '../temporal';
 import { canManagePages, type PagesOwner } from './access';
 import type { PublicationDelivery } from './config';
-import type { Network } from './connectors/types';
 
-export interface Publication {
-  id: string;
-  pageId: number;
-  network: Network;
-  pageUrl: string;
-  organisationId: string;
-  text: string;
-  status: PublicationStatus;
-  authorUserId: number | null;
-  approvedBy: number | null;
-  approvedAt: string | null;
-  publishAt: string;
-  publishedAt: string | null;
-  networkPostId: string | null;
-  networkPostUrl: string | null;
-  attempts: number;
-  lastError: string | null;
-  cancelReason: string | null;
-  createdAt: string;
-}
+/** A publication as the API shows it (the spec's Publication). */
+export type Publication = components['schemas']['Publication'];
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 

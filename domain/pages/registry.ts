@@ -1,26 +1,16 @@
 // The registry of official pages (table official_pages): each organisation's pages on social networks,
 // the state-organisation mark («госпаблик») and whether the platform's widget is placed there.
 import type { Db } from '../../db/connection';
+import type { components } from '../../openapi/types';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 import { canManagePages, type PagesOwner } from './access';
 import type { Network } from './connectors/types';
 
-export interface OfficialPage {
-  id: number;
-  organisationId: string;
-  network: Network;
-  url: string;
-  externalId: string;
-  name: string;
-  stateMark: boolean;
-  widgetPlaced: boolean;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A page as the API shows it (the spec's OfficialPage). */
+export type OfficialPage = components['schemas']['OfficialPage'];
 
-export type OfficialPageInput = Pick<OfficialPage, 'network' | 'url' | 'externalId' | 'name'> & Partial<Pick<OfficialPage, 'stateMark' | 'widgetPlaced' | 'active'>>;
+export type OfficialPageInput = components['schemas']['OfficialPageCreate'];
 
 /** The hosts a page of each network lives on. */
 const NETWORK_HOSTS: Record<Network, string[]> = {
@@ -87,7 +77,7 @@ export async function addPage(db: Db, organisationId: string, input: OfficialPag
 }
 
 /** Changes the fields given; the network stays (a page on another network is another page). */
-export async function updatePage(db: Db, organisationId: string, pageId: number, patch: Partial<Omit<OfficialPageInput, 'network'>>): Promise<OfficialPage> {
+export async function updatePage(db: Db, organisationId: string, pageId: number, patch: components['schemas']['OfficialPagePatch']): Promise<OfficialPage> {
   const page = await getPage(db, organisationId, pageId);
   if (patch.url !== undefined) checkUrl(page.network, patch.url);
   const columns: Record<string, unknown> = {

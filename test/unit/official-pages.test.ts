@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { pageUrlProblem } from '../../domain/pages/registry';
-import { PublicationRefused, approve, cancel, isDue, reschedule, startingPublication } from '../../workflows/rules/publication';
+import { ActionRefused } from '../../workflows/shared/failures';
+import { approve, cancel, isDue, reschedule, startingPublication } from '../../workflows/rules/publication';
 import type { PublicationInput } from '../../workflows/publication/messages';
 import type { Actor } from '../../workflows/shared/actor';
 
@@ -15,11 +16,11 @@ describe('publication rules (workflows/rules/publication.ts)', () => {
   it('refuses approval by the author, and gives a second person the draft to schedule', () => {
     const draft = startingPublication(input);
     assert.throws(() => approve(draft, { actor: operator(7) }, '2026-12-06T11:00:00.000Z'),
-      (e: unknown) => e instanceof PublicationRefused && e.type === 'Forbidden' && /second person, not by its author/.test(e.message));
+      (e: unknown) => e instanceof ActionRefused && e.type === 'Forbidden' && /second person, not by its author/.test(e.message));
     const scheduled = approve(draft, { actor: operator(8) }, '2026-12-06T11:00:00.000Z');
     assert.equal(scheduled.status, 'scheduled');
     assert.equal(scheduled.approvedBy, 8);
-    assert.throws(() => approve(scheduled, { actor: operator(9) }, '2026-12-06T11:00:00.000Z'), (e: unknown) => (e as PublicationRefused).type === 'InvalidTransition');
+    assert.throws(() => approve(scheduled, { actor: operator(9) }, '2026-12-06T11:00:00.000Z'), (e: unknown) => (e as ActionRefused).type === 'InvalidTransition');
   });
 
   it('is due at its time once approved; a reschedule moves it, nothing changes it once it is being published', () => {

@@ -7,7 +7,9 @@ import type { AppealActivities } from '../../activities/appeal';
 import { remindersFor } from '../rules/answer-term';
 import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome } from '../rules/rating';
 import type { Actor } from '../shared/actor';
-import { FAILURE } from '../shared/failures';
+import { ActionRefused, FAILURE } from '../shared/failures';
+
+export { ActionRefused };
 import type { AppealEventType } from './events';
 import type {
   AcknowledgeRegistration, AnswerCase, AppealInput, AppealState, AppealStatus, ChangeTerm, CloseCase, ExtendTerm,
@@ -51,14 +53,6 @@ export type Step = Outcome | Lookup;
 
 function ask<K extends LookupName>(name: K, args: LookupArgs<K>, then: (answer: LookupAnswer<K>) => Step): Step {
   return { ask: name, args, then } as Lookup;
-}
-
-/** An action refused by a guard; the workflow turns it into an ApplicationFailure of the same type. */
-export class ActionRefused extends Error {
-  constructor(readonly type: (typeof FAILURE)[keyof typeof FAILURE], message: string) {
-    super(message);
-    this.name = 'ActionRefused';
-  }
 }
 
 function refuse(type: ActionRefused['type'], message: string): never {

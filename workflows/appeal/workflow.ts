@@ -5,12 +5,13 @@
 // reminders and the rating window are timers, and every transition is projected into Postgres by an
 // idempotent activity.
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler,
+  allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { AppealActivities } from '../../activities/appeal';
 import { createExclusive } from '../shared/exclusive';
+import { refusing } from '../shared/failures';
 import {
   acknowledgeRegistrationUpdate, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
   rateUpdate, reassignUpdate, redirectUpdate, registrationUpdate, replyToClarificationUpdate,
@@ -18,7 +19,7 @@ import {
   type AppealInput, type AppealState,
 } from './messages';
 import {
-  ACTIONS, ActionRefused, act, nextDeadline, register, reopen, startingState, timersDue,
+  ACTIONS, act, nextDeadline, register, reopen, startingState, timersDue,
   type ActionArgs, type ActionName, type Outcome, type Step, type TransitionContext,
 } from './transitions';
 import {
@@ -43,16 +44,6 @@ const UPDATES: { [K in ActionName]: UpdateDefinition<AppealState, [ActionArgs[K]
   reassign: reassignUpdate, changeTerm: changeTermUpdate, acknowledgeRegistration: acknowledgeRegistrationUpdate,
   close: closeUpdate,
 };
-
-/** A refused action fails its update (the API maps the type to 403/409/422); any other error fails the task. */
-function refusing<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ActionRefused) throw ApplicationFailure.create({ type: e.type, message: e.message, nonRetryable: true });
-    throw e;
-  }
-}
 
 /** Runs the look-ups a transition asks for, one after another, until it ends. */
 async function settle(step: Step): Promise<Outcome> {

@@ -4,13 +4,14 @@
 // Temporal with back-off. Actions arrive as updates whose guard runs in the validator and again under the
 // lock; every transition is projected into Postgres by an idempotent activity.
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler,
+  ActivityFailure, allHandlersFinished, condition, proxyActivities, setHandler,
 } from '@temporalio/workflow';
 import type { PublicationActivities } from '../../activities/publication';
 import { createExclusive } from '../shared/exclusive';
-import { PublicationRefused, approve, cancel, isDue, reschedule, startingPublication } from '../rules/publication';
+import { refusing } from '../shared/failures';
+import { approve, cancel, isDue, reschedule, startingPublication } from '../rules/publication';
 import {
-  PUBLICATION_FAILURE, approvePublicationUpdate, cancelPublicationUpdate, publicationCreatedUpdate, publicationIdempotencyKey,
+  approvePublicationUpdate, cancelPublicationUpdate, publicationCreatedUpdate, publicationIdempotencyKey,
   publicationStateQuery, reschedulePublicationUpdate,
   type PublicationInput, type PublicationState, type PublishOutcome,
 } from './messages';
@@ -20,16 +21,6 @@ const projection = proxyActivities<PublicationActivities>({
   // Postgres may be down for a while: keep retrying, never drop a transition.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
-
-/** A refused action fails its update (the API maps the type to 403/409/422); any other error fails the task. */
-function refusing<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof PublicationRefused) throw ApplicationFailure.create({ type: e.type, message: e.message, nonRetryable: true });
-    throw e;
-  }
-}
 
 /** Posts through the connector: transient failures are retried on the input's schedule; the rest end it. */
 async function publish(input: PublicationInput): Promise<PublishOutcome> {
@@ -47,8 +38,7 @@ async function publish(input: PublicationInput): Promise<PublishOutcome> {
     return await publishPost({ publicationId: input.publicationId, pageId: input.pageId, text: input.text, idempotencyKey: publicationIdempotencyKey(input.publicationId) });
   } catch (e) {
     if (!(e instanceof ActivityFailure)) throw e;
-    const cause = e.cause instanceof ApplicationFailure && e.cause.type === PUBLICATION_FAILURE.attemptFailed ? e.cause.message : String(e.cause?.message ?? e.message);
-    return { status: 'failed', error: `retries exhausted; last error: ${cause}` };
+    return { status: 'failed', error: `retries exhausted; last error: ${e.cause?.message ?? e.message}` };
   }
 }
 

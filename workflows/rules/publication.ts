@@ -1,17 +1,10 @@
 // The rules of a publication on an official page: a draft is approved by a second person (never its
 // author), may be rescheduled or cancelled until it is being published, and is due at its time. Pure and
 // deterministic: imported by workflow code (no node: imports, no clock, no I/O); `now` is given.
-import { FAILURE } from '../shared/failures';
+import { ActionRefused, FAILURE } from '../shared/failures';
 import type {
   ApprovePublication, CancelPublication, PublicationInput, PublicationState, PublicationStatus, ReschedulePublication,
 } from '../publication/messages';
-
-/** A refused action: its type is one of FAILURE (the API maps it to 403 / 409 / 422). */
-export class PublicationRefused extends Error {
-  constructor(readonly type: (typeof FAILURE)[keyof typeof FAILURE], message: string) {
-    super(message);
-  }
-}
 
 /** Still changeable: not yet handed to the network. */
 const OPEN: PublicationStatus[] = ['draft', 'scheduled'];
@@ -26,29 +19,29 @@ export function startingPublication(input: PublicationInput): PublicationState {
 
 function instant(value: string, what: string): string {
   const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new PublicationRefused(FAILURE.invalidInput, `${what} must be a date and time, got ${JSON.stringify(value)}.`);
+  if (!Number.isFinite(ms)) throw new ActionRefused(FAILURE.invalidInput, `${what} must be a date and time, got ${JSON.stringify(value)}.`);
   return new Date(ms).toISOString();
 }
 
 /** Approval: of a draft, by someone other than its author (the four-eyes rule of official pages). */
 export function approve(state: PublicationState, args: ApprovePublication, now: string): PublicationState {
-  if (state.status !== 'draft') throw new PublicationRefused(FAILURE.invalidTransition, `Only a draft can be approved; the publication is ${state.status}.`);
+  if (state.status !== 'draft') throw new ActionRefused(FAILURE.invalidTransition, `Only a draft can be approved; the publication is ${state.status}.`);
   if (args.actor.userId === null || args.actor.userId === state.authorUserId) {
-    throw new PublicationRefused(FAILURE.forbidden, 'A publication is approved by a second person, not by its author.');
+    throw new ActionRefused(FAILURE.forbidden, 'A publication is approved by a second person, not by its author.');
   }
   return { ...state, status: 'scheduled', approvedBy: args.actor.userId, approvedAt: now };
 }
 
 /** A new time, while the publication is a draft or scheduled. */
 export function reschedule(state: PublicationState, args: ReschedulePublication): PublicationState {
-  if (!OPEN.includes(state.status)) throw new PublicationRefused(FAILURE.invalidTransition, `The publication is ${state.status}; its time can no longer change.`);
+  if (!OPEN.includes(state.status)) throw new ActionRefused(FAILURE.invalidTransition, `The publication is ${state.status}; its time can no longer change.`);
   return { ...state, publishAt: instant(args.publishAt, 'publishAt') };
 }
 
 /** Withdrawal, while the publication is a draft or scheduled. */
 export function cancel(state: PublicationState, args: CancelPublication): PublicationState {
-  if (!OPEN.includes(state.status)) throw new PublicationRefused(FAILURE.invalidTransition, `The publication is ${state.status}; it can no longer be cancelled.`);
-  if (!args.reason.trim()) throw new PublicationRefused(FAILURE.invalidInput, 'A cancellation needs a reason.');
+  if (!OPEN.includes(state.status)) throw new ActionRefused(FAILURE.invalidTransition, `The publication is ${state.status}; it can no longer be cancelled.`);
+  if (!args.reason.trim()) throw new ActionRefused(FAILURE.invalidInput, 'A cancellation needs a reason.');
   return { ...state, status: 'cancelled', cancelReason: args.reason };
 }
 
