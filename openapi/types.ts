@@ -1243,7 +1243,7 @@ export interface paths {
         };
         /**
          * The organisation's official pages on social networks.
-         * @description Roles: operator of the organisation, supervisor of its region, administrator.
+         * @description Roles: operator of an organisation of the same region, supervisor of the region, administrator.
          */
         get: operations["listOfficialPages"];
         put?: never;
@@ -1292,7 +1292,7 @@ export interface paths {
         };
         /**
          * The organisation's publications on its official pages.
-         * @description Roles: operator of the organisation, supervisor of its region, administrator.
+         * @description Roles: operator of an organisation of the same region, supervisor of the region, administrator.
          */
         get: operations["listPublications"];
         put?: never;
@@ -1321,7 +1321,7 @@ export interface paths {
         };
         /**
          * One publication.
-         * @description Roles: operator of its organisation, supervisor of its region, administrator; `404` for anyone else.
+         * @description Roles: operator of an organisation of the same region, supervisor of the region, administrator; `404` for anyone else.
          */
         get: operations["getPublication"];
         put?: never;
@@ -2948,6 +2948,13 @@ export interface components {
             text: string;
             /** Format: date-time */
             publishAt: string;
+        };
+        PublicationSchedule: {
+            /** Format: date-time */
+            publishAt: string;
+        };
+        PublicationCancellation: {
+            reason: string;
         };
         Publication: {
             /** Format: uuid */
@@ -6701,10 +6708,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    /** Format: date-time */
-                    publishAt: string;
-                };
+                "application/json": components["schemas"]["PublicationSchedule"];
             };
         };
         responses: {
@@ -6740,9 +6744,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    reason: string;
-                };
+                "application/json": components["schemas"]["PublicationCancellation"];
             };
         };
         responses: {

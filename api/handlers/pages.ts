@@ -2,8 +2,8 @@
 // workflows/publication/), and the region's table. See the `pages` tag in openapi/openapi.yaml.
 import { DateTime } from 'luxon';
 import { problems } from '../../domain/problem';
-import { managedOrganisation, addPage, listPages, updatePage } from '../../domain/pages/registry';
-import { actOnPublication, draftPublication, listPublications, managedPublication } from '../../domain/pages/publications';
+import { addPage, listPages, pagesOrganisation, updatePage } from '../../domain/pages/registry';
+import { accessiblePublication, actOnPublication, draftPublication, listPublications } from '../../domain/pages/publications';
 import { pagesReport } from '../../domain/pages/report';
 import { pagesFromEnv } from '../../domain/pages/config';
 import {
@@ -17,33 +17,33 @@ const DEFAULT_REPORT_DAYS = 30;
 
 export const pagesHandlers = {
   async listOfficialPages({ deps, user, input }) {
-    const org = await managedOrganisation(deps.db, user, input.params.organisationId);
+    const org = await pagesOrganisation(deps.db, user, input.params.organisationId, 'read');
     return { status: 200, body: { items: await listPages(deps.db, org.organisationId) } };
   },
 
   async addOfficialPage({ deps, user, input }) {
-    const org = await managedOrganisation(deps.db, user, input.params.organisationId);
+    const org = await pagesOrganisation(deps.db, user, input.params.organisationId, 'manage');
     return { status: 201, body: await addPage(deps.db, org.organisationId, input.body, user.id) };
   },
 
   async updateOfficialPage({ deps, user, input }) {
-    const org = await managedOrganisation(deps.db, user, input.params.organisationId);
+    const org = await pagesOrganisation(deps.db, user, input.params.organisationId, 'manage');
     return { status: 200, body: await updatePage(deps.db, org.organisationId, input.params.pageId, input.body) };
   },
 
   async listPublications({ deps, user, input }) {
-    const org = await managedOrganisation(deps.db, user, input.params.organisationId);
+    const org = await pagesOrganisation(deps.db, user, input.params.organisationId, 'read');
     return { status: 200, body: { items: await listPublications(deps.db, org.organisationId, input.query.status) } };
   },
 
   async draftPublication({ deps, user, input }) {
-    const org = await managedOrganisation(deps.db, user, input.params.organisationId);
+    const org = await pagesOrganisation(deps.db, user, input.params.organisationId, 'manage');
     const delivery = deps.publicationDelivery ?? pagesFromEnv().delivery;
     return { status: 201, body: await draftPublication(temporalContext(deps), user, org, input.body, delivery) };
   },
 
   async getPublication({ deps, user, input }) {
-    return { status: 200, body: await managedPublication(deps.db, user, input.params.publicationId) };
+    return { status: 200, body: await accessiblePublication(deps.db, user, input.params.publicationId, 'read') };
   },
 
   approvePublication: ({ deps, user, input }) =>

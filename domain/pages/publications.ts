@@ -16,7 +16,8 @@ import { actorOf } from '../cases/commands';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 import { withWait, type TemporalContext } from '../temporal';
-import { canManagePages, type PagesOwner } from './access';
+import { mayAccessPages, type PagesAccess, type PagesOwner } from './access';
+import { operatorRegion } from './registry';
 import type { PublicationDelivery } from './config';
 
 /** A publication as the API shows it (the spec's Publication). */
@@ -42,10 +43,13 @@ export async function listPublications(db: Db, organisationId: string, status?: 
   return (await q).map(publicationOf);
 }
 
-/** A publication the user manages; 404 for one that is not there or not theirs (its existence is not revealed). */
-export async function managedPublication(db: Db, user: AuthUser, publicationId: string): Promise<Publication> {
-  const row = await publications(db).where('pub.id', publicationId).first();
-  if (!row || !canManagePages(user, { organisationId: row.organisation_id, regionId: row.region_id })) {
+/** Publication ids are UUIDs: anything else is no publication. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A publication the user may read or manage; 404 for one that is not there or not theirs (its existence is not revealed). */
+export async function accessiblePublication(db: Db, user: AuthUser, publicationId: string, access: PagesAccess): Promise<Publication> {
+  const row = UUID.test(publicationId) ? await publications(db).where('pub.id', publicationId).first() : undefined;
+  if (!row || !(await mayAccessPages(user, { organisationId: row.organisation_id, regionId: row.region_id }, access, operatorRegion(db, user)))) {
     throw problems.notFound(`There is no publication ${publicationId}.`);
   }
   return publicationOf(row);
@@ -68,14 +72,14 @@ export async function draftPublication(
     }],
   }));
   await withWait(ctx, () => handle.executeUpdate(publicationCreatedUpdate));
-  return managedPublication(ctx.db, user, publicationId);
+  return accessiblePublication(ctx.db, user, publicationId, 'manage');
 }
 
 /** One action on a publication: the update's validator decides (403 / 409 / 422); returns it as the action left it. */
 export async function actOnPublication<A>(
   ctx: TemporalContext, user: AuthUser, publicationId: string, update: UpdateDefinition<PublicationState, [A]>, arg: (actor: Actor) => A,
 ): Promise<Publication> {
-  const current = await managedPublication(ctx.db, user, publicationId);
+  const current = await accessiblePublication(ctx.db, user, publicationId, 'manage');
   const handle = ctx.client.workflow.getHandle(publicationWorkflowId(publicationId));
   try {
     await withWait(ctx, () => handle.executeUpdate(update, { args: [arg(actorOf(user))] }));
@@ -84,5 +88,5 @@ export async function actOnPublication<A>(
     if (e instanceof WorkflowNotFoundError) throw problems.invalidTransition(`The publication is ${current.status}.`);
     throw e;
   }
-  return managedPublication(ctx.db, user, publicationId);
+  return accessiblePublication(ctx.db, user, publicationId, 'manage');
 }

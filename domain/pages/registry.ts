@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
-import { canManagePages, type PagesOwner } from './access';
+import { mayAccessPages, type PagesAccess, type PagesOwner } from './access';
 import type { Network } from './connectors/types';
 
 /** A page as the API shows it (the spec's OfficialPage). */
@@ -39,13 +39,20 @@ const pageOf = (r: Record<string, any>): OfficialPage => ({
   createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString(),
 });
 
-/** The organisation, when the user manages its pages: 404 when there is none, 403 when it is not theirs. */
-export async function managedOrganisation(db: Db, user: AuthUser, organisationId: string): Promise<PagesOwner & { name: string }> {
+/** The region of an operator's own organisation (what an operator may read of other organisations' pages). */
+export function operatorRegion(db: Db, user: AuthUser): () => Promise<string | null> {
+  return async () => (user.organisationId ? (await db('organisations').where({ id: user.organisationId }).first('region_id'))?.region_id ?? null : null);
+}
+
+/** The organisation, when the user may read or manage its pages: 404 when there is none, 403 when it is not theirs. */
+export async function pagesOrganisation(db: Db, user: AuthUser, organisationId: string, access: PagesAccess): Promise<PagesOwner & { name: string }> {
   const org = await db('organisations').where({ id: organisationId }).first('id', 'region_id', 'name');
   if (!org) throw problems.notFound(`There is no organisation ${organisationId}.`);
   const owner = { organisationId: org.id as string, regionId: org.region_id as string, name: org.name as string };
-  if (!canManagePages(user, owner)) {
-    throw problems.forbidden('Official pages are managed by the organisation\'s operators, the supervisors of its region and administrators.');
+  if (!(await mayAccessPages(user, owner, access, operatorRegion(db, user)))) {
+    throw problems.forbidden(access === 'read'
+      ? 'Official pages are seen by the operators of the region\'s organisations, its supervisors and administrators.'
+      : 'Official pages are managed by the organisation\'s operators, the supervisors of its region and administrators.');
   }
   return owner;
 }

@@ -83,6 +83,9 @@ describe('official pages and publications through the API (Temporal dev server, 
     assert.equal(marked.body.stateMark, true);
     const list = await call(api, 'GET', pages, { token: t.ministry });
     assert.deepEqual(list.body.items.map((p: { id: number; stateMark: boolean }) => [p.id, p.stateMark]), [[vkPage, true]]);
+    const neighbour = await call(api, 'GET', pages, { token: t.district });
+    assert.equal(neighbour.status, 200, 'an operator of the same region reads another organisation\'s pages');
+    assert.equal((await call(api, 'GET', pages, { token: t.otherSupervisor })).status, 403);
   });
 
   it('refuses approval by the author; a second person\'s approval publishes it once at its time, through a failure', async () => {
@@ -97,7 +100,10 @@ describe('official pages and publications through the API (Temporal dev server, 
     const byAuthor = await call(api, 'POST', `/publications/${id}/approval`, { token: t.ministry });
     assert.equal(byAuthor.status, 403, byAuthor.text);
     assert.match(byAuthor.body.detail, /approved by a second person, not by its author/);
-    assert.equal((await call(api, 'POST', `/publications/${id}/approval`, { token: t.district })).status, 404, 'another organisation\'s operator does not see it');
+    const neighbour = await call(api, 'POST', `/publications/${id}/approval`, { token: t.district });
+    assert.equal(neighbour.status, 404, 'another organisation\'s operator does not approve it');
+    assert.equal((await call(api, 'GET', `/publications/${id}`, { token: t.district })).status, 200, 'but reads it');
+    assert.equal((await call(api, 'GET', `/publications/${id}`, { token: t.otherSupervisor })).status, 404);
 
     double.failNext(503); // the first call of the post fails: retried with back-off
     const approved = await call(api, 'POST', `/publications/${id}/approval`, { token: secondOperator });
