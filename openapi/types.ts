@@ -2919,12 +2919,12 @@ export interface components {
             url: string;
             externalId: string;
             name: string;
-            /** @default false */
-            stateMark: boolean;
-            /** @default false */
-            widgetPlaced: boolean;
-            /** @default true */
-            active: boolean;
+            /** @description false when absent. */
+            stateMark?: boolean;
+            /** @description false when absent. */
+            widgetPlaced?: boolean;
+            /** @description true when absent. */
+            active?: boolean;
         };
         OfficialPagePatch: {
             url?: string;

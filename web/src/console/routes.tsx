@@ -11,6 +11,7 @@ import { CaseScreen } from './case/CaseScreen';
 import { Dashboards } from './Dashboards';
 import { EventScreen } from './events/EventScreen';
 import { EventsScreen } from './events/EventsScreen';
+import { PagesScreen } from './pages/PagesScreen';
 import { Queue } from './queue/Queue';
 import type { StaffRole } from './session';
 import { Supervision } from './supervisor/Supervision';
@@ -35,6 +36,7 @@ export const SCREENS: ConsoleScreen[] = [
   { pattern: '/staff', roles: ['administrator'], nav: C.staff, render: () => <StaffScreen /> },
   { pattern: '/embed', roles: ['administrator'], nav: C.embed, render: () => <EmbedScreen /> },
   { pattern: '/integration', roles: ['operator', 'administrator'], nav: C.integration, render: () => <IntegrationScreen /> },
+  { pattern: '/pages', roles: ALL, nav: C.pages, render: () => <PagesScreen /> },
   { pattern: '/dashboards', roles: ALL, nav: C.dashboards, render: () => <Dashboards /> },
 ];
 
