@@ -12,6 +12,7 @@ import {
   type PublicationState, type PublicationStatus,
 } from '../../workflows/publication/messages';
 import type { Actor } from '../../workflows/shared/actor';
+import { publicationInstant } from '../../workflows/rules/publication';
 import { actorOf } from '../cases/commands';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
@@ -62,13 +63,19 @@ export async function draftPublication(
   const page = await ctx.db('official_pages').where({ id: draft.pageId, organisation_id: owner.organisationId }).first('id', 'active');
   if (!page) throw problems.unprocessable(`Organisation ${owner.organisationId} has no official page ${draft.pageId}.`);
   if (!page.active) throw problems.unprocessable(`The official page ${draft.pageId} is not in use.`);
+  let publishAt: string;
+  try {
+    publishAt = publicationInstant(draft.publishAt);
+  } catch (e) {
+    throw problems.field('body', '/publishAt', (e as Error).message);
+  }
   const publicationId = randomUUID();
   const handle: WorkflowHandle<typeof publicationWorkflow> = await withWait(ctx, () => ctx.client.workflow.start<typeof publicationWorkflow>(PUBLICATION_WORKFLOW_TYPE, {
     workflowId: publicationWorkflowId(publicationId),
     taskQueue: ctx.taskQueue,
     args: [{
       publicationId, pageId: page.id, organisationId: owner.organisationId, regionId: owner.regionId, text: draft.text,
-      authorUserId: user.id, publishAt: new Date(draft.publishAt).toISOString(), createdAt: new Date().toISOString(), delivery,
+      authorUserId: user.id, publishAt, createdAt: new Date().toISOString(), delivery,
     }],
   }));
   await withWait(ctx, () => handle.executeUpdate(publicationCreatedUpdate));

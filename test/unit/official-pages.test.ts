@@ -34,6 +34,8 @@ describe('publication rules (workflows/rules/publication.ts)', () => {
     assert.throws(() => reschedule(publishing, { actor: operator(7), publishAt: '2026-12-09T10:00:00Z' }), /publishing; its time can no longer change/);
     assert.throws(() => cancel(publishing, { actor: operator(7), reason: 'передумали' }), /can no longer be cancelled/);
     assert.equal(cancel(later, { actor: operator(7), reason: 'передумали' }).status, 'cancelled');
+    assert.throws(() => reschedule(scheduled, { actor: operator(7), publishAt: '9999-12-31T23:00:00-10:00' }), /before the year 10000/);
+    assert.throws(() => reschedule(scheduled, { actor: operator(7), publishAt: 'завтра' }), /must be a date and time/);
   });
 });
 

@@ -17,10 +17,13 @@ export function startingPublication(input: PublicationInput): PublicationState {
   };
 }
 
-function instant(value: string, what: string): string {
+/** A time as an ISO instant in UTC; before the year 10000, which the read model (PostgreSQL) cannot store. */
+export function publicationInstant(value: string, what = 'publishAt'): string {
   const ms = Date.parse(value);
   if (!Number.isFinite(ms)) throw new ActionRefused(FAILURE.invalidInput, `${what} must be a date and time, got ${JSON.stringify(value)}.`);
-  return new Date(ms).toISOString();
+  const d = new Date(ms);
+  if (d.getUTCFullYear() > 9999) throw new ActionRefused(FAILURE.invalidInput, `${what} must be before the year 10000 (UTC).`);
+  return d.toISOString();
 }
 
 /** Approval: of a draft, by someone other than its author (the four-eyes rule of official pages). */
@@ -35,7 +38,7 @@ export function approve(state: PublicationState, args: ApprovePublication, now: 
 /** A new time, while the publication is a draft or scheduled. */
 export function reschedule(state: PublicationState, args: ReschedulePublication): PublicationState {
   if (!OPEN.includes(state.status)) throw new ActionRefused(FAILURE.invalidTransition, `The publication is ${state.status}; its time can no longer change.`);
-  return { ...state, publishAt: instant(args.publishAt, 'publishAt') };
+  return { ...state, publishAt: publicationInstant(args.publishAt) };
 }
 
 /** Withdrawal, while the publication is a draft or scheduled. */
