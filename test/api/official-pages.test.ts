@@ -9,6 +9,7 @@ import type { Db } from '../../db/connection';
 import { createUserWithToken } from '../../domain/identity/users';
 import { pageConnectors, pagesConfigFromEnv, type PublicationDelivery } from '../../domain/pages/config';
 import { createWorker } from '../../ops/worker';
+import { createPublicationActivities } from '../../activities/publication';
 import { ORG, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { doubleEnv, startNetworkDouble, type NetworkDouble } from '../support/network-double';
 import { freshDatabase } from '../support/postgres';
@@ -35,6 +36,7 @@ describe('official pages and publications through the API (Temporal dev server, 
   let t: RoleTokens;
   let secondOperator: string;
   let double: NetworkDouble;
+  let connectors: ReturnType<typeof pageConnectors>;
   let worker: Worker;
   let running: Promise<void>;
   let vkPage: number;
@@ -48,7 +50,7 @@ describe('official pages and publications through the API (Temporal dev server, 
     t = await roleTokens(db, 'otherland');
     secondOperator = (await createUserWithToken(db, { role: 'operator', name: 'Second ministry operator', organisationId: ORG.ministry })).token;
     double = await startNetworkDouble();
-    const connectors = pageConnectors(pagesConfigFromEnv({ ...doubleEnv(double), OTKLIK_PAGES_TIMEOUT: '1s' }).config);
+    connectors = pageConnectors(pagesConfigFromEnv({ ...doubleEnv(double), OTKLIK_PAGES_TIMEOUT: '1s' }).config);
     worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle(), pageConnectors: connectors });
     running = worker.run();
     api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 30_000, publicationDelivery: delivery });
@@ -143,8 +145,28 @@ describe('official pages and publications through the API (Temporal dev server, 
     assert.deepEqual(list.body.items.map((p: { id: string }) => p.id), [id]);
   });
 
+  it('posts once: a recorded post is not sent again; a lost answer on a network without idempotency stops the publication', async () => {
+    const activities = createPublicationActivities(db, connectors);
+    const [tg] = await db('official_pages').insert({ organisation_id: ORG.ministry, network: 'telegram', url: 'https://t.me/minzdrav_test', external_id: '@minzdrav_test', name: 'Канал' }).returning('id');
+    const row = (over: Record<string, unknown>) => ({
+      id: randomUUID(), page_id: tg.id, organisation_id: ORG.ministry, region_id: TEST_REGION, text: 'Пост', status: 'publishing',
+      publish_at: new Date(), seq: 3, ...over,
+    });
+    const posted = row({ network_post_id: '41', network_post_url: 'https://t.me/minzdrav_test/41', published_at: new Date('2026-12-01T00:00:00Z') });
+    const inDoubt = row({ attempts: 1, attempt_started_at: new Date('2026-12-01T00:00:00Z') });
+    await db('publications').insert([posted, inDoubt]);
+    const callsBefore = double.calls.length;
+    const args = (r: { id: string }) => ({ publicationId: r.id, pageId: tg.id, text: 'Пост', idempotencyKey: `publication-${r.id}:publish` });
+    assert.deepEqual(await activities.publishPost(args(posted)),
+      { status: 'published', networkPostId: '41', networkPostUrl: 'https://t.me/minzdrav_test/41', publishedAt: '2026-12-01T00:00:00.000Z' });
+    const doubt = await activities.publishPost(args(inDoubt));
+    assert.equal(doubt.status, 'failed');
+    assert.match(doubt.status === 'failed' ? doubt.error : '', /^telegram: the answer to the attempt of 2026-12-01T00:00:00.000Z was lost and telegram cannot recognise a repeat/);
+    assert.equal(double.calls.length, callsBefore, 'neither called the network');
+  });
+
   it('counts pages connected, marked, with widgets and published posts per organisation and district', async () => {
-    // The ministry (region level) has its marked VK page; the settlement and the school are in the district.
+    // The ministry (region level) has its marked VK page and a Telegram channel; the settlement and the school are in the district.
     await db('organisations').where({ id: ORG.school }).update({ modules: ['polls', 'official_pages'] });
     const [settlementVk] = await db('official_pages').insert([
       { organisation_id: ORG.settlement, network: 'vk', url: 'https://vk.com/selo', external_id: '-1', name: 'Село', state_mark: true, widget_placed: true },
@@ -168,16 +190,16 @@ describe('official pages and publications through the API (Temporal dev server, 
     assert.equal(r.status, 200, r.text);
     const counts = (x: { pages: number; marked: number; withWidget: number; published: number }) => [x.pages, x.marked, x.withWidget, x.published];
     assert.deepEqual(r.body.organisations.map((o: any) => [o.organisationId, o.districtId, ...counts(o)]), [
-      [ORG.ministry, null, 1, 1, 0, 1],
+      [ORG.ministry, null, 2, 1, 0, 1],
       [ORG.district, 'testland.t.district', 1, 0, 1, 0],
       [ORG.school, 'testland.t.district', 0, 0, 0, 0],
       [ORG.settlement, 'testland.t.district', 1, 1, 1, 2],
     ]);
     assert.deepEqual(r.body.districts.map((d: any) => [d.districtId, d.districtName, d.organisations, d.connectedOrganisations, ...counts(d)]), [
-      [null, null, 1, 1, 1, 1, 0, 1],
+      [null, null, 1, 1, 2, 1, 0, 1],
       ['testland.t.district', 'Тестовый район', 3, 2, 2, 1, 2, 2],
     ]);
-    assert.deepEqual([r.body.total.organisations, r.body.total.connectedOrganisations, ...counts(r.body.total)], [4, 3, 3, 2, 2, 3]);
+    assert.deepEqual([r.body.total.organisations, r.body.total.connectedOrganisations, ...counts(r.body.total)], [4, 3, 4, 2, 2, 3]);
     assert.equal((await call(api, 'GET', `/regions/${TEST_REGION}/official-pages`, { token: t.otherSupervisor })).status, 403);
     assert.equal((await call(api, 'GET', `/regions/${TEST_REGION}/official-pages`, { token: t.ministry })).status, 403);
     const bad = await call(api, 'GET', `/regions/${TEST_REGION}/official-pages?from=2026-12-01&to=2026-11-01`, { token: t.admin });
