@@ -4,8 +4,9 @@
 // Temporal with back-off. Actions arrive as updates whose guard runs in the validator and again under the
 // lock; every transition is projected into Postgres by an idempotent activity.
 import {
-  ActivityFailure, allHandlersFinished, condition, proxyActivities, setHandler,
+  ActivityFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { caseTypeKey, organisationKey, regionKey, statusKey } from '../search-attributes';
 import type { PublicationActivities } from '../../activities/publication';
 import { createExclusive } from '../shared/exclusive';
 import { refusing } from '../shared/failures';
@@ -51,6 +52,11 @@ export async function publicationWorkflow(input: PublicationInput): Promise<Publ
   const project = async (next: PublicationState) => {
     state = { ...next, seq: state.seq + 1 };
     await projection.projectPublication({ input, state, occurredAt: now() });
+    // For ops, as cases have them: every publication of an organisation, or every one stuck publishing.
+    upsertSearchAttributes([
+      { key: caseTypeKey, value: 'publication' }, { key: statusKey, value: state.status },
+      { key: organisationKey, value: input.organisationId }, { key: regionKey, value: input.regionId },
+    ]);
   };
   const transition = (decide: (s: PublicationState) => PublicationState) => lock.run(async () => {
     await project(refusing(() => decide(state)));
