@@ -9,6 +9,8 @@ import { createHearingActivities } from './hearing';
 import { createPollActivities } from './poll';
 import { createVoteActivities } from './vote';
 import { createWebhookActivities } from './webhook';
+import { createPublicationActivities } from './publication';
+import type { PageConnector } from '../domain/pages/connectors/types';
 
 /**
  * Each participation type's own activities (activities/<type>.ts), by type: tsc refuses a type left out
@@ -31,13 +33,19 @@ function createParticipationTypeActivities(db: Db): AllTypeActivities {
   return Object.assign({}, ...factories.map((create) => create?.(db) ?? {})) as AllTypeActivities;
 }
 
-export function createActivities(db: Db) {
+export interface ActivityOptions {
+  /** Official pages' network connectors (default: those configured in the environment, domain/pages/config.ts). */
+  pageConnectors?: ReadonlyMap<string, PageConnector>;
+}
+
+export function createActivities(db: Db, options: ActivityOptions = {}) {
   return {
     ...createAppealActivities(db),
     ...createIncidentActivities(db),
     ...createParticipationActivities(db),
     ...createParticipationTypeActivities(db),
     ...createWebhookActivities(db),
+    ...createPublicationActivities(db, options.pageConnectors),
   };
 }
 

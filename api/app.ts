@@ -41,6 +41,8 @@ import { myEventHandlers } from './handlers/my-events';
 import { consoleHandlers } from './handlers/console';
 import { caseGroupHandlers } from './handlers/case-groups';
 import { monitoringReportHandlers } from './handlers/monitoring-reports';
+import { pagesHandlers } from './handlers/pages';
+import { pagesFromEnv, type PublicationDelivery } from '../domain/pages/config';
 
 /**
  * Each participation type's own operations (api/handlers/<type>.ts; {} when it has none), by type: tsc
@@ -63,7 +65,7 @@ export const handlers: Handlers = {
   ...referenceHandlers,
   ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing,
   ...identityHandlers, ...attachmentHandlers, ...docsHandlers,
-  ...webHandlers, ...consoleHandlers, ...embedHandlers,
+  ...webHandlers, ...consoleHandlers, ...pagesHandlers, ...embedHandlers,
   ...integrationHandlers, ...open311Handlers, ...webhookHandlers,
   ...monitoringReportHandlers,
 };
@@ -95,6 +97,8 @@ export interface AppOptions {
   attachments?: AttachmentsDeps;
   /** When appeals are proposed as duplicates (default: domain/cases/similarity.ts DEFAULT_SIMILARITY_RULE). */
   similarity?: SimilarityRule;
+  /** How publications on official pages are tried (default: from the environment, domain/pages/config.ts). */
+  publicationDelivery?: PublicationDelivery;
 }
 
 /** An error for the log: its stack, then the message of each cause (a workflow update's failure is in its cause). */
@@ -175,6 +179,7 @@ export function createApp(options: AppOptions): express.Application {
     oidc: options.oidc ? new OidcRelyingParty(options.oidc) : undefined,
     attachments: options.attachments ?? attachmentsFromEnv(),
     similarity: options.similarity,
+    publicationDelivery: options.publicationDelivery ?? pagesFromEnv().delivery,
   };
   const app = express();
   const shutdown = new AbortController();

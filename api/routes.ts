@@ -9,6 +9,7 @@ import type { operations } from '../openapi/types';
 import { actionAudit, auditPersonalDataShown } from '../domain/audit';
 import type { AttachmentsDeps } from '../domain/attachments/storage';
 import type { SimilarityRule } from '../domain/cases/similarity';
+import type { PublicationDelivery } from '../domain/pages/config';
 import type { OidcRelyingParty } from '../domain/identity/oidc';
 import { authenticate, requireRoles, requireScopes } from './auth';
 import { type AuthUser } from '../domain/identity/users';
@@ -55,6 +56,8 @@ export interface AppDeps {
   attachments?: AttachmentsDeps;
   /** When appeals are proposed as duplicates (default DEFAULT_SIMILARITY_RULE; the API server passes the configured one). */
   similarity?: SimilarityRule;
+  /** How publications on official pages are tried (domain/pages/config.ts; createApp fills it from the environment). */
+  publicationDelivery?: PublicationDelivery;
 }
 
 export interface Ctx<K extends OperationId> {

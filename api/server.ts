@@ -41,6 +41,7 @@ export async function startApiServer(opts: {
   oidc?: AppOptions['oidc'];
   attachments?: AppOptions['attachments'];
   similarity?: AppOptions['similarity'];
+  publicationDelivery?: AppOptions['publicationDelivery'];
 }): Promise<ApiServer> {
   const app = createApp(opts);
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const api = await startApiServer({
     db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity,
-    attachments: attachmentsOf(config), oidc: config.oidc, similarity: config.similarity,
+    attachments: attachmentsOf(config), oidc: config.oidc, similarity: config.similarity, publicationDelivery: config.pages.delivery,
   });
   console.log(JSON.stringify({ level: 'info', msg: 'API listening', port: api.port }));
   const stop = async () => {

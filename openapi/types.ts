@@ -1357,6 +1357,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/regions/{regionId}/official-pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The region's official pages table, per organisation and per municipal district.
+         * @description Roles: supervisor of the region, administrator.
+         *
+         *     For each organisation that uses the official pages module or has a page: the pages connected
+         *     (active), those with the state-organisation mark, those with the platform's widget, and the posts
+         *     published from `from` to `to` (dates inclusive, in the region's time zone; the last 30 days when
+         *     absent). The same summed per municipal district (the organisation's territory or the district
+         *     above it; `districtId` null for the region's own bodies) and for the region.
+         */
+        get: operations["getOfficialPagesReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/regions/{regionId}/classifier": {
         parameters: {
             query?: never;
@@ -1519,6 +1545,165 @@ export interface paths {
          * @description Roles: administrator.
          */
         delete: operations["deleteAnswerTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organisations/{organisationId}/official-pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's official pages on social networks.
+         * @description Roles: operator of an organisation of the same region, supervisor of the region, administrator.
+         */
+        get: operations["listOfficialPages"];
+        put?: never;
+        /**
+         * Register an official page of the organisation.
+         * @description Roles: operator of the organisation, supervisor of its region, administrator.
+         *
+         *     `url` is the page's https address on the network's own host (`vk.com`, `t.me`, `ok.ru`);
+         *     `externalId` is the page's id in the network's API, which publications are posted to (VK: the
+         *     community's owner id, e.g. `-123456`; Telegram: the channel's chat id or `@username`; OK: the group
+         *     id). A page registered already (by any organisation) is `409`.
+         */
+        post: operations["addOfficialPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organisations/{organisationId}/official-pages/{pageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an official page (its mark, its widget, its address, or take it out of use).
+         * @description Roles: operator of the organisation, supervisor of its region, administrator. Fields left out stay as they are.
+         */
+        patch: operations["updateOfficialPage"];
+        trace?: never;
+    };
+    "/organisations/{organisationId}/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's publications on its official pages.
+         * @description Roles: operator of an organisation of the same region, supervisor of the region, administrator.
+         */
+        get: operations["listPublications"];
+        put?: never;
+        /**
+         * Draft a post on one of the organisation's official pages.
+         * @description Roles: operator of the organisation, supervisor of its region, administrator.
+         *
+         *     The draft waits for a second person's approval (`POST /publications/{publicationId}/approval`),
+         *     then for `publishAt`, then is posted once through the network's connector, retried with back-off
+         *     while the network does not answer. A time already past publishes as soon as it is approved.
+         *     The page must be one of the organisation's active pages (`422`).
+         */
+        post: operations["draftPublication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One publication.
+         * @description Roles: operator of an organisation of the same region, supervisor of the region, administrator; `404` for anyone else.
+         */
+        get: operations["getPublication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publicationId}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a draft; it is scheduled for its time.
+         * @description Roles: operator of its organisation, supervisor of its region, administrator — anyone but the
+         *     draft's author (`403`: a publication is approved by a second person). Only a draft (`409`).
+         */
+        post: operations["approvePublication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publicationId}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Move a draft or scheduled publication to another time.
+         * @description Roles: operator of its organisation, supervisor of its region, administrator. Not once it is being published (`409`).
+         */
+        put: operations["reschedulePublication"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publications/{publicationId}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a draft or scheduled publication.
+         * @description Roles: operator of its organisation, supervisor of its region, administrator. Not once it is being published (`409`).
+         */
+        post: operations["cancelPublication"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3078,6 +3263,139 @@ export interface components {
             lat: number | null;
             long: number | null;
             media_url: string | null;
+        };
+        /**
+         * @description The social network: VK, Telegram, Odnoklassniki.
+         * @enum {string}
+         */
+        Network: "vk" | "telegram" | "ok";
+        OfficialPage: {
+            id: number;
+            organisationId: string;
+            network: components["schemas"]["Network"];
+            /** @description e.g. https://vk.com/minzdrav22 */
+            url: string;
+            /** @description The page's id in the network's API, which posts go to. */
+            externalId: string;
+            name: string;
+            /** @description The network marks the page as a state organisation's («госпаблик»). */
+            stateMark: boolean;
+            /** @description The platform's widget (its form) is placed on the page. */
+            widgetPlaced: boolean;
+            /** @description Connected; a page taken out of use stays in the registry with its publications. */
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        OfficialPageList: {
+            items: components["schemas"]["OfficialPage"][];
+        };
+        OfficialPageCreate: {
+            network: components["schemas"]["Network"];
+            url: string;
+            externalId: string;
+            name: string;
+            /** @description false when absent. */
+            stateMark?: boolean;
+            /** @description false when absent. */
+            widgetPlaced?: boolean;
+            /** @description true when absent. */
+            active?: boolean;
+        };
+        OfficialPagePatch: {
+            url?: string;
+            externalId?: string;
+            name?: string;
+            stateMark?: boolean;
+            widgetPlaced?: boolean;
+            active?: boolean;
+        };
+        /**
+         * @description draft: waits for a second person's approval; scheduled: approved, waits for its time; publishing:
+         *     being posted (retried while the network does not answer); published: the network has it
+         *     (`networkPostId`); failed: refused by the network, retries exhausted, or an attempt's outcome in
+         *     doubt on a network that cannot recognise a repeat (`lastError` says which); cancelled: withdrawn.
+         * @enum {string}
+         */
+        PublicationStatus: "draft" | "scheduled" | "publishing" | "published" | "failed" | "cancelled";
+        PublicationDraft: {
+            pageId: number;
+            /** @description At most 4096 characters, the shortest limit of the networks (Telegram's). */
+            text: string;
+            /** Format: date-time */
+            publishAt: string;
+        };
+        PublicationSchedule: {
+            /** Format: date-time */
+            publishAt: string;
+        };
+        PublicationCancellation: {
+            reason: string;
+        };
+        Publication: {
+            /** Format: uuid */
+            id: string;
+            pageId: number;
+            network: components["schemas"]["Network"];
+            pageUrl: string;
+            organisationId: string;
+            text: string;
+            status: components["schemas"]["PublicationStatus"];
+            authorUserId: number | null;
+            approvedBy: number | null;
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            publishAt: string;
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** @description The post's id in the network, recorded once it is published. */
+            networkPostId: string | null;
+            networkPostUrl: string | null;
+            /** @description Calls made to the network's API. */
+            attempts: number;
+            lastError: string | null;
+            cancelReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        PublicationList: {
+            items: components["schemas"]["Publication"][];
+        };
+        OfficialPagesCounts: {
+            /** @description Pages connected (active). */
+            pages: number;
+            /** @description Of them, with the state-organisation mark. */
+            marked: number;
+            /** @description Of them, with the platform's widget. */
+            withWidget: number;
+            /** @description Posts published in the period. */
+            published: number;
+        };
+        OfficialPagesReport: {
+            regionId: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            organisations: (components["schemas"]["OfficialPagesCounts"] & {
+                organisationId: string;
+                organisationName: string;
+                districtId: string | null;
+            })[];
+            districts: (components["schemas"]["OfficialPagesCounts"] & {
+                districtId: string | null;
+                districtName: string | null;
+                organisations: number;
+                /** @description Organisations with at least one connected page. */
+                connectedOrganisations: number;
+            })[];
+            total: components["schemas"]["OfficialPagesCounts"] & {
+                organisations: number;
+                connectedOrganisations: number;
+            };
         };
         EmbedOrigin: {
             id: number;
@@ -4829,6 +5147,9 @@ export interface components {
         /** @description The attachment's id (a UUID, as `POST /attachments` returned it); anything else is `404`. */
         AttachmentId: string;
         TemplateId: number;
+        PageId: number;
+        /** @description The publication's id (a UUID); anything else is `404`. */
+        PublicationId: string;
         RuleId: number;
         /** @description A key the client chooses for this submission (8–200 visible ASCII characters), e.g. a UUID. */
         IdempotencyKeyRequired: components["schemas"]["IdempotencyKey"];
@@ -6951,6 +7272,36 @@ export interface operations {
             default: components["responses"]["ServerError"];
         };
     };
+    getOfficialPagesReport: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                regionId: components["parameters"]["RegionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficialPagesReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
     getClassifier: {
         parameters: {
             query?: never;
@@ -7309,6 +7660,295 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listOfficialPages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pages, in the order they were added. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficialPageList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    addOfficialPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfficialPageCreate"];
+            };
+        };
+        responses: {
+            /** @description Registered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficialPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    updateOfficialPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+                pageId: components["parameters"]["PageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfficialPagePatch"];
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficialPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listPublications: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["PublicationStatus"];
+            };
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The publications, latest time first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    draftPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organisationId: components["parameters"]["OrganisationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicationDraft"];
+            };
+        };
+        responses: {
+            /** @description The draft. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The publication's id (a UUID); anything else is `404`. */
+                publicationId: components["parameters"]["PublicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The publication. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    approvePublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The publication's id (a UUID); anything else is `404`. */
+                publicationId: components["parameters"]["PublicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approved and scheduled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    reschedulePublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The publication's id (a UUID); anything else is `404`. */
+                publicationId: components["parameters"]["PublicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicationSchedule"];
+            };
+        };
+        responses: {
+            /** @description Rescheduled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    cancelPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The publication's id (a UUID); anything else is `404`. */
+                publicationId: components["parameters"]["PublicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicationCancellation"];
+            };
+        };
+        responses: {
+            /** @description Cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["ServerError"];
         };
     };

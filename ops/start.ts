@@ -18,6 +18,7 @@ import { attachmentsOf, ConfigError, loadConfig, type Config } from '../domain/c
 import { JsonLogger } from './logging';
 import { assertPortFree, projectRoot, startEmbeddedPostgres, startTemporalDevServer, type Service } from './embedded';
 import { createWorker, ensureSearchAttributes } from './worker';
+import { pageConnectors } from '../domain/pages/config';
 import { startOutbox } from './outbox';
 import { ensureOverdueDigestSchedule } from './overdue-digest';
 import { startWebhookFanout } from './webhook-fanout';
@@ -113,7 +114,7 @@ async function startWorker({ config, services, wait }: Startup, db: Db, temporal
   Runtime.install({ logger: new JsonLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
   // The dev server's port opens before its frontend is healthy: both connections wait for it.
   const nativeConnection = await connectTemporalWorker(temporalAddress, wait);
-  const worker = await createWorker({ connection: nativeConnection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows });
+  const worker = await createWorker({ connection: nativeConnection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows, pageConnectors: pageConnectors(config.pages) });
   const workerRun = worker.run();
   // The SDK's runtime also shuts the worker down on SIGINT/SIGTERM by itself: only ask when it still runs.
   services.push('worker', async () => { if (worker.getState() === 'RUNNING') worker.shutdown(); await workerRun; await nativeConnection.close(); });
@@ -197,7 +198,7 @@ async function main(config: Config): Promise<void> {
     const temporal = await startTemporalClient(startup, db, temporalServer.address);
     const attachments = attachmentsOf(config);
     const { oidc, demoPeople } = await startIdentityProvider(startup, db);
-    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity, attachments, oidc, similarity: config.similarity });
+    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity, attachments, oidc, similarity: config.similarity, publicationDelivery: config.pages.delivery });
     services.push('API', () => api.close());
 
     const tokens = await demoTokens(db, dataDir);

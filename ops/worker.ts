@@ -1,7 +1,8 @@
 // The worker process: runs every case type's workflows and activities, and delivers the outbox.
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { createActivities, type ActivityOptions } from '../activities';
+import { pageConnectors } from '../domain/pages/config';
 import { activityInterceptors } from '../domain/metrics';
 import { connect, type Db } from '../db/connection';
 import { connectTemporalClient, connectTemporalWorker, redactedDatabaseUrl, waitForDatabase, type WaitOptions } from '../domain/readiness';
@@ -28,13 +29,15 @@ export async function createWorker(opts: {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** Workflows kept in memory between tasks (domain/config workerMaxCachedWorkflows); the SDK's default when absent (tests). */
   maxCachedWorkflows?: number;
+  /** Official pages' network connectors (default: those configured in the environment, domain/pages/config.ts). */
+  pageConnectors?: ActivityOptions['pageConnectors'];
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(opts.db),
+    activities: createActivities(opts.db, { pageConnectors: opts.pageConnectors }),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     // Failed activity attempts are counted in PostgreSQL for the API's /metrics (api/metrics.ts).
     interceptors: { activity: [activityInterceptors(opts.db)] },
@@ -77,7 +80,7 @@ if (require.main === module) {
       ...(config.workerMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } } : {}),
     });
     const connection = await connectTemporalWorker(config.temporalAddress, wait);
-    const worker = await createWorker({ connection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows });
+    const worker = await createWorker({ connection, db, taskQueue: config.taskQueue, namespace: config.temporalNamespace, maxCachedWorkflows: config.workerMaxCachedWorkflows, pageConnectors: pageConnectors(config.pages) });
     const outbox = await startOutbox(db, config);
     // Case events → webhook deliveries → one delivery workflow each (ops/webhook-fanout.ts).
     const clientConnection = await connectTemporalClient(config.temporalAddress, wait);

@@ -6,6 +6,7 @@ import { eventWorkflow } from './participation/hooks';
 export { appealWorkflow } from './appeal/workflow';
 export { incidentWorkflow } from './incident/workflow';
 export { webhookDeliveryWorkflow } from './webhook/workflow';
+export { publicationWorkflow } from './publication/workflow';
 export const pollWorkflow = eventWorkflow('poll');
 export const voteWorkflow = eventWorkflow('vote');
 export const discussionWorkflow = eventWorkflow('discussion');

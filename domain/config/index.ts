@@ -9,6 +9,7 @@ import { DEFAULT_STARTUP_WAIT_SECONDS } from '../readiness';
 import { similarityRuleFromEnv } from './duplicates';
 import type { SimilarityRule } from '../cases/similarity';
 import { outboxBackoffFromEnv, overdueDigestFromEnv, type OverdueDigestConfig } from './outbox';
+import { pagesConfigFromEnv, type PagesConfig } from '../pages/config';
 import type { BackoffPolicy } from '../outbound/backoff';
 import { attachmentsConfigFromEnv, createAttachmentStorage, type AttachmentsConfig, type AttachmentsDeps } from '../attachments/storage';
 
@@ -62,6 +63,8 @@ export interface Config {
   attachments: AttachmentsConfig;
   /** When appeals are proposed as duplicates: distance and period (OTKLIK_DUPLICATE_*; domain/config/duplicates.ts). */
   similarity: SimilarityRule;
+  /** Official pages: each network's API and token, and how publications are tried (OTKLIK_VK_*, OTKLIK_PAGES_*; domain/pages/config.ts). */
+  pages: PagesConfig;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +145,8 @@ export function loadConfig(env: Env = process.env): Config {
   problems.push(...webhooks.problems);
   const attachments = attachmentsConfigFromEnv(env);
   problems.push(...attachments.problems);
+  const pages = pagesConfigFromEnv(env);
+  problems.push(...pages.problems);
   const config: Config = {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
     temporalAddress,
@@ -168,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: webhooks.config,
     attachments: attachments.config,
     similarity: similarityRuleFromEnv(env, problems),
+    pages: pages.config,
   };
   if (!/^[A-Za-z0-9_.-]{1,200}$/.test(config.taskQueue)) {
     problems.push(`TEMPORAL_TASK_QUEUE=${JSON.stringify(config.taskQueue)}: expected letters, digits, '.', '-' or '_'`);

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createUserWithToken, type AuthUser } from '../../domain/identity/users';
 import { startApiServer, type ApiServer } from '../../api/server';
 import type { Db } from '../../db/connection';
+import type { PublicationDelivery } from '../../domain/pages/config';
 import { ORG, TEST_REGION } from '../support/fixtures';
 
 export interface TestApi {
@@ -17,7 +18,7 @@ export function offlineTemporal(): Client {
   return new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
 }
 
-export async function startTestApi(db: Db, opts: { temporal?: Client; taskQueue?: string; waitMs?: number } = {}): Promise<TestApi> {
+export async function startTestApi(db: Db, opts: { temporal?: Client; taskQueue?: string; waitMs?: number; publicationDelivery?: PublicationDelivery } = {}): Promise<TestApi> {
   const logs: TestApi['logs'] = [];
   const server = await startApiServer({
     db,
@@ -26,6 +27,7 @@ export async function startTestApi(db: Db, opts: { temporal?: Client; taskQueue?
     port: 0,
     host: '127.0.0.1',
     waitMs: opts.waitMs,
+    publicationDelivery: opts.publicationDelivery,
     recoverIntake: false,
     log: (level, message, fields) => { logs.push({ level, message, fields }); },
   });

@@ -1,8 +1,9 @@
 // The whole platform for the fault tests, every part of it restartable: an embedded PostgreSQL and a
 // Temporal server (the dev server on a SQLite file, or a real server on a PostgreSQL of its own in the
 // production topology), both owned by this test run (they are stopped and started again),
-// the worker and the API as child processes (killed with SIGKILL and started again), and an SMTP sink
-// that records every mail the outbox delivers.
+// the worker and the API as child processes (killed with SIGKILL and started again), an SMTP sink
+// that records every mail the outbox delivers, and an HTTP double of the social networks' APIs that the
+// official pages' connectors post to (test/support/network-double.ts).
 //
 // One platform serves all files of test/faults (started by the first that needs it, stopped at the end
 // of the run): starting PostgreSQL, Temporal and a worker that bundles the workflows takes a while, and
@@ -24,6 +25,7 @@ import { CAT, ORG, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freePort } from '../support/ports';
 import { apiProcess, startApi, startWorker, workerProcess, type PlatformProcess } from '../support/processes';
 import { startSmtpSink, type SmtpSink } from './smtp-sink';
+import { doubleEnv, startNetworkDouble, type NetworkDouble } from '../support/network-double';
 
 export interface Tokens {
   citizens: { token: string; email: string; name: string }[];
@@ -37,6 +39,7 @@ export interface FaultPlatform {
   db: Db;
   client: Client;
   smtp: SmtpSink;
+  networks: NetworkDouble;
   worker: PlatformProcess;
   api: PlatformProcess;
   apiUrl: string;
@@ -137,6 +140,8 @@ async function startPlatform(): Promise<FaultPlatform> {
 
     const smtp = await startSmtpSink();
     cleanups.push(() => smtp.close());
+    const networks = await startNetworkDouble();
+    cleanups.push(() => networks.close());
 
     const taskQueue = `faults-${process.pid}`;
     const env = {
@@ -144,6 +149,9 @@ async function startPlatform(): Promise<FaultPlatform> {
       SMTP_URL: smtp.url, LOG_LEVEL: 'warn',
       // The clients here repeat requests by design; the API's submission rate limits would refuse them.
       OTKLIK_RATE_LIMIT_PER_USER: '0', OTKLIK_RATE_LIMIT_PER_IP: '0',
+      // Publications: the networks' double, and a short call timeout and back-off, so that a killed
+      // worker's attempt is retried within seconds.
+      ...doubleEnv(networks), OTKLIK_PAGES_TIMEOUT: '2s', OTKLIK_PAGES_RETRY_INITIAL: '300ms', OTKLIK_PAGES_RETRY_MAX: '1s',
     };
     const worker = workerProcess(env, path.join(dir, 'worker.log'));
     cleanups.push(() => worker.kill9());
@@ -153,7 +161,7 @@ async function startPlatform(): Promise<FaultPlatform> {
     await startApi(api);
 
     const platform: FaultPlatform = {
-      dir, taskQueue, db, client, smtp, worker, api, tokens,
+      dir, taskQueue, db, client, smtp, networks, worker, api, tokens,
       apiUrl: `http://127.0.0.1:${apiPort}`,
       temporalAddress: temporal.address,
       async stopPostgres() {

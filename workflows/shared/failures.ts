@@ -1,4 +1,5 @@
 // Failure types shared by the workflows of every case type and by the activities they call.
+import { ApplicationFailure } from '@temporalio/common';
 
 /**
  * Failure types thrown by update validators and handlers. The API maps them to HTTP statuses:

@@ -13,6 +13,7 @@ import { EventScreen } from './events/EventScreen';
 import { EventsScreen } from './events/EventsScreen';
 import { IncidentScreen } from './incidents/IncidentScreen';
 import { IncidentsScreen } from './incidents/IncidentsScreen';
+import { PagesScreen } from './pages/PagesScreen';
 import { Queue } from './queue/Queue';
 import type { StaffRole } from './session';
 import { Supervision } from './supervisor/Supervision';
@@ -39,6 +40,7 @@ export const SCREENS: ConsoleScreen[] = [
   { pattern: '/staff', roles: ['administrator'], nav: C.staff, render: () => <StaffScreen /> },
   { pattern: '/embed', roles: ['administrator'], nav: C.embed, render: () => <EmbedScreen /> },
   { pattern: '/integration', roles: ['operator', 'administrator'], nav: C.integration, render: () => <IntegrationScreen /> },
+  { pattern: '/pages', roles: ALL, nav: C.pages, render: () => <PagesScreen /> },
   { pattern: '/dashboards', roles: ALL, nav: C.dashboards, render: () => <Dashboards /> },
 ];
 
