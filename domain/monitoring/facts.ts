@@ -70,7 +70,7 @@ const monthOf = (at: string) => `(date_trunc('month', ${at} at time zone c.time_
  * one; null on facts that are not answers).
  */
 export function factsSql(caseFilter: string): string {
-  const eventMeasures = FACT_MEASURES.map((m) => `${EVENT_MEASURES[m]} as ${m}`).join(', ');
+  const eventMeasures = FACT_MEASURES.map((m) => `coalesce(${EVENT_MEASURES[m]}, 0) as ${m}`).join(', '); // a comparison with null counts 0
   const stateMeasures = FACT_MEASURES.map((m) => `${STATE_MEASURES[m] ?? '0'} as ${m}`).join(', ');
   return `
     with c as (
