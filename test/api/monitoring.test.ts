@@ -201,4 +201,106 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
     const publish = await call(api, 'POST', '/monitoring/rating/snapshots', { token: analyst, body: { regionId: TEST_REGION, quarter: '2026-Q2' } });
     assert.equal(publish.status, 403);
   });
+
+  it('ranks organisations and municipalities per quarter with the regulations\' defaults and a configured set', async () => {
+    const pick = (r: any) => [r.subjectId, r.rank, r.score, r.thresholdsMet, r.unmet];
+    const live = await get('/monitoring/rating?quarter=2026-Q2');
+    assert.equal(live.config.isDefault, true);
+    assert.deepEqual(live.config.indicators.map((c: any) => [c.indicator, c.target, c.better]),
+      [['averageAnswerDays', 8, 'lower'], ['ratingHighPercent', 60, 'higher'], ['answeredOnTimePercent', 100, 'higher']]);
+    // D: avg 6.9 ≤ 8 (1), 4–5 share 33.3 / 60 (0.555), all on time (1) → 85.2. G and T received nothing in
+    // the quarter (minCases 1): unranked, after the ranked; M has nothing to score.
+    assert.deepEqual(live.rows.map(pick), [
+      [ORG.district, 1, 85.2, 2, 'ratingHighPercent'],
+      [ORG.government, null, 100, 3, ''],
+      [ORG.transport, null, 5.9, 0, 'averageAnswerDays,ratingHighPercent,answeredOnTimePercent'],
+      [ORG.ministry, null, null, 0, ''],
+    ]);
+    const municipalities = await get('/monitoring/rating?quarter=2026-Q2&subject=municipality');
+    assert.deepEqual(municipalities.rows.map((r: any) => [r.subjectId, r.subjectName, r.rank, r.score, r.received]),
+      [[TERRITORY.district, 'Администрация Тестового района', 1, 85.2, 3]]);
+
+    const config = { indicators: [{ indicator: 'averageAnswerDays', weight: 2, target: 5 }, { indicator: 'ratingHighPercent', weight: 1, target: 60 }], minCases: 0 };
+    const put = await call(api, 'PUT', '/monitoring/rating/config', { token: t.supervisor, body: config });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.body.isDefault, false);
+    const twice = await call(api, 'PUT', '/monitoring/rating/config', { token: t.supervisor, body: { indicators: [config.indicators[0], config.indicators[0]] } });
+    assert.equal(twice.status, 400);
+    // G: (2 × 5/6 + 1) / 3 = 88.9; D: (2 × 5/6.9 + 33.3/60) / 3 = 66.8; T: (2 × 5/45 + 0) / 3 = 7.4.
+    assert.deepEqual((await get('/monitoring/rating?quarter=2026-Q2')).rows.map(pick), [
+      [ORG.government, 1, 88.9, 1, 'averageAnswerDays'],
+      [ORG.district, 2, 66.8, 0, 'averageAnswerDays,ratingHighPercent'],
+      [ORG.transport, 3, 7.4, 0, 'averageAnswerDays,ratingHighPercent'],
+      [ORG.ministry, null, null, 0, ''],
+    ]);
+  });
+
+  it('records the implementation of winning projects and counts participation', async () => {
+    const event = (id: string, type: string, organisation: string, status: string, closes: string, extra: Record<string, unknown> = {}) => ({
+      id, type, region_id: TEST_REGION, organisation_id: organisation, title: `Event ${id}`, status,
+      opens_at: at('2025-01-01T00:00:00'), closes_at: at(closes), ...extra,
+    });
+    await db('participation_events').insert([
+      event('V-1', 'vote', ORG.district, 'results_published', '2026-05-15T12:00:00', { results: JSON.stringify({
+        winners: ['p1', 'p2'],
+        projects: [{ id: 'p1', name: 'Парк', cost: 100, votes: 10 }, { id: 'p2', name: 'Сквер', cost: 50, votes: 7 }, { id: 'p3', name: 'Фонтан', cost: 500, votes: 3 }],
+      }) }),
+      event('H-1', 'hearing', ORG.government, 'closed', '2026-06-01T18:00:00'),
+      event('D-1', 'discussion', ORG.district, 'closed', '2026-04-30T18:00:00'),
+      event('P-1', 'poll', ORG.district, 'cancelled', '2026-05-20T18:00:00'),
+      event('P-2', 'poll', ORG.district, 'closed', '2025-12-15T18:00:00'),
+    ]);
+    await db('participation_responses').insert(['a', 'b', 'c'].map((k) => ({ event_id: 'V-1', participant_key: k, payload: JSON.stringify({}) })));
+    await db('participation_responses').insert({ event_id: 'P-2', participant_key: 'z', payload: JSON.stringify({}) });
+    await db('hearing_registrations').insert([t.citizenUser, t.otherCitizenUser].map((u) => ({ event_id: 'H-1', user_id: u.id, name: u.name })));
+    await db('event_proposals').insert(['k1', 'k1', 'k2'].map((k, i) => ({ event_id: 'D-1', kind: 'proposal', point_number: i + 1, text: `Proposal ${i}`, participant_key: k })));
+
+    const put = (projectId: string, token: string, status: string) =>
+      call(api, 'PUT', `/events/V-1/projects/${projectId}/implementation`, { token, body: { status, note: 'Подрядчик выбран' } });
+    const p1 = await put('p1', t.district, 'in_progress');
+    assert.equal(p1.status, 200, p1.text);
+    assert.deepEqual([p1.body.eventId, p1.body.projectId, p1.body.status, p1.body.note], ['V-1', 'p1', 'in_progress', 'Подрядчик выбран']);
+    assert.equal((await put('p2', t.supervisor, 'completed')).status, 200);
+    assert.equal((await put('p3', t.district, 'completed')).status, 409); // not a winner
+    assert.equal((await put('p1', t.ministry, 'completed')).status, 403); // not the organiser
+    assert.equal((await call(api, 'PUT', '/events/H-1/projects/p1/implementation', { token: t.admin, body: { status: 'completed' } })).status, 404);
+
+    const total = (await get(`/monitoring/participation?${YEAR}`)).rows;
+    assert.deepEqual(total, [{
+      period: null, organisationId: null, organisationName: null, eventsHeld: 3, pollsHeld: 0, votesHeld: 1, discussionsHeld: 1, hearingsHeld: 1,
+      participants: 7, hearingParticipants: 2, winningProjects: 2, projectsNotStarted: 0, projectsInProgress: 1, projectsCompleted: 1, projectsCancelled: 0,
+    }]);
+    const byOrganisation = (await get(`/monitoring/participation?${YEAR}&groupBy=organisation&groupBy=quarter`)).rows;
+    assert.deepEqual(byOrganisation.map((r: any) => [r.period, r.organisationId, r.eventsHeld, r.participants]), [
+      ['2026-Q2', ORG.district, 2, 5], ['2026-Q2', ORG.government, 1, 2],
+    ]);
+    const projects = (await get(`/monitoring/projects?${YEAR}`, analyst)).rows;
+    assert.deepEqual(projects.map((r: any) => [r.eventId, r.projectId, r.projectName, r.cost, r.votes, r.status]), [
+      ['V-1', 'p1', 'Парк', 100, 10, 'in_progress'], ['V-1', 'p2', 'Сквер', 50, 7, 'completed'],
+    ]);
+    assert.equal((await get(`/monitoring/projects?${YEAR}&status=completed`)).rows.length, 1);
+  });
+
+  it('publishes a quarter\'s rating as a snapshot that later data does not change', async () => {
+    const published = await call(api, 'POST', '/monitoring/rating/snapshots', { token: t.supervisor, body: { regionId: TEST_REGION, quarter: '2026-Q2' } });
+    assert.equal(published.status, 201, published.text);
+    const live = await get('/monitoring/rating?quarter=2026-Q2');
+    assert.deepEqual(published.body.rows, live.rows);
+    // A late case of the quarter: D's figures move in the live rating, never in the snapshot.
+    const c6 = await story('T-2026-000006', { registeredAt: at('2026-06-25T10:00:00'), answerDueAt: DUE('2026-07-25T10:00:00') }).registered();
+    await c6.answered(at('2026-06-26T10:00:00'));
+    await c6.ratedPositive(at('2026-06-27T10:00:00'), 5);
+    const moved = await get('/monitoring/rating?quarter=2026-Q2');
+    assert.notDeepEqual(moved.rows, live.rows);
+    const stored = await get(`/monitoring/rating/snapshots/${published.body.id}`, analyst);
+    assert.deepEqual(stored, published.body);
+    assert.equal((await call(api, 'POST', '/monitoring/rating/snapshots', { token: t.admin, body: { regionId: TEST_REGION, quarter: '2026-Q2' } })).status, 409);
+    assert.equal((await call(api, 'POST', '/monitoring/rating/snapshots', { token: t.supervisor, body: { regionId: TEST_REGION, quarter: '2026-Q4' } })).status, 409);
+    await assert.rejects(db('monitoring_rating_snapshots').where({ id: published.body.id }).update({ rows: '[]' }), /cannot be changed/);
+    assert.deepEqual(await get(`/monitoring/rating/snapshots/${published.body.id}`), published.body);
+    const list = await get('/monitoring/rating/snapshots');
+    assert.deepEqual(list.items.map((i: any) => [i.id, i.quarter, i.subject, i.rowCount]), [[published.body.id, '2026-Q2', 'organisation', 4]]);
+    assert.equal((await call(api, 'GET', `/monitoring/rating/snapshots/${published.body.id}`, { token: t.otherSupervisor })).status, 404);
+    assert.deepEqual((await get('/monitoring/rating/snapshots', t.otherSupervisor)).items, []);
+  });
 });
