@@ -4,11 +4,13 @@ import type { Knex } from 'knex';
 // region's rating configuration and its published snapshots, and the implementation of winning projects.
 //
 // monitoring_rollup holds sums of the per-case facts (domain/monitoring/facts.ts) by region, month (in
-// the region's time zone), organisation, territory, category and channel; monitoring_answer_days holds
-// the answers by whole days of answer time on the same keys, for the median. The projection keeps both
-// up to date in the transaction that moves a case (activities/appeal.ts); `npm run ops -- monitoring
-// rebuild` recomputes them from the read model. Keys use '' for a case without territory or category so
-// that they can be primary keys.
+// the region's time zone) and, at each grain, some of organisation, territory, category and channel
+// ('*' where a grain sums over a dimension: grain 0 the whole region, 1 by organisation, … 5 by all
+// four); monitoring_answer_days holds the answers by whole days of answer time on the same keys, for
+// the median. A request reads the smallest grain that has its filters and groups. The projection keeps
+// both up to date in the transaction that moves a case (activities/appeal.ts); `npm run ops --
+// monitoring rebuild` recomputes them from the read model. Keys use '' for a case without territory or
+// category so that they can be primary keys.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('cases', (t) => {
     // web | embed | open311 | integration | … (how the case came in; a dimension of the indicators)
@@ -17,13 +19,13 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('monitoring_rollup', (t) => {
     rollupKey(t);
     for (const m of ROLLUP_MEASURES) t.bigInteger(m).notNullable().defaultTo(0);
-    t.primary(['region_id', 'month', 'organisation_id', 'territory_id', 'category_id', 'channel']);
+    t.primary(['region_id', 'grain', 'month', 'organisation_id', 'territory_id', 'category_id', 'channel']);
   });
   await knex.schema.createTable('monitoring_answer_days', (t) => {
     rollupKey(t);
     t.integer('answer_days').notNullable();
     t.bigInteger('answers').notNullable().defaultTo(0);
-    t.primary(['region_id', 'month', 'organisation_id', 'territory_id', 'category_id', 'channel', 'answer_days']);
+    t.primary(['region_id', 'grain', 'month', 'organisation_id', 'territory_id', 'category_id', 'channel', 'answer_days']);
   });
   await knex.schema.createTable('monitoring_rating_configs', (t) => {
     t.text('region_id').primary().references('regions.id').onDelete('CASCADE');
@@ -62,6 +64,7 @@ export async function up(knex: Knex): Promise<void> {
 
 function rollupKey(t: Knex.CreateTableBuilder): void {
   t.text('region_id').notNullable();
+  t.smallint('grain').notNullable();
   t.date('month').notNullable();
   t.text('organisation_id').notNullable();
   t.text('territory_id').notNullable();

@@ -12,8 +12,30 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 
-/** The key of a rollup row; '' stands for a case without territory or category. */
-export const ROLLUP_KEY = ['region_id', 'month', 'organisation_id', 'territory_id', 'category_id', 'channel'] as const;
+/** The key of a rollup row; '' stands for a case without territory or category, '*' for a dimension summed over. */
+export const ROLLUP_KEY = ['region_id', 'grain', 'month', 'organisation_id', 'territory_id', 'category_id', 'channel'] as const;
+
+/** The dimensions a grain may keep besides region and month. */
+export const DIMENSIONS = ['organisation_id', 'territory_id', 'category_id', 'channel'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/**
+ * The grains of the rollups, smallest first: each keeps some dimensions and sums over the others, so
+ * that a request reads the fewest rows that can answer it (a region's year is a dozen rows at grain 0).
+ */
+export const GRAINS: readonly { id: number; dims: readonly Dimension[] }[] = [
+  { id: 0, dims: [] },
+  { id: 4, dims: ['channel'] },
+  { id: 3, dims: ['category_id'] },
+  { id: 2, dims: ['territory_id'] },
+  { id: 1, dims: ['organisation_id'] },
+  { id: 5, dims: DIMENSIONS },
+];
+
+/** The smallest grain that keeps every dimension in `needed`. */
+export function grainFor(needed: readonly Dimension[]): number {
+  return GRAINS.find((g) => needed.every((d) => g.dims.includes(d)))!.id;
+}
 
 /** The summed measures of monitoring_rollup, in the order FACTS_SQL computes them. */
 export const FACT_MEASURES = [
@@ -109,8 +131,9 @@ export function factsSql(caseFilter: string): string {
       from c`;
 }
 
-export type RollupKey = Record<(typeof ROLLUP_KEY)[number], string>;
-export interface Fact extends RollupKey {
+export type RollupKey = Record<(typeof ROLLUP_KEY)[number], string | number>;
+/** A fact: the full key of its case (every dimension), its measures, its answer days. */
+export interface Fact extends Record<'region_id' | 'month' | Dimension, string> {
   measures: Record<FactMeasure, number>;
   answerDays: number | null;
 }
@@ -136,15 +159,18 @@ export async function caseFacts(db: Db | Knex.Transaction, caseId: string): Prom
   }));
 }
 
-const keyText = (k: RollupKey) => ROLLUP_KEY.map((c) => k[c]).join('\u0000');
+const keyText = (k: RollupKey) => ROLLUP_KEY.map((c) => String(k[c])).join('\u0000');
 
 /** after − before, by rollup key (and by answer days), without the keys where nothing changed. */
 export function factsDelta(before: Fact[], after: Fact[]) {
   const sums = new Map<string, { key: RollupKey; measures: Record<FactMeasure, number> }>();
   const days = new Map<string, { key: RollupKey; answerDays: number; answers: number }>();
+  const keys = (f: Fact): RollupKey[] => GRAINS.map((g) => ({
+    region_id: f.region_id, grain: g.id, month: f.month, ...Object.fromEntries(DIMENSIONS.map((d) => [d, g.dims.includes(d) ? f[d] : '*'])),
+  }) as RollupKey);
   for (const [facts, sign] of [[before, -1], [after, 1]] as const) {
-    for (const f of facts) {
-      const key = Object.fromEntries(ROLLUP_KEY.map((c) => [c, f[c]])) as RollupKey;
+    for (const f of facts.flatMap((x) => keys(x).map((key) => ({ ...x, key })))) {
+      const key = f.key;
       const k = keyText(key);
       const s = sums.get(k) ?? { key, measures: Object.fromEntries(FACT_MEASURES.map((m) => [m, 0])) as Record<FactMeasure, number> };
       for (const m of FACT_MEASURES) s.measures[m] += sign * f.measures[m];
@@ -188,6 +214,30 @@ export async function refreshCaseRollup(trx: Knex.Transaction, caseId: string, b
 
 const SUMS = FACT_MEASURES.map((m) => `sum(${m})::bigint as ${m}`).join(', ');
 
+/** Every grain's key columns over the facts grouped by grouping sets ('*' for a dimension summed over). */
+function grainSelect(extra: string[]): { columns: string; groupBy: string } {
+  // grouping(d1, …, d4) sets a bit, most significant first, for each dimension summed over.
+  const bitsOf = (dims: readonly Dimension[]) => DIMENSIONS.reduce((acc, d, i) => acc | (dims.includes(d) ? 0 : 1 << (DIMENSIONS.length - 1 - i)), 0);
+  const grain = `case grouping(${DIMENSIONS.join(', ')}) ${GRAINS.map((g) => `when ${bitsOf(g.dims)} then ${g.id}`).join(' ')} end`;
+  const sets = GRAINS.map((g) => `(${['region_id', 'month', ...g.dims, ...extra].join(', ')})`).join(', ');
+  return {
+    columns: ['region_id', `${grain} as grain`, 'month', ...DIMENSIONS.map((d) => `coalesce(${d}, '*') as ${d}`), ...extra].join(', '),
+    groupBy: `group by grouping sets (${sets})`,
+  };
+}
+
+/** The rollup rows of every grain, summed from the facts of the cases `caseFilter` selects. */
+function grainSums(caseFilter: string): string {
+  const g = grainSelect([]);
+  return `select ${g.columns}, ${SUMS} from (${factsSql(caseFilter)}) f ${g.groupBy}`;
+}
+
+/** The answer-day rows of every grain. */
+function grainDays(caseFilter: string): string {
+  const g = grainSelect(['answer_days']);
+  return `select ${g.columns}, count(*)::bigint as answers from (${factsSql(caseFilter)}) f where answer_days is not null ${g.groupBy}`;
+}
+
 /** Recomputes both rollups from the read model (all regions), in one transaction. */
 export async function rebuildRollups(db: Db): Promise<{ rollupRows: number; answerDayRows: number; seconds: number }> {
   const t0 = Date.now();
@@ -198,11 +248,8 @@ export async function rebuildRollups(db: Db): Promise<{ rollupRows: number; answ
     await trx.raw('delete from monitoring_rollup');
     await trx.raw('delete from monitoring_answer_days');
     const keys = ROLLUP_KEY.join(', ');
-    const facts = factsSql('true');
-    const a = await trx.raw(`insert into monitoring_rollup (${keys}, ${FACT_MEASURES.join(', ')})
-      select ${keys}, ${SUMS} from (${facts}) f group by ${keys}`);
-    const b = await trx.raw(`insert into monitoring_answer_days (${keys}, answer_days, answers)
-      select ${keys}, answer_days, count(*) from (${facts}) f where answer_days is not null group by ${keys}, answer_days`);
+    const a = await trx.raw(`insert into monitoring_rollup (${keys}, ${FACT_MEASURES.join(', ')}) ${grainSums('true')}`);
+    const b = await trx.raw(`insert into monitoring_answer_days (${keys}, answer_days, answers) ${grainDays('true')}`);
     return { rollupRows: a.rowCount ?? 0, answerDayRows: b.rowCount ?? 0, seconds: (Date.now() - t0) / 1000 };
   });
 }
@@ -214,11 +261,10 @@ export async function compareWithFullScan(db: Db, regionId: string) {
   const order = `order by ${keys}`;
   const nonZero = FACT_MEASURES.map((m) => `${m} <> 0`).join(' or ');
   const stored = await db.raw(`select ${keys}, ${measures} from monitoring_rollup where region_id = ? and (${nonZero}) ${order}`, [regionId]);
-  const scanned = await db.raw(`select * from (select ${keys}, ${SUMS} from (${factsSql('c.region_id = ?')}) f group by ${keys}) s where ${nonZero} ${order}`, [regionId]);
+  const scanned = await db.raw(`select * from (${grainSums('c.region_id = ?')}) s where ${nonZero} ${order}`, [regionId]);
   const storedDays = await db.raw(`select ${keys}, answer_days, answers from monitoring_answer_days where region_id = ? and answers <> 0 ${order}, answer_days`, [regionId]);
-  const scannedDays = await db.raw(`select ${keys}, answer_days, count(*)::bigint as answers from (${factsSql('c.region_id = ?')}) f
-    where answer_days is not null group by ${keys}, answer_days ${order}, answer_days`, [regionId]);
-  const numeric = new Set<string>([...FACT_MEASURES, 'answer_days', 'answers']);
+  const scannedDays = await db.raw(`select * from (${grainDays('c.region_id = ?')}) s ${order}, answer_days`, [regionId]);
+  const numeric = new Set<string>([...FACT_MEASURES, 'grain', 'answer_days', 'answers']);
   const norm = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'month' ? monthText(v) : numeric.has(k) ? Number(v) : v])));
   return {
     stored: norm(stored.rows), scanned: norm(scanned.rows),

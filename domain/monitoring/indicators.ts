@@ -7,7 +7,7 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AuthUser } from '../identity/users';
 import { CASE_INDICATORS } from './definitions';
-import { FACT_MEASURES, type FactMeasure } from './facts';
+import { FACT_MEASURES, grainFor, type Dimension, type FactMeasure } from './facts';
 import { monitoredRegion, monthRange, referenceNames, subtreeOf } from './scope';
 
 export type CaseIndicatorRow = components['schemas']['CaseIndicatorRow'];
@@ -42,9 +42,23 @@ export interface Aggregate {
   days: Map<number, number>;
 }
 
-function whereOf(f: RollupFilter): { sql: string; bindings: Knex.RawBinding[] } {
-  const parts = ['region_id = ?', 'month between ?::date and ?::date'];
-  const bindings: Knex.RawBinding[] = [f.regionId, f.from, f.to];
+const GROUP_DIMENSION: Partial<Record<Grouping, Dimension>> = {
+  organisation: 'organisation_id', territory: 'territory_id', category: 'category_id', channel: 'channel',
+};
+
+/** The smallest grain of the rollups that has the filter's and the groups' dimensions. */
+function grainOf(f: RollupFilter, groups: readonly Grouping[]): number {
+  const needed = groups.map((g) => GROUP_DIMENSION[g]).filter((d): d is Dimension => d !== undefined);
+  if (f.organisationIds) needed.push('organisation_id');
+  if (f.territoryIds) needed.push('territory_id');
+  if (f.categoryId !== undefined) needed.push('category_id');
+  if (f.channel !== undefined) needed.push('channel');
+  return grainFor(needed);
+}
+
+function whereOf(f: RollupFilter, grain: number): { sql: string; bindings: Knex.RawBinding[] } {
+  const parts = ['region_id = ?', 'grain = ?', 'month between ?::date and ?::date'];
+  const bindings: Knex.RawBinding[] = [f.regionId, grain, f.from, f.to];
   if (f.organisationIds) { parts.push('organisation_id = any(?)'); bindings.push(f.organisationIds); }
   if (f.territoryIds) { parts.push('territory_id = any(?)'); bindings.push(f.territoryIds); }
   if (f.categoryId !== undefined) { parts.push('category_id = ?'); bindings.push(f.categoryId); }
@@ -54,7 +68,7 @@ function whereOf(f: RollupFilter): { sql: string; bindings: Knex.RawBinding[] } 
 
 /** Sums of the rollups by the groups (one aggregate of everything without groups). */
 export async function aggregate(db: Db, filter: RollupFilter, groups: readonly Grouping[]): Promise<Aggregate[]> {
-  const where = whereOf(filter);
+  const where = whereOf(filter, grainOf(filter, groups));
   const cols = groups.map((g, i) => `${GROUP_SQL[g]} as g${i}`);
   const groupBy = groups.length ? `group by ${groups.map((_, i) => `g${i}`).join(', ')}` : '';
   const sums = FACT_MEASURES.map((m) => `coalesce(sum(${m}), 0)::bigint as ${m}`).join(', ');
