@@ -92,7 +92,7 @@ const EVENTS_SQL = `
   select 'B-' || n, 5, 'closed', 'system', case when redirected then org2 else org end, null, null, '{"resolution": "rating_window_expired"}', ans_at + interval '10 days'
     from bench_plan where answered and rating is null and ans_at + interval '10 days' < now()`;
 
-async function generate(db: Db, cases: number): Promise<{ events: number; seconds: number }> {
+export async function generate(db: Db, cases: number): Promise<{ events: number; seconds: number }> {
   const t0 = performance.now();
   let events = 0;
   await db.transaction(async (trx) => {
