@@ -171,7 +171,7 @@ export async function measureAnalytics(platform: Platform, s: AnalyticsSettings,
   }
   const perQuery = queries.map((q) => ({ ...q, latency: latencyStats(samples.get(q.name)!) }));
   const overall = latencyStats([...samples.values()].flat());
-  const refresh = await refreshCost(db, s.cases, 200);
+  const refresh = await refreshCost(db, s.cases, 10 * s.rounds);
   log(`analytics: p50 / p95 / p99 ${overall.p50Ms} / ${overall.p95Ms} / ${overall.p99Ms} ms over ${overall.count} requests; refresh p95 ${refresh.p95Ms} ms`);
   return {
     measured: true, cases: s.cases, events: gen.events, generateSeconds: round1(gen.seconds), rebuildSeconds: round1(rebuilt.seconds),
