@@ -8,7 +8,7 @@ import type { components } from '../../openapi/types';
 import type { AuthUser } from '../identity/users';
 import { CASE_INDICATORS } from './definitions';
 import { FACT_MEASURES, grainFor, hasHistogram, type Dimension, type FactMeasure } from './facts';
-import { monitoredRegion, monthRange, referenceNames, subtreeOf } from './scope';
+import { monitoredScope, monthRange, referenceNames, subtreeOf } from './scope';
 
 export type CaseIndicatorRow = components['schemas']['CaseIndicatorRow'];
 export type CaseIndicatorTable = components['schemas']['CaseIndicatorTable'];
@@ -17,7 +17,8 @@ export type Sums = Record<FactMeasure, number>;
 
 /** The rollup rows to sum: a region, months (YYYY-MM-01), and optional dimension filters. */
 export interface RollupFilter {
-  regionId: string;
+  /** null: every region. */
+  regionId: string | null;
   from: string;
   to: string;
   organisationIds?: string[];
@@ -57,8 +58,9 @@ function grainOf(f: RollupFilter, groups: readonly Grouping[]): number {
 }
 
 function whereOf(f: RollupFilter, grain: number): { sql: string; bindings: Knex.RawBinding[] } {
-  const parts = ['region_id = ?', 'grain = ?', 'month between ?::date and ?::date'];
-  const bindings: Knex.RawBinding[] = [f.regionId, grain, f.from, f.to];
+  const parts = ['grain = ?', 'month between ?::date and ?::date'];
+  const bindings: Knex.RawBinding[] = [grain, f.from, f.to];
+  if (f.regionId !== null) { parts.unshift('region_id = ?'); bindings.unshift(f.regionId); }
   if (f.organisationIds) { parts.push('organisation_id = any(?)'); bindings.push(f.organisationIds); }
   if (f.territoryIds) { parts.push('territory_id = any(?)'); bindings.push(f.territoryIds); }
   if (f.categoryId !== undefined) { parts.push('category_id = ?'); bindings.push(f.categoryId); }
@@ -167,7 +169,7 @@ export interface CaseIndicatorQuery {
 
 /** GET /monitoring/indicators. */
 export async function caseIndicatorTable(db: Db, user: AuthUser, q: CaseIndicatorQuery, now = new Date()): Promise<CaseIndicatorTable> {
-  const region = await monitoredRegion(db, user, q.regionId);
+  const region = await monitoredScope(db, user, q.regionId);
   const months = monthRange(region.timeZone, q.from, q.to, now);
   const subtree = q.subtree ?? true;
   const filter: RollupFilter = {

@@ -122,8 +122,8 @@ async function querySet(db: Db): Promise<{ name: string; path: string }[]> {
     { name: 'a district by month', path: `/monitoring/indicators?${year}&territoryId=${district}&groupBy=month` },
     { name: 'an organisation subtree by month', path: `/monitoring/indicators?${year}&organisationId=${parent}&groupBy=month` },
     { name: 'a channel by territory', path: `/monitoring/indicators?${year}&channel=open311&groupBy=territory` },
-    { name: 'rating of organisations', path: `/monitoring/rating?quarter=${quarter}` },
-    { name: 'rating of municipalities', path: `/monitoring/rating?quarter=${quarter}&subject=municipality` },
+    { name: 'rating of organisations', path: `/monitoring/regions/${REGION}/rating?quarter=${quarter}` },
+    { name: 'rating of municipalities', path: `/monitoring/regions/${REGION}/rating?quarter=${quarter}&subject=municipality` },
   ];
 }
 
