@@ -11,11 +11,12 @@ import assert from 'node:assert/strict';
 import type { Db } from '../../db/connection';
 import { createUserWithToken } from '../../domain/identity/users';
 import { CASE_INDICATORS } from '../../domain/monitoring/definitions';
-import { compareWithFullScan, rebuildRollups } from '../../domain/monitoring/facts';
+import { compareWithFullScan } from '../../domain/monitoring/facts';
+import { runOps } from '../../ops/cli';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { CaseStory } from '../support/monitoring-stories';
 import { freshDatabase } from '../support/postgres';
-import { call, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
+import { call, offlineTemporal, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
 
 const at = (local: string) => new Date(`${local}+07:00`).toISOString();
 const DUE = (local: string) => at(local);
@@ -183,10 +184,22 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
     assert.ok(before.stored.length > 5);
     assert.deepEqual(before.stored, before.scanned);
     assert.deepEqual(before.storedAnswerDays, before.scannedAnswerDays);
-    await rebuildRollups(db);
+    const ops = (...argv: string[]) => runOps(argv, { db, client: offlineTemporal(), taskQueue: 'unused', namespace: 'default' });
+    const rebuilt = await ops('monitoring', 'rebuild');
+    assert.equal(rebuilt.code, 0, rebuilt.text);
+    assert.match(rebuilt.text, /^Monitoring rollups rebuilt in/);
     const after = await compareWithFullScan(db, TEST_REGION);
     assert.deepEqual(after.stored, before.stored);
     assert.deepEqual(after.storedAnswerDays, before.storedAnswerDays);
+    const checked = await ops('monitoring', 'check', TEST_REGION);
+    assert.equal(checked.code, 0, checked.text);
+    // A rollup that drifted (here: changed behind the projection's back) is found, and a rebuild mends it.
+    await db('monitoring_rollup').where({ region_id: TEST_REGION, grain: 0 }).increment('received', 1);
+    const drifted = await ops('monitoring', 'check', TEST_REGION);
+    assert.equal(drifted.code, 1);
+    assert.match(drifted.text, /DIFFER from a full scan/);
+    assert.equal((await ops('monitoring', 'rebuild')).code, 0);
+    assert.equal((await ops('monitoring', 'check', TEST_REGION)).code, 0);
   });
 
   it('scopes monitoring to the caller\'s region: other supervisors see their own, analysts read but do not configure', async () => {
