@@ -53,6 +53,15 @@ export const FACT_MEASURES = [
 ] as const;
 export type FactMeasure = (typeof FACT_MEASURES)[number];
 
+/**
+ * Transitions that change none of a case's facts: not counted themselves, and leaving what the state
+ * fact reads (closed or not, overdue, organisation) and the later facts' inputs as they were. The
+ * projection skips the rollups for them. Keep in step with FACTS_SQL (the full-scan checks would fail).
+ */
+export const FACTLESS_TRANSITIONS: readonly string[] = [
+  'taken_into_work', 'clarification_requested', 'clarification_replied', 'reminder', 'acknowledged', 'advisory_term_missed',
+];
+
 /** Transitions after which the case is at a (new) organisation: the time until a redirect is counted from the latest. */
 const ARRIVALS = `('registered', 'redirected', 'reassigned', 'escalated', 'reopened')`;
 /** Transitions that start a round of processing: the answer time is counted from the latest. */
