@@ -43,6 +43,7 @@ import { caseGroupHandlers } from './handlers/case-groups';
 import { monitoringReportHandlers } from './handlers/monitoring-reports';
 import { pagesHandlers } from './handlers/pages';
 import { pagesFromEnv, type PublicationDelivery } from '../domain/pages/config';
+import { monitoringHandlers } from './handlers/monitoring';
 
 /**
  * Each participation type's own operations (api/handlers/<type>.ts; {} when it has none), by type: tsc
@@ -67,7 +68,7 @@ export const handlers: Handlers = {
   ...identityHandlers, ...attachmentHandlers, ...docsHandlers,
   ...webHandlers, ...consoleHandlers, ...pagesHandlers, ...embedHandlers,
   ...integrationHandlers, ...open311Handlers, ...webhookHandlers,
-  ...monitoringReportHandlers,
+  ...monitoringHandlers, ...monitoringReportHandlers,
 };
 
 export interface AppOptions {

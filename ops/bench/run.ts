@@ -9,7 +9,10 @@
 //   5. term burst: N more appeals all due at one instant, until all are overdue, and the supervisors'
 //      mails for them (term-burst.ts; not in the smoke preset: the digest waits for a quiet minute).
 // All of it twice, side by side: on the embedded default (the Temporal dev server on SQLite) and on the
-// production topology (a real Temporal server on PostgreSQL), unless --topology names one.
+// production topology (a real Temporal server on PostgreSQL), unless --topology names one. Then, on the
+// embedded default's platform (the read model is the same PostgreSQL whatever the Temporal server):
+//   6. analytics: N cases generated into the read model, indicators and ratings asked (monitoring.ts);
+//      `--only analytics` runs this phase alone.
 // Writes ops/bench/results/<timestamp>.json and .md; with --write-docs also the figures section of
 // docs/benchmarks.md. A report, never a test: nothing here passes or fails on a number.
 import fs from 'node:fs';
@@ -26,6 +29,8 @@ import { diskSyncLatency, startPlatform, type Platform, type Topology } from './
 import { machine, temporalServerVersion, uptime, updateDocs, versions, writeReport, type BenchReport, type BenchSettings, type TopologyResults } from './report';
 import { measureScale } from './scale';
 import { measureTermBurst } from './term-burst';
+import { measureAnalytics } from './monitoring';
+import type { Load } from './load';
 
 export const RESULTS_DIR = path.join(projectRoot, 'ops', 'bench', 'results');
 
@@ -39,6 +44,7 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', Omit<BenchSettings, 'to
     latency: { seconds: 2, rateFraction: 0.5 },
     actions: { seconds: 2 },
     scaleTest: { appeals: 20, waitSeconds: 1, burstCases: 5, burstMinLeadSeconds: 2, burstTimeoutSeconds: 30, intakeSeconds: 2 },
+    analytics: { cases: 2000, rounds: 2 },
   },
   small: {
     scale: 'small',
@@ -49,6 +55,7 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', Omit<BenchSettings, 'to
     actions: { seconds: 15 },
     scaleTest: { appeals: 1000, waitSeconds: 60, burstCases: 100, burstMinLeadSeconds: 5, burstTimeoutSeconds: 120, intakeSeconds: 15 },
     termBurst: { appeals: 1000, timeoutSeconds: 300, digestTimeoutSeconds: 240 },
+    analytics: { cases: 50_000, rounds: 20 },
   },
   full: {
     scale: 'full',
@@ -59,6 +66,7 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', Omit<BenchSettings, 'to
     actions: { seconds: 30 },
     scaleTest: { appeals: 100_000, waitSeconds: 60, burstCases: 1000, burstMinLeadSeconds: 10, burstTimeoutSeconds: 300, intakeSeconds: 30 },
     termBurst: { appeals: 10_000, timeoutSeconds: 600, digestTimeoutSeconds: 300 },
+    analytics: { cases: 1_000_000, rounds: 30 },
   },
 };
 
@@ -74,7 +82,8 @@ export interface RunOptions {
 
 /** Every measurement on one topology's platform, into `out` as it goes (a failure keeps what was taken). */
 async function measureTopology(
-  topology: Topology, settings: BenchSettings, dataDir: string, opts: RunOptions, out: TopologyResults, log: (line: string) => void, bundle: ReturnType<typeof ceilingBundle>,
+  topology: Topology, settings: BenchSettings, dataDir: string, opts: RunOptions, out: TopologyResults, log: (line: string) => void,
+  bundle: ReturnType<typeof ceilingBundle> | undefined, report: BenchReport,
 ): Promise<void> {
   let platform: Platform | undefined;
   try {
@@ -84,31 +93,39 @@ async function measureTopology(
     const load = await prepareLoad(platform.db, platform.apiUrl, { citizens: settings.citizens });
     out.versions = await versions(platform.db);
     if (topology === 'server') out.versions.temporalServer = temporalServerVersion();
-
-    out.ceiling = await measureCeiling(platform, settings.ceiling, log, bundle);
-    log(`ceiling: ${out.ceiling.perSecond} workflows/s`);
-
-    const intake = await measureIntake(platform, load, settings.intake, log);
-    out.intake = { ...intake, ratioToCeiling: Math.round((intake.peakPerSecond / out.ceiling.perSecond) * 1000) / 1000 };
-
-    const rate = Math.max(0.5, intake.peakPerSecond * settings.latency.rateFraction);
-    out.latency = await measureLatency(platform, load, { rate, seconds: settings.latency.seconds }, log);
-    out.actions = await measureActions(platform, load, { seconds: settings.actions.seconds, rateFraction: settings.latency.rateFraction, concurrency: intake.peakConcurrency }, log);
-
-    out.scale = await measureScale(platform, load, {
-      ...settings.scaleTest, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
-    }, intake.peakPerSecond, log);
-
-    if (settings.termBurst && !abort.requested) {
-      out.termBurst = await measureTermBurst(platform, load, {
-        ...settings.termBurst, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
-      }, intake.peakPerSecond, log);
-    }
+    if (bundle) await measureCaseEngine(platform, load, settings, out, log, bundle);
+    // Analytics read the read model only: measured once, on the embedded default's platform.
+    if (topology === 'dev' && !abort.requested) report.results.analytics = await measureAnalytics(platform, settings.analytics, log);
   } finally {
     out.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
     await platform?.stop();
     // A platform that did not start keeps its folder: the logs there say why.
     if (platform && !opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Phases 1–5 on one topology: ceiling, intake, latency, case actions, scale, term burst. */
+async function measureCaseEngine(
+  platform: Platform, load: Load, settings: BenchSettings, out: TopologyResults, log: (line: string) => void, bundle: ReturnType<typeof ceilingBundle>,
+): Promise<void> {
+  out.ceiling = await measureCeiling(platform, settings.ceiling, log, bundle);
+  log(`ceiling: ${out.ceiling.perSecond} workflows/s`);
+
+  const intake = await measureIntake(platform, load, settings.intake, log);
+  out.intake = { ...intake, ratioToCeiling: Math.round((intake.peakPerSecond / out.ceiling.perSecond) * 1000) / 1000 };
+
+  const rate = Math.max(0.5, intake.peakPerSecond * settings.latency.rateFraction);
+  out.latency = await measureLatency(platform, load, { rate, seconds: settings.latency.seconds }, log);
+  out.actions = await measureActions(platform, load, { seconds: settings.actions.seconds, rateFraction: settings.latency.rateFraction, concurrency: intake.peakConcurrency }, log);
+
+  out.scale = await measureScale(platform, load, {
+    ...settings.scaleTest, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
+  }, intake.peakPerSecond, log);
+
+  if (settings.termBurst && !abort.requested) {
+    out.termBurst = await measureTermBurst(platform, load, {
+      ...settings.termBurst, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
+    }, intake.peakPerSecond, log);
   }
 }
 
@@ -123,7 +140,7 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
     versions: {},
     settings,
     startupSeconds: {},
-    results: { analytics: { measured: false, reason: 'not measured: no analytics endpoints yet' } },
+    results: { analytics: { measured: false, reason: 'not measured: the run stopped before the analytics phase' } },
     notes: [...(opts.notes ?? [])],
   };
   report.machine.diskSync = diskSyncLatency(path.dirname(dataDir));
@@ -132,17 +149,18 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
   const loadSamples: number[] = [];
   const sampler = setInterval(() => loadSamples.push(os.loadavg()[0]), 15_000);
   sampler.unref();
-  const bundle = ceilingBundle();
-  bundle.catch(() => undefined); // awaited by measureCeiling; a failure there is reported there
+  const bundle = settings.only === 'analytics' ? undefined : ceilingBundle();
+  bundle?.catch(() => undefined); // awaited by measureCeiling; a failure there is reported there
   let failure: unknown;
-  for (const topology of settings.topologies) {
+  // --only analytics: the embedded default's platform alone, for its read model.
+  for (const topology of settings.only === 'analytics' ? ['dev' as const] : settings.topologies) {
     if (abort.requested) break;
     // The embedded default's figures are the report's `results`; the real server's go beside them.
     const out: TopologyResults = topology === 'dev' ? report.results : (report.server = { topology, startupSeconds: {}, versions: {} });
     out.topology = topology;
     log(`=== topology: ${topology === 'dev' ? 'the embedded default (Temporal dev server on SQLite)' : 'a real Temporal server on PostgreSQL'} ===`);
     try {
-      await measureTopology(topology, settings, `${dataDir}-${topology}`, opts, out, log, bundle);
+      await measureTopology(topology, settings, `${dataDir}-${topology}`, opts, out, log, bundle, report);
       if (topology === 'dev') {
         report.startupSeconds = out.startupSeconds ?? {};
         report.versions = out.versions ?? {};
@@ -191,6 +209,8 @@ const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
   --ceiling-workflows N     minimal workflows of the ceiling
   --ceiling-concurrency C   their concurrent clients
   --citizens N              citizen accounts submitting
+  --analytics-cases N       cases generated for the analytics phase (small 50,000, full 1,000,000)
+  --only analytics          run the analytics phase alone
   --note TEXT               a note for the report (repeatable)
   --write-docs              put this run's figures into docs/benchmarks.md
   --keep-data               keep .test-data/bench-<pid>-<topology> afterwards
@@ -222,6 +242,8 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
       'ceiling-workflows': { type: 'string' },
       'ceiling-concurrency': { type: 'string' },
       citizens: { type: 'string' },
+      'analytics-cases': { type: 'string' },
+      only: { type: 'string' },
       note: { type: 'string', multiple: true },
       'write-docs': { type: 'boolean', default: false },
       'keep-data': { type: 'boolean', default: false },
@@ -257,6 +279,9 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
   s.ceiling.workflows = int(values['ceiling-workflows'], '--ceiling-workflows') ?? s.ceiling.workflows;
   s.ceiling.concurrency = int(values['ceiling-concurrency'], '--ceiling-concurrency') ?? s.ceiling.concurrency;
   s.citizens = int(values.citizens, '--citizens') ?? s.citizens;
+  s.analytics.cases = int(values['analytics-cases'], '--analytics-cases') ?? s.analytics.cases;
+  if (values.only !== undefined && values.only !== 'analytics') throw new Error(`--only takes analytics, got ${values.only}`);
+  if (values.only === 'analytics') s.only = 'analytics';
   return {
     settings: s,
     opts: {
