@@ -8,6 +8,7 @@ import { createHearingActivities } from './hearing';
 import { createPollActivities } from './poll';
 import { createVoteActivities } from './vote';
 import { createWebhookActivities } from './webhook';
+import { createReadinessSnapshotActivities } from './readiness-snapshot';
 
 /**
  * Each participation type's own activities (activities/<type>.ts), by type: tsc refuses a type left out
@@ -36,6 +37,7 @@ export function createActivities(db: Db) {
     ...createParticipationActivities(db),
     ...createParticipationTypeActivities(db),
     ...createWebhookActivities(db),
+    ...createReadinessSnapshotActivities(db),
   };
 }
 

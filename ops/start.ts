@@ -20,6 +20,7 @@ import { assertPortFree, projectRoot, startEmbeddedPostgres, startTemporalDevSer
 import { createWorker, ensureSearchAttributes } from './worker';
 import { startOutbox } from './outbox';
 import { ensureOverdueDigestSchedule } from './overdue-digest';
+import { ensureReadinessSnapshotSchedules } from './readiness-snapshot';
 import { startWebhookFanout } from './webhook-fanout';
 import { startEmbeddedIdentityProvider, type DemoAccount } from './oidc-provider';
 import { ensureWebBuild } from './web-build';
@@ -126,6 +127,7 @@ async function startTemporalClient({ config, services, wait }: Startup, db: Db, 
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   services.push('Temporal client', () => connection.close());
   await ensureOverdueDigestSchedule(temporal, config.taskQueue, config.overdueDigest);
+  await ensureReadinessSnapshotSchedules(temporal, db, config.taskQueue);
   const webhookFanout = startWebhookFanout({
     db, temporal, taskQueue: config.taskQueue, policy: config.webhooks.policy, intervalMs: config.webhooks.fanoutIntervalMs,
   });
