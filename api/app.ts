@@ -94,6 +94,8 @@ export interface AppOptions {
   attachments?: AttachmentsDeps;
   /** When appeals are proposed as duplicates (default: domain/cases/similarity.ts DEFAULT_SIMILARITY_RULE). */
   similarity?: SimilarityRule;
+  /** The key of applicants' pseudonyms in reports (OTKLIK_PSEUDONYM_SECRET; default: generated and kept in the database). */
+  pseudonymSecret?: string;
 }
 
 /** An error for the log: its stack, then the message of each cause (a workflow update's failure is in its cause). */
@@ -174,6 +176,7 @@ export function createApp(options: AppOptions): express.Application {
     oidc: options.oidc ? new OidcRelyingParty(options.oidc) : undefined,
     attachments: options.attachments ?? attachmentsFromEnv(),
     similarity: options.similarity,
+    pseudonymSecret: options.pseudonymSecret,
   };
   const app = express();
   const shutdown = new AbortController();

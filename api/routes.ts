@@ -55,6 +55,8 @@ export interface AppDeps {
   attachments?: AttachmentsDeps;
   /** When appeals are proposed as duplicates (default DEFAULT_SIMILARITY_RULE; the API server passes the configured one). */
   similarity?: SimilarityRule;
+  /** The key of applicants' pseudonyms in reports (OTKLIK_PSEUDONYM_SECRET); absent: the database's generated key. */
+  pseudonymSecret?: string;
 }
 
 export interface Ctx<K extends OperationId> {

@@ -199,7 +199,7 @@ async function main(config: Config): Promise<void> {
     const temporal = await startTemporalClient(startup, db, temporalServer.address);
     const attachments = attachmentsOf(config);
     const { oidc, demoPeople } = await startIdentityProvider(startup, db);
-    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity, attachments, oidc, similarity: config.similarity });
+    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity, attachments, oidc, similarity: config.similarity, pseudonymSecret: config.pseudonymSecret });
     services.push('API', () => api.close());
 
     const tokens = await demoTokens(db, dataDir);

@@ -7,6 +7,7 @@ import type { OidcSettings } from '../identity/oidc';
 import { webhookConfigFromEnv, type WebhookConfig } from '../integration/webhook-policy';
 import { DEFAULT_STARTUP_WAIT_SECONDS } from '../readiness';
 import { similarityRuleFromEnv } from './duplicates';
+import { pseudonymSecretFromEnv } from './pseudonym';
 import type { SimilarityRule } from '../cases/similarity';
 import { outboxBackoffFromEnv, overdueDigestFromEnv, type OverdueDigestConfig } from './outbox';
 import type { BackoffPolicy } from '../outbound/backoff';
@@ -57,6 +58,8 @@ export interface Config {
   attachments: AttachmentsConfig;
   /** When appeals are proposed as duplicates: distance and period (OTKLIK_DUPLICATE_*; domain/config/duplicates.ts). */
   similarity: SimilarityRule;
+  /** The key of applicants' pseudonyms in reports (OTKLIK_PSEUDONYM_SECRET; domain/config/pseudonym.ts); absent: generated and kept in the database. */
+  pseudonymSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: webhooks.config,
     attachments: attachments.config,
     similarity: similarityRuleFromEnv(env, problems),
+    pseudonymSecret: pseudonymSecretFromEnv(env, problems),
   };
   if (!/^[A-Za-z0-9_.-]{1,200}$/.test(config.taskQueue)) {
     problems.push(`TEMPORAL_TASK_QUEUE=${JSON.stringify(config.taskQueue)}: expected letters, digits, '.', '-' or '_'`);

@@ -17,7 +17,7 @@ export function offlineTemporal(): Client {
   return new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
 }
 
-export async function startTestApi(db: Db, opts: { temporal?: Client; taskQueue?: string; waitMs?: number } = {}): Promise<TestApi> {
+export async function startTestApi(db: Db, opts: { temporal?: Client; taskQueue?: string; waitMs?: number; pseudonymSecret?: string } = {}): Promise<TestApi> {
   const logs: TestApi['logs'] = [];
   const server = await startApiServer({
     db,
@@ -26,6 +26,7 @@ export async function startTestApi(db: Db, opts: { temporal?: Client; taskQueue?
     port: 0,
     host: '127.0.0.1',
     waitMs: opts.waitMs,
+    pseudonymSecret: opts.pseudonymSecret,
     recoverIntake: false,
     log: (level, message, fields) => { logs.push({ level, message, fields }); },
   });

@@ -12,6 +12,8 @@ import { runOps } from '../../ops/cli';
 import { CaseExportTooLargeError, casesForExport } from '../../domain/exports/case-list';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
+import { createHash } from 'node:crypto';
+import { applicantRef } from '../../domain/monitoring/pseudonym';
 import { call, offlineTemporal, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
 
 /** An instant in the test region's time zone (Asia/Barnaul, UTC+7). */
@@ -177,6 +179,19 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     const ministry = await call(api, 'GET', '/monitoring/problems/returning?from=2026-10-20&to=2026-11-11', { token: t.ministry });
     assert.deepEqual(ministry.body.items.map((g: any) => g.applicant?.name ?? null), [null, 'Вера Врачева']);
     assert.equal(ministry.body.items[0].applicantRef, res.body.items[0].applicantRef, 'the pseudonym is the same for everyone');
+    // The pseudonym is keyed: not the plain hash of the applicant's e-mail, which anyone could recompute,
+    // but an HMAC with the key generated on first use and kept in the database, the same for every process.
+    const plain = createHash('sha256').update(`otklik:applicant:${TEST_REGION}:email:anna@example.org`).digest('hex').slice(0, 12);
+    assert.notEqual(res.body.items[0].applicantRef, plain);
+    const [{ value: key }] = await db('platform_secrets').where({ name: 'applicant-pseudonym' });
+    assert.equal(res.body.items[0].applicantRef, applicantRef(key, TEST_REGION, 'email:anna@example.org'));
+    const configured = await startTestApi(db, { pseudonymSecret: 'p'.repeat(40) });
+    try {
+      const again = await call(configured, 'GET', '/monitoring/problems/returning?from=2026-10-20&to=2026-11-11', { token: t.supervisor });
+      assert.equal(again.body.items[0].applicantRef, applicantRef('p'.repeat(40), TEST_REGION, 'email:anna@example.org'), 'OTKLIK_PSEUDONYM_SECRET replaces the generated key');
+    } finally {
+      await configured.close();
+    }
     const narrow = await call(api, 'GET', '/monitoring/problems/returning?from=2026-11-01&to=2026-11-11', { token: t.supervisor });
     assert.deepEqual(narrow.body.items, []);
   });

@@ -6,7 +6,9 @@ import { compareReadiness, readinessTable, monthOf, type Cabinet } from '../../d
 import { reportPeriod, ReportPeriodError } from '../../domain/monitoring/report-period';
 import { rankGroups, type GroupCountsRow } from '../../domain/monitoring/problem-analysis';
 import { visibleColumns, writeExport } from '../../domain/exports/table';
-import { applicantRef } from '../../domain/monitoring/returning-cases';
+import { applicantRef } from '../../domain/monitoring/pseudonym';
+import { pseudonymSecretFromEnv } from '../../domain/config/pseudonym';
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 
 const TERRITORIES = [
@@ -86,9 +88,22 @@ describe('monitoring report rules', () => {
     assert.equal(csv.body.toString('utf8'), '\uFEFFid\n1\n\'=2');
   });
 
-  it('names an applicant by a stable pseudonym of the region', () => {
-    assert.equal(applicantRef('altai', 'user:7'), applicantRef('altai', 'user:7'));
-    assert.notEqual(applicantRef('altai', 'user:7'), applicantRef('astrakhan', 'user:7'));
-    assert.match(applicantRef('altai', 'user:7'), /^[0-9a-f]{12}$/);
+  it('names an applicant by a stable keyed pseudonym of the region, not a hash anyone can recompute', () => {
+    const key = 'k'.repeat(32);
+    assert.equal(applicantRef(key, 'altai', 'user:7'), applicantRef(key, 'altai', 'user:7'));
+    assert.notEqual(applicantRef(key, 'altai', 'user:7'), applicantRef(key, 'astrakhan', 'user:7'));
+    assert.notEqual(applicantRef(key, 'altai', 'user:7'), applicantRef('x'.repeat(32), 'altai', 'user:7'), 'another key, another pseudonym');
+    assert.match(applicantRef(key, 'altai', 'user:7'), /^[0-9a-f]{12}$/);
+    const plain = createHash('sha256').update('otklik:applicant:altai:user:7').digest('hex').slice(0, 12);
+    assert.notEqual(applicantRef(key, 'altai', 'user:7'), plain);
+  });
+
+  it('takes the pseudonyms\' key from OTKLIK_PSEUDONYM_SECRET, refusing a short one', () => {
+    const problems: string[] = [];
+    assert.equal(pseudonymSecretFromEnv({}, problems), undefined);
+    assert.equal(pseudonymSecretFromEnv({ OTKLIK_PSEUDONYM_SECRET: 'a'.repeat(64) }, problems), 'a'.repeat(64));
+    assert.deepEqual(problems, []);
+    assert.equal(pseudonymSecretFromEnv({ OTKLIK_PSEUDONYM_SECRET: 'short' }, problems), undefined);
+    assert.match(problems[0], /^OTKLIK_PSEUDONYM_SECRET: expected at least 32 characters/);
   });
 });
