@@ -4636,7 +4636,8 @@ export interface components {
         /**
          * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
          *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-         *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+         *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+         *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
          *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
          *     (action `report.exported`, with the report, the format, the filters and the number of rows).
          */
@@ -5389,7 +5390,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -6343,7 +6345,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -6411,7 +6414,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -6459,7 +6463,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -6500,7 +6505,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
