@@ -8,6 +8,7 @@ import { IntegrationScreen } from './admin/Integration';
 import { StaffScreen } from './admin/Staff';
 import { TemplatesScreen } from './admin/Templates';
 import { CaseScreen } from './case/CaseScreen';
+import { CaseGroupsScreen } from './case/CaseGroupsScreen';
 import { Dashboards } from './Dashboards';
 import { EventScreen } from './events/EventScreen';
 import { EventsScreen } from './events/EventsScreen';
@@ -28,6 +29,7 @@ const C = T.console.nav;
 export const SCREENS: ConsoleScreen[] = [
   { pattern: '/queue', roles: ALL, nav: C.queue, render: () => <Queue /> },
   { pattern: '/cases/:caseId', roles: ALL, render: (p) => <CaseScreen caseId={p.caseId} /> },
+  { pattern: '/case-groups', roles: ALL, render: () => <CaseGroupsScreen /> },
   { pattern: '/supervision', roles: ['supervisor', 'administrator'], nav: C.supervision, render: () => <Supervision /> },
   { pattern: '/events', roles: ALL, nav: C.events, render: () => <EventsScreen /> },
   { pattern: '/events/:eventId', roles: ALL, render: (p) => <EventScreen eventId={p.eventId} /> },
