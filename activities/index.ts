@@ -11,6 +11,7 @@ import { createVoteActivities } from './vote';
 import { createWebhookActivities } from './webhook';
 import { createPublicationActivities } from './publication';
 import type { PageConnector } from '../domain/pages/connectors/types';
+import { createReadinessSnapshotActivities } from './readiness-snapshot';
 
 /**
  * Each participation type's own activities (activities/<type>.ts), by type: tsc refuses a type left out
@@ -46,6 +47,7 @@ export function createActivities(db: Db, options: ActivityOptions = {}) {
     ...createParticipationTypeActivities(db),
     ...createWebhookActivities(db),
     ...createPublicationActivities(db, options.pageConnectors),
+    ...createReadinessSnapshotActivities(db),
   };
 }
 

@@ -100,6 +100,8 @@ export interface AppOptions {
   similarity?: SimilarityRule;
   /** How publications on official pages are tried (default: from the environment, domain/pages/config.ts). */
   publicationDelivery?: PublicationDelivery;
+  /** The key of applicants' pseudonyms in reports (OTKLIK_PSEUDONYM_SECRET; default: generated and kept in the database). */
+  pseudonymSecret?: string;
 }
 
 /** An error for the log: its stack, then the message of each cause (a workflow update's failure is in its cause). */
@@ -181,6 +183,7 @@ export function createApp(options: AppOptions): express.Application {
     attachments: options.attachments ?? attachmentsFromEnv(),
     similarity: options.similarity,
     publicationDelivery: options.publicationDelivery ?? pagesFromEnv().delivery,
+    pseudonymSecret: options.pseudonymSecret,
   };
   const app = express();
   const shutdown = new AbortController();

@@ -58,6 +58,8 @@ export interface AppDeps {
   similarity?: SimilarityRule;
   /** How publications on official pages are tried (domain/pages/config.ts; createApp fills it from the environment). */
   publicationDelivery?: PublicationDelivery;
+  /** The key of applicants' pseudonyms in reports (OTKLIK_PSEUDONYM_SECRET); absent: the database's generated key. */
+  pseudonymSecret?: string;
 }
 
 export interface Ctx<K extends OperationId> {

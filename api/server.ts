@@ -42,6 +42,7 @@ export async function startApiServer(opts: {
   attachments?: AppOptions['attachments'];
   similarity?: AppOptions['similarity'];
   publicationDelivery?: AppOptions['publicationDelivery'];
+  pseudonymSecret?: AppOptions['pseudonymSecret'];
 }): Promise<ApiServer> {
   const app = createApp(opts);
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const api = await startApiServer({
     db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity,
-    attachments: attachmentsOf(config), oidc: config.oidc, similarity: config.similarity, publicationDelivery: config.pages.delivery,
+    attachments: attachmentsOf(config), oidc: config.oidc, similarity: config.similarity, publicationDelivery: config.pages.delivery, pseudonymSecret: config.pseudonymSecret,
   });
   console.log(JSON.stringify({ level: 'info', msg: 'API listening', port: api.port }));
   const stop = async () => {

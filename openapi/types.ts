@@ -5648,7 +5648,8 @@ export interface components {
         /**
          * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
          *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-         *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+         *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+         *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
          *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
          *     (action `report.exported`, with the report, the format, the filters and the number of rows).
          */
@@ -6415,7 +6416,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7468,7 +7470,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7536,7 +7539,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7584,7 +7588,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7625,7 +7630,8 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */

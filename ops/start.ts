@@ -21,6 +21,7 @@ import { createWorker, ensureSearchAttributes } from './worker';
 import { pageConnectors } from '../domain/pages/config';
 import { startOutbox } from './outbox';
 import { ensureOverdueDigestSchedule } from './overdue-digest';
+import { ensureReadinessSnapshotSchedules } from './readiness-snapshot';
 import { startWebhookFanout } from './webhook-fanout';
 import { startEmbeddedIdentityProvider, type DemoAccount } from './oidc-provider';
 import { ensureWebBuild } from './web-build';
@@ -127,6 +128,7 @@ async function startTemporalClient({ config, services, wait }: Startup, db: Db, 
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   services.push('Temporal client', () => connection.close());
   await ensureOverdueDigestSchedule(temporal, config.taskQueue, config.overdueDigest);
+  await ensureReadinessSnapshotSchedules(temporal, db, config.taskQueue);
   const webhookFanout = startWebhookFanout({
     db, temporal, taskQueue: config.taskQueue, policy: config.webhooks.policy, intervalMs: config.webhooks.fanoutIntervalMs,
   });
@@ -198,7 +200,7 @@ async function main(config: Config): Promise<void> {
     const temporal = await startTemporalClient(startup, db, temporalServer.address);
     const attachments = attachmentsOf(config);
     const { oidc, demoPeople } = await startIdentityProvider(startup, db);
-    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity, attachments, oidc, similarity: config.similarity, publicationDelivery: config.pages.delivery });
+    const api = await startApiServer({ db, temporal, taskQueue: config.taskQueue, port: config.apiPort, namespace: config.temporalNamespace, ...config.apiSecurity, attachments, oidc, similarity: config.similarity, pseudonymSecret: config.pseudonymSecret, publicationDelivery: config.pages.delivery });
     services.push('API', () => api.close());
 
     const tokens = await demoTokens(db, dataDir);

@@ -13,6 +13,7 @@ import { loadConfig } from '../domain/config';
 import { startOutbox } from './outbox';
 import { startWebhookFanout } from './webhook-fanout';
 import { ensureOverdueDigestSchedule } from './overdue-digest';
+import { ensureReadinessSnapshotSchedules } from './readiness-snapshot';
 import { JsonLogger, sdkLevel } from './logging';
 
 /**
@@ -86,6 +87,7 @@ if (require.main === module) {
     const clientConnection = await connectTemporalClient(config.temporalAddress, wait);
     const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
     await ensureOverdueDigestSchedule(temporal, config.taskQueue, config.overdueDigest);
+    await ensureReadinessSnapshotSchedules(temporal, db, config.taskQueue);
     const webhookFanout = startWebhookFanout({
       db, temporal, taskQueue: config.taskQueue,
       policy: config.webhooks.policy, intervalMs: config.webhooks.fanoutIntervalMs,

@@ -12,3 +12,4 @@ export const voteWorkflow = eventWorkflow('vote');
 export const discussionWorkflow = eventWorkflow('discussion');
 export const hearingWorkflow = eventWorkflow('hearing');
 export { overdueDigestWorkflow } from './appeal/overdue-digest';
+export { readinessSnapshotWorkflow } from './monitoring/readiness-snapshot';

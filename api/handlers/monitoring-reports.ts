@@ -59,7 +59,7 @@ export const monitoringReportHandlers = {
   async listReturningCases(ctx) {
     const q = ctx.input.query;
     const { regionId, timeZone } = await reportRegion(ctx.deps.db, ctx.user, q.regionId);
-    const { list, shownWithApplicant: personalCases } = await returningCases(ctx.deps.db, ctx.user, regionId, period(q, 90, timeZone), q.minCases ?? 2);
+    const { list, shownWithApplicant: personalCases } = await returningCases(ctx.deps.db, ctx.user, regionId, period(q, 90, timeZone), q.minCases ?? 2, ctx.deps.pseudonymSecret);
     return reportReply(ctx, list, { report: 'returning-cases', regionId, sheets: () => returningSheets(list), personalData: personalCases.length > 0, personalCases });
   },
 } satisfies Partial<Handlers>;

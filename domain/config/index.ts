@@ -7,6 +7,7 @@ import type { OidcSettings } from '../identity/oidc';
 import { webhookConfigFromEnv, type WebhookConfig } from '../integration/webhook-policy';
 import { DEFAULT_STARTUP_WAIT_SECONDS } from '../readiness';
 import { similarityRuleFromEnv } from './duplicates';
+import { pseudonymSecretFromEnv } from './pseudonym';
 import type { SimilarityRule } from '../cases/similarity';
 import { outboxBackoffFromEnv, overdueDigestFromEnv, type OverdueDigestConfig } from './outbox';
 import { pagesConfigFromEnv, type PagesConfig } from '../pages/config';
@@ -65,6 +66,8 @@ export interface Config {
   similarity: SimilarityRule;
   /** Official pages: each network's API and token, and how publications are tried (OTKLIK_VK_*, OTKLIK_PAGES_*; domain/pages/config.ts). */
   pages: PagesConfig;
+  /** The key of applicants' pseudonyms in reports (OTKLIK_PSEUDONYM_SECRET; domain/config/pseudonym.ts); absent: generated and kept in the database. */
+  pseudonymSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     attachments: attachments.config,
     similarity: similarityRuleFromEnv(env, problems),
     pages: pages.config,
+    pseudonymSecret: pseudonymSecretFromEnv(env, problems),
   };
   if (!/^[A-Za-z0-9_.-]{1,200}$/.test(config.taskQueue)) {
     problems.push(`TEMPORAL_TASK_QUEUE=${JSON.stringify(config.taskQueue)}: expected letters, digits, '.', '-' or '_'`);

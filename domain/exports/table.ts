@@ -6,17 +6,21 @@
 // file only when the report says the caller may see such data (`personalData`), and a row that the caller
 // may not see leaves it empty (the row gives undefined).
 //
+// Headers and sheet names are Russian (titles.ts): staff open these files in Excel. The tables themselves
+// name columns by the report's JSON fields, which the API keeps unchanged.
+//
 // CSV: UTF-8 with a byte-order mark (so that Excel reads Cyrillic), comma-separated, one header row; only
 // the first sheet. A text cell that starts like a formula (=, +, -, @, tab, CR) is prefixed with an
 // apostrophe, so a citizen's text never runs as a formula in the reader's spreadsheet (CSV injection);
 // an XLSX cell is always a typed string, never a formula.
 import ExcelJS from 'exceljs';
+import { columnTitle, sheetTitle } from './titles';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type CellValue = string | number | boolean | Date | null | undefined;
 
 export interface Column<Row> {
-  /** The header: the field's name in the JSON form of the report, so a file and the API read alike. */
+  /** The field's name in the JSON form of the report; the file's header is its Russian title (titles.ts). */
   header: string;
   value: (row: Row) => CellValue;
   /** The applicant's personal data (name, contacts, texts). */
@@ -26,7 +30,7 @@ export interface Column<Row> {
 }
 
 export interface Sheet<Row = any> {
-  /** The sheet's name in the workbook (at most 31 characters). */
+  /** The sheet's key (titles.ts gives its name in the workbook, at most 31 characters), e.g. `readiness 2026-11`. */
   name: string;
   columns: Column<Row>[];
   rows: Row[];
@@ -61,8 +65,11 @@ function cell(value: CellValue, csv: boolean): ExcelJS.CellValue {
 
 function addSheet(workbook: ExcelJS.Workbook, sheet: Sheet, personalData: boolean, csv: boolean): number {
   const columns = visibleColumns(sheet.columns, personalData);
-  const ws = workbook.addWorksheet(sheet.name.slice(0, 31));
-  ws.columns = columns.map((c) => ({ header: c.header, key: c.header, width: c.width ?? Math.max(12, c.header.length + 2) }));
+  const ws = workbook.addWorksheet(sheetTitle(sheet.name).slice(0, 31));
+  ws.columns = columns.map((c) => {
+    const title = columnTitle(sheet.name, c.header);
+    return { header: title, key: c.header, width: Math.max(c.width ?? 12, title.length + 2) };
+  });
   for (const row of sheet.rows) ws.addRow(columns.map((c) => cell(c.value(row), csv)));
   if (!csv) {
     ws.getRow(1).font = { bold: true };
@@ -80,7 +87,7 @@ export async function writeExport(format: ExportFormat, baseName: string, sheets
   let rows = 0;
   for (const sheet of csv ? sheets.slice(0, 1) : sheets) rows += addSheet(workbook, sheet, opts.personalData, csv);
   const body = csv
-    ? Buffer.concat([Buffer.from('\uFEFF', 'utf8'), Buffer.from(await workbook.csv.writeBuffer({ sheetName: sheets[0].name.slice(0, 31) }))])
+    ? Buffer.concat([Buffer.from('\uFEFF', 'utf8'), Buffer.from(await workbook.csv.writeBuffer({ sheetName: sheetTitle(sheets[0].name).slice(0, 31) }))])
     : Buffer.from(await workbook.xlsx.writeBuffer());
   return { fileName: `${baseName}.${format}`, contentType: CONTENT_TYPE[format], body, rows };
 }

@@ -1,5 +1,5 @@
 // The monitoring reports as tables for CSV/XLSX (domain/exports/table.ts): the columns are the JSON
-// fields of the report, so a file reads like the API. Personal columns are marked; the export leaves them
+// fields of the report, with Russian headers in the file (domain/exports/titles.ts). Personal columns are marked; the export leaves them
 // out unless the caller may see them.
 import type { Column, Sheet } from '../exports/table';
 import type { CabinetReadinessReport } from './cabinet-readiness';

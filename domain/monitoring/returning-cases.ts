@@ -1,32 +1,32 @@
 // Cases that come back: the same applicant with the same subject more than once in a period — a sign
 // that an answer did not solve the problem (Astrakhan order 472-Пр asks for the analysis of repeated
 // appeals). The applicant is their account, else their e-mail (case-insensitive); the subject is the
-// subcategory, else the category. The applicant is named by a pseudonym (applicantRef) so that the list
-// can be read without personal data; the name and e-mail are shown only to a caller who may see every
+// subcategory, else the category. The applicant is named by a keyed pseudonym (applicantRef, pseudonym.ts)
+// so that the list can be read without personal data; the name and e-mail are shown only to a caller who may see every
 // case of the group.
-import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AuthUser } from '../identity/users';
 import { canSeeCase } from '../cases/access';
 import type { ReportPeriodDays } from './report-period';
+import { applicantRef, pseudonymKey } from './pseudonym';
 
 export type ReturningCases = components['schemas']['ReturningCases'];
 export type ReturningCaseGroup = components['schemas']['ReturningCaseGroup'];
 
-/** A pseudonym of an applicant, the same in every report of the region. Deterministic. */
-export function applicantRef(regionId: string, applicantKey: string): string {
-  return createHash('sha256').update(`otklik:applicant:${regionId}:${applicantKey}`).digest('hex').slice(0, 12);
-}
-
-/** The groups of a region (or of all regions: regionId null), and the cases whose applicant they show. */
+/**
+ * The groups of a region (or of all regions: regionId null), and the cases whose applicant they show.
+ * `pseudonymSecret`: OTKLIK_PSEUDONYM_SECRET, or undefined for the database's generated key.
+ */
 export async function returningCases(
   db: Db,
   viewer: AuthUser,
   regionId: string | null,
   period: ReportPeriodDays,
   minCases: number,
+  pseudonymSecret: string | undefined,
 ): Promise<{ list: ReturningCases; shownWithApplicant: { caseId: string; regionId: string }[] }> {
+  const key = await pseudonymKey(db, pseudonymSecret);
   const { rows } = await db.raw(
     `select x.* from (
         select c.id, c.registered_at, c.status, c.organisation_id, c.rating, c.round, c.region_id, c.applicant_user_id,
@@ -46,7 +46,7 @@ export async function returningCases(
   const groups = new Map<string, Entry>();
   for (const r of rows as Record<string, any>[]) {
     const k = `${r.region_id}\u0000${r.applicant_key}\u0000${r.subject_id}`;
-    const entry: Entry = groups.get(k) ?? { group: { applicantRef: applicantRef(r.region_id, r.applicant_key), subjectId: r.subject_id, subjectName: r.subject_name, cases: [] }, allVisible: true, first: r };
+    const entry: Entry = groups.get(k) ?? { group: { applicantRef: applicantRef(key, r.region_id, r.applicant_key), subjectId: r.subject_id, subjectName: r.subject_name, cases: [] }, allVisible: true, first: r };
     entry.group.cases.push({ caseId: r.id, registeredAt: new Date(r.registered_at).toISOString(), status: r.status, organisationId: r.organisation_id ?? null, rating: r.rating ?? null, round: r.round });
     entry.allVisible &&= canSeeCase(viewer, r as { applicant_user_id: number | null; organisation_id: string | null; region_id: string });
     groups.set(k, entry);

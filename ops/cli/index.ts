@@ -39,7 +39,8 @@ export const USAGE = `Usage: npm run ops -- <command> [options] [--json]
                                      reset a workflow-task failure, re-queue failed notifications,
                                      list failed webhook deliveries to replay
   readiness-snapshot [--region ID]   keep this month's readiness of cabinets by municipal district (all
-                                     regions by default); once a month per region, later runs change nothing
+                                     regions by default) by hand; the platform's schedules take it monthly;
+                                     once a month per region, later runs change nothing
   monitoring rebuild                 recompute the monitoring rollups from the read model (indicators
                                      and ratings wait meanwhile)
   monitoring check <regionId>        compare a region's rollups with a full scan of its cases

@@ -1,6 +1,7 @@
 // `ops readiness-snapshot`: keeps this month's table of cabinet readiness by municipal district for every
-// region (or one). Run it monthly (cron, or any scheduler); it is idempotent per region and month, so a
-// second run in the month, a retry or a run on every node changes nothing (the first snapshot is kept).
+// region (or one) by hand: the platform takes it by itself at the start of each month (the schedules of
+// ops/readiness-snapshot.ts). It is idempotent per region and month, so a run after the schedule's, a
+// retry or a run on every node changes nothing (the first snapshot is kept).
 import type { Db } from '../../db/connection';
 import { takeReadinessSnapshot, takeReadinessSnapshots, type SnapshotTaken } from '../../domain/monitoring/cabinet-readiness';
 

@@ -18,7 +18,7 @@ export function offlineTemporal(): Client {
   return new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
 }
 
-export async function startTestApi(db: Db, opts: { temporal?: Client; taskQueue?: string; waitMs?: number; publicationDelivery?: PublicationDelivery } = {}): Promise<TestApi> {
+export async function startTestApi(db: Db, opts: { temporal?: Client; taskQueue?: string; waitMs?: number; publicationDelivery?: PublicationDelivery; pseudonymSecret?: string } = {}): Promise<TestApi> {
   const logs: TestApi['logs'] = [];
   const server = await startApiServer({
     db,
@@ -28,6 +28,7 @@ export async function startTestApi(db: Db, opts: { temporal?: Client; taskQueue?
     host: '127.0.0.1',
     waitMs: opts.waitMs,
     publicationDelivery: opts.publicationDelivery,
+    pseudonymSecret: opts.pseudonymSecret,
     recoverIntake: false,
     log: (level, message, fields) => { logs.push({ level, message, fields }); },
   });

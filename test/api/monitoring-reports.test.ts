@@ -12,6 +12,9 @@ import { runOps } from '../../ops/cli';
 import { CaseExportTooLargeError, casesForExport } from '../../domain/exports/case-list';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
+import { createHash } from 'node:crypto';
+import { applicantRef } from '../../domain/monitoring/pseudonym';
+import { COLUMN_TITLES, columnTitle, sheetTitle } from '../../domain/exports/titles';
 import { call, offlineTemporal, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
 
 /** An instant in the test region's time zone (Asia/Barnaul, UTC+7). */
@@ -25,9 +28,11 @@ async function workbookOf(res: Response): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
-/** A sheet as objects keyed by its header row. */
-function rowsOf(ws: ExcelJS.Worksheet): Record<string, unknown>[] {
-  const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+/** A sheet as objects keyed by the JSON field of each Russian header (domain/exports/titles.ts) of the sheet `sheetKey`. */
+function rowsOf(ws: ExcelJS.Worksheet, sheetKey: string): Record<string, unknown>[] {
+  const fields = Object.keys(COLUMN_TITLES).map((k) => k.replace(/^[a-z ]+:/, ''));
+  const fieldOf = (title: string) => fields.find((f) => columnTitle(sheetKey, f) === title) ?? `unknown header ${title}`;
+  const header = (ws.getRow(1).values as unknown[]).slice(1).map(String).map(fieldOf);
   const out: Record<string, unknown>[] = [];
   ws.eachRow((row, n) => {
     if (n === 1) return;
@@ -177,6 +182,19 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     const ministry = await call(api, 'GET', '/monitoring/problems/returning?from=2026-10-20&to=2026-11-11', { token: t.ministry });
     assert.deepEqual(ministry.body.items.map((g: any) => g.applicant?.name ?? null), [null, 'Вера Врачева']);
     assert.equal(ministry.body.items[0].applicantRef, res.body.items[0].applicantRef, 'the pseudonym is the same for everyone');
+    // The pseudonym is keyed: not the plain hash of the applicant's e-mail, which anyone could recompute,
+    // but an HMAC with the key generated on first use and kept in the database, the same for every process.
+    const plain = createHash('sha256').update(`otklik:applicant:${TEST_REGION}:email:anna@example.org`).digest('hex').slice(0, 12);
+    assert.notEqual(res.body.items[0].applicantRef, plain);
+    const [{ value: key }] = await db('platform_secrets').where({ name: 'applicant-pseudonym' });
+    assert.equal(res.body.items[0].applicantRef, applicantRef(key, TEST_REGION, 'email:anna@example.org'));
+    const configured = await startTestApi(db, { pseudonymSecret: 'p'.repeat(40) });
+    try {
+      const again = await call(configured, 'GET', '/monitoring/problems/returning?from=2026-10-20&to=2026-11-11', { token: t.supervisor });
+      assert.equal(again.body.items[0].applicantRef, applicantRef('p'.repeat(40), TEST_REGION, 'email:anna@example.org'), 'OTKLIK_PSEUDONYM_SECRET replaces the generated key');
+    } finally {
+      await configured.close();
+    }
     const narrow = await call(api, 'GET', '/monitoring/problems/returning?from=2026-11-01&to=2026-11-11', { token: t.supervisor });
     assert.deepEqual(narrow.body.items, []);
   });
@@ -187,10 +205,13 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     assert.equal(res.headers.get('content-type'), XLSX);
     assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="readiness-testland-\d{4}-\d{2}-\d{2}\.xlsx"$/);
     const wb = await workbookOf(res);
-    const rows = rowsOf(wb.getWorksheet('readiness')!);
+    // Staff open the file in Excel: Russian headers, the JSON field names stay in the API.
+    const headerRow = (wb.getWorksheet('Готовность кабинетов')!.getRow(1).values as unknown[]).slice(1);
+    assert.deepEqual(headerRow.slice(0, 6), ['Код территории', 'Муниципальный район (округ)', 'Вид территории', 'Вид организации', 'Создано кабинетов', 'С активным оператором']);
+    const rows = rowsOf(wb.getWorksheet('Готовность кабинетов')!, 'readiness');
     const exec = rows.find((r) => r.territoryId === TERRITORY.region && r.organisationKind === 'executive_body')!;
     assert.deepEqual([exec.territoryName, exec.created, exec.ready], ['Тестовый край', 3, 2]);
-    assert.equal(rowsOf(wb.getWorksheet('totals')!).length, 4);
+    assert.equal(rowsOf(wb.getWorksheet(sheetTitle('totals'))!, 'totals').length, 4);
     const entry = await db('audit_log').where({ action: 'report.exported' }).orderBy('id', 'desc').first();
     assert.deepEqual([entry.operation, entry.region_id, entry.details.report, entry.details.format, entry.details.rows, entry.details.personalData],
       ['getCabinetReadiness', TEST_REGION, 'readiness', 'xlsx', 12, false]);
@@ -203,21 +224,21 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a byte-order mark for Excel');
     const wb = new ExcelJS.Workbook();
     const ws = await wb.csv.read(Readable.from(bytes.subarray(3).toString('utf8')));
-    const groups = rowsOf(ws);
+    const groups = rowsOf(ws, 'problems');
     assert.deepEqual(groups.map((g) => [g.dimension, g.id, g['current.problems'], g.trend]).slice(0, 2), [['categories', CAT.roads, 4, 2], ['categories', CAT.medicine, 1, 0]]);
     const sup = await workbookOf(await fetch(`${api.url}/monitoring/problems?${PERIOD}&format=xlsx`, { headers: { authorization: `Bearer ${t.supervisor}` } }));
-    const supExamples = rowsOf(sup.getWorksheet('examples')!);
+    const supExamples = rowsOf(sup.getWorksheet(sheetTitle('examples'))!, 'examples');
     assert.ok(supExamples.some((e) => e['applicant.name'] === 'Борис Ямин' && e.text === '=1+1 яма'), 'an XLSX text cell is a string, never a formula');
     const before = await db('audit_log').where({ action: 'case.read_personal_data' }).count('* as n').first();
     const res = await fetch(`${api.url}/monitoring/problems?${PERIOD}&format=xlsx`, { headers: { authorization: `Bearer ${transport}` } });
     assert.equal(res.status, 200);
-    const examplesSheet = (await workbookOf(res)).getWorksheet('examples')!;
+    const examplesSheet = (await workbookOf(res)).getWorksheet(sheetTitle('examples'))!;
     const headers = (examplesSheet.getRow(1).values as unknown[]).slice(1);
-    assert.ok(!headers.includes('applicant.name') && !headers.includes('text'), `no personal columns: ${headers.join(',')}`);
+    assert.ok(!headers.includes('Заявитель') && !headers.includes('Текст обращения'), `no personal columns: ${headers.join(',')}`);
     const cells: string[] = [];
     examplesSheet.eachRow((r) => (r.values as unknown[]).forEach((v) => cells.push(String(v))));
     assert.ok(!cells.some((c) => /Анна|Борис|Вера|Яма|Скорая/.test(c)), 'no name or text of a case the caller may not see');
-    assert.ok(rowsOf(examplesSheet).some((e) => e.caseId === 'C-2'), 'the examples themselves are there');
+    assert.ok(rowsOf(examplesSheet, 'examples').some((e) => e.caseId === 'C-2'), 'the examples themselves are there');
     const after = await db('audit_log').where({ action: 'case.read_personal_data' }).count('* as n').first();
     assert.equal(Number(after!.n), Number(before!.n), 'no personal data shown');
     const entry = await db('audit_log').where({ action: 'report.exported' }).orderBy('id', 'desc').first();
@@ -228,14 +249,14 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     const res = await fetch(`${api.url}/cases?format=csv&categoryId=${CAT.roads}&limit=1`, { headers: { authorization: `Bearer ${t.supervisor}` } });
     assert.equal(res.status, 200);
     const ws = await new ExcelJS.Workbook().csv.read(Readable.from(Buffer.from(await res.arrayBuffer()).subarray(3).toString('utf8')));
-    const rows = rowsOf(ws);
+    const rows = rowsOf(ws, 'cases');
     assert.deepEqual(rows.map((r) => r.id).sort(), ['C-1', 'C-2', 'C-5', 'R-2', 'R-3', 'R-4'], 'not a page: limit does not apply');
     assert.equal(rows.find((r) => r.id === 'C-2')!.text, "'=1+1 яма", 'a text that looks like a formula is not one');
     assert.equal(rows.find((r) => r.id === 'C-1')!['applicant.name'], 'Анна Дорожная');
     const entries = await db('audit_log').where({ action: 'case.read_personal_data', operation: 'listCases' }).pluck('case_id');
     assert.ok(['C-1', 'C-2', 'C-5'].every((id) => entries.includes(id)), 'the personal data in the file is recorded per case');
     const district = await workbookOf(await fetch(`${api.url}/cases?format=xlsx`, { headers: { authorization: `Bearer ${t.district}` } }));
-    assert.deepEqual(rowsOf(district.getWorksheet('cases')!).map((r) => r.id).sort(), ['C-1', 'C-5', 'R-3', 'R-4'], 'an operator exports the own organisation\'s cases');
+    assert.deepEqual(rowsOf(district.getWorksheet(sheetTitle('cases'))!, 'cases').map((r) => r.id).sort(), ['C-1', 'C-5', 'R-3', 'R-4'], 'an operator exports the own organisation\'s cases');
     const exported = await db('audit_log').where({ action: 'report.exported', operation: 'listCases' }).orderBy('id').select('details', 'region_id');
     assert.deepEqual(exported.map((e) => [e.details.format, e.details.rows, e.region_id]), [['csv', 6, TEST_REGION], ['xlsx', 4, TEST_REGION]]);
     const admin = { id: 0, role: 'administrator' as const, name: 'Admin', email: null, organisationId: null, regionId: null };

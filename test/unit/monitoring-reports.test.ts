@@ -6,7 +6,12 @@ import { compareReadiness, readinessTable, monthOf, type Cabinet } from '../../d
 import { reportPeriod, ReportPeriodError } from '../../domain/monitoring/report-period';
 import { rankGroups, type GroupCountsRow } from '../../domain/monitoring/problem-analysis';
 import { visibleColumns, writeExport } from '../../domain/exports/table';
-import { applicantRef } from '../../domain/monitoring/returning-cases';
+import { columnTitle, sheetTitle } from '../../domain/exports/titles';
+import { problemSheets, readinessSheets, returningSheets } from '../../domain/monitoring/report-sheets';
+import { caseListSheet } from '../../domain/exports/case-list';
+import { applicantRef } from '../../domain/monitoring/pseudonym';
+import { pseudonymSecretFromEnv } from '../../domain/config/pseudonym';
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 
 const TERRITORIES = [
@@ -80,15 +85,46 @@ describe('monitoring report rules', () => {
     const file = await writeExport('xlsx', 'x', [sheet], { personalData: true });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file.body as unknown as ArrayBuffer);
-    const ws = wb.getWorksheet('cases')!;
-    assert.deepEqual([ws.getCell('A1').value, ws.getCell('B2').value, ws.getCell('A3').value, ws.getCell('B3').value], ['id', 'Анна', '=2', null]);
+    const ws = wb.getWorksheet('Обращения')!;
+    assert.deepEqual([ws.getCell('A1').value, ws.getCell('B1').value, ws.getCell('B2').value, ws.getCell('A3').value, ws.getCell('B3').value], ['Номер обращения', 'Наименование', 'Анна', '=2', null]);
     const csv = await writeExport('csv', 'x', [sheet], { personalData: false });
-    assert.equal(csv.body.toString('utf8'), '\uFEFFid\n1\n\'=2');
+    assert.equal(csv.body.toString('utf8'), '\uFEFFНомер обращения\n1\n\'=2');
   });
 
-  it('names an applicant by a stable pseudonym of the region', () => {
-    assert.equal(applicantRef('altai', 'user:7'), applicantRef('altai', 'user:7'));
-    assert.notEqual(applicantRef('altai', 'user:7'), applicantRef('astrakhan', 'user:7'));
-    assert.match(applicantRef('altai', 'user:7'), /^[0-9a-f]{12}$/);
+  it('gives every column of the platform\'s reports a Russian header, unique within its sheet', () => {
+    const period = { from: '2026-11-01', to: '2026-11-30' };
+    const sheets = [
+      ...readinessSheets({ regionId: 'r', snapshotMonth: '2026-11', asOf: '', comparedTo: '2026-10', rows: [], totals: [] }),
+      ...problemSheets({ regionId: 'r', period, previousPeriod: period, categories: [], organisations: [], territories: [] } as unknown as Parameters<typeof problemSheets>[0]),
+      ...returningSheets({ regionId: 'r', period, items: [] } as unknown as Parameters<typeof returningSheets>[0]),
+      caseListSheet([]),
+    ];
+    for (const sheet of sheets) {
+      assert.match(sheetTitle(sheet.name), /^[А-ЯЁ][а-яё ]+( \d{4}-\d{2})?$/, sheet.name);
+      const titles = sheet.columns.map((c) => columnTitle(sheet.name, c.header));
+      for (const [i, t] of titles.entries()) assert.match(t, /^[А-ЯЁ][А-ЯЁа-яё ()-]+$/, `${sheet.name}: ${sheet.columns[i].header} has no Russian header`);
+      assert.equal(new Set(titles).size, titles.length, `${sheet.name}: two columns share a header`);
+    }
+    assert.equal(sheetTitle('readiness 2026-11'), 'Готовность кабинетов 2026-11');
+    assert.equal(columnTitle('examples', 'caseId'), columnTitle('cases', 'id'), 'a case number reads alike in every file');
+  });
+
+  it('names an applicant by a stable keyed pseudonym of the region, not a hash anyone can recompute', () => {
+    const key = 'k'.repeat(32);
+    assert.equal(applicantRef(key, 'altai', 'user:7'), applicantRef(key, 'altai', 'user:7'));
+    assert.notEqual(applicantRef(key, 'altai', 'user:7'), applicantRef(key, 'astrakhan', 'user:7'));
+    assert.notEqual(applicantRef(key, 'altai', 'user:7'), applicantRef('x'.repeat(32), 'altai', 'user:7'), 'another key, another pseudonym');
+    assert.match(applicantRef(key, 'altai', 'user:7'), /^[0-9a-f]{12}$/);
+    const plain = createHash('sha256').update('otklik:applicant:altai:user:7').digest('hex').slice(0, 12);
+    assert.notEqual(applicantRef(key, 'altai', 'user:7'), plain);
+  });
+
+  it('takes the pseudonyms\' key from OTKLIK_PSEUDONYM_SECRET, refusing a short one', () => {
+    const problems: string[] = [];
+    assert.equal(pseudonymSecretFromEnv({}, problems), undefined);
+    assert.equal(pseudonymSecretFromEnv({ OTKLIK_PSEUDONYM_SECRET: 'a'.repeat(64) }, problems), 'a'.repeat(64));
+    assert.deepEqual(problems, []);
+    assert.equal(pseudonymSecretFromEnv({ OTKLIK_PSEUDONYM_SECRET: 'short' }, problems), undefined);
+    assert.match(problems[0], /^OTKLIK_PSEUDONYM_SECRET: expected at least 32 characters/);
   });
 });

@@ -1,6 +1,7 @@
 // An operator groups duplicate appeals on the case page, in Chromium: the similar open appeals are listed,
-// confirmed as a group, and answered once; the page says which cases the answer reached. Axe and
-// screenshots (OTKLIK_SCREENSHOTS=1) of the panel before and after.
+// confirmed as a group, and answered once; the page says which cases the answer reached. The
+// organisation's screen of groups, reached from the queue, lists another proposal and the answered group,
+// and confirms the proposal. Axe and screenshots (OTKLIK_SCREENSHOTS=1) of the panel and the screen.
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { createUserWithToken } from '../../domain/identity/users';
@@ -16,6 +17,8 @@ describe('console: an operator answers duplicate appeals as one group', function
   let browser: Browser;
   let operator = '';
   const cases: string[] = [];
+  /** Two more appeals about snow, far from the first three: the screen of groups proposes them apart. */
+  const elsewhere: string[] = [];
 
   before(async () => {
     const citizens: string[] = [];
@@ -36,6 +39,14 @@ describe('console: an operator answers duplicate appeals as one group', function
       });
       assert.equal(r.status, 201, r.text);
       cases.push(r.body.id);
+    }
+    for (const i of [0, 1]) {
+      const r = await call(api, 'POST', '/appeals', {
+        token: citizens[i], headers: { 'idempotency-key': `console-dup-far-${i}-0001` },
+        body: { kind: 'appeal', regionId: 'altai', subcategoryId: 'altai.c.roads.snow', text: 'Двор на улице Попова завален снегом, машины не проезжают.', applicant: { name: `Заявитель ${i + 1}` }, address: 'Барнаул, ул. Попова, 100', location: { latitude: 53.3631, longitude: 83.6471 } },
+      });
+      assert.equal(r.status, 201, r.text);
+      elsewhere.push(r.body.id);
     }
     browser = await launchChromium();
   });
@@ -67,5 +78,25 @@ describe('console: an operator answers duplicate appeals as one group', function
       const c = await call(api, 'GET', `/cases/${id}`, { token: operator });
       assert.equal(c.body.answer?.text, 'Снег на проспекте Ленина убран, проезд открыт.');
     }
+  });
+
+  it('shows the organisation\'s proposed and confirmed groups, reached from the queue, and confirms a proposal', async () => {
+    const { context, page } = await consolePage(browser, api.url, operator);
+    await openScreen(page, api.url, '/queue');
+    await page.getByTestId('case-groups-link').click();
+    await page.waitForSelector('[data-testid=proposed-groups] .case-group');
+    const proposed = await page.$$eval('[data-testid=proposed-groups] .case-group li > a', (as) => as.map((a) => a.textContent));
+    assert.deepEqual(proposed, elsewhere, 'the two far appeals, apart from the answered group');
+    const answered = await page.$$eval('[data-testid=confirmed-groups] .case-group li > a', (as) => as.map((a) => a.textContent));
+    assert.deepEqual(answered, cases, 'the group answered on the case page, with links to its cases');
+    await checkScreen(page, 'case-groups');
+
+    await page.getByRole('button', { name: 'Объединить в группу обращения предложения 1' }).click();
+    await page.waitForSelector('text=Предложено объединить: 0');
+    const groups = await page.$$eval('[data-testid=confirmed-groups] .case-group', (gs) => gs.map((g) => [...g.querySelectorAll('li > a')].map((a) => a.textContent)));
+    assert.deepEqual(groups, [elsewhere, cases], 'newest first');
+    await page.getByRole('link', { name: `Ответить группе — открыть обращение ${elsewhere[0]}` }).click();
+    await page.waitForSelector('[data-testid=case-group]');
+    await context.close();
   });
 });

@@ -8,6 +8,7 @@ import { IntegrationScreen } from './admin/Integration';
 import { StaffScreen } from './admin/Staff';
 import { TemplatesScreen } from './admin/Templates';
 import { CaseScreen } from './case/CaseScreen';
+import { CaseGroupsScreen } from './case/CaseGroupsScreen';
 import { Dashboards } from './Dashboards';
 import { EventScreen } from './events/EventScreen';
 import { EventsScreen } from './events/EventsScreen';
@@ -31,6 +32,7 @@ const C = T.console.nav;
 export const SCREENS: ConsoleScreen[] = [
   { pattern: '/queue', roles: ALL, nav: C.queue, render: () => <Queue /> },
   { pattern: '/cases/:caseId', roles: ALL, render: (p) => <CaseScreen caseId={p.caseId} /> },
+  { pattern: '/case-groups', roles: ALL, render: () => <CaseGroupsScreen /> },
   { pattern: '/supervision', roles: ['supervisor', 'administrator'], nav: C.supervision, render: () => <Supervision /> },
   { pattern: '/incidents', roles: ALL, nav: C.incidents, render: () => <IncidentsScreen /> },
   { pattern: '/incidents/:incidentId', roles: ALL, render: (p) => <IncidentScreen incidentId={p.incidentId} /> },

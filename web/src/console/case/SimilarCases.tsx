@@ -41,7 +41,8 @@ export function SimilarCases({ c, canAct, onAnswered }: { c: CaseDetail; canAct:
   );
 }
 
-function CaseLine({ x, regionId }: { x: CaseSummary; regionId: string }) {
+/** A case in a list of duplicates: its number (a link), status, address, applicant and date. */
+export function CaseLine({ x, regionId }: { x: CaseSummary; regionId: string }) {
   const status = mainStatus(x);
   return (
     <>

@@ -54,6 +54,7 @@ export function Queue() {
   return (
     <section aria-labelledby="queue-title">
       <h1 id="queue-title">{Q.title}</h1>
+      <p class="hint"><a href={href('/case-groups')} data-testid="case-groups-link">{T.console.caseGroups.link}</a></p>
       <div class="console-columns">
         <div>
           <QueueFilters value={filters} onApply={setFilters} showOrganisation={me?.role !== 'operator'} regionId={me?.regionId ?? ''} />

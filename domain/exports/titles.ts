@@ -1,0 +1,103 @@
+// The Russian text of report files (CSV/XLSX): the column headers and sheet names staff see when they open
+// an export in Excel, in one place. A report's tables name their columns by the fields of the report's
+// JSON (domain/monitoring/report-sheets.ts, domain/exports/case-list.ts), so the API and its code keep
+// one vocabulary; the writer (table.ts) puts these titles in the file. A field that means something else
+// on one sheet has a title for `<sheet>:<field>`, which comes first. A field without a title keeps its
+// JSON name in the file (test/unit/monitoring-reports.test.ts checks that the platform's reports have all).
+
+export const COLUMN_TITLES: Readonly<Record<string, string>> = {
+  // Readiness of cabinets by municipal district (the Altai letter's table).
+  territoryId: 'Код территории',
+  territoryName: 'Муниципальный район (округ)',
+  territoryKind: 'Вид территории',
+  organisationKind: 'Вид организации',
+  created: 'Создано кабинетов',
+  withActiveOperator: 'С активным оператором',
+  withEmbeddedForm: 'С формой на сайте',
+  withHandledCase: 'С рассмотренным обращением',
+  ready: 'Готовы к работе',
+  readyShare: 'Доля готовых',
+  'previous.created': 'Создано кабинетов (месяц сравнения)',
+  'previous.withActiveOperator': 'С активным оператором (месяц сравнения)',
+  'previous.withEmbeddedForm': 'С формой на сайте (месяц сравнения)',
+  'previous.withHandledCase': 'С рассмотренным обращением (месяц сравнения)',
+  'previous.ready': 'Готовы к работе (месяц сравнения)',
+  'previous.readyShare': 'Доля готовых (месяц сравнения)',
+  // Problem analysis.
+  dimension: 'Разрез',
+  id: 'Код',
+  name: 'Наименование',
+  'current.received': 'Поступило',
+  'current.lowRatings': 'Низких оценок',
+  'current.repeatProcessing': 'Повторных рассмотрений',
+  'current.overdue': 'Просрочено',
+  'current.problems': 'Проблем всего',
+  'previous.received': 'Поступило (прошлый период)',
+  'previous.lowRatings': 'Низких оценок (прошлый период)',
+  'previous.repeatProcessing': 'Повторных рассмотрений (прошлый период)',
+  'previous.overdue': 'Просрочено (прошлый период)',
+  'previous.problems': 'Проблем всего (прошлый период)',
+  trend: 'Изменение',
+  'period.from': 'Период с',
+  'period.to': 'Период по',
+  groupId: 'Код группы',
+  caseId: 'Номер обращения',
+  problem: 'Проблема',
+  at: 'Когда',
+  // Cases that come back.
+  applicantRef: 'Заявитель (псевдоним)',
+  subjectId: 'Код темы',
+  subjectName: 'Тема',
+  // Cases (and the fields other reports share with them).
+  'cases:id': 'Номер обращения',
+  kind: 'Вид',
+  status: 'Статус',
+  regionId: 'Регион',
+  organisationId: 'Код организации',
+  categoryId: 'Код категории',
+  subcategoryId: 'Код подкатегории',
+  registeredAt: 'Зарегистрировано',
+  answerDueAt: 'Срок ответа',
+  overdue: 'Просрочено',
+  termAdvisory: 'Срок рекомендательный',
+  advisoryMissed: 'Рекомендательный срок пропущен',
+  accelerated: 'Ускоренное рассмотрение',
+  round: 'Круг рассмотрения',
+  extended: 'Срок продлён',
+  rating: 'Оценка',
+  resolution: 'Итог',
+  closedAt: 'Закрыто',
+  'applicant.name': 'Заявитель',
+  'applicant.email': 'Электронная почта заявителя',
+  'applicant.postalAddress': 'Почтовый адрес заявителя',
+  address: 'Адрес проблемы',
+  text: 'Текст обращения',
+  'answer.text': 'Текст ответа',
+};
+
+export const SHEET_TITLES: Readonly<Record<string, string>> = {
+  readiness: 'Готовность кабинетов',
+  totals: 'Итого по видам',
+  problems: 'Проблемные зоны',
+  examples: 'Примеры обращений',
+  'returning cases': 'Повторные обращения',
+  cases: 'Обращения',
+};
+
+/** The sheet's key: its name up to a period that follows it (`readiness 2026-11` is a readiness sheet). */
+function sheetKey(sheetName: string): { key: string; rest: string } {
+  const known = Object.keys(SHEET_TITLES).find((k) => sheetName === k || sheetName.startsWith(`${k} `));
+  return known ? { key: known, rest: sheetName.slice(known.length) } : { key: sheetName, rest: '' };
+}
+
+/** The column's header in a file: its sheet's own title, else the field's, else the JSON field name. Deterministic. */
+export function columnTitle(sheetName: string, field: string): string {
+  const { key } = sheetKey(sheetName);
+  return COLUMN_TITLES[`${key}:${field}`] ?? COLUMN_TITLES[field] ?? field;
+}
+
+/** The sheet's name in a workbook (the period after a known name stays). Deterministic. */
+export function sheetTitle(sheetName: string): string {
+  const { key, rest } = sheetKey(sheetName);
+  return `${SHEET_TITLES[key] ?? key}${rest}`;
+}
