@@ -956,6 +956,203 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/monitoring/definitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How every indicator is computed.
+         * @description Roles: supervisor, analyst, administrator. The same definitions come with every indicator table;
+         *     this is the list on its own (for a legend or a help page).
+         */
+        get: operations["listIndicatorDefinitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Indicators of work with appeals and messages (volume, timeliness, quality), grouped as asked.
+         * @description Roles: supervisor and analyst (own region), administrator (any region). Computed from rollups kept
+         *     up to date as cases move, never by scanning cases. Months are calendar months in the region's time
+         *     zone; `from` and `to` are inclusive months (default: the current year up to this month). Each
+         *     measure is counted in the month of its own moment (received: registration; answered: the answer;
+         *     closed: closing; ratings: the rating; redirects: the redirect), so a case that crosses months
+         *     counts in each for what happened then. `overdueNow` and `openNow` are the cases received in the
+         *     period that are open (past their binding term) now. A case belongs to the organisation that did
+         *     the counted thing (the answering organisation for answers and ratings, the redirecting one for
+         *     redirects, the holding one for the rest); `organisationId` with `subtree` (default true) takes the
+         *     organisation and all below it; `territoryId` takes the territory and all inside it. One row per
+         *     group (`groupBy`, up to two, e.g. `groupBy=month&groupBy=organisation`); without `groupBy` one row
+         *     of totals. Rows are flat: every field is a number, a string or null, ready for a table or a CSV.
+         */
+        get: operations["getCaseIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/participation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Participation indicators (events held by type, participants, hearings, winning projects' implementation).
+         * @description Roles: supervisor and analyst (own region), administrator (any region). An event is held in the
+         *     month it closed (its voting, collection or hearing ended) and was not cancelled. Participants are
+         *     counted per event (a person in two events counts twice). Winning projects are those of budget and
+         *     other votes with published results; their status is what the organiser recorded
+         *     (`PUT /events/{eventId}/projects/{projectId}/implementation`), `not_started` until then.
+         */
+        get: operations["getParticipationIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Winning projects of votes and the state of their implementation, one row each.
+         * @description Roles: supervisor and analyst (own region), administrator (any region). Votes that closed in the period.
+         */
+        get: operations["listWinningProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/rating/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The region's rating configuration (weighted indicators and their thresholds).
+         * @description Roles: supervisor and analyst (own region), administrator. A region that has not configured its
+         *     rating has the defaults from the regulations: average answer time at most 8 days, at least 60 % of
+         *     ratings 4–5, all answers within the binding term, as few cases sent to repeat processing as
+         *     possible (`isDefault: true`).
+         */
+        get: operations["getRatingConfig"];
+        /**
+         * Set the region's rating configuration.
+         * @description Roles: supervisor (own region), administrator. Applies to ratings computed from now on; published
+         *     snapshots keep the configuration they were computed with. Each indicator at most once; weights
+         *     are positive. Audited.
+         */
+        put: operations["putRatingConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live quarterly rating of organisations or municipalities.
+         * @description Roles: supervisor and analyst (own region), administrator. Computed now from the rollups with the
+         *     region's current configuration; it changes as data arrives (a published snapshot does not). An
+         *     organisation's figures include its subtree; a municipality is a municipal district or okrug
+         *     (territory of the region's first level below the region) with every organisation whose territory
+         *     lies in it. Subjects with fewer than `minCases` received cases in the quarter are listed unranked
+         *     (`rank` null) at the end.
+         */
+        get: operations["getRating"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/rating/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published rating snapshots (without their rows).
+         * @description Roles: supervisor and analyst (own region), administrator (any region; all without `regionId`).
+         */
+        get: operations["listRatingSnapshots"];
+        put?: never;
+        /**
+         * Publish the quarter's rating as a frozen snapshot.
+         * @description Roles: supervisor (own region), administrator. Computes the rating as `GET /monitoring/rating`
+         *     does and stores its rows and the configuration used; the snapshot never changes afterwards, even
+         *     when later data arrives for the quarter. One snapshot per region, quarter and subject: `409` when
+         *     it exists. A quarter that has not ended yet is refused (`409`). Audited.
+         */
+        post: operations["publishRatingSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/rating/snapshots/{snapshotId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published rating snapshot with its rows.
+         * @description Roles: supervisor and analyst (own region), administrator.
+         */
+        get: operations["getRatingSnapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/regions": {
         parameters: {
             query?: never;
@@ -1646,6 +1843,28 @@ export interface paths {
          * @description Roles: operator of the organising organisation, administrator. Before the vote opens (`409` after).
          */
         post: operations["moderateEventProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{eventId}/projects/{projectId}/implementation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record how a winning project of a vote is being implemented.
+         * @description Roles: operator of the organising organisation, supervisor of the event's region, administrator.
+         *     Only for winners of a vote whose results are published (`409` otherwise). The latest record is the
+         *     project's status in `GET /monitoring/participation` and `GET /monitoring/projects`. Audited.
+         */
+        put: operations["recordProjectImplementation"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2835,7 +3054,7 @@ export interface components {
         CaseId: string;
         IdempotencyKey: string;
         /** @enum {string} */
-        Role: "citizen" | "operator" | "supervisor" | "administrator" | "integration";
+        Role: "citizen" | "operator" | "supervisor" | "analyst" | "administrator" | "integration";
         /**
          * @description `message`: a report of a problem; `appeal`: an appeal under 59-FZ.
          * @enum {string}
@@ -3692,6 +3911,264 @@ export interface components {
             decision: "approved" | "rejected";
             reason: components["schemas"]["Reason"];
         };
+        /** @description A calendar month, `YYYY-MM`. */
+        Month: string;
+        /** @description A calendar quarter, `YYYY-Qn`, e.g. `2026-Q3`. */
+        Quarter: string;
+        /**
+         * @description How a case came in: `web` (the citizen's app or the console), `embed` (the form embedded on an
+         *     organisation's site), `open311` (an Open311 app), `integration` (an integration client's API).
+         *     Further channels (e.g. incidents found in open sources) are added as they come.
+         */
+        MonitoringChannel: string;
+        /** @enum {string} */
+        CaseIndicatorGrouping: "month" | "quarter" | "organisation" | "territory" | "category" | "channel";
+        /** @enum {string} */
+        ParticipationIndicatorGrouping: "month" | "quarter" | "organisation";
+        IndicatorDefinition: {
+            /** @description The field of the indicator tables' rows. */
+            id: string;
+            /** @enum {string} */
+            group: "volume" | "timeliness" | "quality" | "participation";
+            /** @enum {string} */
+            unit: "count" | "percent" | "days";
+            title: string;
+            /** @description How it is computed. */
+            definition: string;
+            titleRu: string;
+            definitionRu: string;
+        };
+        IndicatorDefinitionList: {
+            items: components["schemas"]["IndicatorDefinition"][];
+        };
+        /** @description The filters the table was computed for, as applied. */
+        MonitoringScope: {
+            regionId: string;
+            from: components["schemas"]["Month"];
+            to: components["schemas"]["Month"];
+            organisationId: string | null;
+            subtree: boolean;
+            territoryId: string | null;
+            categoryId: string | null;
+            channel: string | null;
+            groupBy: string[];
+        };
+        /**
+         * @description One group's indicators. Group fields not grouped by are null. Percentages are 0–100 with one
+         *     decimal, null when there is nothing to divide by; days have one decimal.
+         */
+        CaseIndicatorRow: {
+            /** @description `YYYY-MM` or `YYYY-Qn` when grouped by month or quarter. */
+            period: string | null;
+            organisationId: string | null;
+            organisationName: string | null;
+            territoryId: string | null;
+            territoryName: string | null;
+            categoryId: string | null;
+            categoryName: string | null;
+            channel: string | null;
+            received: number;
+            answered: number;
+            closed: number;
+            answeredOnTime: number;
+            answeredLate: number;
+            answeredOnTimePercent: number | null;
+            advisoryAnswered: number;
+            advisoryAnsweredOnTime: number;
+            advisoryOnTimePercent: number | null;
+            openNow: number;
+            overdueNow: number;
+            averageAnswerDays: number | null;
+            medianAnswerDays: number | null;
+            extensions: number;
+            redirects: number;
+            redirectLostDays: number;
+            averageRedirectLostDays: number | null;
+            rated: number;
+            rating1: number;
+            rating2: number;
+            rating3: number;
+            rating4: number;
+            rating5: number;
+            ratingHighPercent: number | null;
+            sentToRepeat: number;
+            sentToRepeatPercent: number | null;
+            repeatPositive: number;
+            repeatNegative: number;
+            repeatOpen: number;
+            repeatOther: number;
+            reopened: number;
+        };
+        CaseIndicatorTable: {
+            scope: components["schemas"]["MonitoringScope"];
+            /** Format: date-time */
+            computedAt: string;
+            definitions: components["schemas"]["IndicatorDefinition"][];
+            rows: components["schemas"]["CaseIndicatorRow"][];
+        };
+        /** @enum {string} */
+        ImplementationStatus: "not_started" | "in_progress" | "completed" | "cancelled";
+        ParticipationIndicatorRow: {
+            period: string | null;
+            organisationId: string | null;
+            organisationName: string | null;
+            eventsHeld: number;
+            pollsHeld: number;
+            votesHeld: number;
+            discussionsHeld: number;
+            hearingsHeld: number;
+            participants: number;
+            hearingParticipants: number;
+            winningProjects: number;
+            projectsNotStarted: number;
+            projectsInProgress: number;
+            projectsCompleted: number;
+            projectsCancelled: number;
+        };
+        ParticipationIndicatorTable: {
+            scope: components["schemas"]["MonitoringScope"];
+            /** Format: date-time */
+            computedAt: string;
+            definitions: components["schemas"]["IndicatorDefinition"][];
+            rows: components["schemas"]["ParticipationIndicatorRow"][];
+        };
+        ProjectImplementationInput: {
+            status: components["schemas"]["ImplementationStatus"];
+            note?: ((string & unknown) | null) & unknown;
+        };
+        ProjectImplementation: {
+            eventId: string;
+            projectId: string;
+            status: components["schemas"]["ImplementationStatus"];
+            note: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: number | null;
+        };
+        WinningProjectRow: {
+            eventId: string;
+            eventTitle: string;
+            organisationId: string;
+            organisationName: string | null;
+            /** Format: date-time */
+            closedAt: string;
+            projectId: string;
+            projectName: string | null;
+            cost: number | null;
+            votes: number | null;
+            status: components["schemas"]["ImplementationStatus"];
+            note: string | null;
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        WinningProjectTable: {
+            scope: components["schemas"]["MonitoringScope"];
+            rows: components["schemas"]["WinningProjectRow"][];
+        };
+        /**
+         * @description An indicator the rating can weigh (its value as in `CaseIndicatorRow`, over the quarter).
+         * @enum {string}
+         */
+        RatingIndicator: "answeredOnTimePercent" | "averageAnswerDays" | "medianAnswerDays" | "ratingHighPercent" | "sentToRepeatPercent" | "overdueNowPercent" | "redirectPercent";
+        /** @enum {string} */
+        RatingSubjectKind: "organisation" | "municipality";
+        RatingIndicatorWeight: {
+            indicator: components["schemas"]["RatingIndicator"];
+            weight: number;
+            /** @description The threshold: at least this for indicators where higher is better, at most this where lower is better. */
+            target: number;
+        };
+        RatingConfigInput: {
+            indicators: components["schemas"]["RatingIndicatorWeight"][];
+            /**
+             * @description Received cases in the quarter below which a subject is not ranked.
+             * @default 1
+             */
+            minCases: number;
+        };
+        RatingConfigIndicator: {
+            indicator: components["schemas"]["RatingIndicator"];
+            weight: number;
+            target: number;
+            /** @enum {string} */
+            better: "higher" | "lower";
+        };
+        RatingConfig: {
+            regionId: string;
+            indicators: components["schemas"]["RatingConfigIndicator"][];
+            minCases: number;
+            isDefault: boolean;
+            /** @description How the score is computed from the indicators. */
+            scoring: string;
+            /** Format: date-time */
+            updatedAt: string | null;
+            updatedBy: number | null;
+        };
+        /** @description One ranked subject; indicator values are over the quarter (null when there is nothing to compute them from). */
+        RatingRow: {
+            /** @description null: fewer received cases than the configuration's minCases. */
+            rank: number | null;
+            subjectKind: components["schemas"]["RatingSubjectKind"];
+            subjectId: string;
+            subjectName: string;
+            /** @description 0–100, one decimal. */
+            score: number | null;
+            thresholdsMet: number;
+            thresholdsTotal: number;
+            /** @description The configured indicators that miss their target, comma-separated (empty when none). */
+            unmet: string;
+            received: number;
+            answered: number;
+            rated: number;
+            answeredOnTimePercent: number | null;
+            averageAnswerDays: number | null;
+            medianAnswerDays: number | null;
+            ratingHighPercent: number | null;
+            sentToRepeatPercent: number | null;
+            overdueNowPercent: number | null;
+            redirectPercent: number | null;
+        };
+        RatingTable: {
+            regionId: string;
+            quarter: components["schemas"]["Quarter"];
+            subject: components["schemas"]["RatingSubjectKind"];
+            /** Format: date-time */
+            computedAt: string;
+            config: components["schemas"]["RatingConfig"];
+            definitions: components["schemas"]["IndicatorDefinition"][];
+            rows: components["schemas"]["RatingRow"][];
+        };
+        RatingSnapshotRequest: {
+            regionId: components["schemas"]["ReferenceId"];
+            quarter: components["schemas"]["Quarter"];
+            subject?: components["schemas"]["RatingSubjectKind"];
+        };
+        RatingSnapshotSummary: {
+            id: number;
+            regionId: string;
+            quarter: components["schemas"]["Quarter"];
+            subject: components["schemas"]["RatingSubjectKind"];
+            /** Format: date-time */
+            publishedAt: string;
+            publishedBy: number | null;
+            rowCount: number;
+        };
+        RatingSnapshotList: {
+            items: components["schemas"]["RatingSnapshotSummary"][];
+        };
+        RatingSnapshot: {
+            id: number;
+            regionId: string;
+            quarter: components["schemas"]["Quarter"];
+            subject: components["schemas"]["RatingSubjectKind"];
+            /** Format: date-time */
+            publishedAt: string;
+            publishedBy: number | null;
+            /** Format: date-time */
+            computedAt: string;
+            config: components["schemas"]["RatingConfig"];
+            rows: components["schemas"]["RatingRow"][];
+        };
         DraftText: string & (unknown & unknown);
         /** @description Days before a term when the organisation's operators are reminded (default the region's, e.g. 3 and 1). */
         ReminderOffsets: number[];
@@ -4155,6 +4632,21 @@ export interface components {
         Limit: number;
         /** @description The `nextCursor` of the previous page. */
         Cursor: string;
+        /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+        MonitoringRegion: components["schemas"]["ReferenceId"];
+        /** @description Only this organisation (with `subtree`, also every organisation below it). */
+        MonitoringOrganisation: components["schemas"]["ReferenceId"];
+        /** @description With `organisationId`, include the organisations below it (default true). */
+        MonitoringSubtree: boolean;
+        /** @description Only cases in this territory or in territories inside it (e.g. a municipal district). */
+        MonitoringTerritory: components["schemas"]["ReferenceId"];
+        /** @description First month of the period, inclusive (default January of the current year). */
+        MonitoringFrom: components["schemas"]["Month"];
+        /** @description Last month of the period, inclusive (default the current month). */
+        MonitoringTo: components["schemas"]["Month"];
+        Quarter: components["schemas"]["Quarter"];
+        /** @description Rank organisations (default) or municipalities. */
+        RatingSubject: components["schemas"]["RatingSubjectKind"];
     };
     requestBodies: never;
     headers: never;
@@ -5630,6 +6122,327 @@ export interface operations {
             default: components["responses"]["ServerError"];
         };
     };
+    listIndicatorDefinitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The definitions, in the order of the indicator tables' columns. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorDefinitionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getCaseIndicators: {
+        parameters: {
+            query?: {
+                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+                regionId?: components["parameters"]["MonitoringRegion"];
+                /** @description Only this organisation (with `subtree`, also every organisation below it). */
+                organisationId?: components["parameters"]["MonitoringOrganisation"];
+                /** @description With `organisationId`, include the organisations below it (default true). */
+                subtree?: components["parameters"]["MonitoringSubtree"];
+                /** @description Only cases in this territory or in territories inside it (e.g. a municipal district). */
+                territoryId?: components["parameters"]["MonitoringTerritory"];
+                /** @description A category of the classifier (its subcategories included). */
+                categoryId?: components["schemas"]["ReferenceId"];
+                /** @description How cases came in (see `MonitoringChannel`). */
+                channel?: components["schemas"]["MonitoringChannel"];
+                /** @description First month of the period, inclusive (default January of the current year). */
+                from?: components["parameters"]["MonitoringFrom"];
+                /** @description Last month of the period, inclusive (default the current month). */
+                to?: components["parameters"]["MonitoringTo"];
+                /** @description Dimensions to group by, at most two. */
+                groupBy?: components["schemas"]["CaseIndicatorGrouping"][];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The indicator table. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseIndicatorTable"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getParticipationIndicators: {
+        parameters: {
+            query?: {
+                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+                regionId?: components["parameters"]["MonitoringRegion"];
+                /** @description Only this organisation (with `subtree`, also every organisation below it). */
+                organisationId?: components["parameters"]["MonitoringOrganisation"];
+                /** @description With `organisationId`, include the organisations below it (default true). */
+                subtree?: components["parameters"]["MonitoringSubtree"];
+                /** @description First month of the period, inclusive (default January of the current year). */
+                from?: components["parameters"]["MonitoringFrom"];
+                /** @description Last month of the period, inclusive (default the current month). */
+                to?: components["parameters"]["MonitoringTo"];
+                /** @description Dimensions to group by, at most two. */
+                groupBy?: components["schemas"]["ParticipationIndicatorGrouping"][];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The participation indicator table. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipationIndicatorTable"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listWinningProjects: {
+        parameters: {
+            query?: {
+                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+                regionId?: components["parameters"]["MonitoringRegion"];
+                /** @description Only this organisation (with `subtree`, also every organisation below it). */
+                organisationId?: components["parameters"]["MonitoringOrganisation"];
+                /** @description With `organisationId`, include the organisations below it (default true). */
+                subtree?: components["parameters"]["MonitoringSubtree"];
+                /** @description First month of the period, inclusive (default January of the current year). */
+                from?: components["parameters"]["MonitoringFrom"];
+                /** @description Last month of the period, inclusive (default the current month). */
+                to?: components["parameters"]["MonitoringTo"];
+                status?: components["schemas"]["ImplementationStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The winning projects, by vote and project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WinningProjectTable"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getRatingConfig: {
+        parameters: {
+            query?: {
+                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+                regionId?: components["parameters"]["MonitoringRegion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingConfig"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    putRatingConfig: {
+        parameters: {
+            query?: {
+                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+                regionId?: components["parameters"]["MonitoringRegion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingConfigInput"];
+            };
+        };
+        responses: {
+            /** @description The configuration as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingConfig"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getRating: {
+        parameters: {
+            query: {
+                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+                regionId?: components["parameters"]["MonitoringRegion"];
+                quarter: components["parameters"]["Quarter"];
+                /** @description Rank organisations (default) or municipalities. */
+                subject?: components["parameters"]["RatingSubject"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rating, best first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingTable"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listRatingSnapshots: {
+        parameters: {
+            query?: {
+                regionId?: components["schemas"]["ReferenceId"];
+                quarter?: components["schemas"]["Quarter"];
+                subject?: components["schemas"]["RatingSubjectKind"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshots, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingSnapshotList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    publishRatingSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingSnapshotRequest"];
+            };
+        };
+        responses: {
+            /** @description The published snapshot. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingSnapshot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getRatingSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                snapshotId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingSnapshot"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
     listRegions: {
         parameters: {
             query?: never;
@@ -6950,6 +7763,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VoteProject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    recordProjectImplementation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event's number, e.g. `poll-22-2026-000001`. */
+                eventId: components["parameters"]["EventId"];
+                projectId: components["schemas"]["ReferenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectImplementationInput"];
+            };
+        };
+        responses: {
+            /** @description The implementation record as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectImplementation"];
                 };
             };
             400: components["responses"]["BadRequest"];
