@@ -566,6 +566,11 @@ export interface paths {
          *     Order: citizens' lists are newest first (registration time); everyone else gets a queue ordered by
          *     answer term, earliest first (cases without a term last). `nextCursor` is opaque; pass it back as
          *     `cursor` with the same filters to get the next page. It is `null` on the last page.
+         *
+         *     Export: with `format=csv` or `xlsx` the answer is the whole filtered list in the same order, not a
+         *     page (`limit` and `cursor` are ignored), at most 10 000 cases (`422` for more: narrow the filters).
+         *     The applicant's name, e-mail and postal address and the case's text are columns only when the caller
+         *     sees the applicant of every case listed (the rule of `applicant` above); the export is audited.
          */
         get: operations["listCases"];
         put?: never;
@@ -948,6 +953,37 @@ export interface paths {
          *     A case is stuck when nobody has acted on it (the last action, or registration) for `days` days.
          */
         get: operations["listStuckCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness of the organisations' cabinets by municipal district, now.
+         * @description Roles: operator (the region of their organisation), supervisor (own region), administrator (any
+         *     region; `regionId` required). The table of the Altai letter of 24.09.2021 № 6506: for each municipal
+         *     district, municipal okrug and city district of the region (and one row `level: region` for the
+         *     organisations that serve the whole region) and each kind of organisation:
+         *     - `created`: active organisations (cabinets) of that kind whose territory lies in the district;
+         *     - `withActiveOperator`: of them, those with at least one operator account;
+         *     - `withEmbeddedForm`: those whose form is allowed on at least one site (embed origins);
+         *     - `withHandledCase`: those that have handled at least one case (took it into work, answered,
+         *       redirected, asked for clarification, extended or left it without an answer);
+         *     - `ready`: those that meet all three; `readyShare` = ready / created (null when none created).
+         *     With `compareTo` (a month whose snapshot is kept, `YYYY-MM`) each row also carries that month's
+         *     figures in `previous` (null for a row the snapshot did not have).
+         */
+        get: operations["getCabinetReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2694,6 +2730,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/monitoring/readiness/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The months whose readiness snapshot is kept.
+         * @description Roles: operator, supervisor (own region), administrator (`regionId` required). A snapshot is taken
+         *     once a month (`npm run ops -- readiness-snapshot`, idempotent per region and month: the first one of
+         *     the month is kept and never changed by later data). Newest first.
+         */
+        get: operations["listCabinetReadinessSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/readiness/snapshots/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The readiness table as kept for one month.
+         * @description Roles: operator, supervisor (own region), administrator (`regionId` required). `404` when no
+         *     snapshot of that month is kept. With `compareTo`, `previous` as in `GET /monitoring/readiness`.
+         */
+        get: operations["getCabinetReadinessSnapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Categories, organisations and territories that collect low ratings, repeat processing and overdue cases.
+         * @description Roles: operator (the region of their organisation), supervisor (own region), administrator (any
+         *     region; `regionId` required). Counts events of the period `[from, to)` (dates in the region's time
+         *     zone; by default the 30 days up to today) and of the period of the same length just before it:
+         *     - `lowRatings`: answers rated at or below the region's negative threshold (the case was escalated or
+         *       closed at the top), counted for the organisation whose answer was rated;
+         *     - `repeatProcessing`: new rounds of processing (escalation after a low rating, reopening by a
+         *       supervisor), counted for the organisation whose round ended;
+         *     - `overdue`: cases that passed their binding term, counted for the organisation handling them then;
+         *     - `received`: cases registered, for scale.
+         *     Categories are the case's category, territories its municipal district (the district above a
+         *     settlement; `null` id for cases without one). A group is listed when it has a problem in either
+         *     period, most problems first; `trend` is the change of `problems` from the previous period. Each
+         *     group has up to `examples` recent problem cases of the period.
+         *     Personal data: an example shows the applicant and the text only of cases the caller may see
+         *     (`GET /cases/{caseId}`); for other cases they are left out.
+         */
+        get: operations["getProblemAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/monitoring/problems/returning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases that come back - the same applicant and subject more than once in a period.
+         * @description Roles: operator (the region of their organisation), supervisor (own region), administrator (any
+         *     region; `regionId` required). Cases registered in `[from, to)` (default: the last 90 days) grouped by
+         *     applicant (account, else e-mail) and subject (subcategory, else category); groups of two or more,
+         *     largest first. An applicant is named by `applicantRef`, a pseudonym stable within the region; the
+         *     applicant's name and e-mail are shown only when the caller may see every case of the group.
+         */
+        get: operations["listReturningCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3368,6 +3505,8 @@ export interface components {
             items: components["schemas"]["Case"][];
             nextCursor: string | null;
         };
+        /** @description A calendar month, `YYYY-MM`. */
+        ReportMonth: string;
         HistoryActor: {
             role: string;
             userId?: number | null;
@@ -4492,6 +4631,130 @@ export interface components {
             error: string | null;
             durationMs: number;
         };
+        /** @description Days `[from, to)` in the region's time zone. */
+        ReportPeriod: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        };
+        CabinetReadinessFigures: {
+            /** @description Active organisations (cabinets) created on the platform. */
+            created: number;
+            /** @description Of them */
+            withActiveOperator: number;
+            /** @description Of them */
+            withEmbeddedForm: number;
+            /** @description Of them */
+            withHandledCase: number;
+            /** @description Ready to work: all three of the above. */
+            ready: number;
+            /** @description ready / created; null when none is created. */
+            readyShare: number | null;
+        };
+        CabinetReadinessRow: components["schemas"]["CabinetReadinessFigures"] & {
+            territoryId: components["schemas"]["ReferenceId"];
+            territoryName: string;
+            /**
+             * @description `region`: organisations that serve the whole region.
+             * @enum {string}
+             */
+            territoryKind: "region" | "municipal_district" | "municipal_okrug" | "city_district";
+            organisationKind: components["schemas"]["OrganisationKind"];
+            /** @description The same row in the snapshot of `compareTo`; null without `compareTo` or when that snapshot had no such row. */
+            previous: null | components["schemas"]["CabinetReadinessFigures"];
+        };
+        CabinetReadinessTotal: components["schemas"]["CabinetReadinessFigures"] & {
+            organisationKind: components["schemas"]["OrganisationKind"];
+        };
+        CabinetReadinessReport: {
+            regionId: components["schemas"]["ReferenceId"];
+            /** @description The kept month shown; null for the live table. */
+            snapshotMonth: string | null;
+            /**
+             * Format: date-time
+             * @description When the figures were computed (the snapshot was taken).
+             */
+            asOf: string;
+            /** @description The month of `previous` */
+            comparedTo: string | null;
+            rows: components["schemas"]["CabinetReadinessRow"][];
+            /** @description The whole region per kind of organisation. */
+            totals: components["schemas"]["CabinetReadinessTotal"][];
+        };
+        CabinetReadinessSnapshotInfo: {
+            month: components["schemas"]["ReportMonth"];
+            /** Format: date-time */
+            takenAt: string;
+        };
+        ProblemCounts: {
+            received: number;
+            lowRatings: number;
+            repeatProcessing: number;
+            overdue: number;
+            /** @description lowRatings + repeatProcessing + overdue. */
+            problems: number;
+        };
+        /** @enum {string} */
+        ProblemKind: "low_rating" | "repeat_processing" | "overdue";
+        ProblemExample: {
+            caseId: components["schemas"]["CaseId"];
+            problem: components["schemas"]["ProblemKind"];
+            /** Format: date-time */
+            at: string;
+            status: components["schemas"]["CaseStatus"];
+            categoryId: string | null;
+            /** @description The organisation the problem is counted for. */
+            organisationId: string | null;
+            territoryId: string | null;
+            /** @description The low rating given (low_rating). */
+            rating: number | null;
+            /** @description Only for a case the caller may see. */
+            applicant?: components["schemas"]["Applicant"];
+            /** @description Only for a case the caller may see. */
+            text?: string;
+        };
+        ProblemGroup: {
+            /** @description The category, organisation or territory; null: cases without one. */
+            id: string | null;
+            name: string | null;
+            current: components["schemas"]["ProblemCounts"];
+            previous: components["schemas"]["ProblemCounts"];
+            /** @description current.problems - previous.problems. */
+            trend: number;
+            examples: components["schemas"]["ProblemExample"][];
+        };
+        ProblemAnalysis: {
+            regionId: components["schemas"]["ReferenceId"];
+            period: components["schemas"]["ReportPeriod"];
+            previousPeriod: components["schemas"]["ReportPeriod"];
+            categories: components["schemas"]["ProblemGroup"][];
+            organisations: components["schemas"]["ProblemGroup"][];
+            territories: components["schemas"]["ProblemGroup"][];
+        };
+        ReturningCase: {
+            caseId: components["schemas"]["CaseId"];
+            /** Format: date-time */
+            registeredAt: string;
+            status: components["schemas"]["CaseStatus"];
+            organisationId: string | null;
+            rating: number | null;
+            round: number;
+        };
+        ReturningCaseGroup: {
+            /** @description A pseudonym of the applicant */
+            applicantRef: string;
+            /** @description Only when the caller may see every case of the group. */
+            applicant?: components["schemas"]["Applicant"];
+            subjectId: components["schemas"]["ReferenceId"];
+            subjectName: string;
+            cases: components["schemas"]["ReturningCase"][];
+        };
+        ReturningCases: {
+            regionId: components["schemas"]["ReferenceId"];
+            period: components["schemas"]["ReportPeriod"];
+            items: components["schemas"]["ReturningCaseGroup"][];
+        };
     };
     responses: {
         /** @description The request is malformed or fails validation; `errors` lists the failing fields. */
@@ -4632,6 +4895,14 @@ export interface components {
         Limit: number;
         /** @description The `nextCursor` of the previous page. */
         Cursor: string;
+        /**
+         * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+         *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+         *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+         *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+         *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+         */
+        ExportFormat: "json" | "csv" | "xlsx";
         /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
         MonitoringRegion: components["schemas"]["ReferenceId"];
         /** @description Only this organisation (with `subtree`, also every organisation below it). */
@@ -5392,6 +5663,14 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
             };
             header?: never;
             path?: never;
@@ -5399,13 +5678,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of cases. */
+            /** @description A page of cases (JSON), or with `format=csv|xlsx` the whole filtered list as a file. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CasePage"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6119,6 +6400,46 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getCabinetReadiness: {
+        parameters: {
+            query?: {
+                /** @description The region; supervisors and operators default to their own. */
+                regionId?: components["schemas"]["ReferenceId"];
+                /** @description A kept monthly snapshot to compare with. */
+                compareTo?: components["schemas"]["ReportMonth"];
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The readiness table (JSON), or the same table as a CSV or XLSX file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CabinetReadinessReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["ServerError"];
         };
     };
@@ -9508,6 +9829,161 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listCabinetReadinessSnapshots: {
+        parameters: {
+            query?: {
+                regionId?: components["schemas"]["ReferenceId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The kept snapshots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        regionId: components["schemas"]["ReferenceId"];
+                        items: components["schemas"]["CabinetReadinessSnapshotInfo"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getCabinetReadinessSnapshot: {
+        parameters: {
+            query?: {
+                regionId?: components["schemas"]["ReferenceId"];
+                compareTo?: components["schemas"]["ReportMonth"];
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
+            };
+            header?: never;
+            path: {
+                month: components["schemas"]["ReportMonth"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The kept table (JSON, CSV or XLSX). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CabinetReadinessReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    getProblemAnalysis: {
+        parameters: {
+            query?: {
+                regionId?: components["schemas"]["ReferenceId"];
+                /** @description First day of the period (inclusive). */
+                from?: string;
+                /** @description Day after the period (exclusive). */
+                to?: string;
+                /** @description Groups per dimension. */
+                top?: number;
+                /** @description Example cases per group. */
+                examples?: number;
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analysis (JSON), or its groups as a CSV (one table) or XLSX file (a sheet per dimension and one of examples). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemAnalysis"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    listReturningCases: {
+        parameters: {
+            query?: {
+                regionId?: components["schemas"]["ReferenceId"];
+                from?: string;
+                to?: string;
+                /** @description Smallest group listed. */
+                minCases?: number;
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups (JSON), or one row per case as CSV or XLSX. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturningCases"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["ServerError"];
         };
     };
