@@ -14,6 +14,7 @@ import type { AppealEventType } from '../workflows/appeal/events';
 import { FAILURE } from '../workflows/shared/failures';
 import { currentExternalRegistration } from '../workflows/appeal/state';
 import { appealNotifications } from './notifications';
+import { caseFacts, refreshCaseRollup } from '../domain/monitoring/facts';
 
 /**
  * The key of the transaction-level advisory lock that orders case_events ids with their commits (see
@@ -135,6 +136,7 @@ function caseColumns(trx: Knex.Transaction, t: AppealTransition): Record<string,
     latitude: input.location?.latitude ?? null,
     longitude: input.location?.longitude ?? null,
     media_url: input.mediaUrl ?? null,
+    channel: input.channel ?? 'web',
     organisation_id: state.organisationId,
     status: state.status,
     overdue: state.overdue,
@@ -164,10 +166,13 @@ function caseColumns(trx: Knex.Transaction, t: AppealTransition): Record<string,
 
 /** Columns a transition never changes once the case row exists. */
 const FIXED_CASE_COLUMNS = ['id', 'case_type', 'kind', 'region_id', 'applicant_user_id', 'applicant_name', 'applicant_email', 'applicant_address',
-  'category_id', 'subcategory_id', 'territory_id', 'text', 'address', 'latitude', 'longitude', 'media_url', 'registered_at'];
+  'category_id', 'subcategory_id', 'territory_id', 'text', 'address', 'latitude', 'longitude', 'media_url', 'channel', 'registered_at'];
 
-/** Inserts the case_events row of a transition; ids become visible in the order of commits (see the lock). */
-async function insertCaseEvent(trx: Knex.Transaction, t: AppealTransition): Promise<void> {
+/**
+ * Inserts the case_events row of a transition; ids become visible in the order of commits (see the lock).
+ * False when the step's row was there already (another attempt of the step got it in first).
+ */
+async function insertCaseEvent(trx: Knex.Transaction, t: AppealTransition): Promise<boolean> {
   const { state } = t;
   const external = currentExternalRegistration(state);
   // The change feed (domain/integration/feed.ts) walks case_events by id and hands readers a cursor
@@ -177,7 +182,7 @@ async function insertCaseEvent(trx: Knex.Transaction, t: AppealTransition): Prom
   // next writer can take an id only after the previous one committed, so ids become visible in
   // order. It is taken last, right before the insert, and held only for the insert and the commit.
   await trx.raw('select pg_advisory_xact_lock(?)', [CASE_FEED_LOCK_KEY]);
-  await trx('case_events').insert({
+  const inserted = await trx('case_events').insert({
     case_id: state.caseId,
     seq: state.seq,
     type: t.type,
@@ -190,18 +195,23 @@ async function insertCaseEvent(trx: Knex.Transaction, t: AppealTransition): Prom
       answerDueAt: state.answerDueAt,
       overdue: state.overdue,
       round: state.round,
+      // The advisory target as it stood (monitoring counts answers within it: domain/monitoring/facts.ts).
+      advisoryDueAt: state.advisoryDueAt,
       externalNumber: external?.externalNumber ?? null,
       externalRegisteredAt: external?.externalRegisteredAt ?? null,
     }),
     details: JSON.stringify(t.details),
     occurred_at: t.occurredAt,
-  }).onConflict(['case_id', 'seq']).ignore();
+  }).onConflict(['case_id', 'seq']).ignore().returning('id');
+  return inserted.length > 0;
 }
 
 /** Writes one transition: event row, case row, notifications; all or nothing, at most once per step. */
 async function projectAppealTransition(db: Db, t: AppealTransition): Promise<void> {
   const { state } = t;
   await db.transaction(async (trx) => {
+    // The case's share of the monitoring rollups before this step, replaced by its share after it below.
+    const factsBefore = await caseFacts(trx, state.caseId);
     const insertRow = Object.fromEntries(Object.entries(caseColumns(trx, t)).filter(([, v]) => v !== undefined));
     const mutable = Object.keys(insertRow).filter((k) => !FIXED_CASE_COLUMNS.includes(k));
     if (!insertRow.last_action_at) insertRow.last_action_at = t.occurredAt;
@@ -214,7 +224,7 @@ async function projectAppealTransition(db: Db, t: AppealTransition): Promise<voi
     if (notifications.length > 0) {
       await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
     }
-    await insertCaseEvent(trx, t);
+    if (await insertCaseEvent(trx, t)) await refreshCaseRollup(trx, state.caseId, factsBefore);
   });
 }
 

@@ -37,6 +37,7 @@ import { embedHandlers } from './handlers/embed';
 import { webHandlers } from './handlers/web';
 import { myEventHandlers } from './handlers/my-events';
 import { consoleHandlers } from './handlers/console';
+import { monitoringHandlers } from './handlers/monitoring';
 
 /**
  * Each participation type's own operations (api/handlers/<type>.ts; {} when it has none), by type: tsc
@@ -52,7 +53,7 @@ const participationTypeHandlers = {
 
 const { poll, vote, discussion, hearing } = participationTypeHandlers;
 
-export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
+export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...monitoringHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
 
 export interface AppOptions {
   db: Db;

@@ -144,6 +144,8 @@ interface ParamGroup {
   validate: ValidateFunction;
   /** Spec names of the parameters, with the key used to read them from the request. */
   names: { spec: string; key: string }[];
+  /** Parameters declared as arrays (style form, explode): given once, they arrive as a single string. */
+  arrays: string[];
 }
 
 function paramGroup(ajv: Ajv2020, op: SpecOperation, location: 'path' | 'query' | 'header'): ParamGroup | null {
@@ -166,6 +168,7 @@ function paramGroup(ajv: Ajv2020, op: SpecOperation, location: 'path' | 'query' 
   return {
     validate: ajv.compile(schema),
     names: prms.map((p) => ({ spec: p.name, key: location === 'header' ? p.name.toLowerCase() : p.name })),
+    arrays: prms.filter((p) => (p.schema as { type?: unknown } | undefined)?.type === 'array').map((p) => p.name),
   };
 }
 
@@ -192,6 +195,7 @@ export function compileValidators(spec: OpenApiDocument = loadSpec(), ops: SpecO
         }
         // A copy: Express 5 computes req.query on each read, and coercion writes into the object.
         const q: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
+        for (const name of query.arrays) if (typeof q[name] === 'string') q[name] = [q[name]];
         if (!query.validate(q)) errors.push(...fieldErrors(query.validate.errors, 'query'));
         const headers: Record<string, unknown> = {};
         if (header) {

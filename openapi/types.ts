@@ -1029,8 +1029,9 @@ export interface paths {
          *     closed: closing; ratings: the rating; redirects: the redirect), so a case that crosses months
          *     counts in each for what happened then. `overdueNow` and `openNow` are the cases received in the
          *     period that are open (past their binding term) now. A case belongs to the organisation that did
-         *     the counted thing (the answering organisation for answers and ratings, the redirecting one for
-         *     redirects, the holding one for the rest); `organisationId` with `subtree` (default true) takes the
+         *     the counted thing (received: the one it was routed to at registration; answers and ratings: the
+         *     answering one; redirects: the redirecting one; sent to repeat processing: the one rated low;
+         *     open and overdue now: the one holding it now); `organisationId` with `subtree` (default true) takes the
          *     organisation and all below it; `territoryId` takes the territory and all inside it. One row per
          *     group (`groupBy`, up to two, e.g. `groupBy=month&groupBy=organisation`); without `groupBy` one row
          *     of totals. Rows are flat: every field is a number, a string or null, ready for a table or a CSV.
@@ -1128,9 +1129,9 @@ export interface paths {
          * The live quarterly rating of organisations or municipalities.
          * @description Roles: supervisor and analyst (own region), administrator. Computed now from the rollups with the
          *     region's current configuration; it changes as data arrives (a published snapshot does not). An
-         *     organisation's figures include its subtree; a municipality is a municipal district or okrug
-         *     (territory of the region's first level below the region) with every organisation whose territory
-         *     lies in it. Subjects with fewer than `minCases` received cases in the quarter are listed unranked
+         *     organisation is rated on its own figures (a parent does not absorb the organisations below it);
+         *     a municipality is a municipal district, okrug or city (a territory of the first level below the
+         *     region) with every organisation located in it, named after its administration. Subjects with fewer than `minCases` received cases in the quarter are listed unranked
          *     (`rank` null) at the end.
          */
         get: operations["getRating"];

@@ -71,7 +71,7 @@ export const open311Handlers = {
     const user = checkSubmitter(await userForToken(deps.db, key));
     const submission = await caseSubmissionOf(deps.db, user, fields);
     const { token, idempotencyKey } = submissionToken(user, input.headers['Idempotency-Key']);
-    const { row, replayed } = await submitAppeal(temporalContext(deps), user, idempotencyKey, submission);
+    const { row, replayed } = await submitAppeal(temporalContext(deps), user, idempotencyKey, submission, 'open311');
     const body = [{
       service_request_id: row.id,
       token,

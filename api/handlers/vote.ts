@@ -1,8 +1,10 @@
 // Votes: their own operations (domain/participation/vote.ts; the events core takes their rules from
-// the vote's manifest): citizens' projects with moderation, and the pabulib export.
+// the vote's manifest): citizens' projects with moderation, the implementation of the winners, and the
+// pabulib export.
 import {
   listVoteProjects, moderateVoteProject, submitVoteProject, votePabulibFile,
 } from '../../domain/participation/vote';
+import { recordImplementation } from '../../domain/participation/implementation';
 import type { Handlers } from '../routes';
 
 export const voteHandlers = {
@@ -16,6 +18,10 @@ export const voteHandlers = {
 
   async moderateEventProject({ input, user, deps }) {
     return { status: 200, body: await moderateVoteProject(deps.db, user, input.params.eventId, input.params.projectId, input.body) };
+  },
+
+  async recordProjectImplementation({ input, user, deps }) {
+    return { status: 200, body: await recordImplementation(deps.db, user, input.params.eventId, input.params.projectId, input.body) };
   },
 
   async exportEventPabulib({ input, user, deps }) {

@@ -60,7 +60,7 @@ const CASE_INTAKE: IntakeKind<CaseIntakeRow> = {
  * The intake row of a new appeal, inside the intake transaction: the references checked, the next
  * registration number of the region's year, the applicant's attachments linked to the case.
  */
-async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string): Promise<CaseIntakeRow> {
+async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string, channel: string): Promise<CaseIntakeRow> {
   const refs = await checkCaseReferences(trx, body);
   const now = new Date();
   const local = DateTime.fromJSDate(now, { zone: refs.region.timeZone });
@@ -81,8 +81,14 @@ async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotenc
     location: body.location ?? null,
     mediaUrl: body.mediaUrl ?? null,
     attachments: body.attachments ?? [],
+    channel,
   };
   return { applicant_user_id: user.id, idempotency_key: idempotencyKey, request_hash: hash, case_id: caseId, request, created_at: now, started_at: null };
+}
+
+/** How a case came in when the entry point does not say: an integration client's API, or the web (app, console). */
+export function defaultChannel(user: AuthUser): string {
+  return user.role === 'integration' ? 'integration' : 'web';
 }
 
 /**
@@ -90,10 +96,10 @@ async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotenc
  * gets the same case), then the workflow started (idempotent), registration awaited and the case row
  * returned. A crash after the intake transaction is repaired by startPendingIntake.
  */
-export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission): Promise<SubmissionResult> {
+export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission, channel = defaultChannel(user)): Promise<SubmissionResult> {
   const { db } = ctx;
   const { intake, replayed } = await acceptIntake(db, CASE_INTAKE, { userId: user.id, idempotencyKey, body }, (trx, hash) =>
-    newAppealIntake(trx, user, idempotencyKey, body, hash));
+    newAppealIntake(trx, user, idempotencyKey, body, hash, channel));
   const caseId = intake.case_id;
   if (replayed && intake.started_at) {
     const row = await loadCaseRow(db, caseId);

@@ -7,7 +7,8 @@ import type { Db } from '../../db/connection';
 import { INTEGRATION_SCOPES, type IntegrationScope } from './scopes';
 import { issueToken } from './tokens';
 
-export const ROLES = ['citizen', 'operator', 'supervisor', 'administrator', 'integration'] as const;
+/** An analyst belongs to a region like a supervisor, and only reads its monitoring (indicators, ratings). */
+export const ROLES = ['citizen', 'operator', 'supervisor', 'analyst', 'administrator', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface AuthUser {
@@ -73,9 +74,9 @@ export async function checkNewUser(db: Db, u: NewUser): Promise<void> {
     if (u.regionId) throw new UserInputError('region', 'An operator belongs to an organisation, not a region: drop --region');
     const org = await db('organisations').where({ id: u.organisationId }).first('id');
     if (!org) throw new UserInputError('organisation', `Unknown organisation ${JSON.stringify(u.organisationId)}`);
-  } else if (u.role === 'supervisor') {
-    if (!u.regionId) throw new UserInputError('region', 'A supervisor needs a region (--region <id>)');
-    if (u.organisationId) throw new UserInputError('organisation', 'A supervisor belongs to a region, not an organisation: drop --organisation');
+  } else if (u.role === 'supervisor' || u.role === 'analyst') {
+    if (!u.regionId) throw new UserInputError('region', `A ${u.role} needs a region (--region <id>)`);
+    if (u.organisationId) throw new UserInputError('organisation', `A ${u.role} belongs to a region, not an organisation: drop --organisation`);
     const region = await db('regions').where({ id: u.regionId }).first('id');
     if (!region) throw new UserInputError('region', `Unknown region ${JSON.stringify(u.regionId)}`);
   } else {
@@ -93,7 +94,7 @@ export async function createUserWithToken(db: Db, u: NewUser): Promise<{ user: A
         name: u.name.trim(),
         email: u.email ?? null,
         organisation_id: u.role === 'operator' || u.role === 'integration' ? u.organisationId : null,
-        region_id: u.role === 'supervisor' ? u.regionId : null,
+        region_id: u.role === 'supervisor' || u.role === 'analyst' ? u.regionId : null,
       })
       .returning('*');
     if (u.role === 'integration') {

@@ -3,7 +3,9 @@
 //   1. the ceiling: minimal workflows per second on the same Temporal server (ceiling.ts);
 //   2. intake end to end at saturation, closed loop (intake.ts), and the API latency at half that rate,
 //      open loop (latency.ts);
-//   3. scale: N open appeals waiting on their terms, the worker's memory, a burst of terms (scale.ts).
+//   3. scale: N open appeals waiting on their terms, the worker's memory, a burst of terms (scale.ts);
+//   4. analytics: N cases generated into the read model, indicators and ratings asked (monitoring.ts);
+//      `--only analytics` runs this phase alone.
 // Writes ops/bench/results/<timestamp>.json and .md; with --write-docs also the figures section of
 // docs/benchmarks.md. A report, never a test: nothing here passes or fails on a number.
 import fs from 'node:fs';
@@ -18,6 +20,8 @@ import { abort, prepareLoad } from './load';
 import { diskSyncLatency, startPlatform, type Platform } from './platform';
 import { machine, updateDocs, versions, writeReport, type BenchReport, type BenchSettings } from './report';
 import { measureScale } from './scale';
+import { measureAnalytics } from './monitoring';
+import type { Load } from './load';
 
 export const RESULTS_DIR = path.join(projectRoot, 'ops', 'bench', 'results');
 
@@ -30,6 +34,7 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
     intake: { concurrencies: [4], secondsPerStep: 30, maxPerStep: 20, warmup: 0 },
     latency: { seconds: 2, rateFraction: 0.5 },
     scaleTest: { appeals: 20, waitSeconds: 1, burstCases: 5, burstMinLeadSeconds: 2, burstTimeoutSeconds: 30 },
+    analytics: { cases: 2000, rounds: 2 },
   },
   small: {
     scale: 'small',
@@ -38,6 +43,7 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
     intake: { concurrencies: [4, 16, 32], secondsPerStep: 15, warmup: 20 },
     latency: { seconds: 20, rateFraction: 0.5 },
     scaleTest: { appeals: 1000, waitSeconds: 60, burstCases: 100, burstMinLeadSeconds: 5, burstTimeoutSeconds: 120 },
+    analytics: { cases: 50_000, rounds: 20 },
   },
   full: {
     scale: 'full',
@@ -46,6 +52,7 @@ export const PRESETS: Record<'smoke' | 'small' | 'full', BenchSettings> = {
     intake: { concurrencies: [4, 8, 16, 32, 64], secondsPerStep: 30, warmup: 50 },
     latency: { seconds: 60, rateFraction: 0.5 },
     scaleTest: { appeals: 100_000, waitSeconds: 60, burstCases: 1000, burstMinLeadSeconds: 10, burstTimeoutSeconds: 300 },
+    analytics: { cases: 1_000_000, rounds: 30 },
   },
 };
 
@@ -70,7 +77,7 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
     versions: {},
     settings,
     startupSeconds: {},
-    results: { analytics: { measured: false, reason: 'not measured: no analytics endpoints yet' } },
+    results: { analytics: { measured: false, reason: 'not measured: the run stopped before the analytics phase' } },
     notes: [...(opts.notes ?? [])],
   };
   report.machine.diskSync = diskSyncLatency(path.dirname(dataDir));
@@ -79,8 +86,8 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
   const loadSamples: number[] = [];
   const sampler = setInterval(() => loadSamples.push(os.loadavg()[0]), 15_000);
   sampler.unref();
-  const bundle = ceilingBundle();
-  bundle.catch(() => undefined); // awaited by measureCeiling; a failure there is reported there
+  const bundle = settings.only === 'analytics' ? undefined : ceilingBundle();
+  bundle?.catch(() => undefined); // awaited by measureCeiling; a failure there is reported there
   let platform: Platform | undefined;
   let failure: unknown;
   try {
@@ -89,18 +96,8 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
     const load = await prepareLoad(platform.db, platform.apiUrl, { citizens: settings.citizens });
     report.versions = await versions(platform.db);
 
-    report.results.ceiling = await measureCeiling(platform, settings.ceiling, log, bundle);
-    log(`ceiling: ${report.results.ceiling.perSecond} workflows/s`);
-
-    const intake = await measureIntake(platform, load, settings.intake, log);
-    report.results.intake = { ...intake, ratioToCeiling: Math.round((intake.peakPerSecond / report.results.ceiling.perSecond) * 1000) / 1000 };
-
-    const rate = Math.max(0.5, intake.peakPerSecond * settings.latency.rateFraction);
-    report.results.latency = await measureLatency(platform, load, { rate, seconds: settings.latency.seconds }, log);
-
-    report.results.scale = await measureScale(platform, load, {
-      ...settings.scaleTest, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
-    }, intake.peakPerSecond, log);
+    if (settings.only !== 'analytics') await measureCaseEngine(platform, load, settings, report, log, bundle!);
+    report.results.analytics = await measureAnalytics(platform, settings.analytics, log);
     if (abort.requested) report.notes.push('Interrupted (Ctrl-C): the figures after the interruption are partial.');
   } catch (e) {
     failure = e;
@@ -130,6 +127,24 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
   return { report, files };
 }
 
+/** Phases 1–3: the case engine's ceiling, intake, latency and scale. */
+async function measureCaseEngine(
+  platform: Platform, load: Load, settings: BenchSettings, report: BenchReport, log: (line: string) => void, bundle: ReturnType<typeof ceilingBundle>,
+): Promise<void> {
+    report.results.ceiling = await measureCeiling(platform, settings.ceiling, log, bundle);
+    log(`ceiling: ${report.results.ceiling.perSecond} workflows/s`);
+
+    const intake = await measureIntake(platform, load, settings.intake, log);
+    report.results.intake = { ...intake, ratioToCeiling: Math.round((intake.peakPerSecond / report.results.ceiling.perSecond) * 1000) / 1000 };
+
+    const rate = Math.max(0.5, intake.peakPerSecond * settings.latency.rateFraction);
+    report.results.latency = await measureLatency(platform, load, { rate, seconds: settings.latency.seconds }, log);
+
+    report.results.scale = await measureScale(platform, load, {
+      ...settings.scaleTest, concurrency: settings.scaleTest.concurrency ?? intake.peakConcurrency,
+    }, intake.peakPerSecond, log);
+}
+
 const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
   --scale small|full        presets: small = 1,000 open appeals (a few minutes), full = 100,000 (default small)
   --appeals N               open appeals of the scale phase
@@ -143,6 +158,8 @@ const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
   --ceiling-workflows N     minimal workflows of the ceiling
   --ceiling-concurrency C   their concurrent clients
   --citizens N              citizen accounts submitting
+  --analytics-cases N       cases generated for the analytics phase (small 50,000, full 1,000,000)
+  --only analytics          run the analytics phase alone
   --note TEXT               a note for the report (repeatable)
   --write-docs              put this run's figures into docs/benchmarks.md
   --keep-data               keep .test-data/bench-<pid> afterwards
@@ -171,6 +188,8 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
       'ceiling-workflows': { type: 'string' },
       'ceiling-concurrency': { type: 'string' },
       citizens: { type: 'string' },
+      'analytics-cases': { type: 'string' },
+      only: { type: 'string' },
       note: { type: 'string', multiple: true },
       'write-docs': { type: 'boolean', default: false },
       'keep-data': { type: 'boolean', default: false },
@@ -202,6 +221,9 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
   s.ceiling.workflows = int(values['ceiling-workflows'], '--ceiling-workflows') ?? s.ceiling.workflows;
   s.ceiling.concurrency = int(values['ceiling-concurrency'], '--ceiling-concurrency') ?? s.ceiling.concurrency;
   s.citizens = int(values.citizens, '--citizens') ?? s.citizens;
+  s.analytics.cases = int(values['analytics-cases'], '--analytics-cases') ?? s.analytics.cases;
+  if (values.only !== undefined && values.only !== 'analytics') throw new Error(`--only takes analytics, got ${values.only}`);
+  if (values.only === 'analytics') s.only = 'analytics';
   return {
     settings: s,
     opts: {

@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/connection';
 import { applyOverride, OverrideError, overrideText, OVERRIDES, type OverrideKind } from './override';
+import { checkMonitoring, checkText, rebuildMonitoring, rebuildText } from './monitoring';
 import { retryCase, retryText } from './retry';
 import { findStuck, stuckText } from './stuck';
 import { caseTimeline, timelineText } from './timeline';
@@ -36,6 +37,9 @@ export const USAGE = `Usage: npm run ops -- <command> [options] [--json]
   retry <caseId> [--reason R] [--as USER_ID]
                                      reset a workflow-task failure, re-queue failed notifications,
                                      list failed webhook deliveries to replay
+  monitoring rebuild                 recompute the monitoring rollups from the read model (indicators
+                                     and ratings wait meanwhile)
+  monitoring check <regionId>        compare a region's rollups with a full scan of its cases
 
 Environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE (domain/config/index.ts).`;
 
@@ -117,6 +121,20 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<OpsOutput> 
         if (as !== undefined && !/^\d+$/.test(as)) throw new UsageError('--as must be a user id');
         const result = await retryCase(deps.db, deps.client, deps.namespace, caseId, { reason: str(flags, 'reason'), asUserId: as ? Number(as) : undefined });
         return done(retryText(result), result);
+      }
+      case 'monitoring': {
+        // positional: monitoring <rebuild|check> [regionId]
+        const [action, regionId] = [caseId, sub];
+        if (action === 'rebuild') {
+          const r = await rebuildMonitoring(deps.db);
+          return done(rebuildText(r), r);
+        }
+        if (action === 'check') {
+          if (!regionId) throw new UsageError('monitoring check needs a region id');
+          const r = await checkMonitoring(deps.db, regionId);
+          return { code: r.agree ? 0 : 1, text: checkText(r), json: r };
+        }
+        throw new UsageError('monitoring needs rebuild or check <regionId>');
       }
       default:
         throw new UsageError(`unknown command ${command}`);

@@ -42,7 +42,10 @@ describe('benchmarks: smoke run of ops/bench', function () {
     for (const heading of ['## Figures', '## Machine', '## Versions', '## Settings', '## Ceiling', '## Intake', '## Latency', '## Scale', '## Analytics']) {
       assert.ok(md.includes(heading), `the Markdown report has ${heading}`);
     }
-    assert.match(md, /not measured: no analytics endpoints yet/);
+    assert.match(md, /## Analytics at 2,000 cases/);
+    const analytics = saved.results.analytics;
+    assert.ok(analytics.measured && analytics.cases === 2000 && analytics.events > 2000 && analytics.rollupRows > 0);
+    assert.equal(analytics.overall.count, analytics.queries.length * 2);
   });
 
   it('measures the ceiling and the intake with rates above zero', () => {

@@ -46,6 +46,8 @@ export interface AppealInput {
   /** A photo or video of the problem hosted elsewhere (Open311 media_url). */
   mediaUrl?: string | null;
   attachments?: string[];
+  /** How it came in (web, embed, open311, integration, …): a dimension of monitoring; absent in older inputs (web). */
+  channel?: string;
   /** When the platform accepted it (ISO instant); the term counts from here. */
   receivedAt: string;
   /** State carried over by continue-as-new, or by a supervisor's reopen of a completed case. */

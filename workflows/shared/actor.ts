@@ -1,6 +1,6 @@
 // Who performs an action on a case of any type (appeal, discussion, hearing, poll, vote).
 
-export type ActorRole = 'citizen' | 'operator' | 'supervisor' | 'administrator' | 'integration' | 'system';
+export type ActorRole = 'citizen' | 'operator' | 'supervisor' | 'analyst' | 'administrator' | 'integration' | 'system';
 
 /** Who performs an action; the API fills it from the authenticated user, never from the request body. */
 export interface Actor {

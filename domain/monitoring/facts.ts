@@ -1,0 +1,273 @@
+// The facts of cases that the indicators count, and the rollups that sum them.
+//
+// A case's facts are a pure function of its read model (its cases row and its case_events): one fact per
+// projected transition that counts for something (registered → received, answered, term_extended,
+// redirected, rated, escalated, closed, reopened) and one fact of its current state (open now, overdue
+// now). Each fact carries the month of its own moment in the region's time zone and the organisation
+// that did it (the redirecting one for a hand-over, the one whose answer was rated low for an
+// escalation), with the case's territory, category and channel. FACTS_SQL is the one definition: the
+// projection refreshes one case's share of the rollups with it (refreshCaseRollup: the facts before the
+// transition out, the facts after it in), `ops monitoring rebuild` recomputes the rollups from it, and
+// scanRollup sums it over all cases without the rollups (the full scan the rollups must agree with).
+import type { Knex } from 'knex';
+import type { Db } from '../../db/connection';
+
+/** The key of a rollup row; '' stands for a case without territory or category, '*' for a dimension summed over. */
+export const ROLLUP_KEY = ['region_id', 'grain', 'month', 'organisation_id', 'territory_id', 'category_id', 'channel'] as const;
+
+/** The dimensions a grain may keep besides region and month. */
+export const DIMENSIONS = ['organisation_id', 'territory_id', 'category_id', 'channel'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/**
+ * The grains of the rollups, smallest first: each keeps some dimensions and sums over the others, so
+ * that a request reads the fewest rows that can answer it (a region's year is a dozen rows at grain 0).
+ */
+export const GRAINS: readonly { id: number; dims: readonly Dimension[] }[] = [
+  { id: 0, dims: [] },
+  { id: 4, dims: ['channel'] },
+  { id: 3, dims: ['category_id'] },
+  { id: 2, dims: ['territory_id'] },
+  { id: 1, dims: ['organisation_id'] },
+  { id: 5, dims: DIMENSIONS },
+];
+
+/** The smallest grain that keeps every dimension in `needed`. */
+export function grainFor(needed: readonly Dimension[]): number {
+  return GRAINS.find((g) => needed.every((d) => g.dims.includes(d)))!.id;
+}
+
+/** The summed measures of monitoring_rollup, in the order FACTS_SQL computes them. */
+export const FACT_MEASURES = [
+  'received', 'answered', 'answered_on_time', 'advisory_answered', 'advisory_on_time', 'answer_seconds', 'closed',
+  'open_now', 'overdue_now', 'extensions', 'redirects', 'redirect_lost_seconds', 'rated', 'rating1', 'rating2', 'rating3',
+  'rating4', 'rating5', 'sent_to_repeat', 'repeat_positive', 'repeat_negative', 'repeat_open', 'repeat_other', 'reopened',
+] as const;
+export type FactMeasure = (typeof FACT_MEASURES)[number];
+
+/** Transitions after which the case is at a (new) organisation: the time until a redirect is counted from the latest. */
+const ARRIVALS = `('registered', 'redirected', 'reassigned', 'escalated', 'reopened')`;
+/** Transitions that start a round of processing: the answer time is counted from the latest. */
+const ROUND_STARTS = `('registered', 'escalated', 'reopened')`;
+
+/** The measures of one transition's fact (w: the event with its window columns, c: the case). */
+const EVENT_MEASURES: Record<FactMeasure, string> = {
+  received: `(w.type = 'registered')::int`,
+  answered: `(w.type = 'answered')::int`,
+  answered_on_time: `(w.type = 'answered' and (w.snapshot->>'answerDueAt' is null or w.at <= (w.snapshot->>'answerDueAt')::timestamptz))::int`,
+  advisory_answered: `(w.type = 'answered' and w.advisory_due_at is not null)::int`,
+  advisory_on_time: `(w.type = 'answered' and w.at <= w.advisory_due_at)::int`,
+  answer_seconds: `case when w.type = 'answered' then round(extract(epoch from w.at - coalesce(w.round_started_at, c.registered_at)))::bigint else 0 end`,
+  closed: `(w.type in ('rated', 'closed', 'left_without_answer'))::int`,
+  open_now: '0',
+  overdue_now: '0',
+  extensions: `(w.type = 'term_extended')::int`,
+  redirects: `(w.type in ('redirected', 'reassigned'))::int`,
+  redirect_lost_seconds: `case when w.type in ('redirected', 'reassigned') then round(extract(epoch from w.at - coalesce(w.arrived_at, c.registered_at)))::bigint else 0 end`,
+  rated: `(w.rating is not null)::int`,
+  rating1: `(w.rating = 1)::int`,
+  rating2: `(w.rating = 2)::int`,
+  rating3: `(w.rating = 3)::int`,
+  rating4: `(w.rating = 4)::int`,
+  rating5: `(w.rating = 5)::int`,
+  sent_to_repeat: `(w.type = 'escalated')::int`,
+  repeat_positive: `(w.type = 'escalated' and w.next_rating % 10 = 1)::int`,
+  repeat_negative: `(w.type = 'escalated' and w.next_rating % 10 = 2)::int`,
+  repeat_open: `(w.type = 'escalated' and w.next_rating is null and c.status <> 'closed')::int`,
+  repeat_other: `(w.type = 'escalated' and w.next_rating is null and c.status = 'closed')::int`,
+  reopened: `(w.type = 'reopened')::int`,
+};
+
+/** The measures of a case's state fact: what is true of it now, counted in its registration month. */
+const STATE_MEASURES: Partial<Record<FactMeasure, string>> = {
+  open_now: `(c.status <> 'closed')::int`,
+  overdue_now: `(c.status <> 'closed' and c.overdue)::int`,
+};
+
+const monthOf = (at: string) => `(date_trunc('month', ${at} at time zone c.time_zone))::date`;
+
+/**
+ * Every fact of the cases that `caseFilter` (a condition on `cases c`) selects: one row per fact with
+ * the rollup key, the measures and answer_days (whole days of answer time, a started day counted as
+ * one; null on facts that are not answers).
+ */
+export function factsSql(caseFilter: string): string {
+  const eventMeasures = FACT_MEASURES.map((m) => `coalesce(${EVENT_MEASURES[m]}, 0) as ${m}`).join(', '); // a comparison with null counts 0
+  const stateMeasures = FACT_MEASURES.map((m) => `${STATE_MEASURES[m] ?? '0'} as ${m}`).join(', ');
+  return `
+    with c as (
+      select c.id, c.region_id, coalesce(c.territory_id, '') as territory_id, coalesce(c.category_id, '') as category_id,
+             c.channel, c.status, c.overdue, coalesce(c.organisation_id, '') as organisation_id, c.registered_at,
+             c.advisory_due_at, r.time_zone
+        from cases c join regions r on r.id = c.region_id
+       where ${caseFilter}
+    ), e as (
+      select e.case_id, e.seq, e.type, e.snapshot,
+             coalesce(case when e.type in ('redirected', 'reassigned', 'escalated') then coalesce(e.from_organisation_id, e.details->>'from') end,
+                      e.organisation_id, '') as organisation_id,
+             case when e.type = 'registered' then c.registered_at else e.occurred_at end as at,
+             case when e.type in ('rated', 'escalated', 'closed') then (e.details->>'rating')::int end as rating,
+             -- the advisory target as the event saw it (older events without it in their snapshot: the case's)
+             case when e.snapshot->'advisoryDueAt' is not null then (e.snapshot->>'advisoryDueAt')::timestamptz else c.advisory_due_at end as advisory_due_at
+        from case_events e join c on c.id = e.case_id
+    ), w as (
+      select e.*,
+             max(case when e.type in ${ARRIVALS} then e.at end) over earlier as arrived_at,
+             max(case when e.type in ${ROUND_STARTS} then e.at end) over earlier as round_started_at,
+             -- the next rating after this event: seq*10 + 1 positive, + 2 negative (again escalated or closed at the top)
+             min(case when e.type = 'rated' then e.seq * 10 + 1 when e.type in ('escalated', 'closed') and e.rating is not null then e.seq * 10 + 2 end)
+               over later as next_rating
+        from e
+      window earlier as (partition by e.case_id order by e.seq rows between unbounded preceding and 1 preceding),
+             later as (partition by e.case_id order by e.seq rows between 1 following and unbounded following)
+    )
+    select c.region_id, ${monthOf('w.at')} as month, w.organisation_id, c.territory_id, c.category_id, c.channel, ${eventMeasures},
+           case when w.type = 'answered' then ceil(extract(epoch from w.at - coalesce(w.round_started_at, c.registered_at)) / 86400)::int end as answer_days
+      from w join c on c.id = w.case_id
+     where w.type in ('registered', 'answered', 'term_extended', 'redirected', 'reassigned', 'rated', 'escalated', 'closed', 'left_without_answer', 'reopened')
+    union all
+    select c.region_id, ${monthOf('c.registered_at')} as month, c.organisation_id, c.territory_id, c.category_id, c.channel, ${stateMeasures},
+           null::int as answer_days
+      from c`;
+}
+
+export type RollupKey = Record<(typeof ROLLUP_KEY)[number], string | number>;
+/** A fact: the full key of its case (every dimension), its measures, its answer days. */
+export interface Fact extends Record<'region_id' | 'month' | Dimension, string> {
+  measures: Record<FactMeasure, number>;
+  answerDays: number | null;
+}
+
+function monthText(v: unknown): string {
+  if (typeof v === 'string') return v.slice(0, 10);
+  const d = v as Date; // node-postgres reads `date` as local midnight
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The facts of one case as the read model has it now (inside the caller's transaction). */
+export async function caseFacts(db: Db | Knex.Transaction, caseId: string): Promise<Fact[]> {
+  const { rows } = await db.raw(factsSql('c.id = ?'), [caseId]);
+  return (rows as Record<string, unknown>[]).map((r) => ({
+    region_id: r.region_id as string,
+    month: monthText(r.month),
+    organisation_id: r.organisation_id as string,
+    territory_id: r.territory_id as string,
+    category_id: r.category_id as string,
+    channel: r.channel as string,
+    measures: Object.fromEntries(FACT_MEASURES.map((m) => [m, Number(r[m])])) as Record<FactMeasure, number>,
+    answerDays: r.answer_days === null ? null : Number(r.answer_days),
+  }));
+}
+
+const keyText = (k: RollupKey) => ROLLUP_KEY.map((c) => String(k[c])).join('\u0000');
+
+/** after − before, by rollup key (and by answer days), without the keys where nothing changed. */
+export function factsDelta(before: Fact[], after: Fact[]) {
+  const sums = new Map<string, { key: RollupKey; measures: Record<FactMeasure, number> }>();
+  const days = new Map<string, { key: RollupKey; answerDays: number; answers: number }>();
+  const keys = (f: Fact): RollupKey[] => GRAINS.map((g) => ({
+    region_id: f.region_id, grain: g.id, month: f.month, ...Object.fromEntries(DIMENSIONS.map((d) => [d, g.dims.includes(d) ? f[d] : '*'])),
+  }) as RollupKey);
+  for (const [facts, sign] of [[before, -1], [after, 1]] as const) {
+    for (const f of facts.flatMap((x) => keys(x).map((key) => ({ ...x, key })))) {
+      const key = f.key;
+      const k = keyText(key);
+      const s = sums.get(k) ?? { key, measures: Object.fromEntries(FACT_MEASURES.map((m) => [m, 0])) as Record<FactMeasure, number> };
+      for (const m of FACT_MEASURES) s.measures[m] += sign * f.measures[m];
+      sums.set(k, s);
+      if (f.answerDays !== null) {
+        const dk = `${k}\u0000${f.answerDays}`;
+        const d = days.get(dk) ?? { key, answerDays: f.answerDays, answers: 0 };
+        d.answers += sign;
+        days.set(dk, d);
+      }
+    }
+  }
+  const byKey = <T extends { key: RollupKey }>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return {
+    rollup: [...sums.entries()].sort(byKey).map(([, v]) => v).filter((v) => FACT_MEASURES.some((m) => v.measures[m] !== 0)),
+    answerDays: [...days.entries()].sort(byKey).map(([, v]) => v).filter((v) => v.answers !== 0),
+  };
+}
+
+/** Adds a delta to the rollups; rows in key order, so that concurrent writers lock them in one order. */
+export async function applyFactsDelta(trx: Knex.Transaction, delta: ReturnType<typeof factsDelta>): Promise<void> {
+  if (delta.rollup.length > 0) {
+    const update = FACT_MEASURES.map((m) => `${m} = monitoring_rollup.${m} + excluded.${m}`).join(', ');
+    const rows = delta.rollup.map((r) => ({ ...r.key, ...r.measures }));
+    await trx.raw(`${trx('monitoring_rollup').insert(rows).toQuery()} on conflict (${ROLLUP_KEY.join(', ')}) do update set ${update}`);
+  }
+  if (delta.answerDays.length > 0) {
+    const rows = delta.answerDays.map((r) => ({ ...r.key, answer_days: r.answerDays, answers: r.answers }));
+    await trx.raw(`${trx('monitoring_answer_days').insert(rows).toQuery()} on conflict (${ROLLUP_KEY.join(', ')}, answer_days)
+      do update set answers = monitoring_answer_days.answers + excluded.answers`);
+  }
+}
+
+/**
+ * Brings the rollups from a case's facts `before` (read at the start of the transaction that changes the
+ * case) to its facts now. Called once per projected transition, in its transaction.
+ */
+export async function refreshCaseRollup(trx: Knex.Transaction, caseId: string, before: Fact[]): Promise<void> {
+  await applyFactsDelta(trx, factsDelta(before, await caseFacts(trx, caseId)));
+}
+
+const SUMS = FACT_MEASURES.map((m) => `sum(${m})::bigint as ${m}`).join(', ');
+
+/** Every grain's key columns over the facts grouped by grouping sets ('*' for a dimension summed over). */
+function grainSelect(extra: string[]): { columns: string; groupBy: string } {
+  // grouping(d1, …, d4) sets a bit, most significant first, for each dimension summed over.
+  const bitsOf = (dims: readonly Dimension[]) => DIMENSIONS.reduce((acc, d, i) => acc | (dims.includes(d) ? 0 : 1 << (DIMENSIONS.length - 1 - i)), 0);
+  const grain = `case grouping(${DIMENSIONS.join(', ')}) ${GRAINS.map((g) => `when ${bitsOf(g.dims)} then ${g.id}`).join(' ')} end`;
+  const sets = GRAINS.map((g) => `(${['region_id', 'month', ...g.dims, ...extra].join(', ')})`).join(', ');
+  return {
+    columns: ['region_id', `${grain} as grain`, 'month', ...DIMENSIONS.map((d) => `coalesce(${d}, '*') as ${d}`), ...extra].join(', '),
+    groupBy: `group by grouping sets (${sets})`,
+  };
+}
+
+/** The rollup rows of every grain, summed from the facts of the cases `caseFilter` selects. */
+function grainSums(caseFilter: string): string {
+  const g = grainSelect([]);
+  return `select ${g.columns}, ${SUMS} from (${factsSql(caseFilter)}) f ${g.groupBy}`;
+}
+
+/** The answer-day rows of every grain. */
+function grainDays(caseFilter: string): string {
+  const g = grainSelect(['answer_days']);
+  return `select ${g.columns}, count(*)::bigint as answers from (${factsSql(caseFilter)}) f where answer_days is not null ${g.groupBy}`;
+}
+
+/** Recomputes both rollups from the read model (all regions), in one transaction. */
+export async function rebuildRollups(db: Db): Promise<{ rollupRows: number; answerDayRows: number; seconds: number }> {
+  const t0 = Date.now();
+  return db.transaction(async (trx) => {
+    // Projections wait for the rebuild; one that read its case's facts before waits here too and then
+    // applies its change on top of the rebuilt rows, which do not contain it yet (see the migration).
+    await trx.raw('lock table monitoring_rollup, monitoring_answer_days in exclusive mode');
+    await trx.raw('delete from monitoring_rollup');
+    await trx.raw('delete from monitoring_answer_days');
+    const keys = ROLLUP_KEY.join(', ');
+    const a = await trx.raw(`insert into monitoring_rollup (${keys}, ${FACT_MEASURES.join(', ')}) ${grainSums('true')}`);
+    const b = await trx.raw(`insert into monitoring_answer_days (${keys}, answer_days, answers) ${grainDays('true')}`);
+    return { rollupRows: a.rowCount ?? 0, answerDayRows: b.rowCount ?? 0, seconds: (Date.now() - t0) / 1000 };
+  });
+}
+
+/** The rollup rows of a region as stored, and as a full scan of its cases computes them (for checks: equal). */
+export async function compareWithFullScan(db: Db, regionId: string) {
+  const keys = ROLLUP_KEY.join(', ');
+  const measures = FACT_MEASURES.join(', ');
+  const order = `order by ${keys}`;
+  const nonZero = FACT_MEASURES.map((m) => `${m} <> 0`).join(' or ');
+  const stored = await db.raw(`select ${keys}, ${measures} from monitoring_rollup where region_id = ? and (${nonZero}) ${order}`, [regionId]);
+  const scanned = await db.raw(`select * from (${grainSums('c.region_id = ?')}) s where ${nonZero} ${order}`, [regionId]);
+  const storedDays = await db.raw(`select ${keys}, answer_days, answers from monitoring_answer_days where region_id = ? and answers <> 0 ${order}, answer_days`, [regionId]);
+  const scannedDays = await db.raw(`select * from (${grainDays('c.region_id = ?')}) s ${order}, answer_days`, [regionId]);
+  const numeric = new Set<string>([...FACT_MEASURES, 'grain', 'answer_days', 'answers']);
+  const norm = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'month' ? monthText(v) : numeric.has(k) ? Number(v) : v])));
+  return {
+    stored: norm(stored.rows), scanned: norm(scanned.rows),
+    storedAnswerDays: norm(storedDays.rows), scannedAnswerDays: norm(scannedDays.rows),
+  };
+}
