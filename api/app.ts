@@ -38,6 +38,7 @@ import { webHandlers } from './handlers/web';
 import { myEventHandlers } from './handlers/my-events';
 import { consoleHandlers } from './handlers/console';
 import { monitoringHandlers } from './handlers/monitoring';
+import { monitoringReportHandlers } from './handlers/monitoring-reports';
 
 /**
  * Each participation type's own operations (api/handlers/<type>.ts; {} when it has none), by type: tsc
@@ -53,7 +54,7 @@ const participationTypeHandlers = {
 
 const { poll, vote, discussion, hearing } = participationTypeHandlers;
 
-export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...monitoringHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers };
+export const handlers: Handlers = { ...serviceHandlers, ...opsHandlers, ...caseHandlers, ...monitoringHandlers, ...actionHandlers, ...referenceHandlers, ...participationHandlers, ...myEventHandlers, ...poll, ...vote, ...discussion, ...hearing, ...identityHandlers, ...attachmentHandlers, ...docsHandlers, ...webHandlers, ...consoleHandlers, ...embedHandlers, ...integrationHandlers, ...open311Handlers, ...webhookHandlers, ...monitoringReportHandlers };
 
 export interface AppOptions {
   db: Db;

@@ -19,6 +19,8 @@ export const AUDIT_ACTION = {
   tokenRefused: 'auth.token_refused',
   /** A person signed in through OpenID Connect and got a session token. */
   signedIn: 'auth.signed_in',
+  /** A report or a case list was downloaded as a CSV or XLSX file (domain/exports/audit.ts). */
+  reportExported: 'report.exported',
 } as const;
 
 export interface AuditActor {

@@ -6,6 +6,8 @@ import type { AppDeps, Handlers, Reply } from '../routes';
 import { submitAppeal } from '../../domain/cases/intake';
 import { caseHistory } from '../../domain/cases/history';
 import type { AuthUser } from '../../domain/identity/users';
+import { CaseExportTooLargeError, caseListSheet, casesForExport, seesEveryApplicant } from '../../domain/exports/case-list';
+import { reportReply } from '../export';
 
 export function temporalContext(deps: AppDeps) {
   return {
@@ -35,9 +37,21 @@ export const caseHandlers = {
     return { status: 201, body, headers: { Location: `/cases/${encodeURIComponent(row.id)}` } };
   },
 
-  async listCases({ input, user, deps }) {
-    const { limit, cursor, ...filters } = input.query;
-    return { status: 200, body: await listCases(deps.db, user, filters as CaseFilters, { limit: limit ?? 20, cursor }) };
+  async listCases(ctx) {
+    const { input, user, deps } = ctx;
+    const { limit, cursor, format, ...filters } = input.query;
+    if (format === undefined || format === 'json') {
+      return { status: 200, body: await listCases(deps.db, user, filters as CaseFilters, { limit: limit ?? 20, cursor }) };
+    }
+    // A file: the whole filtered list, not a page (domain/exports/case-list.ts).
+    const cases = await casesForExport(deps.db, user, filters as CaseFilters).catch((e: unknown) => {
+      throw e instanceof CaseExportTooLargeError ? problems.unprocessable(e.message) : e;
+    });
+    const personalData = seesEveryApplicant(cases);
+    return reportReply(ctx, undefined, {
+      report: 'cases', regionId: filters.regionId ?? user.regionId ?? null, sheets: () => [caseListSheet(cases)], personalData,
+      personalCases: personalData && user.role !== 'citizen' ? cases.map((c) => ({ caseId: c.id, regionId: c.regionId })) : [],
+    });
   },
 
   async getCase({ input, user, deps }) {

@@ -7,6 +7,7 @@ import { checkMonitoring, checkText, rebuildMonitoring, rebuildText } from './mo
 import { retryCase, retryText } from './retry';
 import { findStuck, stuckText } from './stuck';
 import { caseTimeline, timelineText } from './timeline';
+import { readinessSnapshot, readinessSnapshotText } from './readiness';
 
 export interface OpsDeps {
   db: Db;
@@ -40,6 +41,8 @@ export const USAGE = `Usage: npm run ops -- <command> [options] [--json]
   monitoring rebuild                 recompute the monitoring rollups from the read model (indicators
                                      and ratings wait meanwhile)
   monitoring check <regionId>        compare a region's rollups with a full scan of its cases
+  readiness-snapshot [--region ID]   keep this month's readiness of cabinets by municipal district (all
+                                     regions by default); once a month per region, later runs change nothing
 
 Environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE (domain/config/index.ts).`;
 
@@ -135,6 +138,10 @@ export async function runOps(argv: string[], deps: OpsDeps): Promise<OpsOutput> 
           return { code: r.agree ? 0 : 1, text: checkText(r), json: r };
         }
         throw new UsageError('monitoring needs rebuild or check <regionId>');
+      }
+      case 'readiness-snapshot': {
+        const taken = await readinessSnapshot(deps.db, str(flags, 'region'));
+        return done(readinessSnapshotText(taken), { taken });
       }
       default:
         throw new UsageError(`unknown command ${command}`);
