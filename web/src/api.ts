@@ -46,6 +46,15 @@ export async function call<D>(request: () => Promise<{ data?: D; error?: unknown
   return ok(result);
 }
 
+/**
+ * The JSON document of an operation that can also answer with a file (`format=csv|xlsx`): asked without
+ * `format`, the answer is JSON; the file's branch of the type is ruled out here.
+ */
+export function json<D>(data: D): Exclude<D, string | Blob> {
+  if (typeof data === 'string' || data instanceof Blob) throw new ApiError(0, undefined);
+  return data as Exclude<D, string | Blob>;
+}
+
 /** Downloads a file the signed-in person may read, as an object URL for a link or a preview. */
 export async function fileUrl(attachmentId: string): Promise<string> {
   const blob = await call(() => api.GET('/attachments/{attachmentId}', { params: { path: { attachmentId } }, parseAs: 'blob' }));
