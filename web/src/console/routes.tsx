@@ -8,11 +8,12 @@ import { IntegrationScreen } from './admin/Integration';
 import { StaffScreen } from './admin/Staff';
 import { TemplatesScreen } from './admin/Templates';
 import { CaseScreen } from './case/CaseScreen';
-import { Dashboards } from './Dashboards';
 import { EventScreen } from './events/EventScreen';
 import { EventsScreen } from './events/EventsScreen';
+import { Dashboards } from './monitoring/Dashboards';
 import { Queue } from './queue/Queue';
 import type { StaffRole } from './session';
+import { useMe } from './useMe';
 import { Supervision } from './supervisor/Supervision';
 
 export interface ConsoleScreen {
@@ -35,12 +36,21 @@ export const SCREENS: ConsoleScreen[] = [
   { pattern: '/staff', roles: ['administrator'], nav: C.staff, render: () => <StaffScreen /> },
   { pattern: '/embed', roles: ['administrator'], nav: C.embed, render: () => <EmbedScreen /> },
   { pattern: '/integration', roles: ['operator', 'administrator'], nav: C.integration, render: () => <IntegrationScreen /> },
-  { pattern: '/dashboards', roles: ALL, nav: C.dashboards, render: () => <Dashboards /> },
+  // Analysts read the monitoring and nothing else; operators see its readiness and problem tabs.
+  { pattern: '/dashboards', roles: [...ALL, 'analyst'], nav: C.dashboards, render: () => <Dashboards /> },
+  { pattern: '/dashboards/:tab', roles: [...ALL, 'analyst'], render: (p) => <Dashboards tab={p.tab} /> },
 ];
 
 export function registerConsoleRoutes(): void {
   for (const s of SCREENS) registerRoute({ pattern: s.pattern, render: s.render });
-  registerRoute({ pattern: '/', render: () => <Queue /> });
+  registerRoute({ pattern: '/', render: () => <Home /> });
+}
+
+/** The first screen: the queue, or the monitoring for an analyst (who has no queue). */
+function Home() {
+  const me = useMe();
+  if (!me) return null;
+  return me.role === 'analyst' ? <Dashboards /> : <Queue />;
 }
 
 export function screenFor(pattern: string): ConsoleScreen | undefined {

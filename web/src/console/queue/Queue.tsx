@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, json, type CaseSummary } from '../../api';
 import { Button, Loading, Notice } from '../../components/ui';
-import { href, navigate } from '../../router';
+import { currentSearch, href, navigate, useSearch } from '../../router';
 import { T } from '../../text';
 import { FailureNotice, Marks, RegionDate, TableWrap } from '../components';
 import { failure, idempotencyKey, type Failure } from '../data';
@@ -12,14 +12,16 @@ import { useShortcuts } from '../keys';
 import { remainingText } from '../marks';
 import { useMe } from '../useMe';
 import { QueueFilters } from './QueueFilters';
-import { NO_FILTERS, toQuery, type FilterForm } from './filters';
+import { fromSearch, listQuery, type FilterForm } from './filters';
 import { SavedViews } from './SavedViews';
 
 const Q = T.console.queue;
 
 export function Queue() {
   const me = useMe();
-  const [filters, setFilters] = useState<FilterForm>(NO_FILTERS);
+  const search = useSearch();
+  const [filters, setFilters] = useState<FilterForm>(() => fromSearch(currentSearch()));
+  useEffect(() => setFilters(fromSearch(search)), [search]);
   const [items, setItems] = useState<CaseSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +30,7 @@ export function Queue() {
   const [fail, setFail] = useState<Failure | null>(null);
   const now = Date.now();
   const load = (after?: string) =>
-    call(() => api.GET('/cases', { params: { query: { ...toQuery(filters), limit: 50, cursor: after } } })).then(
+    call(() => api.GET('/cases', { params: { query: { ...listQuery(filters), limit: 50, cursor: after } } })).then(
       (answer) => { const page = json(answer); setItems((old) => [...(after ? old ?? [] : []), ...page.items]); setCursor(page.nextCursor); setError(null); },
       (e) => setError(failure(e).text),
     );
@@ -60,6 +62,7 @@ export function Queue() {
           <SavedViews current={filters} onApply={setFilters} />
         </div>
         <div>
+          {(filters.territoryId || filters.categoryId) && <p class="hint" data-testid="drill-down">{Q.drillDown(filters.categoryId, filters.territoryId)}</p>}
           {notice && <Notice kind="success">{notice}</Notice>}
           <FailureNotice failure={fail} />
           {error ? <Notice kind="error">{error}</Notice> : !items ? <Loading /> : items.length === 0 ? <p class="empty-state">{Q.empty}</p> : (
