@@ -85,8 +85,10 @@ describe('console: the monitoring dashboards of a region, as a supervisor', func
   it('shows the indicators of the period as computed by hand, drills down from a figure to its cases and comes back', async () => {
     const { context, page } = await consolePage(browser, api.url, supervisor);
     await openScreen(page, api.url, `/dashboards/indicators?${QUARTER}`);
-    await page.waitForSelector('[data-testid=totals-volume] tr[data-indicator=received] td.num');
+    await page.waitForSelector('[data-testid=figures] [data-indicator=received] dd');
     const total = (group: string, id: string) => cell(page, `[data-testid=totals-${group}] tr[data-indicator=${id}] td.num`);
+    const figure = (id: string) => cell(page, `[data-testid=figures] [data-indicator=${id}] dd`);
+    assert.deepEqual([await figure('received'), await figure('overdueNow'), await figure('ratingHighPercent')], ['4', '1', '66,7']);
     assert.deepEqual(
       [await total('volume', 'received'), await total('volume', 'answered'), await total('volume', 'closed'), await total('timeliness', 'answeredOnTime'),
         await total('timeliness', 'openNow'), await total('timeliness', 'overdueNow'), await total('quality', 'ratingHighPercent'), await total('quality', 'sentToRepeat')],
@@ -108,14 +110,14 @@ describe('console: the monitoring dashboards of a region, as a supervisor', func
     assert.match(page.url(), /#\/queue\?overdue=true&open=true&organisationId=testland\.district$/);
     assert.equal(await page.inputValue('#f-overdue'), 'true');
     await page.goBack();
-    await page.waitForSelector('[data-testid=totals-volume] tr[data-indicator=received] td.num');
-    assert.equal(await total('volume', 'received'), '4', 'back in the dashboards with the same period');
+    await page.waitForSelector('[data-testid=figures] [data-indicator=received] dd');
+    assert.equal(await figure('received'), '4', 'back in the dashboards with the same period');
 
     // A filter: the medicine category alone is the ministry's case.
     await page.selectOption('#mf-category', CAT.medicine);
     await page.click('.monitoring-filters button[type=submit]');
     await page.waitForFunction('/categoryId=/.test(location.hash)');
-    await page.waitForFunction("document.querySelector('[data-testid=totals-volume] tr[data-indicator=received] td.num')?.textContent?.trim() === '1'");
+    await page.waitForFunction("document.querySelector('[data-testid=figures] [data-indicator=received] dd')?.textContent?.trim() === '1'");
     assert.equal(await total('volume', 'answered'), '2');
     await context.close();
   });

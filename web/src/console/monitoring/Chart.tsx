@@ -22,10 +22,12 @@ export function ChartView(p: { id: string; title: string; kind: 'line' | 'bar'; 
   const key = JSON.stringify([p.kind, p.labels, p.series, p.horizontal, p.max]);
   useEffect(() => {
     const value = p.horizontal ? 'x' : 'y';
+    // Long names are cut to fit a phone; the table below has them whole.
+    const room = innerWidth < 600 ? 18 : 40;
     const chart = new Chart(canvas.current!, {
       type: p.kind,
       data: {
-        labels: p.labels.map((l) => (l.length > 40 ? `${l.slice(0, 40)}…` : l)),
+        labels: p.labels.map((l) => (l.length > room ? `${l.slice(0, room)}…` : l)),
         datasets: p.series.map((s, i) => ({
           label: s.label, data: s.values, borderColor: COLOURS[i % 4], backgroundColor: COLOURS[i % 4], borderDash: DASHES[i % 4],
           borderWidth: 2, pointRadius: 3, spanGaps: true,

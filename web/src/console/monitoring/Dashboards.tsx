@@ -49,7 +49,7 @@ export function Dashboards({ tab }: { tab?: string }) {
 }
 
 function DashboardsOf(p: { me: Me; tabs: typeof TABS; current: (typeof TABS)[number]; f: DashboardFilters; set: TabProps['set']; regionId: string; search: string }) {
-  const lists = useReference(p.regionId, p.me.role === 'administrator');
+  const lists = useReference(p.regionId);
   const props: TabProps = { f: p.f, set: p.set, regionId: p.regionId, lists, me: p.me };
   return (
     <section aria-labelledby="dash-title" class="dashboards">

@@ -58,33 +58,44 @@ function Figure(p: { value: number | null; label: string; to?: string }) {
   return p.to && p.value ? <a href={href(p.to)} aria-label={D.drillLabel(p.label, p.value)} data-drill={p.label}>{text}</a> : <>{text}</>;
 }
 
+/** The figures shown first; every indicator is in the tables below them, with how it is computed. */
+const HEADLINE = ['received', 'answered', 'answeredOnTimePercent', 'openNow', 'overdueNow', 'averageAnswerDays', 'ratingHighPercent', 'sentToRepeat'];
+
 function Totals({ row, defs, f }: { row: Row | undefined; defs: Definition[]; f: DashboardFilters }) {
   if (!row) return <p class="empty-state">{D.empty}</p>;
+  const value = (id: string) => (row as unknown as Record<string, number | null>)[id];
+  const to = (id: string) => { const m = DRILL[id]; return m && drillable(f) ? queuePath(drillFilters(f, m)) : undefined; };
   const groups = [...new Set(defs.map((d) => d.group))];
   return (
-    <div class="indicator-groups">
-      {groups.map((g) => (
-        <TableWrap label={D.groups[g]}>
-          <table class="table indicators" data-testid={`totals-${g}`}>
-            <caption>{D.groups[g]}</caption>
-            <thead><tr><th scope="col">{D.indicator}</th><th scope="col">{D.value}</th><th scope="col">{D.how}</th></tr></thead>
-            <tbody>
-              {defs.filter((d) => d.group === g).map((d) => {
-                const measure = DRILL[d.id];
-                const to = measure && drillable(f) ? queuePath(drillFilters(f, measure)) : undefined;
-                return (
+    <>
+      <dl class="figures" data-testid="figures">
+        {defs.filter((d) => HEADLINE.includes(d.id)).map((d) => (
+          <div class="figure" data-indicator={d.id}>
+            <dt>{d.titleRu}</dt>
+            <dd class="figure__value"><Figure value={value(d.id)} label={d.titleRu} to={to(d.id)} /></dd>
+          </div>
+        ))}
+      </dl>
+      <details class="indicator-groups">
+        <summary>{D.allIndicators}</summary>
+        {groups.map((g) => (
+          <TableWrap label={D.groups[g]}>
+            <table class="table indicators" data-testid={`totals-${g}`}>
+              <caption>{D.groups[g]}</caption>
+              <thead><tr><th scope="col">{D.indicator}</th><th scope="col" class="num">{D.value}</th></tr></thead>
+              <tbody>
+                {defs.filter((d) => d.group === g).map((d) => (
                   <tr data-indicator={d.id}>
-                    <th scope="row">{d.titleRu}</th>
-                    <td class="num"><Figure value={(row as unknown as Record<string, number | null>)[d.id]} label={d.titleRu} to={to} /></td>
-                    <td class="hint">{d.definitionRu}</td>
+                    <th scope="row">{d.titleRu}<span class="hint indicator-how">{d.definitionRu}</span></th>
+                    <td class="num"><Figure value={value(d.id)} label={d.titleRu} to={to(d.id)} /></td>
                   </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableWrap>
-      ))}
-    </div>
+                ))}
+              </tbody>
+            </table>
+          </TableWrap>
+        ))}
+      </details>
+    </>
   );
 }
 

@@ -63,18 +63,22 @@ export function RatingTab({ f, set, regionId, me }: TabProps) {
 function RatingRows({ table, title, organisations }: { table: Table; title: (id: string) => string; organisations: boolean }) {
   if (table.rows.length === 0) return <p class="empty-state">{R.empty}</p>;
   const ids = table.config.indicators.map((i) => i.indicator);
+  // A value that misses its target is marked in its cell (a word, not only a colour).
   const value = (r: Schemas['RatingRow'], id: string) => {
     const v = (r as unknown as Record<string, number | null>)[id];
-    return v === null ? '—' : String(v).replace('.', ',');
+    const missed = r.unmet.split(',').map((x) => x.trim()).includes(id);
+    return <>{v === null ? '—' : String(v).replace('.', ',')}{missed && <span class="unmet"> ✗<span class="visually-hidden"> {R.unmet}</span></span>}</>;
   };
   return (
+    <>
+    <p class="hint">{R.unmetLegend}</p>
     <TableWrap label={D.tabs.rating}>
       <table class="table" data-testid="rating">
         <thead>
           <tr>
             <th scope="col">{R.rank}</th><th scope="col">{R.name}</th><th scope="col">{R.score}</th><th scope="col">{R.thresholds}</th>
             {ids.map((id) => <th scope="col">{title(id)}</th>)}
-            <th scope="col">{R.received}</th><th scope="col">{R.answered}</th><th scope="col">{R.rated}</th><th scope="col">{R.unmet}</th>
+            <th scope="col">{R.received}</th><th scope="col">{R.answered}</th><th scope="col">{R.rated}</th>
           </tr>
         </thead>
         <tbody>
@@ -86,12 +90,12 @@ function RatingRows({ table, title, organisations }: { table: Table; title: (id:
               <td class="num">{r.thresholdsMet} / {r.thresholdsTotal}</td>
               {ids.map((id) => <td class="num" data-col={id}>{value(r, id)}</td>)}
               <td class="num">{r.received}</td><td class="num">{r.answered}</td><td class="num">{r.rated}</td>
-              <td>{r.unmet ? r.unmet.split(',').map((id) => title(id.trim())).join('; ') : '—'}</td>
             </tr>
           ))}
         </tbody>
       </table>
     </TableWrap>
+    </>
   );
 }
 

@@ -15,11 +15,11 @@ export interface Reference {
 const EMPTY: Reference = { regions: [], districts: [], territories: [], organisations: [], categories: [] };
 const DISTRICT_KINDS = ['municipal_district', 'municipal_okrug', 'city_district'];
 
-export function useReference(regionId: string, withRegions: boolean): Reference {
+export function useReference(regionId: string): Reference {
   const [ref, setRef] = useState<Reference>(EMPTY);
   useEffect(() => {
     let live = true;
-    const regions = withRegions ? call(() => api.GET('/regions')).then((r) => r.items) : Promise.resolve([]);
+    const regions = call(() => api.GET('/regions')).then((r) => r.items);
     const inRegion = regionId
       ? Promise.all([
         call(() => api.GET('/regions/{regionId}/territories', { params: { path: { regionId } } })).then((r) => r.items),
@@ -31,7 +31,7 @@ export function useReference(regionId: string, withRegions: boolean): Reference 
       if (live) setRef({ regions: rs, territories, districts: territories.filter((t) => DISTRICT_KINDS.includes(t.kind)), organisations, categories });
     }, () => { if (live) setRef(EMPTY); });
     return () => { live = false; };
-  }, [regionId, withRegions]);
+  }, [regionId]);
   return ref;
 }
 
