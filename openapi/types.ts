@@ -971,7 +971,7 @@ export interface paths {
         /**
          * Readiness of the organisations' cabinets by municipal district, now.
          * @description Roles: operator (the region of their organisation), supervisor (own region), administrator (any
-         *     region; `regionId` required). The table of the Altai letter of 24.09.2021 № 6506: for each municipal
+         *     region; every region, one after the other, without `regionId`). The table of the Altai letter of 24.09.2021 № 6506: for each municipal
          *     district, municipal okrug and city district of the region (and one row `level: region` for the
          *     organisations that serve the whole region) and each kind of organisation:
          *     - `created`: active organisations (cabinets) of that kind whose territory lies in the district;
@@ -2740,7 +2740,7 @@ export interface paths {
         };
         /**
          * The months whose readiness snapshot is kept.
-         * @description Roles: operator, supervisor (own region), administrator (`regionId` required). A snapshot is taken
+         * @description Roles: operator, supervisor (own region), administrator (any region; all without `regionId`). A snapshot is taken
          *     once a month (`npm run ops -- readiness-snapshot`, idempotent per region and month: the first one of
          *     the month is kept and never changed by later data). Newest first.
          */
@@ -2762,8 +2762,9 @@ export interface paths {
         };
         /**
          * The readiness table as kept for one month.
-         * @description Roles: operator, supervisor (own region), administrator (`regionId` required). `404` when no
-         *     snapshot of that month is kept. With `compareTo`, `previous` as in `GET /monitoring/readiness`.
+         * @description Roles: operator, supervisor (own region), administrator (any region; all without `regionId`). `404`
+         *     when no snapshot of that month (`YYYY-MM`) is kept. With `compareTo`, `previous` as in
+         *     `GET /monitoring/readiness`.
          */
         get: operations["getCabinetReadinessSnapshot"];
         put?: never;
@@ -2784,8 +2785,8 @@ export interface paths {
         /**
          * Categories, organisations and territories that collect low ratings, repeat processing and overdue cases.
          * @description Roles: operator (the region of their organisation), supervisor (own region), administrator (any
-         *     region; `regionId` required). Counts events of the period `[from, to)` (dates in the region's time
-         *     zone; by default the 30 days up to today) and of the period of the same length just before it:
+         *     region; all regions without `regionId`). Counts events of the period `[from, to)` (dates in the
+         *     region's time zone, in UTC for all regions; by default the 30 days up to today) and of the period of the same length just before it:
          *     - `lowRatings`: answers rated at or below the region's negative threshold (the case was escalated or
          *       closed at the top), counted for the organisation whose answer was rated;
          *     - `repeatProcessing`: new rounds of processing (escalation after a low rating, reopening by a
@@ -2818,7 +2819,7 @@ export interface paths {
         /**
          * Cases that come back - the same applicant and subject more than once in a period.
          * @description Roles: operator (the region of their organisation), supervisor (own region), administrator (any
-         *     region; `regionId` required). Cases registered in `[from, to)` (default: the last 90 days) grouped by
+         *     region; all regions without `regionId`). Cases registered in `[from, to)` (default: the last 90 days) grouped by
          *     applicant (account, else e-mail) and subject (subcategory, else category); groups of two or more,
          *     largest first. An applicant is named by `applicantRef`, a pseudonym stable within the region; the
          *     applicant's name and e-mail are shown only when the caller may see every case of the group.
@@ -4669,7 +4670,8 @@ export interface components {
             organisationKind: components["schemas"]["OrganisationKind"];
         };
         CabinetReadinessReport: {
-            regionId: components["schemas"]["ReferenceId"];
+            /** @description The region; null: all regions (rows region by region). */
+            regionId: string | null;
             /** @description The kept month shown; null for the live table. */
             snapshotMonth: string | null;
             /**
@@ -4684,6 +4686,7 @@ export interface components {
             totals: components["schemas"]["CabinetReadinessTotal"][];
         };
         CabinetReadinessSnapshotInfo: {
+            regionId: components["schemas"]["ReferenceId"];
             month: components["schemas"]["ReportMonth"];
             /** Format: date-time */
             takenAt: string;
@@ -4726,7 +4729,8 @@ export interface components {
             examples: components["schemas"]["ProblemExample"][];
         };
         ProblemAnalysis: {
-            regionId: components["schemas"]["ReferenceId"];
+            /** @description The region; null: all regions. */
+            regionId: string | null;
             period: components["schemas"]["ReportPeriod"];
             previousPeriod: components["schemas"]["ReportPeriod"];
             categories: components["schemas"]["ProblemGroup"][];
@@ -4752,7 +4756,8 @@ export interface components {
             cases: components["schemas"]["ReturningCase"][];
         };
         ReturningCases: {
-            regionId: components["schemas"]["ReferenceId"];
+            /** @description The region; null: all regions. */
+            regionId: string | null;
             period: components["schemas"]["ReportPeriod"];
             items: components["schemas"]["ReturningCaseGroup"][];
         };
@@ -9851,7 +9856,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        regionId: components["schemas"]["ReferenceId"];
+                        /** @description The region; null: all regions. */
+                        regionId: string | null;
                         items: components["schemas"]["CabinetReadinessSnapshotInfo"][];
                     };
                 };
@@ -9878,7 +9884,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                month: components["schemas"]["ReportMonth"];
+                /** @description The month, `YYYY-MM`. */
+                month: string;
             };
             cookie?: never;
         };

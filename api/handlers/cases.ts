@@ -48,8 +48,10 @@ export const caseHandlers = {
       throw e instanceof CaseExportTooLargeError ? problems.unprocessable(e.message) : e;
     });
     const personalData = seesEveryApplicant(cases);
+    // The export's region, for the supervisors' view of the audit log: the cases' one region, if they have one.
+    const regions = new Set(cases.map((c) => c.regionId));
     return reportReply(ctx, undefined, {
-      report: 'cases', regionId: filters.regionId ?? user.regionId ?? null, sheets: () => [caseListSheet(cases)], personalData,
+      report: 'cases', regionId: filters.regionId ?? user.regionId ?? (regions.size === 1 ? [...regions][0] : null), sheets: () => [caseListSheet(cases)], personalData,
       personalCases: personalData && user.role !== 'citizen' ? cases.map((c) => ({ caseId: c.id, regionId: c.regionId })) : [],
     });
   },

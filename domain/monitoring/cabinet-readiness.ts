@@ -11,7 +11,7 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
-import { loadRegionDistricts, type District } from './districts';
+import { loadDistricts, type District } from './districts';
 
 export type CabinetReadinessReport = components['schemas']['CabinetReadinessReport'];
 export type CabinetReadinessRow = components['schemas']['CabinetReadinessRow'];
@@ -105,13 +105,19 @@ async function loadCabinets(db: Db, regionId: string, districtOf: Map<string, st
   }));
 }
 
-/** The live table of a region. */
-export async function liveReadiness(db: Db, regionId: string, now = new Date()): Promise<CabinetReadinessReport> {
-  const { districts, districtOf } = await loadRegionDistricts(db, regionId);
+async function regionRows(db: Db, regionId: string): Promise<CabinetReadinessRow[]> {
+  const { districts, districtOf } = await loadDistricts(db, regionId);
   const regionRow = districts[0];
   const cabinets = regionRow ? await loadCabinets(db, regionId, districtOf, regionRow.id) : [];
-  const { rows, totals } = readinessTable(districts, cabinets);
-  return { regionId, snapshotMonth: null, asOf: now.toISOString(), comparedTo: null, rows, totals };
+  return readinessTable(districts, cabinets).rows;
+}
+
+/** The live table of a region, or of every region one after the other (regionId null). */
+export async function liveReadiness(db: Db, regionId: string | null, now = new Date()): Promise<CabinetReadinessReport> {
+  const regions: string[] = regionId !== null ? [regionId] : await db('regions').orderBy('id').pluck('id');
+  const rows: CabinetReadinessRow[] = [];
+  for (const id of regions) rows.push(...(await regionRows(db, id)));
+  return { regionId, snapshotMonth: null, asOf: now.toISOString(), comparedTo: null, rows, totals: totalsOf(rows) };
 }
 
 /** The month (YYYY-MM) an instant falls in, in the region's time zone. */
@@ -166,22 +172,25 @@ export async function takeReadinessSnapshots(db: Db, now = new Date()): Promise<
   return out;
 }
 
-export async function listReadinessSnapshots(db: Db, regionId: string): Promise<{ month: string; takenAt: string }[]> {
-  const rows = await db('cabinet_readiness_snapshots').where({ region_id: regionId }).orderBy('month', 'desc').select('month', 'taken_at');
-  return rows.map((r) => ({ month: r.month, takenAt: new Date(r.taken_at).toISOString() }));
+export async function listReadinessSnapshots(db: Db, regionId: string | null): Promise<{ regionId: string; month: string; takenAt: string }[]> {
+  const q = db('cabinet_readiness_snapshots').orderBy([{ column: 'month', order: 'desc' }, 'region_id']).select('region_id', 'month', 'taken_at');
+  if (regionId !== null) q.where({ region_id: regionId });
+  return (await q).map((r) => ({ regionId: r.region_id, month: r.month, takenAt: new Date(r.taken_at).toISOString() }));
 }
 
-/** A kept month's table, or undefined when no snapshot of that month is kept. */
-export async function keptReadiness(db: Db, regionId: string, month: string): Promise<CabinetReadinessReport | undefined> {
-  const head = await db('cabinet_readiness_snapshots').where({ region_id: regionId, month }).first('taken_at');
-  if (!head) return undefined;
-  const kept = await db('cabinet_readiness_snapshot_rows').where({ region_id: regionId, month }).orderBy('position');
+/** A kept month's table (of one region, or of all that kept the month), or undefined when none is kept. */
+export async function keptReadiness(db: Db, regionId: string | null, month: string): Promise<CabinetReadinessReport | undefined> {
+  const region = regionId === null ? {} : { region_id: regionId };
+  const heads = await db('cabinet_readiness_snapshots').where({ ...region, month }).select('taken_at');
+  if (heads.length === 0) return undefined;
+  const kept = await db('cabinet_readiness_snapshot_rows').where({ ...region, month }).orderBy(['region_id', 'position']);
   const rows: CabinetReadinessRow[] = kept.map((r: Record<string, any>) => ({
     territoryId: r.territory_id, territoryName: r.territory_name, territoryKind: r.territory_kind, organisationKind: r.organisation_kind,
     created: r.created, withActiveOperator: r.with_active_operator, withEmbeddedForm: r.with_embedded_form, withHandledCase: r.with_handled_case,
     ready: r.ready, readyShare: readyShare(r.ready, r.created), previous: null,
   }));
-  return { regionId, snapshotMonth: month, asOf: new Date(head.taken_at).toISOString(), comparedTo: null, rows, totals: totalsOf(rows) };
+  const asOf = new Date(Math.max(...heads.map((h) => new Date(h.taken_at).getTime()))).toISOString();
+  return { regionId, snapshotMonth: month, asOf, comparedTo: null, rows, totals: totalsOf(rows) };
 }
 
 /** The report with each row's figures in the kept month `compareTo` beside it. Pure. */

@@ -56,7 +56,17 @@ export function regionDistricts(territories: TerritoryNode[]): RegionDistricts {
   return { districts: [{ id: region.id, name: region.name, kind: 'region' }, ...districts], districtOf };
 }
 
-export async function loadRegionDistricts(db: Db, regionId: string): Promise<RegionDistricts> {
-  const rows = await db('territories').where({ region_id: regionId }).select('id', 'parent_id', 'name', 'kind');
-  return regionDistricts(rows.map((r) => ({ id: r.id, parentId: r.parent_id ?? null, name: r.name, kind: r.kind })));
+/** The districts of one region, or of every region one after the other (regionId null). */
+export async function loadDistricts(db: Db, regionId: string | null): Promise<RegionDistricts> {
+  const q = db('territories').select('id', 'parent_id', 'name', 'kind', 'region_id').orderBy(['region_id', 'id']);
+  if (regionId !== null) q.where({ region_id: regionId });
+  const byRegion = new Map<string, TerritoryNode[]>();
+  for (const r of await q) byRegion.set(r.region_id, [...(byRegion.get(r.region_id) ?? []), { id: r.id, parentId: r.parent_id ?? null, name: r.name, kind: r.kind }]);
+  const out: RegionDistricts = { districts: [], districtOf: new Map() };
+  for (const territories of byRegion.values()) {
+    const one = regionDistricts(territories);
+    out.districts.push(...one.districts);
+    for (const [k, v] of one.districtOf) out.districtOf.set(k, v);
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AuthUser } from '../identity/users';
 import { canSeeCase } from '../cases/access';
-import { loadRegionDistricts } from './districts';
+import { loadDistricts } from './districts';
 import type { ReportPeriodDays } from './report-period';
 
 export type ProblemAnalysis = components['schemas']['ProblemAnalysis'];
@@ -27,7 +27,7 @@ export type ProblemDimension = 'categories' | 'organisations' | 'territories';
 const DIMENSIONS: ProblemDimension[] = ['categories', 'organisations', 'territories'];
 
 /** The period's events of the region that the analysis counts, with their dimensions. Bindings in order. */
-function eventsSql(regionId: string, period: ReportPeriodDays, districtOf: Map<string, string>): { sql: string; bindings: Knex.RawBinding[] } {
+function eventsSql(regionId: string | null, period: ReportPeriodDays, districtOf: Map<string, string>): { sql: string; bindings: Knex.RawBinding[] } {
   const districts = JSON.stringify([...districtOf].map(([territory_id, district_id]) => ({ territory_id, district_id })));
   return {
     sql: `with ev as (
@@ -37,13 +37,13 @@ function eventsSql(regionId: string, period: ReportPeriodDays, districtOf: Map<s
       from case_events e
       join cases c on c.id = e.case_id
       left join json_to_recordset(?::json) as td(territory_id text, district_id text) on td.territory_id = c.territory_id
-      where c.region_id = ? and e.occurred_at >= ? and e.occurred_at < ?
+      where (?::text is null or c.region_id = ?) and e.occurred_at >= ? and e.occurred_at < ?
         and (e.type in ('registered', 'escalated', 'reopened', 'overdue') or (e.type = 'closed' and e.details->>'rating' is not null))
     ), dim as (
       select ev.*, d.dimension, d.key from ev
       cross join lateral (values ('categories', ev.category_id), ('organisations', ev.organisation_id), ('territories', ev.district_id)) as d(dimension, key)
     )`,
-    bindings: [period.fromAt, districts, regionId, period.previousFromAt, period.toAt],
+    bindings: [period.fromAt, districts, regionId, regionId, period.previousFromAt, period.toAt],
   };
 }
 
@@ -94,8 +94,14 @@ async function groupCounts(db: Db, ev: { sql: string; bindings: Knex.RawBinding[
 const PROBLEM_OF: Record<string, ProblemExample['problem']> = { escalated: 'low_rating', closed: 'low_rating', reopened: 'repeat_processing', overdue: 'overdue' };
 
 /** The newest problem events of the current period per group, with their cases (for visibility). */
-async function groupExamples(db: Db, ev: { sql: string; bindings: Knex.RawBinding[] }, perGroup: number, viewer: AuthUser): Promise<Map<string, ProblemExample[]>> {
-  const out = new Map<string, ProblemExample[]>();
+interface Examples {
+  byGroup: Map<string, ProblemExample[]>;
+  /** The cases whose applicant data the examples show, with their regions (for the audit log). */
+  shownWithApplicant: Map<string, string>;
+}
+
+async function groupExamples(db: Db, ev: { sql: string; bindings: Knex.RawBinding[] }, perGroup: number, viewer: AuthUser): Promise<Examples> {
+  const out: Examples = { byGroup: new Map(), shownWithApplicant: new Map() };
   if (perGroup === 0) return out;
   const { rows } = await db.raw(
     `${ev.sql} select x.*, c.status, c.category_id as case_category_id, c.territory_id, c.text, c.region_id, c.applicant_user_id,
@@ -115,29 +121,28 @@ async function groupExamples(db: Db, ev: { sql: string; bindings: Knex.RawBindin
       ...(visible ? { applicant: { name: r.applicant_name, email: r.applicant_email, postalAddress: r.applicant_address }, text: r.text } : {}),
     };
     const k = `${r.dimension}\u0000${r.key ?? ''}`;
-    out.set(k, [...(out.get(k) ?? []), example]);
+    out.byGroup.set(k, [...(out.byGroup.get(k) ?? []), example]);
+    if (visible) out.shownWithApplicant.set(r.case_id, r.region_id);
   }
   return out;
 }
 
-async function namesOf(db: Db, regionId: string): Promise<Record<ProblemDimension, Map<string, string>>> {
-  const [categories, organisations, territories] = await Promise.all([
-    db('categories').where({ region_id: regionId }).select('id', 'name'),
-    db('organisations').where({ region_id: regionId }).select('id', 'name'),
-    db('territories').where({ region_id: regionId }).select('id', 'name'),
-  ]);
+async function namesOf(db: Db, regionId: string | null): Promise<Record<ProblemDimension, Map<string, string>>> {
+  const of = (table: string) => (regionId === null ? db(table) : db(table).where({ region_id: regionId })).select('id', 'name');
+  const [categories, organisations, territories] = await Promise.all([of('categories'), of('organisations'), of('territories')]);
   const map = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
   return { categories: map(categories), organisations: map(organisations), territories: map(territories) };
 }
 
+/** The analysis of a region (or of all regions: regionId null), and the cases whose applicant it shows. */
 export async function problemAnalysis(
   db: Db,
   viewer: AuthUser,
-  regionId: string,
+  regionId: string | null,
   period: ReportPeriodDays,
   opts: { top: number; examples: number },
-): Promise<ProblemAnalysis> {
-  const { districtOf } = await loadRegionDistricts(db, regionId);
+): Promise<{ analysis: ProblemAnalysis; shownWithApplicant: { caseId: string; regionId: string }[] }> {
+  const { districtOf } = await loadDistricts(db, regionId);
   const ev = eventsSql(regionId, period, districtOf);
   const [all, examples, names] = await Promise.all([groupCounts(db, ev), groupExamples(db, ev, opts.examples, viewer), namesOf(db, regionId)]);
   const groups = (dimension: ProblemDimension): ProblemGroup[] =>
@@ -147,20 +152,15 @@ export async function problemAnalysis(
       current: r.current,
       previous: r.previous,
       trend: r.current.problems - r.previous.problems,
-      examples: examples.get(`${dimension}\u0000${r.key ?? ''}`) ?? [],
+      examples: examples.byGroup.get(`${dimension}\u0000${r.key ?? ''}`) ?? [],
     }));
   const [categories, organisations, territories] = DIMENSIONS.map(groups);
-  return {
+  const analysis: ProblemAnalysis = {
     regionId,
     period: { from: period.from, to: period.to },
     previousPeriod: { from: period.previousFrom, to: period.from },
     categories, organisations, territories,
   };
-}
-
-/** The cases whose applicant data the analysis shows (for the audit log). */
-export function casesShownWithApplicant(analysis: ProblemAnalysis, regionId: string): { caseId: string; regionId: string }[] {
-  const ids = new Set<string>();
-  for (const d of DIMENSIONS) for (const g of analysis[d]) for (const e of g.examples) if (e.applicant) ids.add(e.caseId);
-  return [...ids].map((caseId) => ({ caseId, regionId }));
+  const shown = new Set(DIMENSIONS.flatMap((d) => analysis[d].flatMap((g) => g.examples.filter((e) => e.applicant).map((e) => e.caseId))));
+  return { analysis, shownWithApplicant: [...shown].map((caseId) => ({ caseId, regionId: examples.shownWithApplicant.get(caseId)! })) };
 }

@@ -1,12 +1,14 @@
 // Whose region a monitoring report is about: a supervisor's own region, an operator's organisation's
-// region, any region an administrator names. Another region is refused (403): supervisors of one region
+// region, any region an administrator names (all regions when the administrator names none). Another region is refused (403): supervisors of one region
 // see nothing of another.
 import type { Db } from '../../db/connection';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 
 export interface ReportRegion {
-  regionId: string;
+  /** null: all regions (administrators only). */
+  regionId: string | null;
+  /** The region's; UTC for all regions. */
   timeZone: string;
 }
 
@@ -21,7 +23,7 @@ async function ownRegion(db: Db, user: AuthUser): Promise<string | null> {
 export async function reportRegion(db: Db, user: AuthUser, asked: string | undefined): Promise<ReportRegion> {
   let regionId: string;
   if (user.role === 'administrator') {
-    if (asked === undefined) throw problems.field('query', 'regionId', 'administrators name the region of the report');
+    if (asked === undefined) return { regionId: null, timeZone: 'UTC' };
     regionId = asked;
   } else {
     const own = await ownRegion(db, user);

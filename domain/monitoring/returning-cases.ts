@@ -19,37 +19,41 @@ export function applicantRef(regionId: string, applicantKey: string): string {
   return createHash('sha256').update(`otklik:applicant:${regionId}:${applicantKey}`).digest('hex').slice(0, 12);
 }
 
-export async function returningCases(db: Db, viewer: AuthUser, regionId: string, period: ReportPeriodDays, minCases: number): Promise<ReturningCases> {
+/** The groups of a region (or of all regions: regionId null), and the cases whose applicant they show. */
+export async function returningCases(
+  db: Db,
+  viewer: AuthUser,
+  regionId: string | null,
+  period: ReportPeriodDays,
+  minCases: number,
+): Promise<{ list: ReturningCases; shownWithApplicant: { caseId: string; regionId: string }[] }> {
   const { rows } = await db.raw(
     `select x.* from (
         select c.id, c.registered_at, c.status, c.organisation_id, c.rating, c.round, c.region_id, c.applicant_user_id,
           c.applicant_name, c.applicant_email, c.applicant_address, s.name as subject_name,
           coalesce(c.subcategory_id, c.category_id) as subject_id,
           coalesce('user:' || c.applicant_user_id::text, 'email:' || lower(nullif(c.applicant_email, ''))) as applicant_key,
-          count(*) over (partition by coalesce('user:' || c.applicant_user_id::text, 'email:' || lower(nullif(c.applicant_email, ''))), coalesce(c.subcategory_id, c.category_id)) as in_group
+          count(*) over (partition by c.region_id, coalesce('user:' || c.applicant_user_id::text, 'email:' || lower(nullif(c.applicant_email, ''))), coalesce(c.subcategory_id, c.category_id)) as in_group
         from cases c
         join categories s on s.id = coalesce(c.subcategory_id, c.category_id)
-        where c.region_id = ? and c.registered_at >= ? and c.registered_at < ?
+        where (?::text is null or c.region_id = ?) and c.registered_at >= ? and c.registered_at < ?
           and coalesce(c.applicant_user_id::text, nullif(c.applicant_email, '')) is not null
       ) x where x.in_group >= ?
-      order by x.in_group desc, x.applicant_key, x.subject_id, x.registered_at, x.id`,
-    [regionId, period.fromAt, period.toAt, minCases],
+      order by x.in_group desc, x.region_id, x.applicant_key, x.subject_id, x.registered_at, x.id`,
+    [regionId, regionId, period.fromAt, period.toAt, minCases],
   );
   type Entry = { group: ReturningCaseGroup; allVisible: boolean; first: Record<string, any> };
   const groups = new Map<string, Entry>();
   for (const r of rows as Record<string, any>[]) {
-    const k = `${r.applicant_key}\u0000${r.subject_id}`;
-    const entry: Entry = groups.get(k) ?? { group: { applicantRef: applicantRef(regionId, r.applicant_key), subjectId: r.subject_id, subjectName: r.subject_name, cases: [] }, allVisible: true, first: r };
+    const k = `${r.region_id}\u0000${r.applicant_key}\u0000${r.subject_id}`;
+    const entry: Entry = groups.get(k) ?? { group: { applicantRef: applicantRef(r.region_id, r.applicant_key), subjectId: r.subject_id, subjectName: r.subject_name, cases: [] }, allVisible: true, first: r };
     entry.group.cases.push({ caseId: r.id, registeredAt: new Date(r.registered_at).toISOString(), status: r.status, organisationId: r.organisation_id ?? null, rating: r.rating ?? null, round: r.round });
     entry.allVisible &&= canSeeCase(viewer, r as { applicant_user_id: number | null; organisation_id: string | null; region_id: string });
     groups.set(k, entry);
   }
-  const items = [...groups.values()].map(({ group, allVisible, first }) =>
+  const entries = [...groups.values()];
+  const items = entries.map(({ group, allVisible, first }) =>
     allVisible ? { ...group, applicant: { name: first.applicant_name ?? null, email: first.applicant_email ?? null, postalAddress: first.applicant_address ?? null } } : group);
-  return { regionId, period: { from: period.from, to: period.to }, items };
-}
-
-/** The cases whose applicant data the list shows (for the audit log). */
-export function returningShownWithApplicant(list: ReturningCases): { caseId: string; regionId: string }[] {
-  return list.items.filter((g) => g.applicant).flatMap((g) => g.cases.map((c) => ({ caseId: c.caseId, regionId: list.regionId })));
+  const shownWithApplicant = entries.filter((e) => e.allVisible).flatMap((e) => e.group.cases.map((c) => ({ caseId: c.caseId, regionId: e.first.region_id as string })));
+  return { list: { regionId, period: { from: period.from, to: period.to }, items }, shownWithApplicant };
 }

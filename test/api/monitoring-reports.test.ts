@@ -9,6 +9,7 @@ import type { Db } from '../../db/connection';
 import { createUserWithToken } from '../../domain/identity/users';
 import { keptReadiness, takeReadinessSnapshot } from '../../domain/monitoring/cabinet-readiness';
 import { runOps } from '../../ops/cli';
+import { CaseExportTooLargeError, casesForExport } from '../../domain/exports/case-list';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
 import { call, offlineTemporal, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
@@ -235,8 +236,11 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     assert.ok(['C-1', 'C-2', 'C-5'].every((id) => entries.includes(id)), 'the personal data in the file is recorded per case');
     const district = await workbookOf(await fetch(`${api.url}/cases?format=xlsx`, { headers: { authorization: `Bearer ${t.district}` } }));
     assert.deepEqual(rowsOf(district.getWorksheet('cases')!).map((r) => r.id).sort(), ['C-1', 'C-5', 'R-3', 'R-4'], 'an operator exports the own organisation\'s cases');
-    const exported = await db('audit_log').where({ action: 'report.exported', operation: 'listCases' }).orderBy('id').select('details');
-    assert.deepEqual(exported.map((e) => [e.details.format, e.details.rows]), [['csv', 6], ['xlsx', 4]]);
+    const exported = await db('audit_log').where({ action: 'report.exported', operation: 'listCases' }).orderBy('id').select('details', 'region_id');
+    assert.deepEqual(exported.map((e) => [e.details.format, e.details.rows, e.region_id]), [['csv', 6, TEST_REGION], ['xlsx', 4, TEST_REGION]]);
+    const admin = { id: 0, role: 'administrator' as const, name: 'Admin', email: null, organisationId: null, regionId: null };
+    await assert.rejects(casesForExport(db, admin, {}, 5), CaseExportTooLargeError, 'past the limit: narrow the filters');
+    assert.equal((await casesForExport(db, admin, {}, 9)).length, 9);
   });
 
   it('shows a region\'s reports to its own staff only', async () => {
@@ -245,7 +249,11 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     }
     const own = await call(api, 'GET', `/monitoring/problems?${PERIOD}`, { token: t.otherSupervisor });
     assert.deepEqual([own.body.regionId, own.body.categories, own.body.organisations], ['otherland', [], []]);
-    assert.equal((await call(api, 'GET', '/monitoring/readiness', { token: t.admin })).status, 400, 'an administrator names the region');
+    const all = await call(api, 'GET', '/monitoring/readiness', { token: t.admin });
+    assert.deepEqual([all.status, all.body.regionId, all.body.rows.length], [200, null, 8], 'an administrator without a region: every region (otherland has no territories)');
+    const allProblems = await call(api, 'GET', `/monitoring/problems?${PERIOD}`, { token: t.admin });
+    assert.deepEqual(allProblems.body.categories.map((g: any) => g.id), [CAT.roads, CAT.medicine]);
+    assert.equal((await call(api, 'GET', '/monitoring/readiness/snapshots/not-a-month', { token: t.admin })).status, 404);
     assert.equal((await call(api, 'GET', '/monitoring/readiness?regionId=nowhere', { token: t.admin })).status, 404);
     assert.equal((await call(api, 'GET', '/monitoring/readiness?regionId=testland', { token: t.admin })).status, 200);
     assert.equal((await call(api, 'GET', '/monitoring/readiness', { token: t.citizen })).status, 403);

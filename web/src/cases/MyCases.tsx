@@ -1,6 +1,6 @@
 // The citizen's cases, newest first: number, status with its marks, and the answer term.
 import { useEffect, useState } from 'preact/hooks';
-import { api, call, json, type CaseSummary } from '../api';
+import { api, call, type CaseSummary } from '../api';
 import { signedIn, startSignIn } from '../auth';
 import { Badge, Button, DateText, Loading, Notice } from '../components/ui';
 import { errorsOf, FORM } from '../problems';
@@ -15,7 +15,7 @@ export function MyCases() {
   const [error, setError] = useState<string | null>(null);
   const load = (after?: string) =>
     call(() => api.GET('/cases', { params: { query: { limit: 20, cursor: after } } })).then(
-      (answer) => { const page = json(answer); setItems((old) => [...(after ? old ?? [] : []), ...page.items]); setCursor(page.nextCursor); },
+      (page) => { setItems((old) => [...(after ? old ?? [] : []), ...page.items]); setCursor(page.nextCursor); },
       (e) => setError(errorsOf(e)[FORM] ?? T.unexpected),
     );
   useEffect(() => { if (signedIn()) void load(); }, []);

@@ -3,7 +3,7 @@
 // the period before it (trend), with example cases; then the cases that come back (the same applicant
 // and subject). Exports of both. Names and overdue counts open the matching queue; examples open the case.
 import { useEffect, useState } from 'preact/hooks';
-import { api, call, json, type Schemas } from '../../api';
+import { api, call, type Schemas } from '../../api';
 import { Button, Loading, Notice } from '../../components/ui';
 import { href } from '../../router';
 import { T } from '../../text';
@@ -25,8 +25,8 @@ export function ProblemsTab({ f, set, regionId, lists }: TabProps) {
   const period = { ...(f.problemsFrom ? { from: f.problemsFrom } : {}), ...(f.problemsTo ? { to: f.problemsTo } : {}) };
   const query = { regionId, ...period };
   const key = JSON.stringify(query);
-  const analysis = useLoad(() => call(() => api.GET('/monitoring/problems', { params: { query } })).then(json), [key]);
-  const returning = useLoad(() => call(() => api.GET('/monitoring/problems/returning', { params: { query } })).then(json), [key]);
+  const analysis = useLoad(() => call(() => api.GET('/monitoring/problems', { params: { query } })), [key]);
+  const returning = useLoad(() => call(() => api.GET('/monitoring/problems/returning', { params: { query } })), [key]);
   const [from, setFrom] = useState(f.problemsFrom);
   const [to, setTo] = useState(f.problemsTo);
   useEffect(() => { setFrom(f.problemsFrom); setTo(f.problemsTo); }, [f.problemsFrom, f.problemsTo]);

@@ -1,7 +1,7 @@
 // The readiness tab: the Altai letter's table of organisations' cabinets by municipal district and kind
 // of organisation (created; with an operator, the form on a site, a handled case; ready), with a kept
 // monthly snapshot to compare with, and its CSV/XLSX export.
-import { api, call, json, type Schemas } from '../../api';
+import { api, call, type Schemas } from '../../api';
 import { Loading, Notice } from '../../components/ui';
 import { useTimeZone } from '../../cases/regions';
 import { formatDateTime } from '../../format';
@@ -21,7 +21,7 @@ const delta = (now: number, before: number) => (now === before ? '0' : now > bef
 export function ReadinessTab({ f, set, regionId }: TabProps) {
   const months = useLoad(() => call(() => api.GET('/monitoring/readiness/snapshots', { params: { query: { regionId } } })).then((r) => r.items), [regionId]);
   const query = { regionId, ...(f.compareTo ? { compareTo: f.compareTo } : {}) };
-  const report = useLoad(() => call(() => api.GET('/monitoring/readiness', { params: { query } })).then(json), [JSON.stringify(query)]);
+  const report = useLoad(() => call(() => api.GET('/monitoring/readiness', { params: { query } })), [JSON.stringify(query)]);
   const zone = useTimeZone(regionId) ?? 'UTC';
   return (
     <section class="card" aria-labelledby="ready-title">

@@ -2,7 +2,7 @@
 // API's order for staff), with filters and saved views, marks for near, overdue, extended, accelerated and
 // advisory terms, and "take" right in the row. Keys: j/k move, Enter opens, t takes.
 import { useEffect, useState } from 'preact/hooks';
-import { api, call, json, type CaseSummary } from '../../api';
+import { api, call, type CaseSummary } from '../../api';
 import { Button, Loading, Notice } from '../../components/ui';
 import { currentSearch, href, navigate, useSearch } from '../../router';
 import { T } from '../../text';
@@ -31,7 +31,7 @@ export function Queue() {
   const now = Date.now();
   const load = (after?: string) =>
     call(() => api.GET('/cases', { params: { query: { ...listQuery(filters), limit: 50, cursor: after } } })).then(
-      (answer) => { const page = json(answer); setItems((old) => [...(after ? old ?? [] : []), ...page.items]); setCursor(page.nextCursor); setError(null); },
+      (page) => { setItems((old) => [...(after ? old ?? [] : []), ...page.items]); setCursor(page.nextCursor); setError(null); },
       (e) => setError(failure(e).text),
     );
   useEffect(() => { void load(); }, [filters]);
