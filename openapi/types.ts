@@ -1022,7 +1022,8 @@ export interface paths {
         };
         /**
          * Indicators of work with appeals and messages (volume, timeliness, quality), grouped as asked.
-         * @description Roles: supervisor and analyst (own region), administrator (any region). Computed from rollups kept
+         * @description Roles: supervisor and analyst (own region), administrator (any region; all regions without
+         *     `regionId`). Computed from rollups kept
          *     up to date as cases move, never by scanning cases. Months are calendar months in the region's time
          *     zone; `from` and `to` are inclusive months (default: the current year up to this month). Each
          *     measure is counted in the month of its own moment (received: registration; answered: the answer;
@@ -1054,7 +1055,7 @@ export interface paths {
         };
         /**
          * Participation indicators (events held by type, participants, hearings, winning projects' implementation).
-         * @description Roles: supervisor and analyst (own region), administrator (any region). An event is held in the
+         * @description Roles: supervisor and analyst (own region), administrator (any region; all without `regionId`). An event is held in the
          *     month it closed (its voting, collection or hearing ended) and was not cancelled. Participants are
          *     counted per event (a person in two events counts twice). Winning projects are those of budget and
          *     other votes with published results; their status is what the organiser recorded
@@ -1078,7 +1079,7 @@ export interface paths {
         };
         /**
          * Winning projects of votes and the state of their implementation, one row each.
-         * @description Roles: supervisor and analyst (own region), administrator (any region). Votes that closed in the period.
+         * @description Roles: supervisor and analyst (own region), administrator (any region; all without `regionId`). Votes that closed in the period.
          */
         get: operations["listWinningProjects"];
         put?: never;
@@ -1089,7 +1090,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/monitoring/rating/config": {
+    "/monitoring/regions/{regionId}/rating/config": {
         parameters: {
             query?: never;
             header?: never;
@@ -1098,7 +1099,7 @@ export interface paths {
         };
         /**
          * The region's rating configuration (weighted indicators and their thresholds).
-         * @description Roles: supervisor and analyst (own region), administrator. A region that has not configured its
+         * @description Roles: supervisor and analyst (own region: `403` for another), administrator. A region that has not configured its
          *     rating has the defaults from the regulations: average answer time at most 8 days, at least 60 % of
          *     ratings 4–5, all answers within the binding term, as few cases sent to repeat processing as
          *     possible (`isDefault: true`).
@@ -1118,7 +1119,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/monitoring/rating": {
+    "/monitoring/regions/{regionId}/rating": {
         parameters: {
             query?: never;
             header?: never;
@@ -1127,7 +1128,7 @@ export interface paths {
         };
         /**
          * The live quarterly rating of organisations or municipalities.
-         * @description Roles: supervisor and analyst (own region), administrator. Computed now from the rollups with the
+         * @description Roles: supervisor and analyst (own region: `403` for another), administrator. Computed now from the rollups with the
          *     region's current configuration; it changes as data arrives (a published snapshot does not). An
          *     organisation is rated on its own figures (a parent does not absorb the organisations below it);
          *     a municipality is a municipal district, okrug or city (a territory of the first level below the
@@ -1158,7 +1159,7 @@ export interface paths {
         put?: never;
         /**
          * Publish the quarter's rating as a frozen snapshot.
-         * @description Roles: supervisor (own region), administrator. Computes the rating as `GET /monitoring/rating`
+         * @description Roles: supervisor (own region), administrator. Computes the rating as `GET /monitoring/regions/{regionId}/rating`
          *     does and stores its rows and the configuration used; the snapshot never changes afterwards, even
          *     when later data arrives for the quarter. One snapshot per region, quarter and subject: `409` when
          *     it exists. A quarter that has not ended yet is refused (`409`). Audited.
@@ -4084,7 +4085,8 @@ export interface components {
         };
         /** @description The filters the table was computed for, as applied. */
         MonitoringScope: {
-            regionId: string;
+            /** @description null: all regions (an administrator's request without regionId). */
+            regionId: string | null;
             from: components["schemas"]["Month"];
             to: components["schemas"]["Month"];
             organisationId: string | null;
@@ -4120,6 +4122,7 @@ export interface components {
             openNow: number;
             overdueNow: number;
             averageAnswerDays: number | null;
+            /** @description null also when the request filters or groups by two or more of organisation, territory, category and channel (no histograms are kept at that grain). */
             medianAnswerDays: number | null;
             extensions: number;
             redirects: number;
@@ -4909,7 +4912,7 @@ export interface components {
          *     (action `report.exported`, with the report, the format, the filters and the number of rows).
          */
         ExportFormat: "json" | "csv" | "xlsx";
-        /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+        /** @description The region; supervisors and analysts may leave it out (their own region); administrators see all regions without it (months in each region's own time zone). */
         MonitoringRegion: components["schemas"]["ReferenceId"];
         /** @description Only this organisation (with `subtree`, also every organisation below it). */
         MonitoringOrganisation: components["schemas"]["ReferenceId"];
@@ -4921,6 +4924,7 @@ export interface components {
         MonitoringFrom: components["schemas"]["Month"];
         /** @description Last month of the period, inclusive (default the current month). */
         MonitoringTo: components["schemas"]["Month"];
+        /** @description The quarter (default the last one that has ended, in the region's time zone). */
         Quarter: components["schemas"]["Quarter"];
         /** @description Rank organisations (default) or municipalities. */
         RatingSubject: components["schemas"]["RatingSubjectKind"];
@@ -6475,7 +6479,7 @@ export interface operations {
     getCaseIndicators: {
         parameters: {
             query?: {
-                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+                /** @description The region; supervisors and analysts may leave it out (their own region); administrators see all regions without it (months in each region's own time zone). */
                 regionId?: components["parameters"]["MonitoringRegion"];
                 /** @description Only this organisation (with `subtree`, also every organisation below it). */
                 organisationId?: components["parameters"]["MonitoringOrganisation"];
@@ -6519,7 +6523,7 @@ export interface operations {
     getParticipationIndicators: {
         parameters: {
             query?: {
-                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+                /** @description The region; supervisors and analysts may leave it out (their own region); administrators see all regions without it (months in each region's own time zone). */
                 regionId?: components["parameters"]["MonitoringRegion"];
                 /** @description Only this organisation (with `subtree`, also every organisation below it). */
                 organisationId?: components["parameters"]["MonitoringOrganisation"];
@@ -6557,7 +6561,7 @@ export interface operations {
     listWinningProjects: {
         parameters: {
             query?: {
-                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
+                /** @description The region; supervisors and analysts may leave it out (their own region); administrators see all regions without it (months in each region's own time zone). */
                 regionId?: components["parameters"]["MonitoringRegion"];
                 /** @description Only this organisation (with `subtree`, also every organisation below it). */
                 organisationId?: components["parameters"]["MonitoringOrganisation"];
@@ -6593,12 +6597,11 @@ export interface operations {
     };
     getRatingConfig: {
         parameters: {
-            query?: {
-                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
-                regionId?: components["parameters"]["MonitoringRegion"];
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                regionId: components["parameters"]["RegionId"];
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -6621,12 +6624,11 @@ export interface operations {
     };
     putRatingConfig: {
         parameters: {
-            query?: {
-                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
-                regionId?: components["parameters"]["MonitoringRegion"];
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                regionId: components["parameters"]["RegionId"];
+            };
             cookie?: never;
         };
         requestBody: {
@@ -6655,15 +6657,16 @@ export interface operations {
     };
     getRating: {
         parameters: {
-            query: {
-                /** @description The region; supervisors and analysts may leave it out (their own region), administrators must give it. */
-                regionId?: components["parameters"]["MonitoringRegion"];
-                quarter: components["parameters"]["Quarter"];
+            query?: {
+                /** @description The quarter (default the last one that has ended, in the region's time zone). */
+                quarter?: components["parameters"]["Quarter"];
                 /** @description Rank organisations (default) or municipalities. */
                 subject?: components["parameters"]["RatingSubject"];
             };
             header?: never;
-            path?: never;
+            path: {
+                regionId: components["parameters"]["RegionId"];
+            };
             cookie?: never;
         };
         requestBody?: never;

@@ -22,7 +22,7 @@ import { connect, type Db } from '../db/connection';
 
 const USAGE = `Usage:
   npm run users -- create --role <${ROLES.join('|')}> --name <name> [--email <email>]
-                          [--organisation <id>  (operators, integration clients)] [--region <id>  (supervisors)]
+                          [--organisation <id>  (operators, integration clients)] [--region <id>  (supervisors, analysts)]
                           [--scopes <a,b>  (integration clients)] [--label <token label>]
   npm run users -- token --user <user id> [--label <token label>]
   npm run users -- list [--role <role>]

@@ -25,15 +25,15 @@ export const monitoringHandlers = {
   },
 
   async getRatingConfig({ input, user, deps }) {
-    return { status: 200, body: await getRatingConfig(deps.db, user, input.query.regionId) };
+    return { status: 200, body: await getRatingConfig(deps.db, user, input.params.regionId) };
   },
 
   async putRatingConfig({ input, user, deps }) {
-    return { status: 200, body: await putRatingConfig(deps.db, user, input.query.regionId, input.body) };
+    return { status: 200, body: await putRatingConfig(deps.db, user, input.params.regionId, input.body) };
   },
 
   async getRating({ input, user, deps }) {
-    return { status: 200, body: await liveRating(deps.db, user, input.query) };
+    return { status: 200, body: await liveRating(deps.db, user, { regionId: input.params.regionId, ...input.query }) };
   },
 
   async listRatingSnapshots({ input, user, deps }) {

@@ -6,8 +6,8 @@ import type { Knex } from 'knex';
 // monitoring_rollup holds sums of the per-case facts (domain/monitoring/facts.ts) by region, month (in
 // the region's time zone) and, at each grain, some of organisation, territory, category and channel
 // ('*' where a grain sums over a dimension: grain 0 the whole region, 1 by organisation, … 5 by all
-// four); monitoring_answer_days holds the answers by whole days of answer time on the same keys, for
-// the median. A request reads the smallest grain that has its filters and groups. The projection keeps
+// four); monitoring_answer_days holds the answers by whole days of answer time on the same keys (an
+// array of counts per key), for the median. A request reads the smallest grain that has its filters and groups. The projection keeps
 // both up to date in the transaction that moves a case (activities/appeal.ts); `npm run ops --
 // monitoring rebuild` recomputes them from the read model. Keys use '' for a case without territory or
 // category so that they can be primary keys.
@@ -23,10 +23,15 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.schema.createTable('monitoring_answer_days', (t) => {
     rollupKey(t);
-    t.integer('answer_days').notNullable();
-    t.bigInteger('answers').notNullable().defaultTo(0);
-    t.primary(['region_id', 'grain', 'month', 'organisation_id', 'territory_id', 'category_id', 'channel', 'answer_days']);
+    // answers by whole days of answer time: element i (1-based) counts the answers of i − 1 days. One
+    // array per key rather than a row per day: a region's year by organisation is a few thousand rows.
+    t.specificType('hist', 'integer[]').notNullable();
+    t.primary(['region_id', 'grain', 'month', 'organisation_id', 'territory_id', 'category_id', 'channel']);
   });
+  // Element-wise sum of two histograms (a delta onto a stored one); the shorter is padded with zeros.
+  await knex.raw(`create function monitoring_hist_add(a integer[], b integer[]) returns integer[] language sql immutable as $$
+    select coalesce(array_agg(coalesce(a[i], 0) + coalesce(b[i], 0) order by i), '{}')
+      from generate_series(1, greatest(coalesce(cardinality(a), 0), coalesce(cardinality(b), 0))) i $$`);
   await knex.schema.createTable('monitoring_rating_configs', (t) => {
     t.text('region_id').primary().references('regions.id').onDelete('CASCADE');
     t.jsonb('indicators').notNullable();
@@ -85,6 +90,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop function if exists monitoring_snapshot_frozen()');
   await knex.schema.dropTableIfExists('monitoring_rating_configs');
   await knex.schema.dropTableIfExists('monitoring_answer_days');
+  await knex.raw('drop function if exists monitoring_hist_add(integer[], integer[])');
   await knex.schema.dropTableIfExists('monitoring_rollup');
   await knex.schema.alterTable('cases', (t) => t.dropColumn('channel'));
 }

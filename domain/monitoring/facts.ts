@@ -23,14 +23,22 @@ export type Dimension = (typeof DIMENSIONS)[number];
  * The grains of the rollups, smallest first: each keeps some dimensions and sums over the others, so
  * that a request reads the fewest rows that can answer it (a region's year is a dozen rows at grain 0).
  */
-export const GRAINS: readonly { id: number; dims: readonly Dimension[] }[] = [
-  { id: 0, dims: [] },
-  { id: 4, dims: ['channel'] },
-  { id: 3, dims: ['category_id'] },
-  { id: 2, dims: ['territory_id'] },
-  { id: 1, dims: ['organisation_id'] },
-  { id: 5, dims: DIMENSIONS },
+export const GRAINS: readonly { id: number; dims: readonly Dimension[]; histogram: boolean }[] = [
+  { id: 0, dims: [], histogram: true },
+  { id: 4, dims: ['channel'], histogram: true },
+  { id: 3, dims: ['category_id'], histogram: true },
+  { id: 2, dims: ['territory_id'], histogram: true },
+  { id: 1, dims: ['organisation_id'], histogram: true },
+  // All four dimensions: as many rows as the others together; no answer-day histograms here (their
+  // sum over a large part of this grain would cost more than a request may), so no median either.
+  { id: 5, dims: DIMENSIONS, histogram: false },
 ];
+const HISTOGRAM_GRAINS = GRAINS.filter((g) => g.histogram);
+
+/** Whether a grain keeps answer-day histograms (the median). */
+export function hasHistogram(grain: number): boolean {
+  return HISTOGRAM_GRAINS.some((g) => g.id === grain);
+}
 
 /** The smallest grain that keeps every dimension in `needed`. */
 export function grainFor(needed: readonly Dimension[]): number {
@@ -164,7 +172,7 @@ const keyText = (k: RollupKey) => ROLLUP_KEY.map((c) => String(k[c])).join('\u00
 /** after − before, by rollup key (and by answer days), without the keys where nothing changed. */
 export function factsDelta(before: Fact[], after: Fact[]) {
   const sums = new Map<string, { key: RollupKey; measures: Record<FactMeasure, number> }>();
-  const days = new Map<string, { key: RollupKey; answerDays: number; answers: number }>();
+  const days = new Map<string, { key: RollupKey; hist: number[] }>();
   const keys = (f: Fact): RollupKey[] => GRAINS.map((g) => ({
     region_id: f.region_id, grain: g.id, month: f.month, ...Object.fromEntries(DIMENSIONS.map((d) => [d, g.dims.includes(d) ? f[d] : '*'])),
   }) as RollupKey);
@@ -175,18 +183,18 @@ export function factsDelta(before: Fact[], after: Fact[]) {
       const s = sums.get(k) ?? { key, measures: Object.fromEntries(FACT_MEASURES.map((m) => [m, 0])) as Record<FactMeasure, number> };
       for (const m of FACT_MEASURES) s.measures[m] += sign * f.measures[m];
       sums.set(k, s);
-      if (f.answerDays !== null) {
-        const dk = `${k}\u0000${f.answerDays}`;
-        const d = days.get(dk) ?? { key, answerDays: f.answerDays, answers: 0 };
-        d.answers += sign;
-        days.set(dk, d);
+      if (f.answerDays !== null && hasHistogram(Number(key.grain))) {
+        const d = days.get(k) ?? { key, hist: [] };
+        for (let i = d.hist.length; i <= f.answerDays; i++) d.hist.push(0);
+        d.hist[f.answerDays] += sign;
+        days.set(k, d);
       }
     }
   }
   const byKey = <T extends { key: RollupKey }>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   return {
     rollup: [...sums.entries()].sort(byKey).map(([, v]) => v).filter((v) => FACT_MEASURES.some((m) => v.measures[m] !== 0)),
-    answerDays: [...days.entries()].sort(byKey).map(([, v]) => v).filter((v) => v.answers !== 0),
+    answerDays: [...days.entries()].sort(byKey).map(([, v]) => v).filter((v) => v.hist.some((n) => n !== 0)),
   };
 }
 
@@ -198,9 +206,9 @@ export async function applyFactsDelta(trx: Knex.Transaction, delta: ReturnType<t
     await trx.raw(`${trx('monitoring_rollup').insert(rows).toQuery()} on conflict (${ROLLUP_KEY.join(', ')}) do update set ${update}`);
   }
   if (delta.answerDays.length > 0) {
-    const rows = delta.answerDays.map((r) => ({ ...r.key, answer_days: r.answerDays, answers: r.answers }));
-    await trx.raw(`${trx('monitoring_answer_days').insert(rows).toQuery()} on conflict (${ROLLUP_KEY.join(', ')}, answer_days)
-      do update set answers = monitoring_answer_days.answers + excluded.answers`);
+    const rows = delta.answerDays.map((r) => ({ ...r.key, hist: r.hist }));
+    await trx.raw(`${trx('monitoring_answer_days').insert(rows).toQuery()} on conflict (${ROLLUP_KEY.join(', ')})
+      do update set hist = monitoring_hist_add(monitoring_answer_days.hist, excluded.hist)`);
   }
 }
 
@@ -215,11 +223,11 @@ export async function refreshCaseRollup(trx: Knex.Transaction, caseId: string, b
 const SUMS = FACT_MEASURES.map((m) => `sum(${m})::bigint as ${m}`).join(', ');
 
 /** Every grain's key columns over the facts grouped by grouping sets ('*' for a dimension summed over). */
-function grainSelect(extra: string[]): { columns: string; groupBy: string } {
+function grainSelect(extra: string[], grains = GRAINS): { columns: string; groupBy: string } {
   // grouping(d1, …, d4) sets a bit, most significant first, for each dimension summed over.
   const bitsOf = (dims: readonly Dimension[]) => DIMENSIONS.reduce((acc, d, i) => acc | (dims.includes(d) ? 0 : 1 << (DIMENSIONS.length - 1 - i)), 0);
-  const grain = `case grouping(${DIMENSIONS.join(', ')}) ${GRAINS.map((g) => `when ${bitsOf(g.dims)} then ${g.id}`).join(' ')} end`;
-  const sets = GRAINS.map((g) => `(${['region_id', 'month', ...g.dims, ...extra].join(', ')})`).join(', ');
+  const grain = `case grouping(${DIMENSIONS.join(', ')}) ${grains.map((g) => `when ${bitsOf(g.dims)} then ${g.id}`).join(' ')} end`;
+  const sets = grains.map((g) => `(${['region_id', 'month', ...g.dims, ...extra].join(', ')})`).join(', ');
   return {
     columns: ['region_id', `${grain} as grain`, 'month', ...DIMENSIONS.map((d) => `coalesce(${d}, '*') as ${d}`), ...extra].join(', '),
     groupBy: `group by grouping sets (${sets})`,
@@ -232,10 +240,22 @@ function grainSums(caseFilter: string): string {
   return `select ${g.columns}, ${SUMS} from (${factsSql(caseFilter)}) f ${g.groupBy}`;
 }
 
-/** The answer-day rows of every grain. */
+/** The answers of every grain by key and whole days (rows of key, answer_days, answers). */
 function grainDays(caseFilter: string): string {
-  const g = grainSelect(['answer_days']);
+  const g = grainSelect(['answer_days'], HISTOGRAM_GRAINS);
   return `select ${g.columns}, count(*)::bigint as answers from (${factsSql(caseFilter)}) f where answer_days is not null ${g.groupBy}`;
+}
+
+/** The histograms of every grain: an array per key, element i the answers of i − 1 days. */
+function grainHistograms(caseFilter: string): string {
+  const keys = ROLLUP_KEY.join(', ');
+  const same = ROLLUP_KEY.map((c) => `d.${c} = k.${c}`).join(' and ');
+  return `with d as (${grainDays(caseFilter)})
+    select ${ROLLUP_KEY.map((c) => `k.${c}`).join(', ')}, array_agg(coalesce(d.answers, 0)::int order by n) as hist
+      from (select ${keys}, max(answer_days) as top from d group by ${keys}) k
+      cross join lateral generate_series(0, k.top) n
+      left join d on ${same} and d.answer_days = n
+     group by ${ROLLUP_KEY.map((c) => `k.${c}`).join(', ')}`;
 }
 
 /** Recomputes both rollups from the read model (all regions), in one transaction. */
@@ -249,7 +269,8 @@ export async function rebuildRollups(db: Db): Promise<{ rollupRows: number; answ
     await trx.raw('delete from monitoring_answer_days');
     const keys = ROLLUP_KEY.join(', ');
     const a = await trx.raw(`insert into monitoring_rollup (${keys}, ${FACT_MEASURES.join(', ')}) ${grainSums('true')}`);
-    const b = await trx.raw(`insert into monitoring_answer_days (${keys}, answer_days, answers) ${grainDays('true')}`);
+    const b = await trx.raw(`insert into monitoring_answer_days (${keys}, hist) ${grainHistograms('true')}`);
+    await trx.raw('analyze monitoring_rollup, monitoring_answer_days'); // the planner's estimates for the new rows
     return { rollupRows: a.rowCount ?? 0, answerDayRows: b.rowCount ?? 0, seconds: (Date.now() - t0) / 1000 };
   });
 }
@@ -262,7 +283,8 @@ export async function compareWithFullScan(db: Db, regionId: string) {
   const nonZero = FACT_MEASURES.map((m) => `${m} <> 0`).join(' or ');
   const stored = await db.raw(`select ${keys}, ${measures} from monitoring_rollup where region_id = ? and (${nonZero}) ${order}`, [regionId]);
   const scanned = await db.raw(`select * from (${grainSums('c.region_id = ?')}) s where ${nonZero} ${order}`, [regionId]);
-  const storedDays = await db.raw(`select ${keys}, answer_days, answers from monitoring_answer_days where region_id = ? and answers <> 0 ${order}, answer_days`, [regionId]);
+  const storedDays = await db.raw(`select ${keys}, (d.i - 1)::int as answer_days, d.v::bigint as answers
+    from monitoring_answer_days, unnest(hist) with ordinality d(v, i) where region_id = ? and d.v <> 0 ${order}, answer_days`, [regionId]);
   const scannedDays = await db.raw(`select * from (${grainDays('c.region_id = ?')}) s ${order}, answer_days`, [regionId]);
   const numeric = new Set<string>([...FACT_MEASURES, 'grain', 'answer_days', 'answers']);
   const norm = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'month' ? monthText(v) : numeric.has(k) ? Number(v) : v])));

@@ -7,8 +7,8 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AuthUser } from '../identity/users';
 import { CASE_INDICATORS } from './definitions';
-import { FACT_MEASURES, grainFor, type Dimension, type FactMeasure } from './facts';
-import { monitoredRegion, monthRange, referenceNames, subtreeOf } from './scope';
+import { FACT_MEASURES, grainFor, hasHistogram, type Dimension, type FactMeasure } from './facts';
+import { monitoredScope, monthRange, referenceNames, subtreeOf } from './scope';
 
 export type CaseIndicatorRow = components['schemas']['CaseIndicatorRow'];
 export type CaseIndicatorTable = components['schemas']['CaseIndicatorTable'];
@@ -17,7 +17,8 @@ export type Sums = Record<FactMeasure, number>;
 
 /** The rollup rows to sum: a region, months (YYYY-MM-01), and optional dimension filters. */
 export interface RollupFilter {
-  regionId: string;
+  /** null: every region. */
+  regionId: string | null;
   from: string;
   to: string;
   organisationIds?: string[];
@@ -57,8 +58,9 @@ function grainOf(f: RollupFilter, groups: readonly Grouping[]): number {
 }
 
 function whereOf(f: RollupFilter, grain: number): { sql: string; bindings: Knex.RawBinding[] } {
-  const parts = ['region_id = ?', 'grain = ?', 'month between ?::date and ?::date'];
-  const bindings: Knex.RawBinding[] = [f.regionId, grain, f.from, f.to];
+  const parts = ['grain = ?', 'month between ?::date and ?::date'];
+  const bindings: Knex.RawBinding[] = [grain, f.from, f.to];
+  if (f.regionId !== null) { parts.unshift('region_id = ?'); bindings.unshift(f.regionId); }
   if (f.organisationIds) { parts.push('organisation_id = any(?)'); bindings.push(f.organisationIds); }
   if (f.territoryIds) { parts.push('territory_id = any(?)'); bindings.push(f.territoryIds); }
   if (f.categoryId !== undefined) { parts.push('category_id = ?'); bindings.push(f.categoryId); }
@@ -68,14 +70,18 @@ function whereOf(f: RollupFilter, grain: number): { sql: string; bindings: Knex.
 
 /** Sums of the rollups by the groups (one aggregate of everything without groups). */
 export async function aggregate(db: Db, filter: RollupFilter, groups: readonly Grouping[]): Promise<Aggregate[]> {
-  const where = whereOf(filter, grainOf(filter, groups));
+  const grain = grainOf(filter, groups);
+  const where = whereOf(filter, grain);
   const cols = groups.map((g, i) => `${GROUP_SQL[g]} as g${i}`);
   const groupBy = groups.length ? `group by ${groups.map((_, i) => `g${i}`).join(', ')}` : '';
   const sums = FACT_MEASURES.map((m) => `coalesce(sum(${m}), 0)::bigint as ${m}`).join(', ');
-  const [main, days] = await Promise.all([
+  // The histograms are summed here rather than in SQL: unnesting every array costs PostgreSQL more than
+  // reading them (a region's year by organisation: a few thousand arrays of a few dozen counts).
+  const [main, histograms] = await Promise.all([
     db.raw(`select ${[...cols, sums].join(', ')} from monitoring_rollup where ${where.sql} ${groupBy}`, where.bindings),
-    db.raw(`select ${[...cols, 'answer_days', 'sum(answers)::bigint as answers'].join(', ')} from monitoring_answer_days
-      where ${where.sql} group by ${[...groups.map((_, i) => `g${i}`), 'answer_days'].join(', ')}`, where.bindings),
+    hasHistogram(grain)
+      ? db.raw(`select ${[...cols, 'hist'].join(', ')} from monitoring_answer_days where ${where.sql}`, where.bindings)
+      : Promise.resolve({ rows: [] }),
   ]);
   const keyOf = (r: Record<string, unknown>) => groups.map((_, i) => String(r[`g${i}`])).join('\u0000');
   const out = new Map<string, Aggregate>();
@@ -87,9 +93,12 @@ export async function aggregate(db: Db, filter: RollupFilter, groups: readonly G
       days: new Map(),
     });
   }
-  for (const r of days.rows as Record<string, unknown>[]) {
+  for (const r of histograms.rows as Record<string, unknown>[]) {
     const a = out.get(keyOf(r));
-    if (a && Number(r.answers) !== 0) a.days.set(Number(r.answer_days), Number(r.answers));
+    if (!a) continue;
+    (r.hist as (number | string)[]).forEach((n, day) => {
+      if (Number(n) !== 0) a.days.set(day, (a.days.get(day) ?? 0) + Number(n));
+    });
   }
   return [...out.values()];
 }
@@ -160,7 +169,7 @@ export interface CaseIndicatorQuery {
 
 /** GET /monitoring/indicators. */
 export async function caseIndicatorTable(db: Db, user: AuthUser, q: CaseIndicatorQuery, now = new Date()): Promise<CaseIndicatorTable> {
-  const region = await monitoredRegion(db, user, q.regionId);
+  const region = await monitoredScope(db, user, q.regionId);
   const months = monthRange(region.timeZone, q.from, q.to, now);
   const subtree = q.subtree ?? true;
   const filter: RollupFilter = {

@@ -7,7 +7,7 @@ import type { AuthUser } from '../identity/users';
 import { resultProject, winnersOf, type ImplementationStatus } from '../participation/implementation';
 import type { EventRow } from '../participation/read-model';
 import { PARTICIPATION_INDICATORS } from './definitions';
-import { monitoredRegion, monthRange, subtreeOf } from './scope';
+import { monitoredScope, monthRange, subtreeOf } from './scope';
 
 type ParticipationIndicatorTable = components['schemas']['ParticipationIndicatorTable'];
 type ParticipationIndicatorRow = components['schemas']['ParticipationIndicatorRow'];
@@ -33,7 +33,7 @@ export interface ParticipationQuery {
 
 /** Events of the region that closed in the months and were not cancelled, with their participants. */
 async function heldEvents(db: Db, user: AuthUser, q: ParticipationQuery) {
-  const region = await monitoredRegion(db, user, q.regionId);
+  const region = await monitoredScope(db, user, q.regionId);
   const months = monthRange(region.timeZone, q.from, q.to);
   const subtree = q.subtree ?? true;
   const organisationIds = q.organisationId ? await subtreeOf(db, 'organisations', region.id, q.organisationId, subtree) : undefined;
@@ -45,11 +45,11 @@ async function heldEvents(db: Db, user: AuthUser, q: ParticipationQuery) {
               else (select count(*) from participation_responses x where x.event_id = e.id)
             end as participants
        from participation_events e join regions r on r.id = e.region_id left join organisations o on o.id = e.organisation_id
-      where e.region_id = ? and e.status in ('closed', 'results_published')
+      where (?::text is null or e.region_id = ?) and e.status in ('closed', 'results_published')
         and (e.closes_at at time zone r.time_zone) >= ?::date and (e.closes_at at time zone r.time_zone) < (?::date + interval '1 month')
         ${organisationIds ? 'and e.organisation_id = any(?)' : ''}
       order by e.closes_at, e.id`,
-    [region.id, months.from, months.to, ...(organisationIds ? [organisationIds] : [])],
+    [region.id, region.id, months.from, months.to, ...(organisationIds ? [organisationIds] : [])],
   );
   const events: HeldEvent[] = (rows as Record<string, any>[]).map((r) => ({
     row: r as EventRow, organisationName: r.organisation_name ?? null, month: r.held_month, participants: Number(r.participants),

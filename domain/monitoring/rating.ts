@@ -7,7 +7,7 @@ import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 import { definitionsOf } from './definitions';
 import { aggregate, indicatorValues, mergeAggregates, type Aggregate } from './indicators';
-import { monitoredRegion, quarterMonths } from './scope';
+import { lastEndedQuarter, monitoredRegion, monitoredScope, quarterMonths } from './scope';
 import { BETTER, DEFAULT_MIN_CASES, DEFAULT_RATING_INDICATORS, SCORING_TEXT, rankRows, scoreSubject, type RatingIndicator, type RatingRow } from './scoring';
 
 export type RatingConfig = components['schemas']['RatingConfig'];
@@ -30,12 +30,12 @@ async function configOf(db: Db, regionId: string): Promise<RatingConfig> {
   };
 }
 
-export async function getRatingConfig(db: Db, user: AuthUser, regionId: string | undefined): Promise<RatingConfig> {
+export async function getRatingConfig(db: Db, user: AuthUser, regionId: string): Promise<RatingConfig> {
   const region = await monitoredRegion(db, user, regionId);
   return configOf(db, region.id);
 }
 
-export async function putRatingConfig(db: Db, user: AuthUser, regionId: string | undefined, input: RatingConfigInput): Promise<RatingConfig> {
+export async function putRatingConfig(db: Db, user: AuthUser, regionId: string, input: RatingConfigInput): Promise<RatingConfig> {
   const region = await monitoredRegion(db, user, regionId);
   const seen = new Set<string>();
   input.indicators.forEach((c, i) => {
@@ -103,9 +103,9 @@ export async function computeRating(db: Db, regionId: string, quarter: string, k
   };
 }
 
-export async function liveRating(db: Db, user: AuthUser, q: { regionId?: string; quarter: string; subject?: RatingSubjectKind }): Promise<RatingTable> {
+export async function liveRating(db: Db, user: AuthUser, q: { regionId: string; quarter?: string; subject?: RatingSubjectKind }): Promise<RatingTable> {
   const region = await monitoredRegion(db, user, q.regionId);
-  return computeRating(db, region.id, q.quarter, q.subject ?? 'organisation');
+  return computeRating(db, region.id, q.quarter ?? lastEndedQuarter(region.timeZone), q.subject ?? 'organisation');
 }
 
 function snapshotOf(row: Record<string, any>): RatingSnapshot {
@@ -133,7 +133,7 @@ export async function publishSnapshot(db: Db, user: AuthUser, body: { regionId: 
 }
 
 export async function listSnapshots(db: Db, user: AuthUser, q: { regionId?: string; quarter?: string; subject?: RatingSubjectKind }): Promise<RatingSnapshotSummary[]> {
-  const regionId = user.role === 'administrator' && q.regionId === undefined ? undefined : (await monitoredRegion(db, user, q.regionId)).id;
+  const regionId = (await monitoredScope(db, user, q.regionId)).id;
   const rows = await db('monitoring_rating_snapshots')
     .modify((qb) => {
       if (regionId) qb.where({ region_id: regionId });

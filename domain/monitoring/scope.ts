@@ -5,8 +5,16 @@ import type { Db } from '../../db/connection';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 
-/** Supervisors and analysts see their own region only (403 for another); administrators name the region. */
-export async function monitoredRegion(db: Db, user: AuthUser, regionId: string | undefined): Promise<{ id: string; timeZone: string }> {
+/** A region's monitoring, or (an administrator's request without a region) every region's. */
+export interface MonitoredScope {
+  /** null: all regions. */
+  id: string | null;
+  /** The region's time zone (UTC for all regions): default months. */
+  timeZone: string;
+}
+
+/** Supervisors and analysts see their own region only (403 for another); administrators any, all without regionId. */
+export async function monitoredScope(db: Db, user: AuthUser, regionId: string | undefined): Promise<MonitoredScope> {
   let id = regionId;
   if (user.role === 'supervisor' || user.role === 'analyst') {
     if (!user.regionId) throw problems.forbidden('This account belongs to no region.');
@@ -15,10 +23,16 @@ export async function monitoredRegion(db: Db, user: AuthUser, regionId: string |
   } else if (user.role !== 'administrator') {
     throw problems.forbidden('Monitoring is for supervisors, analysts and administrators.');
   }
-  if (id === undefined) throw problems.field('query', 'regionId', 'regionId is required for administrators');
+  if (id === undefined) return { id: null, timeZone: 'UTC' };
   const region = await db('regions').where({ id }).first('id', 'time_zone');
   if (!region) throw problems.notFound(`There is no region ${id}.`);
   return { id: region.id, timeZone: region.time_zone };
+}
+
+/** One region's monitoring (the rating and its configuration are a region's). */
+export async function monitoredRegion(db: Db, user: AuthUser, regionId: string): Promise<{ id: string; timeZone: string }> {
+  const scope = await monitoredScope(db, user, regionId);
+  return { id: scope.id!, timeZone: scope.timeZone };
 }
 
 /** The months of a request as first days (YYYY-MM-01): default from January of this year to this month. */
@@ -31,6 +45,12 @@ export function monthRange(timeZone: string, from: string | undefined, to: strin
 }
 
 /** A quarter `YYYY-Qn` as its first and last months (YYYY-MM-01). */
+/** The last quarter that has ended in the time zone (`YYYY-Qn`). */
+export function lastEndedQuarter(timeZone: string, now = new Date()): string {
+  const start = DateTime.fromJSDate(now, { zone: timeZone }).startOf('quarter').minus({ months: 3 });
+  return `${start.year}-Q${start.quarter}`;
+}
+
 export function quarterMonths(quarter: string): { from: string; to: string; endsAt: (timeZone: string) => Date } {
   const m = /^(\d{4})-Q([1-4])$/.exec(quarter);
   if (!m) throw problems.field('query', 'quarter', `${JSON.stringify(quarter)} is not a quarter (YYYY-Qn)`);
@@ -45,9 +65,9 @@ export function quarterMonths(quarter: string): { from: string; to: string; ends
 }
 
 /** The id and every id below it in a tree table of the region (organisations, territories); 404 if not there. */
-export async function subtreeOf(db: Db, table: 'organisations' | 'territories', regionId: string, id: string, withSubtree = true): Promise<string[]> {
-  const row = await db(table).where({ id, region_id: regionId }).first('id');
-  if (!row) throw problems.notFound(`There is no ${table === 'organisations' ? 'organisation' : 'territory'} ${id} in region ${regionId}.`);
+export async function subtreeOf(db: Db, table: 'organisations' | 'territories', regionId: string | null, id: string, withSubtree = true): Promise<string[]> {
+  const row = await db(table).where({ id, ...(regionId ? { region_id: regionId } : {}) }).first('id');
+  if (!row) throw problems.notFound(`There is no ${table === 'organisations' ? 'organisation' : 'territory'} ${id}${regionId ? ` in region ${regionId}` : ''}.`);
   if (!withSubtree) return [id];
   const { rows } = await db.raw(
     `with recursive sub(id) as (select ?::text union select t.id from ${table} t join sub on t.parent_id = sub.id) select id from sub`,
@@ -57,9 +77,9 @@ export async function subtreeOf(db: Db, table: 'organisations' | 'territories', 
 }
 
 /** Names of the region's organisations, territories and categories, for the rows of the tables. */
-export async function referenceNames(db: Db, regionId: string) {
+export async function referenceNames(db: Db, regionId: string | null) {
   const [organisations, territories, categories] = await Promise.all(
-    (['organisations', 'territories', 'categories'] as const).map((t) => db(t).where({ region_id: regionId }).select('id', 'name')),
+    (['organisations', 'territories', 'categories'] as const).map((t) => db(t).where(regionId ? { region_id: regionId } : {}).select('id', 'name')),
   );
   const map = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
   return { organisations: map(organisations), territories: map(territories), categories: map(categories) };

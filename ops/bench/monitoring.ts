@@ -92,7 +92,7 @@ const EVENTS_SQL = `
   select 'B-' || n, 5, 'closed', 'system', case when redirected then org2 else org end, null, null, '{"resolution": "rating_window_expired"}', ans_at + interval '10 days'
     from bench_plan where answered and rating is null and ans_at + interval '10 days' < now()`;
 
-async function generate(db: Db, cases: number): Promise<{ events: number; seconds: number }> {
+export async function generate(db: Db, cases: number): Promise<{ events: number; seconds: number }> {
   const t0 = performance.now();
   let events = 0;
   await db.transaction(async (trx) => {
@@ -122,8 +122,8 @@ async function querySet(db: Db): Promise<{ name: string; path: string }[]> {
     { name: 'a district by month', path: `/monitoring/indicators?${year}&territoryId=${district}&groupBy=month` },
     { name: 'an organisation subtree by month', path: `/monitoring/indicators?${year}&organisationId=${parent}&groupBy=month` },
     { name: 'a channel by territory', path: `/monitoring/indicators?${year}&channel=open311&groupBy=territory` },
-    { name: 'rating of organisations', path: `/monitoring/rating?quarter=${quarter}` },
-    { name: 'rating of municipalities', path: `/monitoring/rating?quarter=${quarter}&subject=municipality` },
+    { name: 'rating of organisations', path: `/monitoring/regions/${REGION}/rating?quarter=${quarter}` },
+    { name: 'rating of municipalities', path: `/monitoring/regions/${REGION}/rating?quarter=${quarter}&subject=municipality` },
   ];
 }
 
@@ -171,7 +171,7 @@ export async function measureAnalytics(platform: Platform, s: AnalyticsSettings,
   }
   const perQuery = queries.map((q) => ({ ...q, latency: latencyStats(samples.get(q.name)!) }));
   const overall = latencyStats([...samples.values()].flat());
-  const refresh = await refreshCost(db, s.cases, 200);
+  const refresh = await refreshCost(db, s.cases, 10 * s.rounds);
   log(`analytics: p50 / p95 / p99 ${overall.p50Ms} / ${overall.p95Ms} / ${overall.p99Ms} ms over ${overall.count} requests; refresh p95 ${refresh.p95Ms} ms`);
   return {
     measured: true, cases: s.cases, events: gen.events, generateSeconds: round1(gen.seconds), rebuildSeconds: round1(rebuilt.seconds),

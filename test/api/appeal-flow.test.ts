@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { startPendingIntake } from '../../domain/cases/intake';
+import { compareWithFullScan } from '../../domain/monitoring/facts';
 import type { Db } from '../../db/connection';
 import { createWorker } from '../../ops/worker';
 import { ADVISORY_SUBCATEGORY, CAT, ORG, TERRITORY, TEST_REGION, addAdvisoryMunicipalTerm, createTestRegion } from '../support/fixtures';
@@ -245,5 +246,16 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     assert.ok(row, 'the case was not registered');
     assert.equal(row.organisation_id, ORG.ministry);
     assert.ok((await db('case_intake').where({ case_id: caseId }).first()).started_at);
+  });
+
+  it('keeps the monitoring rollups in step with every transition the workflows projected', async () => {
+    const c = await compareWithFullScan(db, TEST_REGION);
+    assert.deepEqual(c.stored, c.scanned);
+    assert.deepEqual(c.storedAnswerDays, c.scannedAnswerDays);
+    const cases = Number((await db('cases').where({ region_id: TEST_REGION }).count({ n: '*' }))[0].n);
+    const received = c.stored.filter((r) => r.grain === 0).reduce((sum, r) => sum + Number(r.received), 0);
+    assert.ok(cases > 3);
+    assert.equal(received, cases);
+    assert.deepEqual(await db('cases').where({ region_id: TEST_REGION }).distinct('channel').pluck('channel'), ['web']);
   });
 });

@@ -11,11 +11,12 @@ import assert from 'node:assert/strict';
 import type { Db } from '../../db/connection';
 import { createUserWithToken } from '../../domain/identity/users';
 import { CASE_INDICATORS } from '../../domain/monitoring/definitions';
-import { compareWithFullScan, rebuildRollups } from '../../domain/monitoring/facts';
+import { compareWithFullScan } from '../../domain/monitoring/facts';
+import { runOps } from '../../ops/cli';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { CaseStory } from '../support/monitoring-stories';
 import { freshDatabase } from '../support/postgres';
-import { call, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
+import { call, offlineTemporal, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
 
 const at = (local: string) => new Date(`${local}+07:00`).toISOString();
 const DUE = (local: string) => at(local);
@@ -183,10 +184,22 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
     assert.ok(before.stored.length > 5);
     assert.deepEqual(before.stored, before.scanned);
     assert.deepEqual(before.storedAnswerDays, before.scannedAnswerDays);
-    await rebuildRollups(db);
+    const ops = (...argv: string[]) => runOps(argv, { db, client: offlineTemporal(), taskQueue: 'unused', namespace: 'default' });
+    const rebuilt = await ops('monitoring', 'rebuild');
+    assert.equal(rebuilt.code, 0, rebuilt.text);
+    assert.match(rebuilt.text, /^Monitoring rollups rebuilt in/);
     const after = await compareWithFullScan(db, TEST_REGION);
     assert.deepEqual(after.stored, before.stored);
     assert.deepEqual(after.storedAnswerDays, before.storedAnswerDays);
+    const checked = await ops('monitoring', 'check', TEST_REGION);
+    assert.equal(checked.code, 0, checked.text);
+    // A rollup that drifted (here: changed behind the projection's back) is found, and a rebuild mends it.
+    await db('monitoring_rollup').where({ region_id: TEST_REGION, grain: 0 }).increment('received', 1);
+    const drifted = await ops('monitoring', 'check', TEST_REGION);
+    assert.equal(drifted.code, 1);
+    assert.match(drifted.text, /DIFFER from a full scan/);
+    assert.equal((await ops('monitoring', 'rebuild')).code, 0);
+    assert.equal((await ops('monitoring', 'check', TEST_REGION)).code, 0);
   });
 
   it('scopes monitoring to the caller\'s region: other supervisors see their own, analysts read but do not configure', async () => {
@@ -194,9 +207,12 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
     assert.equal(other.status, 403);
     assert.equal((await get(`/monitoring/indicators?${YEAR}`, t.otherSupervisor)).rows[0].received, 1);
     assert.equal((await get(`/monitoring/indicators?${YEAR}`, analyst)).rows[0].received, 5);
-    assert.equal((await call(api, 'GET', `/monitoring/indicators?${YEAR}`, { token: t.admin })).status, 400); // administrators name the region
+    assert.equal((await get(`/monitoring/indicators?${YEAR}`, t.admin)).rows[0].received, 6); // an administrator without a region: all
+    assert.equal((await get(`/monitoring/indicators?${YEAR}&regionId=${TEST_REGION}`, t.admin)).rows[0].received, 5);
+    assert.equal((await call(api, 'GET', `/monitoring/regions/${TEST_REGION}/rating`, { token: t.otherSupervisor })).status, 403);
+    assert.equal((await call(api, 'GET', `/monitoring/regions/${TEST_REGION}/rating/config`, { token: t.otherSupervisor })).status, 403);
     assert.equal((await call(api, 'GET', `/monitoring/indicators?${YEAR}`, { token: t.district })).status, 403);
-    const put = await call(api, 'PUT', `/monitoring/rating/config`, { token: analyst, body: { indicators: [{ indicator: 'averageAnswerDays', weight: 1, target: 8 }] } });
+    const put = await call(api, 'PUT', `/monitoring/regions/${TEST_REGION}/rating/config`, { token: analyst, body: { indicators: [{ indicator: 'averageAnswerDays', weight: 1, target: 8 }] } });
     assert.equal(put.status, 403);
     const publish = await call(api, 'POST', '/monitoring/rating/snapshots', { token: analyst, body: { regionId: TEST_REGION, quarter: '2026-Q2' } });
     assert.equal(publish.status, 403);
@@ -204,7 +220,7 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
 
   it('ranks organisations and municipalities per quarter with the regulations\' defaults and a configured set', async () => {
     const pick = (r: any) => [r.subjectId, r.rank, r.score, r.thresholdsMet, r.unmet];
-    const live = await get('/monitoring/rating?quarter=2026-Q2');
+    const live = await get(`/monitoring/regions/${TEST_REGION}/rating?quarter=2026-Q2`);
     assert.equal(live.config.isDefault, true);
     assert.deepEqual(live.config.indicators.map((c: any) => [c.indicator, c.target, c.better]),
       [['averageAnswerDays', 8, 'lower'], ['ratingHighPercent', 60, 'higher'], ['answeredOnTimePercent', 100, 'higher']]);
@@ -216,18 +232,18 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
       [ORG.transport, null, 5.9, 0, 'averageAnswerDays,ratingHighPercent,answeredOnTimePercent'],
       [ORG.ministry, null, null, 0, ''],
     ]);
-    const municipalities = await get('/monitoring/rating?quarter=2026-Q2&subject=municipality');
+    const municipalities = await get(`/monitoring/regions/${TEST_REGION}/rating?quarter=2026-Q2&subject=municipality`);
     assert.deepEqual(municipalities.rows.map((r: any) => [r.subjectId, r.subjectName, r.rank, r.score, r.received]),
       [[TERRITORY.district, 'Администрация Тестового района', 1, 85.2, 3]]);
 
     const config = { indicators: [{ indicator: 'averageAnswerDays', weight: 2, target: 5 }, { indicator: 'ratingHighPercent', weight: 1, target: 60 }], minCases: 0 };
-    const put = await call(api, 'PUT', '/monitoring/rating/config', { token: t.supervisor, body: config });
+    const put = await call(api, 'PUT', `/monitoring/regions/${TEST_REGION}/rating/config`, { token: t.supervisor, body: config });
     assert.equal(put.status, 200, put.text);
     assert.equal(put.body.isDefault, false);
-    const twice = await call(api, 'PUT', '/monitoring/rating/config', { token: t.supervisor, body: { indicators: [config.indicators[0], config.indicators[0]] } });
+    const twice = await call(api, 'PUT', `/monitoring/regions/${TEST_REGION}/rating/config`, { token: t.supervisor, body: { indicators: [config.indicators[0], config.indicators[0]] } });
     assert.equal(twice.status, 400);
     // G: (2 × 5/6 + 1) / 3 = 88.9; D: (2 × 5/6.9 + 33.3/60) / 3 = 66.8; T: (2 × 5/45 + 0) / 3 = 7.4.
-    assert.deepEqual((await get('/monitoring/rating?quarter=2026-Q2')).rows.map(pick), [
+    assert.deepEqual((await get(`/monitoring/regions/${TEST_REGION}/rating?quarter=2026-Q2`)).rows.map(pick), [
       [ORG.government, 1, 88.9, 1, 'averageAnswerDays'],
       [ORG.district, 2, 66.8, 0, 'averageAnswerDays,ratingHighPercent'],
       [ORG.transport, 3, 7.4, 0, 'averageAnswerDays,ratingHighPercent'],
@@ -284,13 +300,13 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
   it('publishes a quarter\'s rating as a snapshot that later data does not change', async () => {
     const published = await call(api, 'POST', '/monitoring/rating/snapshots', { token: t.supervisor, body: { regionId: TEST_REGION, quarter: '2026-Q2' } });
     assert.equal(published.status, 201, published.text);
-    const live = await get('/monitoring/rating?quarter=2026-Q2');
+    const live = await get(`/monitoring/regions/${TEST_REGION}/rating?quarter=2026-Q2`);
     assert.deepEqual(published.body.rows, live.rows);
     // A late case of the quarter: D's figures move in the live rating, never in the snapshot.
     const c6 = await story('T-2026-000006', { registeredAt: at('2026-06-25T10:00:00'), answerDueAt: DUE('2026-07-25T10:00:00') }).registered();
     await c6.answered(at('2026-06-26T10:00:00'));
     await c6.ratedPositive(at('2026-06-27T10:00:00'), 5);
-    const moved = await get('/monitoring/rating?quarter=2026-Q2');
+    const moved = await get(`/monitoring/regions/${TEST_REGION}/rating?quarter=2026-Q2`);
     assert.notDeepEqual(moved.rows, live.rows);
     const stored = await get(`/monitoring/rating/snapshots/${published.body.id}`, analyst);
     assert.deepEqual(stored, published.body);

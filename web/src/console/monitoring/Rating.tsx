@@ -23,7 +23,7 @@ export function RatingTab({ f, set, regionId, me }: TabProps) {
   const snapshots = useLoad(() => call(() => api.GET('/monitoring/rating/snapshots', { params: { query: { regionId, quarter: f.quarter, subject: f.subject } } })).then((r) => r.items), [regionId, f.quarter, f.subject]);
   const table = useLoad<Table & { publishedAt?: string }>(() => (f.snapshot
     ? call(() => api.GET('/monitoring/rating/snapshots/{snapshotId}', { params: { path: { snapshotId: Number(f.snapshot) } } }))
-    : call(() => api.GET('/monitoring/rating', { params: { query: { regionId, quarter: f.quarter, subject: f.subject } } }))), [regionId, f.quarter, f.subject, f.snapshot]);
+    : call(() => api.GET('/monitoring/regions/{regionId}/rating', { params: { path: { regionId }, query: { quarter: f.quarter, subject: f.subject } } }))), [regionId, f.quarter, f.subject, f.snapshot]);
   const [fail, setFail] = useState<Failure | null>(null);
   const zone = useTimeZone(regionId) ?? 'UTC';
   const title = (id: string) => defs.data?.find((d) => d.id === id)?.titleRu ?? id;
