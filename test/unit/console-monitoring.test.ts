@@ -8,9 +8,9 @@ import { fromSearch as queueFromSearch, listQuery, NO_FILTERS, queuePath } from 
 const NOW = new Date(2026, 0, 15);
 
 describe('console monitoring: filters, queries and drill-down', () => {
-  it('defaults to the last twelve months and the current quarter, and keeps in the address only what differs', () => {
+  it('defaults to the last twelve months and the last ended quarter, and keeps in the address only what differs', () => {
     const d = defaults(NOW);
-    assert.deepEqual([d.from, d.to, d.quarter], ['2025-02', '2026-01', '2026-Q1']);
+    assert.deepEqual([d.from, d.to, d.quarter], ['2025-02', '2026-01', '2025-Q4']);
     assert.equal(toSearch(d, NOW), '');
     const f = { ...d, categoryId: 'altai.c.roads', from: '2025-07' };
     assert.equal(toSearch(f, NOW), 'categoryId=altai.c.roads&from=2025-07');

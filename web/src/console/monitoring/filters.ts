@@ -47,12 +47,12 @@ export function quartersUpTo(month: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => quarterOf(monthsBefore(month, 3 * i)));
 }
 
-/** The defaults: the last twelve months, so that a chart over time has a year even in January. */
+/** The defaults: the last twelve months (a chart over time has a year even in January) and the last ended quarter (as the API's). */
 export function defaults(now: Date): DashboardFilters {
   const to = monthOf(now);
   return {
     regionId: '', territoryId: '', organisationId: '', subtree: 'true', categoryId: '', channel: '', from: monthsBefore(to, 11), to,
-    by: 'organisation', quarter: quarterOf(to), subject: 'organisation', snapshot: '', compareTo: '', problemsFrom: '', problemsTo: '',
+    by: 'organisation', quarter: quarterOf(monthsBefore(to, 3)), subject: 'organisation', snapshot: '', compareTo: '', problemsFrom: '', problemsTo: '',
   };
 }
 
