@@ -3,7 +3,8 @@
 // ones), a readiness snapshot of November taken before the district's cabinet got its operator and form.
 // Checks the figures against the seeded cases, drills down from a figure into the queue and back, a
 // filter, the rating and its published snapshot, the readiness comparison, the problem analysis and
-// returning cases, and an export. Axe and screenshots (1280 and 360 px) of every tab.
+// returning cases, and an export; an analyst and an operator see only their tabs. Axe and screenshots
+// (1280 and 360 px) of every tab.
 //
 // Hand computation, period 2026-07 … 2026-09 (times +07):
 //   M1 district, roads, web: registered 6 Jul, answered 9 Jul (in time), rated 5.
@@ -29,12 +30,14 @@ const at = (local: string) => new Date(`${local}+07:00`).toISOString();
 const M = { m1: 'T-2026-000101', m2: 'T-2026-000102', m3: 'T-2026-000103', m4: 'T-2026-000104' };
 const DISTRICT = 'Администрация Тестового района';
 
-describe('console: the monitoring dashboards of a region, as a supervisor', function () {
+describe('console: the monitoring dashboards of a region (a supervisor; an analyst and an operator see their tabs)', function () {
   this.timeout(120_000);
   let db: Db;
   let api: TestApi;
   let browser: Browser;
   let supervisor: string;
+  let operator: string;
+  let analyst: string;
 
   const story = (s: Partial<StoryStart> & Pick<StoryStart, 'id' | 'registeredAt' | 'answerDueAt'>) => new CaseStory(db, {
     regionId: TEST_REGION, organisationId: ORG.district, categoryId: CAT.roads, subcategoryId: CAT.potholes, territoryId: TERRITORY.village, channel: 'web', ...s,
@@ -67,7 +70,8 @@ describe('console: the monitoring dashboards of a region, as a supervisor', func
     await tellStories();
     // November's snapshot: the district's cabinet had handled cases but had no operator and no form yet.
     await takeReadinessSnapshot(db, TEST_REGION, new Date(at('2026-11-15T12:00:00')));
-    await createUserWithToken(db, { role: 'operator', name: 'Оператор района', organisationId: ORG.district });
+    operator = (await createUserWithToken(db, { role: 'operator', name: 'Оператор района', organisationId: ORG.district })).token;
+    analyst = (await createUserWithToken(db, { role: 'analyst', name: 'Аналитик ЦУР', regionId: TEST_REGION })).token;
     await db('embed_origins').insert({ organisation_id: ORG.district, origin: 'https://district.example' });
     api = await startTestApi(db);
     browser = await launchChromium();
@@ -178,5 +182,20 @@ describe('console: the monitoring dashboards of a region, as a supervisor', func
     assert.equal(await page.locator('[data-testid=queue] tbody tr').count(), 1);
     assert.match((await page.textContent('[data-testid=drill-down]')) ?? '', /категория testland\.c\.roads/);
     await context.close();
+  });
+
+  it('shows an analyst the indicators and the rating only (from the first screen), an operator the readiness and the problems only', async () => {
+    const tabs = (page: Page) => page.locator('.dashboards nav.tabs a').allTextContents();
+    const a = await consolePage(browser, api.url, analyst);
+    await openScreen(a.page, api.url, '/');
+    await a.page.waitForSelector('[data-testid=figures] [data-indicator=received] dd');
+    assert.deepEqual(await tabs(a.page), ['Показатели', 'Рейтинг']);
+    assert.deepEqual(await a.page.locator('nav.nav a').allTextContents(), ['Мониторинг'], 'no queue for an analyst');
+    await a.context.close();
+    const o = await consolePage(browser, api.url, operator);
+    await openScreen(o.page, api.url, '/dashboards');
+    await o.page.waitForSelector(`[data-testid=readiness] tr[data-territory="${TERRITORY.district}"][data-kind=municipality]`);
+    assert.deepEqual(await tabs(o.page), ['Готовность кабинетов', 'Проблемы']);
+    await o.context.close();
   });
 });

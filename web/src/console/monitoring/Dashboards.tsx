@@ -3,6 +3,8 @@
 // cabinets by municipal district; the problem analysis with returning cases. Each tab is shown to the
 // roles its operations allow. The filters live in the address, so a drill-down into the queue and "back"
 // return to the same figures.
+import { useEffect, useState } from 'preact/hooks';
+import { api, call } from '../../api';
 import { currentSearch, href, navigate, useSearch } from '../../router';
 import { T } from '../../text';
 import { Notice } from '../../components/ui';
@@ -35,16 +37,28 @@ const TABS: { id: Tab; roles: string[]; render: (p: TabProps) => preact.Componen
   { id: 'problems', roles: ['operator', 'supervisor', 'administrator'], render: (p) => <ProblemsTab {...p} /> },
 ];
 
+/** The region of a supervisor, analyst or operator (an operator's is their organisation's); undefined while asked. */
+function useOwnRegion(me: Me | null): string | undefined {
+  const [region, setRegion] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!me) return;
+    if (me.regionId || !me.organisationId) { setRegion(me.regionId ?? ''); return; }
+    call(() => api.GET('/organisations/{organisationId}', { params: { path: { organisationId: me.organisationId! } } })).then((o) => setRegion(o.regionId), () => setRegion(''));
+  }, [me]);
+  return region;
+}
+
 export function Dashboards({ tab }: { tab?: string }) {
   const me = useMe();
   const search = useSearch();
-  if (!me) return null;
+  const own = useOwnRegion(me);
+  if (!me || own === undefined) return null;
   const now = new Date();
   const f = fromSearch(search, now);
   const tabs = TABS.filter((t) => t.roles.includes(me.role));
   const current = tabs.find((t) => t.id === tab) ?? tabs[0];
   const set = (next: Partial<DashboardFilters>) => navigate(`/dashboards/${current.id}?${toSearch({ ...fromSearch(currentSearch(), now), ...next }, now)}`);
-  const regionId = me.role === 'administrator' ? f.regionId : me.regionId ?? '';
+  const regionId = me.role === 'administrator' ? f.regionId : own;
   return <DashboardsOf me={me} tabs={tabs} current={current} f={f} set={set} regionId={regionId} search={toSearch(f, now)} />;
 }
 
