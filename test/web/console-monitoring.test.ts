@@ -13,6 +13,7 @@
 //   M3 district, roads: registered 1 Sep, overdue since 1 Oct (open).   M4 district, roads: registered 10 Sep, open.
 //   received 4 (Jul 1, Aug 1, Sep 2); answered 3 (2 in time); closed 2; open now 2, overdue now 1;
 //   ratings 5, 2, 4 → 4–5: 66.7 %; by organisation: district received 3, overdue now 1; ministry 1.
+//   Participation: the district's poll closed 20 Aug with three answers.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -59,6 +60,12 @@ describe('console: the monitoring dashboards of a region (a supervisor; an analy
     const m3 = await story({ id: M.m3, registeredAt: at('2026-09-01T10:00:00'), answerDueAt: at('2026-10-01T10:00:00') }).registered();
     await m3.overdue(at('2026-10-01T10:00:00'));
     await story({ id: M.m4, registeredAt: at('2026-09-10T10:00:00'), answerDueAt: at('2026-10-10T10:00:00') }).registered();
+    // A poll of the district closed in August with three answers: participation.
+    await db('participation_events').insert({
+      id: 'P-2026-1', type: 'poll', region_id: TEST_REGION, organisation_id: ORG.district, title: 'Опрос о ремонте дорог', status: 'closed',
+      opens_at: at('2026-08-01T00:00:00'), closes_at: at('2026-08-20T18:00:00'),
+    });
+    await db('participation_responses').insert(['a', 'b', 'c'].map((k) => ({ event_id: 'P-2026-1', participant_key: k, payload: JSON.stringify({}) })));
     // The same applicant writes about the same potholes twice: a returning case.
     await db('cases').whereIn('id', [M.m3, M.m4]).update({ applicant_email: 'anna@example.org', applicant_name: 'Анна Дорожная' });
   }
@@ -105,6 +112,9 @@ describe('console: the monitoring dashboards of a region (a supervisor; an analy
     await page.waitForSelector(`[data-testid=by-organisation] tr[data-group="${DISTRICT}"]`);
     assert.equal(await received('by-organisation', DISTRICT), '3');
     assert.equal(await received('by-organisation', 'Министерство здравоохранения'), '1');
+    const poll = '[data-testid=participation] tr[data-group="2026-08"]';
+    await page.waitForSelector(poll);
+    assert.deepEqual([await cell(page, `${poll} td[data-col=pollsHeld]`), await cell(page, `${poll} td[data-col=participants]`)], ['1', '3']);
     await checkScreen(page, 'monitoring-indicators');
 
     // Drill-down: the district's "overdue now" opens the queue with its organisation, open and overdue.

@@ -1,6 +1,6 @@
 // The indicators tab: the period's totals with how each is computed, the figures over the months (two
 // charts, one table), and the figures by organisation, territory, category or channel (a chart and a
-// table). Counts that the queue can show link to the matching cases (the drill-down).
+// table), participation by month. Counts that the queue can show link to the matching cases (the drill-down).
 import { api, call, type Schemas } from '../../api';
 import { Loading, Notice } from '../../components/ui';
 import { href } from '../../router';
@@ -9,6 +9,7 @@ import { Select, TableWrap } from '../components';
 import { useLoad } from '../data';
 import { queuePath } from '../queue/filters';
 import { ChartView } from './Chart';
+import { Participation } from './Participation';
 import { DIMENSIONS, drillable, drillFilters, indicatorQuery, type DashboardFilters, type Dimension, type DrillMeasure } from './filters';
 import type { TabProps } from './Dashboards';
 
@@ -47,6 +48,10 @@ export function IndicatorsTab({ f, set, regionId }: TabProps) {
             options={DIMENSIONS.map((d): [string, string] => [d, D.dimensions[d]])} />
         </div>
         {byDim.error ? <Notice kind="error">{byDim.error}</Notice> : !byDim.data ? <Loading /> : <ByDimension rows={byDim.data.rows} f={f} title={title} />}
+      </section>
+      <section class="card" aria-labelledby="ind-participation">
+        <h2 id="ind-participation">{D.participation}</h2>
+        <Participation f={f} regionId={regionId} />
       </section>
     </>
   );
