@@ -9,6 +9,7 @@ import { T } from '../../text';
 import { FailureNotice, Marks, RegionDate, TableWrap } from '../components';
 import { failure, idempotencyKey, type Failure } from '../data';
 import { useShortcuts } from '../keys';
+import { nameOf, useReference } from '../monitoring/reference';
 import { remainingText } from '../marks';
 import { useMe } from '../useMe';
 import { QueueFilters } from './QueueFilters';
@@ -28,6 +29,7 @@ export function Queue() {
   const [selected, setSelected] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
   const [fail, setFail] = useState<Failure | null>(null);
+  const lists = useReference(filters.categoryId || filters.territoryId ? me?.regionId ?? '' : '');
   const now = Date.now();
   const load = (after?: string) =>
     call(() => api.GET('/cases', { params: { query: { ...listQuery(filters), limit: 50, cursor: after } } })).then(
@@ -62,7 +64,7 @@ export function Queue() {
           <SavedViews current={filters} onApply={setFilters} />
         </div>
         <div>
-          {(filters.territoryId || filters.categoryId) && <p class="hint" data-testid="drill-down">{Q.drillDown(filters.categoryId, filters.territoryId)}</p>}
+          {(filters.territoryId || filters.categoryId) && <p class="hint" data-testid="drill-down">{Q.drillDown(nameOf(lists, filters.categoryId), nameOf(lists, filters.territoryId))}</p>}
           {notice && <Notice kind="success">{notice}</Notice>}
           <FailureNotice failure={fail} />
           {error ? <Notice kind="error">{error}</Notice> : !items ? <Loading /> : items.length === 0 ? <p class="empty-state">{Q.empty}</p> : (
