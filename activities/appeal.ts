@@ -14,7 +14,7 @@ import type { AppealEventType } from '../workflows/appeal/events';
 import { FAILURE } from '../workflows/shared/failures';
 import { currentExternalRegistration } from '../workflows/appeal/state';
 import { appealNotifications } from './notifications';
-import { caseFacts, refreshCaseRollup } from '../domain/monitoring/facts';
+import { caseFacts, FACTLESS_TRANSITIONS, refreshCaseRollup } from '../domain/monitoring/facts';
 
 /**
  * The key of the transaction-level advisory lock that orders case_events ids with their commits (see
@@ -211,7 +211,8 @@ async function projectAppealTransition(db: Db, t: AppealTransition): Promise<voi
   const { state } = t;
   await db.transaction(async (trx) => {
     // The case's share of the monitoring rollups before this step, replaced by its share after it below.
-    const factsBefore = await caseFacts(trx, state.caseId);
+    const counted = !FACTLESS_TRANSITIONS.includes(t.type);
+    const factsBefore = counted ? await caseFacts(trx, state.caseId) : [];
     const insertRow = Object.fromEntries(Object.entries(caseColumns(trx, t)).filter(([, v]) => v !== undefined));
     const mutable = Object.keys(insertRow).filter((k) => !FIXED_CASE_COLUMNS.includes(k));
     if (!insertRow.last_action_at) insertRow.last_action_at = t.occurredAt;
@@ -224,7 +225,7 @@ async function projectAppealTransition(db: Db, t: AppealTransition): Promise<voi
     if (notifications.length > 0) {
       await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
     }
-    if (await insertCaseEvent(trx, t)) await refreshCaseRollup(trx, state.caseId, factsBefore);
+    if (await insertCaseEvent(trx, t) && counted) await refreshCaseRollup(trx, state.caseId, factsBefore);
   });
 }
 

@@ -4122,7 +4122,7 @@ export interface components {
             openNow: number;
             overdueNow: number;
             averageAnswerDays: number | null;
-            /** @description null also when the request filters or groups by two or more of organisation, territory, category and channel (no histograms are kept at that grain). */
+            /** @description null also when the request filters or groups by two or more of organisation, territory and category (no histograms are kept at that grain). */
             medianAnswerDays: number | null;
             extensions: number;
             redirects: number;

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 // monitoring_rollup holds sums of the per-case facts (domain/monitoring/facts.ts) by region, month (in
 // the region's time zone) and, at each grain, some of organisation, territory, category and channel
 // ('*' where a grain sums over a dimension: grain 0 the whole region, 1 by organisation, … 5 by all
-// four); monitoring_answer_days holds the answers by whole days of answer time on the same keys (an
+// four; domain/monitoring/facts.ts GRAINS); monitoring_answer_days holds the answers by whole days of answer time on the same keys (an
 // array of counts per key), for the median. A request reads the smallest grain that has its filters and groups. The projection keeps
 // both up to date in the transaction that moves a case (activities/appeal.ts); `npm run ops --
 // monitoring rebuild` recomputes them from the read model. Keys use '' for a case without territory or

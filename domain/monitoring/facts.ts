@@ -22,6 +22,7 @@ export type Dimension = (typeof DIMENSIONS)[number];
 /**
  * The grains of the rollups, smallest first: each keeps some dimensions and sums over the others, so
  * that a request reads the fewest rows that can answer it (a region's year is a dozen rows at grain 0).
+ * Ids are stored in the rows: a new grain takes a new id (and `ops monitoring rebuild` fills it).
  */
 export const GRAINS: readonly { id: number; dims: readonly Dimension[]; histogram: boolean }[] = [
   { id: 0, dims: [], histogram: true },
@@ -29,6 +30,10 @@ export const GRAINS: readonly { id: number; dims: readonly Dimension[]; histogra
   { id: 3, dims: ['category_id'], histogram: true },
   { id: 2, dims: ['territory_id'], histogram: true },
   { id: 1, dims: ['organisation_id'], histogram: true },
+  // Each dimension by channel: how cases came in, broken down (incidents from open sources by district).
+  { id: 8, dims: ['category_id', 'channel'], histogram: true },
+  { id: 7, dims: ['territory_id', 'channel'], histogram: true },
+  { id: 6, dims: ['organisation_id', 'channel'], histogram: true },
   // All four dimensions: as many rows as the others together; no answer-day histograms here (their
   // sum over a large part of this grain would cost more than a request may), so no median either.
   { id: 5, dims: DIMENSIONS, histogram: false },
@@ -52,6 +57,15 @@ export const FACT_MEASURES = [
   'rating4', 'rating5', 'sent_to_repeat', 'repeat_positive', 'repeat_negative', 'repeat_open', 'repeat_other', 'reopened',
 ] as const;
 export type FactMeasure = (typeof FACT_MEASURES)[number];
+
+/**
+ * Transitions that change none of a case's facts: not counted themselves, and leaving what the state
+ * fact reads (closed or not, overdue, organisation) and the later facts' inputs as they were. The
+ * projection skips the rollups for them. Keep in step with FACTS_SQL (the full-scan checks would fail).
+ */
+export const FACTLESS_TRANSITIONS: readonly string[] = [
+  'taken_into_work', 'clarification_requested', 'clarification_replied', 'reminder', 'acknowledged', 'advisory_term_missed',
+];
 
 /** Transitions after which the case is at a (new) organisation: the time until a redirect is counted from the latest. */
 const ARRIVALS = `('registered', 'redirected', 'reassigned', 'escalated', 'reopened')`;

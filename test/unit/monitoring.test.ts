@@ -55,7 +55,9 @@ describe('monitoring rules', () => {
     assert.equal(grainFor(['channel']), 4);
     assert.equal(grainFor(['organisation_id']), 1);
     assert.equal(grainFor(['organisation_id', 'organisation_id']), 1);
-    assert.equal(grainFor(['territory_id', 'channel']), 5);
+    assert.equal(grainFor(['territory_id', 'channel']), 7);
+    assert.equal(grainFor(['channel', 'organisation_id']), 6);
+    assert.equal(grainFor(['territory_id', 'category_id']), 5);
   });
 
   it('writes as delta only what changed, at every grain, histograms where kept', () => {
@@ -69,10 +71,10 @@ describe('monitoring rules', () => {
     const before = [received];
     const after = [fact({ measures: measures({ received: 1 }) }), fact({ month: '2026-06-01', measures: measures({ answered: 1, answer_seconds: 86_400 }), answerDays: 1 })];
     const delta = factsDelta(before, after);
-    // May: open_now −1 at each of the 6 grains; June: an answer at each of the 6 grains.
-    assert.equal(delta.rollup.length, 12);
+    // May: open_now −1 at each of the 9 grains; June: an answer at each of the 9 grains.
+    assert.equal(delta.rollup.length, 18);
     assert.ok(delta.rollup.filter((r) => r.key.month === '2026-05-01').every((r) => r.measures.open_now === -1 && r.measures.received === 0));
-    assert.deepEqual(delta.answerDays.map((d) => [d.key.grain, d.hist]), [[0, [0, 1]], [1, [0, 1]], [2, [0, 1]], [3, [0, 1]], [4, [0, 1]]]);
+    assert.deepEqual(delta.answerDays.map((d) => [d.key.grain, d.hist]), [0, 1, 2, 3, 4, 6, 7, 8].map((g) => [g, [0, 1]]));
     assert.deepEqual(factsDelta(before, [received]), { rollup: [], answerDays: [] });
   });
 });
