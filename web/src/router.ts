@@ -39,6 +39,24 @@ export function currentPath(): string {
   return path === '' ? '/' : path;
 }
 
+/** The query of the fragment (#/queue?open=true → "open=true"): a screen's own state, e.g. its filters. */
+export function currentSearch(): string {
+  const i = location.hash.indexOf('?');
+  return i < 0 ? '' : location.hash.slice(i + 1);
+}
+
+/** The fragment's query, re-rendering when it changes. */
+export function useSearch(): string {
+  const [search, setSearch] = useState(currentSearch());
+  useEffect(() => {
+    const onChange = () => setSearch(currentSearch());
+    addEventListener('hashchange', onChange);
+    onChange();
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return search;
+}
+
 export function resolve(path: string): { route: Route; params: Params } | null {
   for (const route of routes) {
     const params = match(route.pattern, path);

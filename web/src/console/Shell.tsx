@@ -48,7 +48,7 @@ export function Shell() {
         {staff && (
           <nav aria-label={T.nav.main} class="nav">
             {SCREENS.filter((s) => s.nav && s.roles.includes(me.role)).map((s) => (
-              <a href={href(s.pattern)} aria-current={path === s.pattern ? 'page' : undefined}>{s.nav}</a>
+              <a href={href(s.pattern)} aria-current={path === s.pattern || path.startsWith(`${s.pattern}/`) ? 'page' : undefined}>{s.nav}</a>
             ))}
             <Button kind="link" onClick={() => setHelp(true)}>{C.nav.shortcuts}</Button>
             <Button kind="link" onClick={() => { signOut(); location.reload(); }}>{T.nav.signOut}</Button>

@@ -23,7 +23,7 @@ export function Select(p: {
   );
 }
 
-export function Input(p: { id: string; label: string; value: string; onInput: (v: string) => void; type?: 'text' | 'number' | 'date' | 'datetime-local' | 'email' | 'url'; required?: boolean; hint?: string; error?: string; min?: number; max?: number; step?: number }) {
+export function Input(p: { id: string; label: string; value: string; onInput: (v: string) => void; type?: 'text' | 'number' | 'date' | 'month' | 'datetime-local' | 'email' | 'url'; required?: boolean; hint?: string; error?: string; min?: number; max?: number; step?: number }) {
   return (
     <Field id={p.id} label={p.label} required={p.required} hint={p.hint} error={p.error}>
       {(describedBy, invalid) => (

@@ -9,14 +9,15 @@ import { StaffScreen } from './admin/Staff';
 import { TemplatesScreen } from './admin/Templates';
 import { CaseScreen } from './case/CaseScreen';
 import { CaseGroupsScreen } from './case/CaseGroupsScreen';
-import { Dashboards } from './Dashboards';
 import { EventScreen } from './events/EventScreen';
 import { EventsScreen } from './events/EventsScreen';
 import { IncidentScreen } from './incidents/IncidentScreen';
 import { IncidentsScreen } from './incidents/IncidentsScreen';
 import { PagesScreen } from './pages/PagesScreen';
+import { Dashboards } from './monitoring/Dashboards';
 import { Queue } from './queue/Queue';
 import type { StaffRole } from './session';
+import { useMe } from './useMe';
 import { Supervision } from './supervisor/Supervision';
 
 export interface ConsoleScreen {
@@ -43,12 +44,21 @@ export const SCREENS: ConsoleScreen[] = [
   { pattern: '/embed', roles: ['administrator'], nav: C.embed, render: () => <EmbedScreen /> },
   { pattern: '/integration', roles: ['operator', 'administrator'], nav: C.integration, render: () => <IntegrationScreen /> },
   { pattern: '/pages', roles: ALL, nav: C.pages, render: () => <PagesScreen /> },
-  { pattern: '/dashboards', roles: ALL, nav: C.dashboards, render: () => <Dashboards /> },
+  // Analysts read the monitoring and nothing else; operators see its readiness and problem tabs.
+  { pattern: '/dashboards', roles: [...ALL, 'analyst'], nav: C.dashboards, render: () => <Dashboards /> },
+  { pattern: '/dashboards/:tab', roles: [...ALL, 'analyst'], render: (p) => <Dashboards tab={p.tab} /> },
 ];
 
 export function registerConsoleRoutes(): void {
   for (const s of SCREENS) registerRoute({ pattern: s.pattern, render: s.render });
-  registerRoute({ pattern: '/', render: () => <Queue /> });
+  registerRoute({ pattern: '/', render: () => <Home /> });
+}
+
+/** The first screen: the queue, or the monitoring for an analyst (who has no queue). */
+function Home() {
+  const me = useMe();
+  if (!me) return null;
+  return me.role === 'analyst' ? <Dashboards /> : <Queue />;
 }
 
 export function screenFor(pattern: string): ConsoleScreen | undefined {

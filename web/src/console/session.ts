@@ -4,8 +4,8 @@ import { api, call, type Schemas } from '../api';
 import { signedIn } from '../auth';
 
 export type Me = Schemas['User'];
-export type StaffRole = 'operator' | 'supervisor' | 'administrator';
-export const STAFF_ROLES: readonly StaffRole[] = ['operator', 'supervisor', 'administrator'];
+export type StaffRole = 'operator' | 'supervisor' | 'analyst' | 'administrator';
+export const STAFF_ROLES: readonly StaffRole[] = ['operator', 'supervisor', 'analyst', 'administrator'];
 
 let me: Promise<Me | null> | undefined;
 

@@ -4,31 +4,35 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, type CaseSummary } from '../../api';
 import { Button, Loading, Notice } from '../../components/ui';
-import { href, navigate } from '../../router';
+import { currentSearch, href, navigate, useSearch } from '../../router';
 import { T } from '../../text';
 import { FailureNotice, Marks, RegionDate, TableWrap } from '../components';
 import { failure, idempotencyKey, type Failure } from '../data';
 import { useShortcuts } from '../keys';
+import { nameOf, useReference } from '../monitoring/reference';
 import { remainingText } from '../marks';
 import { useMe } from '../useMe';
 import { QueueFilters } from './QueueFilters';
-import { NO_FILTERS, toQuery, type FilterForm } from './filters';
+import { fromSearch, listQuery, type FilterForm } from './filters';
 import { SavedViews } from './SavedViews';
 
 const Q = T.console.queue;
 
 export function Queue() {
   const me = useMe();
-  const [filters, setFilters] = useState<FilterForm>(NO_FILTERS);
+  const search = useSearch();
+  const [filters, setFilters] = useState<FilterForm>(() => fromSearch(currentSearch()));
+  useEffect(() => setFilters(fromSearch(search)), [search]);
   const [items, setItems] = useState<CaseSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
   const [fail, setFail] = useState<Failure | null>(null);
+  const lists = useReference(filters.categoryId || filters.territoryId ? me?.regionId ?? '' : '');
   const now = Date.now();
   const load = (after?: string) =>
-    call(() => api.GET('/cases', { params: { query: { ...toQuery(filters), limit: 50, cursor: after } } })).then(
+    call(() => api.GET('/cases', { params: { query: { ...listQuery(filters), limit: 50, cursor: after } } })).then(
       (page) => { setItems((old) => [...(after ? old ?? [] : []), ...page.items]); setCursor(page.nextCursor); setError(null); },
       (e) => setError(failure(e).text),
     );
@@ -61,6 +65,7 @@ export function Queue() {
           <SavedViews current={filters} onApply={setFilters} />
         </div>
         <div>
+          {(filters.territoryId || filters.categoryId) && <p class="hint" data-testid="drill-down">{Q.drillDown(nameOf(lists, filters.categoryId), nameOf(lists, filters.territoryId))}</p>}
           {notice && <Notice kind="success">{notice}</Notice>}
           <FailureNotice failure={fail} />
           {error ? <Notice kind="error">{error}</Notice> : !items ? <Loading /> : items.length === 0 ? <p class="empty-state">{Q.empty}</p> : (
