@@ -1,6 +1,6 @@
 // POST /appeals latency at half the peak intake rate, open loop (load.ts openLoop: appeals arrive at a
 // fixed rate whatever the answers do, and no coordinated omission).
-import { openLoop, readModelCheck, round2, submitNext, type LatencyStats, type Load } from './load';
+import { openLoop, readModelCheck, round2, submitNext, type Load, type OpenLoopResult } from './load';
 import type { Platform } from './platform';
 
 export interface LatencySettings {
@@ -9,15 +9,8 @@ export interface LatencySettings {
   seconds: number;
 }
 
-export interface LatencyResult extends LatencySettings {
-  sent: number;
-  ok: number;
-  errors: number;
-  statuses: Record<string, number>;
-  /** Answers per second over the time from the first arrival to the last answer. */
-  achievedPerSecond: number;
-  maxInFlight: number;
-  latency: LatencyStats;
+/** The open loop's figures (its case ids aside) and the read model's check of the cases it made. */
+export interface LatencyResult extends LatencySettings, Omit<OpenLoopResult, 'caseIds'> {
   readModel: { submitted: number; present: number; routed: number; withTerm: number };
 }
 
