@@ -4066,8 +4066,6 @@ export interface components {
             items: components["schemas"]["Case"][];
             nextCursor: string | null;
         };
-        /** @description A calendar month, `YYYY-MM`. */
-        ReportMonth: string;
         /** @description Days `[from, to)` in the region's time zone. */
         ReportPeriod: {
             /** Format: date */
@@ -4122,7 +4120,7 @@ export interface components {
         };
         CabinetReadinessSnapshotInfo: {
             regionId: components["schemas"]["ReferenceId"];
-            month: components["schemas"]["ReportMonth"];
+            month: components["schemas"]["Month"];
             /** Format: date-time */
             takenAt: string;
         };
@@ -4856,7 +4854,7 @@ export interface components {
             decision: "approved" | "rejected";
             reason: components["schemas"]["Reason"];
         };
-        /** @description A calendar month, `YYYY-MM`. */
+        /** @description A calendar month, `YYYY-MM`, of the years 1000–9999 (PostgreSQL has no year 0). */
         Month: string;
         DraftText: string & (unknown & unknown);
         /** @description Days before a term when the organisation's operators are reminded (default the region's, e.g. 3 and 1). */
@@ -5234,7 +5232,7 @@ export interface components {
         IncidentList: {
             items: components["schemas"]["Incident"][];
         };
-        /** @description A calendar quarter, `YYYY-Qn`, e.g. `2026-Q3`. */
+        /** @description A calendar quarter, `YYYY-Qn`, e.g. `2026-Q3`, of the years 1000–9999. */
         Quarter: string;
         /**
          * @description How a case came in: `web` (the citizen's app or the console), `embed` (the form embedded on an
@@ -7466,7 +7464,7 @@ export interface operations {
                 /** @description The region; supervisors and operators default to their own. */
                 regionId?: components["schemas"]["ReferenceId"];
                 /** @description A kept monthly snapshot to compare with. */
-                compareTo?: components["schemas"]["ReportMonth"];
+                compareTo?: components["schemas"]["Month"];
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
@@ -7535,7 +7533,7 @@ export interface operations {
         parameters: {
             query?: {
                 regionId?: components["schemas"]["ReferenceId"];
-                compareTo?: components["schemas"]["ReportMonth"];
+                compareTo?: components["schemas"]["Month"];
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download

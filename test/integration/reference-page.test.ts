@@ -63,9 +63,18 @@ describe('reference page: /docs', () => {
       await page.waitForSelector('.opblock', { timeout: 30_000 });
       assert.equal(await page.title(), 'Otklik API reference');
       // Blocks have ids operations-<tag>-<operationId>; an operation with two tags is shown under both.
-      const shown = new Set((await page.locator('.opblock').evaluateAll((els) => els.map((e) => e.id))).map((id) => id.split('-').pop()));
+      // Swagger UI renders a large document's operations as they are scrolled into view: scroll to the end,
+      // gathering the blocks, until a few scrolls show nothing new.
+      const shown = new Set<string | undefined>();
+      await page.setViewportSize({ width: 1280, height: 2000 });
+      for (let idle = 0; idle < 8;) {
+        const before = shown.size;
+        for (const id of await page.locator('.opblock').evaluateAll((els) => els.map((e) => e.id))) shown.add(id.split('-').pop());
+        idle = shown.size === before ? idle + 1 : 0;
+        await page.mouse.wheel(0, 1000);
+        await page.waitForTimeout(250);
+      }
       assert.deepEqual([...shown].sort(), specOperations().map((o) => o.operationId).sort(), 'every operation, and only those');
-      assert.ok(await page.locator('.opblock-summary-path', { hasText: '/integration/feed' }).count() > 0);
       assert.deepEqual(errors, []);
       assert.deepEqual(requested.filter((u) => !u.startsWith(api.url)), [], 'nothing fetched from elsewhere');
     } finally {
