@@ -4,7 +4,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import { regionProfile, routeNewCase, RoutingImpossibleError } from '../domain/reference/routing';
+import { loadRoutingData } from '../db/reference';
+import { regionProfile, RoutingImpossibleError } from '../domain/reference/routing';
+import { NoIncidentHandlerError, routeIncident } from '../workflows/rules/incident-routing';
 import type { IncidentInput, IncidentState } from '../workflows/incident/messages';
 import type { IncidentEventType, IncidentRouting } from '../workflows/incident/transitions';
 import type { Actor } from '../workflows/shared/actor';
@@ -25,18 +27,23 @@ export const INCIDENT_CHANNEL = 'incident';
 
 export function createIncidentActivities(db: Db) {
   return {
-    /** The organisation the region's routing rules choose for the suggested category and territory, and the region's incident term. */
+    /**
+     * The organisation the region's routing rules choose for the suggested category and territory, if it
+     * uses the incidents module, else the region's incident coordinator (workflows/rules/incident-routing.ts);
+     * and the region's incident term.
+     */
     async routeIncident(input: IncidentInput): Promise<IncidentRouting> {
+      const profile = await regionProfile(db, input.regionId).catch((e: unknown) => {
+        throw e instanceof RoutingImpossibleError ? ApplicationFailure.nonRetryable(e.message, FAILURE.invalidInput) : e;
+      });
+      // A suggested category without a subcategory matches category rules and below, never a subcategory's.
+      const request = { categoryId: input.categoryId, subcategoryId: input.subcategoryId ?? input.categoryId, territoryId: input.territoryId };
       try {
-        const profile = await regionProfile(db, input.regionId);
-        // A suggested category without a subcategory matches category rules and below, never a subcategory's.
-        const decision = await routeNewCase(db, {
-          regionId: input.regionId, categoryId: input.categoryId, subcategoryId: input.subcategoryId ?? input.categoryId, territoryId: input.territoryId,
-        });
+        const decision = routeIncident(await loadRoutingData(db, input.regionId), request);
         return { organisationId: decision.organisationId, explanation: decision.explanation, termHours: profile.incidentTermHours, reminderHours: profile.incidentReminderHours };
       } catch (e) {
-        if (!(e instanceof RoutingImpossibleError)) throw e;
-        throw ApplicationFailure.nonRetryable(e.message, e.reason === 'no-route' ? 'NoRoute' : FAILURE.invalidInput);
+        if (!(e instanceof NoIncidentHandlerError)) throw e;
+        throw ApplicationFailure.nonRetryable(e.message, 'NoRoute');
       }
     },
 
