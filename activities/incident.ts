@@ -4,11 +4,14 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import { regionProfile, routeNewCase, RoutingImpossibleError } from '../domain/reference/routing';
+import { loadRoutingData } from '../db/reference';
+import { regionProfile, RoutingImpossibleError } from '../domain/reference/routing';
+import { NoIncidentHandlerError, routeIncident } from '../workflows/rules/incident-routing';
 import type { IncidentInput, IncidentState } from '../workflows/incident/messages';
 import type { IncidentEventType, IncidentRouting } from '../workflows/incident/transitions';
 import type { Actor } from '../workflows/shared/actor';
 import { FAILURE } from '../workflows/shared/failures';
+import { caseFacts, FACTLESS_TRANSITIONS, refreshCaseRollup } from '../domain/monitoring/facts';
 import { noticeRows, type Notice } from './notifications';
 
 export interface IncidentTransition {
@@ -20,38 +23,47 @@ export interface IncidentTransition {
   details: Record<string, unknown>;
 }
 
-/** The case type and kind incidents carry in the cases read model: the channel indicators group by. */
+/** The case type, kind and channel incidents carry in the cases read model: the channel indicators group by. */
 export const INCIDENT_CHANNEL = 'incident';
 
 export function createIncidentActivities(db: Db) {
   return {
-    /** The organisation the region's routing rules choose for the suggested category and territory, and the region's incident term. */
+    /**
+     * The organisation the region's routing rules choose for the suggested category and territory, if it
+     * uses the incidents module, else the region's incident coordinator (workflows/rules/incident-routing.ts);
+     * and the region's incident term.
+     */
     async routeIncident(input: IncidentInput): Promise<IncidentRouting> {
+      const profile = await regionProfile(db, input.regionId).catch((e: unknown) => {
+        throw e instanceof RoutingImpossibleError ? ApplicationFailure.nonRetryable(e.message, FAILURE.invalidInput) : e;
+      });
+      // A suggested category without a subcategory matches category rules and below, never a subcategory's.
+      const request = { categoryId: input.categoryId, subcategoryId: input.subcategoryId ?? input.categoryId, territoryId: input.territoryId };
       try {
-        const profile = await regionProfile(db, input.regionId);
-        // A suggested category without a subcategory matches category rules and below, never a subcategory's.
-        const decision = await routeNewCase(db, {
-          regionId: input.regionId, categoryId: input.categoryId, subcategoryId: input.subcategoryId ?? input.categoryId, territoryId: input.territoryId,
-        });
+        const decision = routeIncident(await loadRoutingData(db, input.regionId), request);
         return { organisationId: decision.organisationId, explanation: decision.explanation, termHours: profile.incidentTermHours, reminderHours: profile.incidentReminderHours };
       } catch (e) {
-        if (!(e instanceof RoutingImpossibleError)) throw e;
-        throw ApplicationFailure.nonRetryable(e.message, e.reason === 'no-route' ? 'NoRoute' : FAILURE.invalidInput);
+        if (!(e instanceof NoIncidentHandlerError)) throw e;
+        throw ApplicationFailure.nonRetryable(e.message, 'NoRoute');
       }
     },
 
     /** Writes one transition: the case row, the incident's reply address, notifications; all or nothing. */
     async projectIncidentTransition(t: IncidentTransition): Promise<void> {
       await db.transaction(async (trx) => {
+        // The incident's share of the monitoring rollups before this step, replaced by its share after it below.
+        const counted = !FACTLESS_TRANSITIONS.includes(t.type);
+        const factsBefore = counted ? await caseFacts(trx, t.state.incidentId) : [];
         const row = caseColumns(trx, t);
-        const fixed = ['id', 'case_type', 'kind', 'region_id', 'applicant_name', 'category_id', 'subcategory_id', 'territory_id', 'text', 'registered_at'];
+        const fixed = ['id', 'case_type', 'kind', 'channel', 'region_id', 'applicant_name', 'category_id', 'subcategory_id', 'territory_id', 'text', 'registered_at'];
         // Only a newer step may overwrite the row: a retried older activity leaves it alone.
         const written = await trx('cases').insert(row).onConflict('id').merge(Object.keys(row).filter((k) => !fixed.includes(k)))
           .where('cases.last_seq', '<', t.state.seq).returning('id');
         if (t.state.reply) await trx('incidents').where({ id: t.state.incidentId }).update({ reply_url: t.state.reply.url });
-        if (written.length === 0) return; // this step was projected before: its notifications are queued already
+        if (written.length === 0) return; // this step was projected before: its notifications and rollups are done
         const notifications = await incidentNotifications(trx, t);
         if (notifications.length > 0) await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
+        if (counted) await refreshCaseRollup(trx, t.state.incidentId, factsBefore);
       });
     },
   };
@@ -64,6 +76,8 @@ function caseColumns(trx: Knex.Transaction, t: IncidentTransition): Record<strin
     id: state.incidentId,
     case_type: INCIDENT_CHANNEL,
     kind: INCIDENT_CHANNEL,
+    // The channel the monitoring indicators count incidents under (domain/monitoring/facts.ts).
+    channel: INCIDENT_CHANNEL,
     region_id: state.regionId,
     applicant_name: input.authorHandle,
     category_id: input.categoryId,

@@ -1074,6 +1074,9 @@ export interface paths {
          * The incidents the caller may see, earliest term first.
          * @description Roles: operator (incidents of their organisation), supervisor (of their region), administrator,
          *     integration client with `incidents:submit` (the incidents it reported, and those of its subtree).
+         *
+         *     Paged as `GET /cases`: `nextCursor` is opaque; pass it back as `cursor` with the same filters to
+         *     get the next page. It is `null` on the last page.
          */
         get: operations["listIncidents"];
         put?: never;
@@ -5231,13 +5234,16 @@ export interface components {
         };
         IncidentList: {
             items: components["schemas"]["Incident"][];
+            /** @description The next page's `cursor`; null on the last page. */
+            nextCursor: string | null;
         };
         /** @description A calendar quarter, `YYYY-Qn`, e.g. `2026-Q3`, of the years 1000–9999. */
         Quarter: string;
         /**
          * @description How a case came in: `web` (the citizen's app or the console), `embed` (the form embedded on an
-         *     organisation's site), `open311` (an Open311 app), `integration` (an integration client's API).
-         *     Further channels (e.g. incidents found in open sources) are added as they come.
+         *     organisation's site), `open311` (an Open311 app), `integration` (an integration client's API),
+         *     `incident` (a post found in open sources by a monitoring system: `POST /incidents`). Further
+         *     channels are added as they come.
          */
         MonitoringChannel: string;
         /** @enum {string} */
@@ -7302,6 +7308,8 @@ export interface operations {
                 overdue?: boolean;
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;
@@ -7309,7 +7317,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The incidents, earliest term first (at most `limit`). */
+            /** @description A page of incidents, earliest term first (at most `limit`); `nextCursor` gets the next page. */
             200: {
                 headers: {
                     [name: string]: unknown;

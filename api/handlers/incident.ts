@@ -24,8 +24,8 @@ export const incidentHandlers = {
   },
 
   async listIncidents({ input, user, deps }) {
-    const { limit, ...filters } = input.query;
-    return { status: 200, body: { items: await listIncidents(deps.db, user, filters, limit ?? 20) } };
+    const { limit, cursor, ...filters } = input.query;
+    return { status: 200, body: await listIncidents(deps.db, user, filters, { limit: limit ?? 20, cursor }) };
   },
 
   async getIncident({ input, user, deps }) {

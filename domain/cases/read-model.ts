@@ -274,6 +274,32 @@ export function decodeCursor(raw: string, order: CaseOrder): Cursor {
   return x as Cursor;
 }
 
+/** The key a list is paged by: its order, the sort expression (a timestamp) and the id column that breaks ties. */
+export interface Keyset { order: CaseOrder; sortExpr: string; idColumn: string }
+
+/**
+ * One page of `qb` in keyset order: ascending by (sort, id) for 'due' (the queue, earliest term first),
+ * descending for 'registered' (newest first); after the cursor's row when there is one. Reads one row
+ * more than the page to know whether another follows; the next cursor is the last row's key.
+ */
+export async function keysetPage<T extends { id: string }>(db: Db, qb: Knex.QueryBuilder, key: Keyset, page: { limit: number; cursor?: string }) {
+  const { order, sortExpr, idColumn } = key;
+  qb.select(db.raw(`(${sortExpr})::text as sort_value`));
+  if (page.cursor) {
+    const c = decodeCursor(page.cursor, order);
+    qb.whereRaw(`(${sortExpr}, ${idColumn}) ${order === 'due' ? '>' : '<'} (?::timestamptz, ?)`, [c.v, c.id]);
+  }
+  const direction = order === 'due' ? 'asc' : 'desc';
+  qb.orderByRaw(`${sortExpr} ${direction}, ${idColumn} ${direction}`).limit(page.limit + 1);
+  const rows = (await qb) as (T & { sort_value: string })[];
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return { rows: items as T[], nextCursor: rows.length > page.limit && last ? encodeCursor({ o: order, v: last.sort_value, id: last.id }) : null };
+}
+
+/** The term of a case or incident as the queue sorts it (without a term: last). */
+export const DUE_SORT = "coalesce(cases.answer_due_at, 'infinity'::timestamptz)";
+
 export async function listCases(
   db: Db,
   user: AuthUser,
@@ -282,8 +308,7 @@ export async function listCases(
   opts: { order?: CaseOrder; extra?: (qb: Knex.QueryBuilder) => void } = {},
 ): Promise<CasePage> {
   const order: CaseOrder = opts.order ?? (user.role === 'citizen' ? 'registered' : 'due');
-  const sortExpr = order === 'due' ? "coalesce(cases.answer_due_at, 'infinity'::timestamptz)" : 'cases.registered_at';
-  const qb = db('cases').select('cases.*', db.raw(`(${sortExpr})::text as sort_value`)).where('cases.case_type', 'appeal');
+  const qb = db('cases').select('cases.*').where('cases.case_type', 'appeal');
   scopeCases(qb, user);
   const eq: [keyof CaseFilters, string][] = [
     ['status', 'status'], ['kind', 'kind'], ['regionId', 'region_id'], ['categoryId', 'category_id'],
@@ -297,21 +322,8 @@ export async function listCases(
   if (filters.dueFrom !== undefined) qb.where('cases.answer_due_at', '>=', pgTimestamp(filters.dueFrom));
   if (filters.dueTo !== undefined) qb.where('cases.answer_due_at', '<=', pgTimestamp(filters.dueTo));
   opts.extra?.(qb);
-  if (page.cursor) {
-    const c = decodeCursor(page.cursor, order);
-    // Queue: ascending by (term, id); citizens' lists: descending by (registration, id).
-    if (order === 'due') qb.whereRaw(`(${sortExpr}, cases.id) > (?::timestamptz, ?)`, [c.v, c.id]);
-    else qb.whereRaw(`(${sortExpr}, cases.id) < (?::timestamptz, ?)`, [c.v, c.id]);
-  }
-  if (order === 'due') qb.orderByRaw(`${sortExpr} asc, cases.id asc`);
-  else qb.orderByRaw(`${sortExpr} desc, cases.id desc`);
-  qb.limit(page.limit + 1);
-  const rows = (await qb) as (CaseRow & { sort_value: string })[];
-  const more = rows.length > page.limit;
-  const items = rows.slice(0, page.limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map((r) => toCase(r, user)),
-    nextCursor: more && last ? encodeCursor({ o: order, v: last.sort_value, id: last.id }) : null,
-  };
+  // Queue: ascending by (term, id); citizens' lists: descending by (registration, id).
+  const sortExpr = order === 'due' ? DUE_SORT : 'cases.registered_at';
+  const { rows, nextCursor } = await keysetPage<CaseRow>(db, qb, { order, sortExpr, idColumn: 'cases.id' }, page);
+  return { items: rows.map((r) => toCase(r, user)), nextCursor };
 }

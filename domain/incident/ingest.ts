@@ -11,6 +11,7 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { incidentWorkflow } from '../../workflows';
 import { incidentRegistrationUpdate, type IncidentInput } from '../../workflows/incident/messages';
+import { INCIDENTS_MODULE } from '../../workflows/rules/incident-routing';
 import { authorTextKey, isReplyUrl, postUrlKey } from '../../workflows/rules/incident-term';
 import type { AuthUser } from '../identity/users';
 import { nextNumber } from '../intake';
@@ -35,6 +36,10 @@ async function regionOf(db: Db, user: AuthUser, body: IncidentReport) {
   if (regionId === undefined) throw problems.field('body', '/regionId', 'is required for an administrator');
   const region = await db('regions').where({ id: regionId }).first('id', 'number_prefix', 'time_zone');
   if (!region) throw problems.field('body', '/regionId', `there is no region ${regionId}`);
+  // Only an organisation with the incidents module handles incidents (workflows/rules/incident-routing.ts):
+  // a region without one could not route it, so nothing is stored.
+  const handler = await db('organisations').where({ region_id: regionId, active: true }).whereRaw('? = any(modules)', [INCIDENTS_MODULE]).first('id');
+  if (!handler) throw problems.unprocessable(`No organisation of region ${regionId} uses the incidents module: there is nobody to handle incidents.`);
   return region as { id: string; number_prefix: string; time_zone: string };
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { IncidentInput, IncidentState } from '../../workflows/incident/messages';
 import { canSeeCase, scopeCases } from '../cases/access';
+import { DUE_SORT, keysetPage } from '../cases/read-model';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 
@@ -81,14 +82,14 @@ export function overlayIncidentState(row: IncidentRow, state: IncidentState): In
 
 export interface IncidentFilters { open?: boolean; overdue?: boolean }
 
-/** The incidents the user may see, earliest term first. */
-export async function listIncidents(db: Db, user: AuthUser, filters: IncidentFilters, limit: number): Promise<Incident[]> {
+/** The incidents the user may see, earliest term first, a page at a time (the cursor of GET /cases). */
+export async function listIncidents(db: Db, user: AuthUser, filters: IncidentFilters, page: { limit: number; cursor?: string }): Promise<{ items: Incident[]; nextCursor: string | null }> {
   const qb = query(db);
   if (user.role === 'integration') qb.where((w) => { scopeCases(w, user); w.orWhere('i.reported_by', user.id); });
   else scopeCases(qb, user);
   if (filters.open === true) qb.whereNot('cases.status', 'closed');
   if (filters.open === false) qb.where('cases.status', 'closed');
   if (filters.overdue !== undefined) qb.where('cases.overdue', filters.overdue);
-  const rows = (await qb.orderByRaw("coalesce(cases.answer_due_at, 'infinity'::timestamptz) asc, i.id asc").limit(limit)) as IncidentRow[];
-  return rows.map(toIncident);
+  const { rows, nextCursor } = await keysetPage<IncidentRow>(db, qb, { order: 'due', sortExpr: DUE_SORT, idColumn: 'i.id' }, page);
+  return { items: rows.map(toIncident), nextCursor };
 }

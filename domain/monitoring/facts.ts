@@ -3,7 +3,8 @@
 // A case's facts are a pure function of its read model (its cases row and its case_events): one fact per
 // projected transition that counts for something (registered → received, answered, term_extended,
 // redirected, rated, escalated, closed, reopened) and one fact of its current state (open now, overdue
-// now). Each fact carries the month of its own moment in the region's time zone and the organisation
+// now). An incident from open sources (case_type 'incident', channel 'incident') has no case_events: its
+// received, answered and closed facts are read from its cases row (INCIDENT_EVENTS). Each fact carries the month of its own moment in the region's time zone and the organisation
 // that did it (the redirecting one for a hand-over, the one whose answer was rated low for an
 // escalation), with the case's territory, category and channel. FACTS_SQL is the one definition: the
 // projection refreshes one case's share of the rollups with it (refreshCaseRollup: the facts before the
@@ -106,6 +107,18 @@ const STATE_MEASURES: Partial<Record<FactMeasure, string>> = {
   overdue_now: `(c.status <> 'closed' and c.overdue)::int`,
 };
 
+/**
+ * An incident's transitions as facts, read from its cases row (incidents write no case_events): it is
+ * received at registration, answered by its public reply (on time when by its term in hours, which never
+ * moves), closed by the reply or a dismissal; always at the one organisation routing chose. Its open and
+ * overdue state is the state fact, as for any case.
+ */
+const INCIDENT_EVENTS = `
+      select c.id as case_id, x.seq, x.type, jsonb_build_object('answerDueAt', c.answer_due_at) as snapshot,
+             c.organisation_id, x.at, null::int as rating, null::timestamptz as advisory_due_at
+        from c cross join lateral (values (1, 'registered', c.registered_at), (2, 'answered', c.answered_at), (3, 'closed', c.closed_at)) x(seq, type, at)
+       where c.case_type = 'incident' and x.at is not null`;
+
 const monthOf = (at: string) => `(date_trunc('month', ${at} at time zone c.time_zone))::date`;
 
 /**
@@ -120,7 +133,7 @@ export function factsSql(caseFilter: string): string {
     with c as (
       select c.id, c.region_id, coalesce(c.territory_id, '') as territory_id, coalesce(c.category_id, '') as category_id,
              c.channel, c.status, c.overdue, coalesce(c.organisation_id, '') as organisation_id, c.registered_at,
-             c.advisory_due_at, r.time_zone
+             c.advisory_due_at, c.case_type, c.answer_due_at, c.answered_at, c.closed_at, r.time_zone
         from cases c join regions r on r.id = c.region_id
        where ${caseFilter}
     ), e as (
@@ -132,6 +145,8 @@ export function factsSql(caseFilter: string): string {
              -- the advisory target as the event saw it (older events without it in their snapshot: the case's)
              case when e.snapshot->'advisoryDueAt' is not null then (e.snapshot->>'advisoryDueAt')::timestamptz else c.advisory_due_at end as advisory_due_at
         from case_events e join c on c.id = e.case_id
+      union all
+      ${INCIDENT_EVENTS}
     ), w as (
       select e.*,
              max(case when e.type in ${ARRIVALS} then e.at end) over earlier as arrived_at,

@@ -1,6 +1,7 @@
 // A small region for workflow and API tests, independent of the seed files: a government at the top,
 // a ministry under it, a municipal district with a settlement, and a classifier with one accelerated
-// subcategory (10 days) and one ordinary one (30 days).
+// subcategory (10 days) and one ordinary one (30 days). The district and the settlement also use the
+// incidents module, so that incidents routed to them stay there (workflows/rules/incident-routing.ts).
 import type { Db } from '../../db/connection';
 
 export const TEST_REGION = 'testland';
@@ -36,8 +37,8 @@ export async function createTestRegion(db: Db, profile: Partial<Record<string, u
     { id: ORG.government, region_id: TEST_REGION, parent_id: null, name: 'Правительство Тестового края', kind: 'executive_body', territory_id: TERRITORY.region, modules: ['appeals'] },
     { id: ORG.ministry, region_id: TEST_REGION, parent_id: ORG.government, name: 'Министерство здравоохранения', kind: 'executive_body', territory_id: TERRITORY.region, modules: ['appeals'] },
     { id: ORG.transport, region_id: TEST_REGION, parent_id: ORG.government, name: 'Министерство транспорта', kind: 'executive_body', territory_id: TERRITORY.region, modules: ['appeals'] },
-    { id: ORG.district, region_id: TEST_REGION, parent_id: ORG.government, name: 'Администрация Тестового района', kind: 'municipality', territory_id: TERRITORY.district, modules: ['appeals'] },
-    { id: ORG.settlement, region_id: TEST_REGION, parent_id: ORG.district, name: 'Администрация села Тестовое', kind: 'settlement', territory_id: TERRITORY.village, modules: ['appeals'] },
+    { id: ORG.district, region_id: TEST_REGION, parent_id: ORG.government, name: 'Администрация Тестового района', kind: 'municipality', territory_id: TERRITORY.district, modules: ['appeals', 'incidents'] },
+    { id: ORG.settlement, region_id: TEST_REGION, parent_id: ORG.district, name: 'Администрация села Тестовое', kind: 'settlement', territory_id: TERRITORY.village, modules: ['appeals', 'incidents'] },
     { id: ORG.school, region_id: TEST_REGION, parent_id: ORG.district, name: 'Школа', kind: 'institution', territory_id: TERRITORY.village, modules: ['polls'] },
   ]);
   await db('categories').insert([

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../../db/connection';
+import { compareWithFullScan } from '../../domain/monitoring/facts';
 import {
   dismissIncidentUpdate, incidentRegistrationUpdate, incidentStateQuery, replyToIncidentUpdate, type IncidentInput,
 } from '../../workflows/incident/messages';
@@ -53,6 +54,14 @@ describe('incident workflow (time-skipping server)', function () {
     return handle;
   }
 
+  /** The region's incidents in the monitoring rollups: the channel grain, summed over months. */
+  async function incidentRollup(): Promise<Record<string, number>> {
+    const measures = ['received', 'answered', 'answered_on_time', 'closed', 'open_now', 'overdue_now'];
+    const row = await db('monitoring_rollup').where({ region_id: TEST_REGION, grain: 4, channel: 'incident' })
+      .select(measures.map((m) => db.raw(`coalesce(sum(${m}), 0)::int as ${m}`))).first();
+    return row as Record<string, number>;
+  }
+
   const notices = (id: string) => db('notifications').where({ case_id: id }).orderBy('id').select('recipient_kind', 'recipient_user_id', 'subject');
 
   it('is routed by the region\'s rules, reminds, goes overdue and reaches the supervisor; the late reply is recorded with its URL', async () => {
@@ -84,6 +93,7 @@ describe('incident workflow (time-skipping server)', function () {
     assert.match(toSupervisor[0].subject, /Просрочка: инцидент/);
     assert.deepEqual(sent.filter((n) => n.recipient_kind === 'operator').map((n) => n.subject.split(' ')[0]), ['Новый', 'Напоминание:', 'Просрочен']);
     assert.equal((await db('cases').where({ id }).first()).overdue, true);
+    assert.deepEqual(await incidentRollup(), { received: 1, answered: 0, answered_on_time: 0, closed: 0, open_now: 1, overdue_now: 1 });
 
     state = await handle.executeUpdate(replyToIncidentUpdate, { args: [{ actor: districtOperator, text: 'Яму заделают до пятницы', replyUrl: 'https://vk.com/wall-1_1?reply=77' }] });
     assert.equal(state.resolution, 'answered');
@@ -107,5 +117,13 @@ describe('incident workflow (time-skipping server)', function () {
     await env.sleep(4 * HOUR);
     assert.deepEqual((await notices(handle.workflowId)).map((n) => n.recipient_kind), ['operator']);
     assert.equal((await db('cases').where({ id: handle.workflowId }).first()).resolution, 'dismissed');
+  });
+
+  it('counts in the monitoring rollups under the channel incident (the late reply, the dismissal) as a full scan does', async () => {
+    // The first incident: received, answered after its term in hours; the second: received, dismissed.
+    assert.deepEqual(await incidentRollup(), { received: 2, answered: 1, answered_on_time: 0, closed: 2, open_now: 0, overdue_now: 0 });
+    const scan = await compareWithFullScan(db, TEST_REGION);
+    assert.deepEqual(scan.stored, scan.scanned);
+    assert.deepEqual(scan.storedAnswerDays, scan.scannedAnswerDays);
   });
 });

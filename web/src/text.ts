@@ -874,7 +874,7 @@ export const T = {
       subtree: 'Вместе с подведомственными организациями',
       category: 'Категория',
       channel: 'Канал поступления',
-      channels: { web: 'Сайт и приложение', embed: 'Форма на сайте организации', open311: 'Open311', integration: 'Интеграция' } as Record<string, string>,
+      channels: { web: 'Сайт и приложение', embed: 'Форма на сайте организации', open311: 'Open311', integration: 'Интеграция', incident: 'Инциденты' } as Record<string, string>,
       from: 'С месяца',
       to: 'По месяц',
       apply: 'Показать',

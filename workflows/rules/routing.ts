@@ -279,10 +279,15 @@ function decision(rule: RoutingRule, step: RoutingStep, target: Target, req: Rou
 
 /**
  * The higher-level participant for repeat processing after a negative rating: the nearest ancestor
- * (by parentId) that is active and uses the appeals module; null at the top. Inactive or non-appeals
- * ancestors are skipped, not treated as the top. Throws for an unknown organisation or a cycle.
+ * (by parentId) that is active and uses the appeals module (`canReceive`; incidents pass their own
+ * module's test); null at the top. Ancestors that cannot receive are skipped, not treated as the top.
+ * Throws for an unknown organisation or a cycle.
  */
-export function parentOf(organisations: RoutingOrganisation[], organisationId: string): string | null {
+export function parentOf(
+  organisations: RoutingOrganisation[],
+  organisationId: string,
+  canReceive: (org: RoutingOrganisation) => boolean = canReceiveCases,
+): string | null {
   const orgs = byId(organisations);
   const start = orgs.get(organisationId);
   if (!start) throw new Error(`Unknown organisation ${organisationId}`);
@@ -293,7 +298,7 @@ export function parentOf(organisations: RoutingOrganisation[], organisationId: s
     seen.add(parentId);
     const parent = orgs.get(parentId);
     if (!parent) return null; // parent outside the loaded data: treat as the top of what we know
-    if (canReceiveCases(parent)) return parent.id;
+    if (canReceive(parent)) return parent.id;
     parentId = parent.parentId;
   }
   return null;

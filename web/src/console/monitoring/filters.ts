@@ -8,7 +8,7 @@ export type IndicatorQuery = NonNullable<operations['getCaseIndicators']['parame
 export type Grouping = NonNullable<IndicatorQuery['groupBy']>[number];
 export type Dimension = Exclude<Grouping, 'month' | 'quarter'>;
 export const DIMENSIONS: readonly Dimension[] = ['organisation', 'territory', 'category', 'channel'];
-export const CHANNELS = ['web', 'embed', 'open311', 'integration'] as const;
+export const CHANNELS = ['web', 'embed', 'open311', 'integration', 'incident'] as const;
 
 /** Form values: '' is "any" (or the API's default). */
 export interface DashboardFilters {
