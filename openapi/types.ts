@@ -567,6 +567,10 @@ export interface paths {
          *     answer term, earliest first (cases without a term last). `nextCursor` is opaque; pass it back as
          *     `cursor` with the same filters to get the next page. It is `null` on the last page.
          *
+         *     Drill-down from the monitoring: `registeredFrom`/`registeredTo` (the period), `channel`, `organisationSubtree`
+         *     and `territorySubtree` select the cases a figure of `GET /monitoring/indicators` counts by registration
+         *     (received, open now, overdue now) under the same filters.
+         *
          *     Export: with `format=csv` or `xlsx` the answer is the whole filtered list in the same order, not a
          *     page (`limit` and `cursor` are ignored), at most 10 000 cases (`422` for more: narrow the filters).
          *     The applicant's name, e-mail and postal address and the case's text are columns only when the caller
@@ -6401,8 +6405,18 @@ export interface operations {
                 categoryId?: components["schemas"]["ReferenceId"];
                 subcategoryId?: components["schemas"]["ReferenceId"];
                 territoryId?: components["schemas"]["ReferenceId"];
+                /** @description With `territoryId`: also the cases of every territory inside it (a municipal district and its settlements). Default false. */
+                territorySubtree?: boolean;
                 /** @description Handling organisation (for supervisors and administrators). */
                 organisationId?: components["schemas"]["ReferenceId"];
+                /** @description With `organisationId`: also the cases handled by every organisation below it. Default false. */
+                organisationSubtree?: boolean;
+                /** @description How the cases came in (see `MonitoringChannel`). */
+                channel?: components["schemas"]["MonitoringChannel"];
+                /** @description Registered at or after this instant. */
+                registeredFrom?: string;
+                /** @description Registered before this instant (exclusive, so that consecutive periods meet: `registeredFrom=2026-07-01T00:00:00+07:00&registeredTo=2026-10-01T00:00:00+07:00` is a quarter). */
+                registeredTo?: string;
                 /** @description Only overdue (true) or only not overdue (false) cases. */
                 overdue?: boolean;
                 /** @description Only cases that missed (true) or did not miss (false) their advisory target. */
@@ -11189,6 +11203,15 @@ export interface operations {
                 to?: components["parameters"]["MonitoringTo"];
                 /** @description Dimensions to group by, at most two. */
                 groupBy?: components["schemas"]["CaseIndicatorGrouping"][];
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
             };
             header?: never;
             path?: never;
@@ -11196,13 +11219,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The indicator table. */
+            /** @description The indicator table (JSON), or its rows as a CSV or XLSX file (the workbook adds a sheet of the definitions). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CaseIndicatorTable"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -11227,6 +11252,15 @@ export interface operations {
                 to?: components["parameters"]["MonitoringTo"];
                 /** @description Dimensions to group by, at most two. */
                 groupBy?: components["schemas"]["ParticipationIndicatorGrouping"][];
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
             };
             header?: never;
             path?: never;
@@ -11234,13 +11268,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The participation indicator table. */
+            /** @description The participation indicator table (JSON, CSV or XLSX). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ParticipationIndicatorTable"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -11264,6 +11300,15 @@ export interface operations {
                 /** @description Last month of the period, inclusive (default the current month). */
                 to?: components["parameters"]["MonitoringTo"];
                 status?: components["schemas"]["ImplementationStatus"];
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
             };
             header?: never;
             path?: never;
@@ -11271,13 +11316,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The winning projects, by vote and project. */
+            /** @description The winning projects, by vote and project (JSON, CSV or XLSX). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WinningProjectTable"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -11354,6 +11401,15 @@ export interface operations {
                 quarter?: components["parameters"]["Quarter"];
                 /** @description Rank organisations (default) or municipalities. */
                 subject?: components["parameters"]["RatingSubject"];
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
             };
             header?: never;
             path: {
@@ -11363,13 +11419,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The rating, best first. */
+            /** @description The rating, best first (JSON, CSV or XLSX; the workbook adds a sheet of the configuration). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RatingTable"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -11441,7 +11499,17 @@ export interface operations {
     };
     getRatingSnapshot: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
+                 *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
+                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
+                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
+                 *     (action `report.exported`, with the report, the format, the filters and the number of rows).
+                 */
+                format?: components["parameters"]["ExportFormat"];
+            };
             header?: never;
             path: {
                 snapshotId: number;
@@ -11450,13 +11518,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The snapshot. */
+            /** @description The snapshot (JSON, CSV or XLSX; the workbook adds a sheet of the configuration it was computed with). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RatingSnapshot"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             400: components["responses"]["BadRequest"];

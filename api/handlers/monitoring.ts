@@ -1,8 +1,11 @@
 // Monitoring for the regional management center: indicators of cases and of participation, winning
 // projects, the rating's configuration, the live quarterly rating and its published snapshots
-// (domain/monitoring/). Region scoping is in the domain (domain/monitoring/scope.ts).
+// (domain/monitoring/). Region scoping is in the domain (domain/monitoring/scope.ts). The tables answer
+// JSON or, with ?format=csv|xlsx, an audited file (api/export.ts).
+import { reportReply } from '../export';
 import { ALL_INDICATORS } from '../../domain/monitoring/definitions';
 import { caseIndicatorTable } from '../../domain/monitoring/indicators';
+import { caseIndicatorSheets, participationSheets, ratingSheets, winningProjectSheets } from '../../domain/monitoring/indicator-sheets';
 import { participationTable, winningProjects } from '../../domain/monitoring/participation';
 import { getRatingConfig, getSnapshot, listSnapshots, liveRating, publishSnapshot, putRatingConfig } from '../../domain/monitoring/rating';
 import type { Handlers } from '../routes';
@@ -12,16 +15,19 @@ export const monitoringHandlers = {
     return { status: 200, body: { items: [...ALL_INDICATORS] } };
   },
 
-  async getCaseIndicators({ input, user, deps }) {
-    return { status: 200, body: await caseIndicatorTable(deps.db, user, input.query) };
+  async getCaseIndicators(ctx) {
+    const table = await caseIndicatorTable(ctx.deps.db, ctx.user, ctx.input.query);
+    return reportReply(ctx, table, { report: 'indicators', regionId: table.scope.regionId, sheets: () => caseIndicatorSheets(table) });
   },
 
-  async getParticipationIndicators({ input, user, deps }) {
-    return { status: 200, body: await participationTable(deps.db, user, input.query) };
+  async getParticipationIndicators(ctx) {
+    const table = await participationTable(ctx.deps.db, ctx.user, ctx.input.query);
+    return reportReply(ctx, table, { report: 'participation', regionId: table.scope.regionId, sheets: () => participationSheets(table) });
   },
 
-  async listWinningProjects({ input, user, deps }) {
-    return { status: 200, body: await winningProjects(deps.db, user, input.query) };
+  async listWinningProjects(ctx) {
+    const table = await winningProjects(ctx.deps.db, ctx.user, ctx.input.query);
+    return reportReply(ctx, table, { report: 'projects', regionId: table.scope.regionId, sheets: () => winningProjectSheets(table) });
   },
 
   async getRatingConfig({ input, user, deps }) {
@@ -32,8 +38,10 @@ export const monitoringHandlers = {
     return { status: 200, body: await putRatingConfig(deps.db, user, input.params.regionId, input.body) };
   },
 
-  async getRating({ input, user, deps }) {
-    return { status: 200, body: await liveRating(deps.db, user, { regionId: input.params.regionId, ...input.query }) };
+  async getRating(ctx) {
+    const { format: _format, ...query } = ctx.input.query;
+    const table = await liveRating(ctx.deps.db, ctx.user, { regionId: ctx.input.params.regionId, ...query });
+    return reportReply(ctx, table, { report: `rating-${table.subject}-${table.quarter}`, regionId: table.regionId, sheets: () => ratingSheets(table) });
   },
 
   async listRatingSnapshots({ input, user, deps }) {
@@ -45,7 +53,8 @@ export const monitoringHandlers = {
     return { status: 201, body: snapshot, headers: { Location: `/monitoring/rating/snapshots/${snapshot.id}` } };
   },
 
-  async getRatingSnapshot({ input, user, deps }) {
-    return { status: 200, body: await getSnapshot(deps.db, user, input.params.snapshotId) };
+  async getRatingSnapshot(ctx) {
+    const snapshot = await getSnapshot(ctx.deps.db, ctx.user, ctx.input.params.snapshotId);
+    return reportReply(ctx, snapshot, { report: `rating-${snapshot.subject}-${snapshot.quarter}-snapshot-${snapshot.id}`, regionId: snapshot.regionId, sheets: () => ratingSheets(snapshot) });
   },
 } satisfies Partial<Handlers>;

@@ -220,7 +220,16 @@ export interface CaseFilters {
   categoryId?: string;
   subcategoryId?: string;
   territoryId?: string;
+  /** With territoryId: also every territory inside it (a district's settlements). */
+  territorySubtree?: boolean;
   organisationId?: string;
+  /** With organisationId: also every organisation below it. */
+  organisationSubtree?: boolean;
+  channel?: string;
+  /** Registered at or after this instant. */
+  registeredFrom?: string;
+  /** Registered before this instant (exclusive: consecutive periods meet). */
+  registeredTo?: string;
   overdue?: boolean;
   advisoryMissed?: boolean;
   open?: boolean;
@@ -300,6 +309,16 @@ export async function keysetPage<T extends { id: string }>(db: Db, qb: Knex.Quer
 /** The term of a case or incident as the queue sorts it (without a term: last). */
 export const DUE_SORT = "coalesce(cases.answer_due_at, 'infinity'::timestamptz)";
 
+/**
+ * A case's territory or organisation is the id, or with `subtree` the id or any below it in the tree
+ * table (a recursive walk of the reference table: a region's tree is small, the cases' column indexed).
+ */
+function filterTree(qb: Knex.QueryBuilder, table: 'territories' | 'organisations', column: string, id: string | undefined, subtree: boolean | undefined): void {
+  if (id === undefined) return;
+  if (!subtree) { qb.where(`cases.${column}`, id); return; }
+  qb.whereRaw(`cases.${column} in (with recursive sub(id) as (select ?::text union select t.id from ${table} t join sub on t.parent_id = sub.id) select id from sub)`, [id]);
+}
+
 export async function listCases(
   db: Db,
   user: AuthUser,
@@ -312,9 +331,13 @@ export async function listCases(
   scopeCases(qb, user);
   const eq: [keyof CaseFilters, string][] = [
     ['status', 'status'], ['kind', 'kind'], ['regionId', 'region_id'], ['categoryId', 'category_id'],
-    ['subcategoryId', 'subcategory_id'], ['territoryId', 'territory_id'], ['organisationId', 'organisation_id'],
+    ['subcategoryId', 'subcategory_id'], ['channel', 'channel'],
   ];
   for (const [k, col] of eq) if (filters[k] !== undefined) qb.where(`cases.${col}`, filters[k] as string);
+  filterTree(qb, 'territories', 'territory_id', filters.territoryId, filters.territorySubtree);
+  filterTree(qb, 'organisations', 'organisation_id', filters.organisationId, filters.organisationSubtree);
+  if (filters.registeredFrom !== undefined) qb.where('cases.registered_at', '>=', pgTimestamp(filters.registeredFrom));
+  if (filters.registeredTo !== undefined) qb.where('cases.registered_at', '<', pgTimestamp(filters.registeredTo));
   if (filters.overdue !== undefined) qb.where('cases.overdue', filters.overdue);
   if (filters.advisoryMissed !== undefined) qb.where('cases.advisory_missed', filters.advisoryMissed);
   if (filters.open === true) qb.whereNot('cases.status', 'closed');

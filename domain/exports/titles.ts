@@ -4,6 +4,8 @@
 // one vocabulary; the writer (table.ts) puts these titles in the file. A field that means something else
 // on one sheet has a title for `<sheet>:<field>`, which comes first. A field without a title keeps its
 // JSON name in the file (test/unit/monitoring-reports.test.ts checks that the platform's reports have all).
+// An indicator's column is titled as the console titles it: its definition's titleRu (domain/monitoring/definitions.ts).
+import { ALL_INDICATORS } from '../monitoring/definitions';
 
 export const COLUMN_TITLES: Readonly<Record<string, string>> = {
   // Readiness of cabinets by municipal district (the Altai letter's table).
@@ -73,7 +75,39 @@ export const COLUMN_TITLES: Readonly<Record<string, string>> = {
   address: 'Адрес проблемы',
   text: 'Текст обращения',
   'answer.text': 'Текст ответа',
+  // Indicator tables (the indicators themselves: INDICATOR_TITLES).
+  period: 'Период',
+  organisationName: 'Организация',
+  categoryName: 'Категория',
+  channel: 'Канал поступления',
+  indicator: 'Показатель',
+  definition: 'Как считается',
+  // Winning projects of votes.
+  eventId: 'Код голосования',
+  eventTitle: 'Голосование',
+  'projects:closedAt': 'Голосование завершено',
+  projectId: 'Код проекта',
+  projectName: 'Проект',
+  cost: 'Стоимость',
+  votes: 'Голосов',
+  'projects:status': 'Состояние реализации',
+  note: 'Примечание',
+  updatedAt: 'Обновлено',
+  // The rating and its configuration.
+  rank: 'Место',
+  'rating:subjectId': 'Код участника рейтинга',
+  'rating:subjectName': 'Организация или муниципалитет',
+  score: 'Балл',
+  thresholdsMet: 'Выполнено порогов',
+  thresholdsTotal: 'Порогов всего',
+  unmet: 'Не выполнены пороги',
+  weight: 'Вес',
+  better: 'Лучше',
+  target: 'Порог',
 };
+
+/** Indicator columns: the definition's Russian title (after COLUMN_TITLES, which may name a field otherwise). */
+const INDICATOR_TITLES: ReadonlyMap<string, string> = new Map(ALL_INDICATORS.map((d) => [d.id, d.titleRu]));
 
 export const SHEET_TITLES: Readonly<Record<string, string>> = {
   readiness: 'Готовность кабинетов',
@@ -82,6 +116,12 @@ export const SHEET_TITLES: Readonly<Record<string, string>> = {
   examples: 'Примеры обращений',
   'returning cases': 'Повторные обращения',
   cases: 'Обращения',
+  indicators: 'Показатели',
+  participation: 'Участие',
+  definitions: 'Как считаются показатели',
+  projects: 'Проекты-победители',
+  rating: 'Рейтинг',
+  weights: 'Показатели и пороги',
 };
 
 /** The sheet's key: its name up to a period that follows it (`readiness 2026-11` is a readiness sheet). */
@@ -93,7 +133,7 @@ function sheetKey(sheetName: string): { key: string; rest: string } {
 /** The column's header in a file: its sheet's own title, else the field's, else the JSON field name. Deterministic. */
 export function columnTitle(sheetName: string, field: string): string {
   const { key } = sheetKey(sheetName);
-  return COLUMN_TITLES[`${key}:${field}`] ?? COLUMN_TITLES[field] ?? field;
+  return COLUMN_TITLES[`${key}:${field}`] ?? COLUMN_TITLES[field] ?? INDICATOR_TITLES.get(field) ?? field;
 }
 
 /** The sheet's name in a workbook (the period after a known name stays). Deterministic. */

@@ -8,6 +8,7 @@
 //   C3b 6 (G, May), C4 8 (D, Jun, advisory kept), C5 14 (D, Jun, advisory missed)
 //   ratings: C1 5 (D), C2 2 → repeat (T), C2 4 (G), C3 1 → repeat (D), C4 3 (D)
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import type { Db } from '../../db/connection';
 import { createUserWithToken } from '../../domain/identity/users';
 import { CASE_INDICATORS } from '../../domain/monitoring/definitions';
@@ -19,6 +20,7 @@ import { freshDatabase } from '../support/postgres';
 import { call, offlineTemporal, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
 
 const at = (local: string) => new Date(`${local}+07:00`).toISOString();
+const Q2 = `registeredFrom=${encodeURIComponent('2026-04-01T00:00:00+07:00')}&registeredTo=${encodeURIComponent('2026-07-01T00:00:00+07:00')}`;
 const DUE = (local: string) => at(local);
 
 describe('API monitoring: indicators, rollups, rating, participation', function () {
@@ -297,6 +299,28 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
     assert.equal((await get(`/monitoring/projects?${YEAR}&status=completed`)).rows.length, 1);
   });
 
+  it('lists the cases behind a figure: registration period, channel, organisation and territory subtrees', async () => {
+    const ids = async (q: string) => (await get(`/cases?limit=100&${q}`)).items.map((c: { id: string }) => c.id).sort();
+    const figure = async (q: string) => (await get(`/monitoring/indicators?from=2026-04&to=2026-06&${q}`)).rows[0];
+    // Q2's received are C2–C5; C1 (30 March) is not, and `registeredTo` is exclusive.
+    assert.deepEqual(await ids(Q2), ['T-2026-000002', 'T-2026-000003', 'T-2026-000004', 'T-2026-000005']);
+    assert.equal((await ids(Q2)).length, (await figure('')).received);
+    const c1 = encodeURIComponent(at('2026-03-30T10:00:00'));
+    assert.deepEqual([await ids(`registeredFrom=${c1}&registeredTo=${c1}`), await ids(`registeredTo=${c1}`), (await ids(`registeredFrom=${c1}`)).length], [[], [], 5]);
+    assert.deepEqual(await ids(`${Q2}&channel=open311`), ['T-2026-000004']);
+    assert.equal((await figure('channel=open311')).received, 1);
+    // The district and its village: C1, C3, C4, C5; the district's own territory alone: none.
+    assert.deepEqual(await ids(`territoryId=${TERRITORY.district}&territorySubtree=true`), ['T-2026-000001', 'T-2026-000003', 'T-2026-000004', 'T-2026-000005']);
+    assert.deepEqual(await ids(`territoryId=${TERRITORY.district}`), []);
+    // Open now: C3 at the government (the root: every organisation below it), C5 at the district.
+    assert.deepEqual(await ids(`${Q2}&open=true&organisationId=${ORG.government}&organisationSubtree=true`), ['T-2026-000003', 'T-2026-000005']);
+    assert.equal((await figure(`organisationId=${ORG.government}`)).openNow, 2);
+    assert.deepEqual(await ids(`${Q2}&open=true&organisationId=${ORG.government}`), ['T-2026-000003']);
+    assert.deepEqual(await ids(`${Q2}&open=true&overdue=true&territoryId=${TERRITORY.district}&territorySubtree=true`), ['T-2026-000003']);
+    assert.equal((await figure(`territoryId=${TERRITORY.district}`)).overdueNow, 1);
+    assert.equal((await call(api, 'GET', '/cases?registeredFrom=yesterday', { token: t.supervisor })).status, 400);
+  });
+
   it('publishes a quarter\'s rating as a snapshot that later data does not change', async () => {
     const published = await call(api, 'POST', '/monitoring/rating/snapshots', { token: t.supervisor, body: { regionId: TEST_REGION, quarter: '2026-Q2' } });
     assert.equal(published.status, 201, published.text);
@@ -318,5 +342,54 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
     assert.deepEqual(list.items.map((i: any) => [i.id, i.quarter, i.subject, i.rowCount]), [[published.body.id, '2026-Q2', 'organisation', 4]]);
     assert.equal((await call(api, 'GET', `/monitoring/rating/snapshots/${published.body.id}`, { token: t.otherSupervisor })).status, 404);
     assert.deepEqual((await get('/monitoring/rating/snapshots', t.otherSupervisor)).items, []);
+  });
+
+  it('exports the indicators, participation, projects, the rating and its snapshot as files exceljs reads back, with Russian headers, audited', async () => {
+    const file = async (path: string, token = t.supervisor) => {
+      const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="/);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    const workbook = async (path: string) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(await file(path) as unknown as ArrayBuffer);
+      return wb;
+    };
+    const header = (ws: ExcelJS.Worksheet) => (ws.getRow(1).values as unknown[]).slice(1);
+    const column = (ws: ExcelJS.Worksheet, title: string) => Array.from(ws.getColumn(header(ws).indexOf(title) + 1).values.slice(2));
+
+    const json = await get(`/monitoring/indicators?${YEAR}&groupBy=organisation`);
+    const wb = await workbook(`/monitoring/indicators?${YEAR}&groupBy=organisation&format=xlsx`);
+    const ws = wb.getWorksheet('Показатели')!;
+    assert.deepEqual(header(ws).slice(0, 4), ['Код организации', 'Организация', 'Поступило', 'Дано ответов']);
+    assert.deepEqual(column(ws, 'Код организации'), json.rows.map((r: any) => r.organisationId));
+    assert.deepEqual(column(ws, 'Поступило'), json.rows.map((r: any) => r.received));
+    assert.deepEqual(column(ws, 'Среднее время ответа, дней'), json.rows.map((r: any) => r.averageAnswerDays ?? undefined));
+    assert.equal(wb.getWorksheet('Как считаются показатели')!.rowCount, 1 + CASE_INDICATORS.length);
+    const entry = await db('audit_log').where({ action: 'report.exported' }).orderBy('id', 'desc').first();
+    assert.deepEqual([entry.operation, entry.region_id, entry.details.report, entry.details.format, entry.details.rows, entry.details.personalData],
+      ['getCaseIndicators', TEST_REGION, 'indicators', 'xlsx', json.rows.length + CASE_INDICATORS.length, false]);
+    assert.deepEqual(entry.details.filters, { from: '2026-01', to: '2026-12', groupBy: ['organisation'], subtree: true }, 'the filters as applied, defaults included');
+
+    const csv = (await file(`/monitoring/participation?${YEAR}&format=csv`)).toString('utf8');
+    assert.match(csv, /^\uFEFFПроведено мероприятий,/);
+    assert.match((await file(`/monitoring/projects?${YEAR}&format=csv`)).toString('utf8'), /^\uFEFFКод голосования,Голосование,/);
+
+    const live = await get(`/monitoring/regions/${TEST_REGION}/rating?quarter=2026-Q2`);
+    const rating = (await file(`/monitoring/regions/${TEST_REGION}/rating?quarter=2026-Q2&format=csv`)).toString('utf8').split('\n');
+    assert.match(rating[0], /^\uFEFFМесто,Код участника рейтинга,Организация или муниципалитет,Балл,/);
+    assert.equal(rating.length, 1 + live.rows.length);
+    const [snapshot] = (await get('/monitoring/rating/snapshots')).items;
+    const frozen = await workbook(`/monitoring/rating/snapshots/${snapshot.id}?format=xlsx`);
+    assert.equal(frozen.getWorksheet('Рейтинг 2026-Q2')!.rowCount, 1 + snapshot.rowCount);
+    assert.deepEqual(column(frozen.getWorksheet('Показатели и пороги')!, 'Показатель').length, (await get(`/monitoring/rating/snapshots/${snapshot.id}`)).config.indicators.length);
+    const audited = await db('audit_log').where({ action: 'report.exported' }).orderBy('id').pluck('operation');
+    assert.deepEqual(audited.slice(-5), ['getCaseIndicators', 'getParticipationIndicators', 'listWinningProjects', 'getRating', 'getRatingSnapshot']);
+
+    // Another region's supervisor gets no file, and no export is recorded.
+    assert.equal((await call(api, 'GET', `/monitoring/regions/${TEST_REGION}/rating?format=xlsx`, { token: t.otherSupervisor })).status, 403);
+    assert.equal((await call(api, 'GET', `/monitoring/rating/snapshots/${snapshot.id}?format=csv`, { token: t.otherSupervisor })).status, 404);
+    assert.equal(await db('audit_log').where({ action: 'report.exported' }).count('* as n').first().then((r: any) => Number(r.n)), audited.length);
   });
 });

@@ -1,9 +1,10 @@
 // The console's monitoring dashboards, their pure parts: the filters as the address keeps them, the
-// indicator API's query, and the queue filters of a figure (the drill-down), with where the queue cannot
-// match a figure (a channel, an organisation's subtree, a district's settlements).
+// indicator API's query, and the queue filters of a figure (the drill-down: its registration period,
+// channel, organisation's subtree, district's settlements), with where the queue cannot match a figure.
 import assert from 'node:assert/strict';
-import { defaults, drillable, drillFilters, fromSearch, indicatorQuery, monthsBefore, quartersUpTo, toSearch } from '../../web/src/console/monitoring/filters';
+import { defaults, drillFilters, fromSearch, indicatorQuery, monthsBefore, quartersUpTo, toSearch } from '../../web/src/console/monitoring/filters';
 import { fromSearch as queueFromSearch, listQuery, NO_FILTERS, queuePath } from '../../web/src/console/queue/filters';
+import { monthStartIn } from '../../web/src/format';
 
 const NOW = new Date(2026, 0, 15);
 
@@ -32,18 +33,21 @@ describe('console monitoring: filters, queries and drill-down', () => {
       { from: '2025-02', to: '2026-01', organisationId: 'o', subtree: false, channel: 'embed', territoryId: 't', groupBy: ['month'] });
   });
 
-  it('drills a figure down to the queue filters of its cases, and only where the queue can match them', () => {
-    const d = defaults(NOW);
-    assert.deepEqual(drillFilters(d, 'overdueNow', { organisationId: 'o1' }), { open: 'true', overdue: 'true', organisationId: 'o1', categoryId: '', territoryId: '' });
-    assert.deepEqual(drillFilters({ ...d, categoryId: 'c' }, 'received'), { open: '', overdue: '', organisationId: '', categoryId: 'c', territoryId: '' });
-    assert.equal(drillable(d), true);
-    assert.equal(drillable(d, 'channel'), false);
-    assert.equal(drillable({ ...d, channel: 'web' }, 'organisation'), false);
-    assert.equal(drillable({ ...d, organisationId: 'o' }), false, 'a subtree is not one organisation');
-    assert.equal(drillable({ ...d, organisationId: 'o' }, 'organisation'), true);
-    assert.equal(drillable({ ...d, organisationId: 'o', subtree: 'false' }), true);
-    assert.equal(drillable({ ...d, territoryId: 'district' }), false, 'a district filter takes its settlements');
-    assert.equal(drillable({ ...d, territoryId: 'district' }, 'territory'), true);
+  it('drills a figure down to the queue filters of exactly its cases, and gives none where the queue cannot match them', () => {
+    const d = { ...defaults(NOW), from: '2026-07', to: '2026-09' };
+    const period = { registeredFrom: '2026-06-30T17:00:00.000Z', registeredTo: '2026-09-30T17:00:00.000Z' };
+    const none = { regionId: '', organisationId: '', organisationSubtree: '', territoryId: '', territorySubtree: '', categoryId: '', channel: '' };
+    assert.deepEqual(drillFilters(d, 'overdueNow', 'Asia/Barnaul', { organisationId: 'o1' }), { ...none, open: 'true', overdue: 'true', ...period, organisationId: 'o1' });
+    assert.deepEqual(drillFilters({ ...d, categoryId: 'c', channel: 'web' }, 'received', 'Asia/Barnaul'), { ...none, open: '', overdue: '', ...period, categoryId: 'c', channel: 'web' });
+    assert.deepEqual(drillFilters({ ...d, organisationId: 'o', territoryId: 'district' }, 'openNow', 'Asia/Barnaul'),
+      { ...none, open: 'true', overdue: '', ...period, organisationId: 'o', organisationSubtree: 'true', territoryId: 'district', territorySubtree: 'true' });
+    assert.equal(drillFilters({ ...d, organisationId: 'o', subtree: 'false' }, 'openNow', 'Asia/Barnaul')?.organisationSubtree, '');
+    assert.deepEqual(drillFilters({ ...d, territoryId: 'district' }, 'openNow', 'UTC', { territoryId: 'village', period: '2026-08' }),
+      { ...none, open: 'true', overdue: '', registeredFrom: '2026-08-01T00:00:00.000Z', registeredTo: '2026-09-01T00:00:00.000Z', territoryId: 'village' });
+    assert.equal(drillFilters(d, 'received', 'UTC', { organisationId: 'o1' }), null, 'received is counted where the case was routed, the queue knows where it is now');
+    assert.equal(drillFilters(d, 'openNow', 'UTC', { channel: 'incident' }), null, 'incidents are not in the queue');
+    assert.equal(drillFilters(d, 'openNow', 'UTC', { territoryId: null }), null, 'the queue cannot select cases without a territory');
+    assert.equal(monthStartIn('2026-12', 'Europe/Berlin', 1), '2026-12-31T23:00:00.000Z');
   });
 
   it('carries the queue filters in the address and back', () => {

@@ -9,6 +9,8 @@ import { visibleColumns, writeExport } from '../../domain/exports/table';
 import { columnTitle, sheetTitle } from '../../domain/exports/titles';
 import { problemSheets, readinessSheets, returningSheets } from '../../domain/monitoring/report-sheets';
 import { caseListSheet } from '../../domain/exports/case-list';
+import { caseIndicatorSheets, participationSheets, ratingSheets, winningProjectSheets } from '../../domain/monitoring/indicator-sheets';
+import { BETTER } from '../../domain/monitoring/scoring';
 import { applicantRef } from '../../domain/monitoring/pseudonym';
 import { pseudonymSecretFromEnv } from '../../domain/config/pseudonym';
 import { createHash } from 'node:crypto';
@@ -98,11 +100,15 @@ describe('monitoring report rules', () => {
       ...problemSheets({ regionId: 'r', period, previousPeriod: period, categories: [], organisations: [], territories: [] } as unknown as Parameters<typeof problemSheets>[0]),
       ...returningSheets({ regionId: 'r', period, items: [] } as unknown as Parameters<typeof returningSheets>[0]),
       caseListSheet([]),
+      ...caseIndicatorSheets({ scope: { groupBy: ['month', 'organisation', 'territory', 'category', 'channel'] }, definitions: [], rows: [] } as unknown as Parameters<typeof caseIndicatorSheets>[0]),
+      ...participationSheets({ scope: { groupBy: ['month', 'organisation'] }, definitions: [], rows: [] } as unknown as Parameters<typeof participationSheets>[0]),
+      ...winningProjectSheets({ rows: [] } as unknown as Parameters<typeof winningProjectSheets>[0]),
+      ...ratingSheets({ quarter: '2026-Q2', rows: [], config: { indicators: Object.keys(BETTER).map((indicator) => ({ indicator })) } } as unknown as Parameters<typeof ratingSheets>[0]),
     ];
     for (const sheet of sheets) {
-      assert.match(sheetTitle(sheet.name), /^[А-ЯЁ][а-яё ]+( \d{4}-\d{2})?$/, sheet.name);
+      assert.match(sheetTitle(sheet.name), /^[А-ЯЁ][а-яё -]+( \d{4}-(\d{2}|Q\d))?$/, sheet.name);
       const titles = sheet.columns.map((c) => columnTitle(sheet.name, c.header));
-      for (const [i, t] of titles.entries()) assert.match(t, /^[А-ЯЁ][А-ЯЁа-яё ()-]+$/, `${sheet.name}: ${sheet.columns[i].header} has no Russian header`);
+      for (const [i, t] of titles.entries()) assert.match(t, /^[А-ЯЁ][А-ЯЁа-яё0-9 (),:%–«»-]+$/, `${sheet.name}: ${sheet.columns[i].header} has no Russian header`);
       assert.equal(new Set(titles).size, titles.length, `${sheet.name}: two columns share a header`);
     }
     assert.equal(sheetTitle('readiness 2026-11'), 'Готовность кабинетов 2026-11');

@@ -2,7 +2,7 @@
 // quarter of 2026 told through the appeal projection (so the rollups and case events are the real
 // ones), a readiness snapshot of November taken before the district's cabinet got its operator and form.
 // Checks the figures against the seeded cases, drills down from a figure into the queue and back, a
-// filter, the rating and its published snapshot, the readiness comparison, the problem analysis and
+// filter, a drill-down whose queue holds as many cases as its figure, the rating and its published snapshot, the readiness comparison, the problem analysis and
 // returning cases, and an export; an analyst and an operator see only their tabs. Axe and screenshots
 // (1280 and 360 px) of every tab.
 //
@@ -117,11 +117,12 @@ describe('console: the monitoring dashboards of a region (a supervisor; an analy
     assert.deepEqual([await cell(page, `${poll} td[data-col=pollsHeld]`), await cell(page, `${poll} td[data-col=participants]`)], ['1', '3']);
     await checkScreen(page, 'monitoring-indicators');
 
-    // Drill-down: the district's "overdue now" opens the queue with its organisation, open and overdue.
+    // Drill-down: the district's "overdue now" opens the queue with its organisation, open and overdue, registered in the quarter.
     await page.click(`[data-testid=by-organisation] tr[data-group="${DISTRICT}"] td[data-col=overdueNow] a`);
     await page.waitForSelector(`[data-testid=queue] tr[data-case="${M.m3}"]`);
     assert.equal(await page.locator('[data-testid=queue] tbody tr').count(), 1);
-    assert.match(page.url(), /#\/queue\?overdue=true&open=true&organisationId=testland\.district$/);
+    const search = new URLSearchParams(page.url().split('?')[1]);
+    assert.deepEqual([search.get('organisationId'), search.get('registeredFrom'), search.get('registeredTo')], [ORG.district, at('2026-07-01T00:00:00'), at('2026-10-01T00:00:00')]);
     assert.equal(await page.inputValue('#f-overdue'), 'true');
     await page.goBack();
     await page.waitForSelector('[data-testid=figures] [data-indicator=received] dd');
@@ -133,6 +134,22 @@ describe('console: the monitoring dashboards of a region (a supervisor; an analy
     await page.waitForFunction('/categoryId=/.test(location.hash)');
     await page.waitForFunction("document.querySelector('[data-testid=figures] [data-indicator=received] dd')?.textContent?.trim() === '1'");
     assert.equal(await total('volume', 'answered'), '2');
+    await context.close();
+  });
+
+  it('drills down to as many cases as the figure clicked: the period, a channel and a district with its settlements', async () => {
+    const { context, page } = await consolePage(browser, api.url, supervisor);
+    // The district's territory takes the village inside it; the web channel leaves out the ministry's integration case.
+    await openScreen(page, api.url, `/dashboards/indicators?${QUARTER}&territoryId=${TERRITORY.district}&channel=web`);
+    const link = '[data-testid=figures] [data-indicator=received] dd a';
+    await page.waitForSelector(link);
+    const figure = Number(await cell(page, link));
+    assert.equal(figure, 3, 'M1, M3, M4');
+    await page.click(link);
+    await page.waitForSelector(`[data-testid=queue] tr[data-case="${M.m1}"]`);
+    assert.equal(await page.locator('[data-testid=queue] tbody tr').count(), figure);
+    await page.waitForSelector('[data-testid=drill-down] >> text=/с входящими в неё.*канал «Сайт и приложение».*с 1 июля 2026 г\. по 30 сентября 2026 г\./');
+    await checkScreen(page, 'queue-drill-down');
     await context.close();
   });
 
@@ -152,6 +169,9 @@ describe('console: the monitoring dashboards of a region (a supervisor; an analy
     await page.waitForSelector('[data-testid=rating-source] >> text=/Опубликованный срез/');
     await page.waitForSelector(`[data-testid=rating] tr[data-subject="${ORG.district}"]`);
     await checkScreen(page, 'monitoring-rating');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-rating] button >> text=CSV')]);
+    assert.match(download.suggestedFilename(), /^rating-organisation-2026-Q3-snapshot-\d+-testland-.*\.csv$/);
+    assert.match(fs.readFileSync((await download.path())!, 'utf8'), /^\uFEFFМесто,.*\n.*Администрация Тестового района/s);
     await context.close();
   });
 

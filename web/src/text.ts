@@ -383,7 +383,14 @@ export const T = {
     unknownError: 'Не удалось выполнить действие. Повторите позже.',
 
     queue: {
-      drillDown: (category: string, territory: string) => `Отобрано из мониторинга: ${[category && `категория ${category}`, territory && `территория ${territory}`].filter(Boolean).join(', ')}. «Сбросить» снимает отбор.`,
+      drillDown: (parts: string[]) => `Отобрано из мониторинга: ${parts.join(', ').replace(/\.$/, '')}. «Сбросить» снимает отбор.`, // a date ends in «г.»
+      drill: {
+        category: (name: string) => `категория ${name}`,
+        territory: (name: string, subtree: boolean) => `территория ${name}${subtree ? ' с входящими в неё' : ''}`,
+        organisationSubtree: 'с подведомственными организациями',
+        channel: (name: string) => `канал «${name}»`,
+        registered: (from: string, to: string) => `зарегистрированы ${from ? `с ${from}` : ''}${from && to ? ' ' : ''}${to ? `по ${to}` : ''}`,
+      },
       title: 'Очередь обращений',
       filters: 'Фильтры',
       status: 'Статус',
@@ -898,7 +905,9 @@ export const T = {
       none: '— не указано —',
       empty: 'За период нет данных.',
       chartAlt: (title: string) => `${title}. Те же данные — в таблице ниже.`,
-      drillNote: 'Числа-ссылки открывают очередь обращений с теми же организацией, категорией и территорией. Период и канал очередь не отбирает: в ней — все такие обращения.',
+      drillNote: 'Числа-ссылки открывают очередь с теми же обращениями: тот же период регистрации, организация, территория, категория и канал. '
+        + 'Ссылки нет, где очередь не покажет ровно их: «Поступило» по организации (считается там, куда обращение направлено при регистрации), '
+        + 'инциденты (у них свой раздел), строки без территории или категории.',
       drillLabel: (figure: string, n: number) => `${figure}: ${n} — открыть обращения`,
       computedAt: (at: string) => `Рассчитано ${at}`,
       rating: {

@@ -1,6 +1,8 @@
 // The indicators tab: the period's totals with how each is computed, the figures over the months (two
 // charts, one table), and the figures by organisation, territory, category or channel (a chart and a
-// table), participation by month. Counts that the queue can show link to the matching cases (the drill-down).
+// table), participation by month, each table with its CSV/XLSX export. Counts that the queue can show
+// exactly link to the matching cases (the drill-down: filters.ts drillFilters).
+import { useTimeZone } from '../../cases/regions';
 import { api, call, type Schemas } from '../../api';
 import { Loading, Notice } from '../../components/ui';
 import { href } from '../../router';
@@ -10,7 +12,8 @@ import { useLoad } from '../data';
 import { queuePath } from '../queue/filters';
 import { ChartView } from './Chart';
 import { Participation } from './Participation';
-import { DIMENSIONS, drillable, drillFilters, indicatorQuery, type DashboardFilters, type Dimension, type DrillMeasure } from './filters';
+import { ExportButtons } from './exports';
+import { DIMENSIONS, INCIDENT_CHANNEL, drillFilters, indicatorQuery, type DashboardFilters, type Dimension, type DrillGroup, type DrillMeasure } from './filters';
 import type { TabProps } from './Dashboards';
 
 const D = T.console.dashboards;
@@ -19,7 +22,9 @@ type Definition = Schemas['IndicatorDefinition'];
 
 /** The columns of the month and dimension tables. */
 const COLUMNS = ['received', 'answered', 'closed', 'answeredOnTimePercent', 'openNow', 'overdueNow', 'averageAnswerDays', 'medianAnswerDays', 'ratingHighPercent', 'sentToRepeat'] as const;
-const DRILL: Partial<Record<string, DrillMeasure>> = { received: 'received', openNow: 'openNow', overdueNow: 'overdueNow', closed: 'closed' };
+const DRILL: Partial<Record<string, DrillMeasure>> = { received: 'received', openNow: 'openNow', overdueNow: 'overdueNow' };
+/** The queue's address of a figure's cases, or undefined where the queue cannot show exactly them. */
+type Drill = (measure: DrillMeasure, group?: DrillGroup) => string | undefined;
 
 export function IndicatorsTab({ f, set, regionId }: TabProps) {
   const q = (groupBy: Parameters<typeof indicatorQuery>[1]) => ({ ...indicatorQuery(f, groupBy), regionId });
@@ -28,6 +33,15 @@ export function IndicatorsTab({ f, set, regionId }: TabProps) {
   const totals = useLoad(() => load([]), [key]);
   const months = useLoad(() => load(['month']), [key]);
   const byDim = useLoad(() => load([f.by]), [key, f.by]);
+  // Incidents are counted here but listed apart from the queue: with any in the figures, a link would not match them.
+  const channels = useLoad(() => (f.channel ? Promise.resolve(null) : load(['channel'])), [key]);
+  const zone = useTimeZone(regionId);
+  const incidents = channels.data?.rows.some((r) => r.channel === INCIDENT_CHANNEL && (r.received > 0 || r.openNow > 0));
+  const drill: Drill = (measure, group = {}) => {
+    if (!zone || channels.data === undefined || (incidents && group.channel === undefined)) return undefined;
+    const filters = drillFilters(f, measure, zone, group);
+    return filters ? queuePath(filters) : undefined;
+  };
   const defs = totals.data?.definitions ?? [];
   const title = (id: string) => defs.find((d) => d.id === id)?.titleRu ?? id;
   return (
@@ -35,11 +49,16 @@ export function IndicatorsTab({ f, set, regionId }: TabProps) {
       <p class="hint">{D.drillNote}</p>
       <section class="card" aria-labelledby="ind-totals">
         <h2 id="ind-totals">{D.totals}</h2>
-        {totals.error ? <Notice kind="error">{totals.error}</Notice> : !totals.data ? <Loading /> : <Totals row={totals.data.rows[0]} defs={defs} f={f} />}
+        {totals.error ? <Notice kind="error">{totals.error}</Notice> : !totals.data ? <Loading /> : <Totals row={totals.data.rows[0]} defs={defs} drill={drill} />}
       </section>
       <section class="card" aria-labelledby="ind-months">
         <h2 id="ind-months">{D.overTime}</h2>
-        {months.error ? <Notice kind="error">{months.error}</Notice> : !months.data ? <Loading /> : <OverTime rows={months.data.rows} title={title} />}
+        {months.error ? <Notice kind="error">{months.error}</Notice> : !months.data ? <Loading /> : (
+          <>
+            <ExportButtons id="indicators-months" what={D.overTime} path="/monitoring/indicators" query={q(['month'])} />
+            <OverTime rows={months.data.rows} title={title} drill={drill} />
+          </>
+        )}
       </section>
       <section class="card" aria-labelledby="ind-dim">
         <h2 id="ind-dim">{D.byDimension} {D.dimensions[f.by]}</h2>
@@ -47,7 +66,12 @@ export function IndicatorsTab({ f, set, regionId }: TabProps) {
           <Select id="ind-by" label={D.byDimension} value={f.by} onChange={(v) => set({ by: v as Dimension })}
             options={DIMENSIONS.map((d): [string, string] => [d, D.dimensions[d]])} />
         </div>
-        {byDim.error ? <Notice kind="error">{byDim.error}</Notice> : !byDim.data ? <Loading /> : <ByDimension rows={byDim.data.rows} f={f} title={title} />}
+        {byDim.error ? <Notice kind="error">{byDim.error}</Notice> : !byDim.data ? <Loading /> : (
+          <>
+            <ExportButtons id="indicators-by" what={`${D.byDimension} ${D.dimensions[f.by]}`} path="/monitoring/indicators" query={q([f.by])} />
+            <ByDimension rows={byDim.data.rows} f={f} title={title} drill={drill} />
+          </>
+        )}
       </section>
       <section class="card" aria-labelledby="ind-participation">
         <h2 id="ind-participation">{D.participation}</h2>
@@ -66,10 +90,10 @@ function Figure(p: { value: number | null; label: string; to?: string }) {
 /** The figures shown first; every indicator is in the tables below them, with how it is computed. */
 const HEADLINE = ['received', 'answered', 'answeredOnTimePercent', 'openNow', 'overdueNow', 'averageAnswerDays', 'ratingHighPercent', 'sentToRepeat'];
 
-function Totals({ row, defs, f }: { row: Row | undefined; defs: Definition[]; f: DashboardFilters }) {
+function Totals({ row, defs, drill }: { row: Row | undefined; defs: Definition[]; drill: Drill }) {
   if (!row) return <p class="empty-state">{D.empty}</p>;
   const value = (id: string) => (row as unknown as Record<string, number | null>)[id];
-  const to = (id: string) => { const m = DRILL[id]; return m && drillable(f) ? queuePath(drillFilters(f, m)) : undefined; };
+  const to = (id: string) => { const m = DRILL[id]; return m && drill(m); };
   const groups = [...new Set(defs.map((d) => d.group))];
   return (
     <>
@@ -104,7 +128,7 @@ function Totals({ row, defs, f }: { row: Row | undefined; defs: Definition[]; f:
   );
 }
 
-function OverTime({ rows, title }: { rows: Row[]; title: (id: string) => string }) {
+function OverTime({ rows, title, drill }: { rows: Row[]; title: (id: string) => string; drill: Drill }) {
   if (rows.length === 0) return <p class="empty-state">{D.empty}</p>;
   const labels = rows.map((r) => r.period ?? '');
   const series = (ids: (keyof Row)[]) => ids.map((id) => ({ label: title(id), values: rows.map((r) => r[id] as number | null) }));
@@ -114,23 +138,21 @@ function OverTime({ rows, title }: { rows: Row[]; title: (id: string) => string 
         <ChartView id="months-counts" title={D.countsChart} kind="line" labels={labels} series={series(['received', 'answered', 'closed'])} />
         <ChartView id="months-percent" title={D.percentChart} kind="line" labels={labels} max={100} series={series(['answeredOnTimePercent', 'ratingHighPercent'])} />
       </div>
-      <IndicatorTable rows={rows} first={D.month} name={(r) => r.period ?? ''} title={title} testid="months" />
+      <IndicatorTable rows={rows} first={D.month} name={(r) => r.period ?? ''} title={title} to={(r, m) => drill(m, { period: r.period })} testid="months" />
     </>
   );
 }
 
-function ByDimension({ rows, f, title }: { rows: Row[]; f: DashboardFilters; title: (id: string) => string }) {
+function ByDimension({ rows, f, title, drill }: { rows: Row[]; f: DashboardFilters; title: (id: string) => string; drill: Drill }) {
   if (rows.length === 0) return <p class="empty-state">{D.empty}</p>;
   const name = (r: Row) => ({
     organisation: r.organisationName ?? r.organisationId, territory: r.territoryName ?? r.territoryId, category: r.categoryName ?? r.categoryId,
     channel: r.channel && (D.channels[r.channel] ?? r.channel),
   }[f.by] ?? D.none);
   const top = [...rows].sort((a, b) => b.received - a.received).slice(0, 15);
-  const to = (r: Row, measure: DrillMeasure) => (drillable(f, f.by) ? queuePath(drillFilters(f, measure, {
-    organisationId: f.by === 'organisation' ? r.organisationId : undefined,
-    categoryId: f.by === 'category' ? r.categoryId : undefined,
-    territoryId: f.by === 'territory' ? r.territoryId : undefined,
-  })) : undefined);
+  const to = (r: Row, measure: DrillMeasure) => drill(measure, {
+    organisation: { organisationId: r.organisationId }, territory: { territoryId: r.territoryId }, category: { categoryId: r.categoryId }, channel: { channel: r.channel },
+  }[f.by]);
   return (
     <>
       <ChartView id={`by-${f.by}`} title={D.dimensionChart(D.dimensions[f.by])} kind="bar" horizontal labels={top.map(name)}

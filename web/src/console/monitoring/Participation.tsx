@@ -7,6 +7,7 @@ import { T } from '../../text';
 import { TableWrap } from '../components';
 import { useLoad } from '../data';
 import { ChartView } from './Chart';
+import { ExportButtons } from './exports';
 import type { DashboardFilters } from './filters';
 
 const D = T.console.dashboards;
@@ -26,6 +27,7 @@ export function Participation({ f, regionId }: { f: DashboardFilters; regionId: 
   if (rows.every((r) => r.eventsHeld === 0 && r.winningProjects === 0)) return <p class="empty-state">{D.empty}</p>;
   return (
     <>
+      <ExportButtons id="participation" what={D.participation} path="/monitoring/participation" query={query} />
       <ChartView id="participation" title={D.participationChart} kind="bar" labels={rows.map((r) => r.period ?? '')}
         series={(['pollsHeld', 'votesHeld', 'discussionsHeld', 'hearingsHeld'] as const).map((id) => ({ label: title(id), values: rows.map((r) => r[id]) }))} />
       <TableWrap label={D.participation}>

@@ -11,6 +11,7 @@ import { T } from '../../text';
 import { FailureNotice, Select, TableWrap } from '../components';
 import { failure, useLoad, type Failure } from '../data';
 import { queuePath } from '../queue/filters';
+import { ExportButtons } from './exports';
 import { monthOf, quarterOf, quartersUpTo } from './filters';
 import type { TabProps } from './Dashboards';
 
@@ -52,6 +53,9 @@ export function RatingTab({ f, set, regionId, me }: TabProps) {
       {table.error ? <Notice kind="error">{table.error}</Notice> : !table.data ? <Loading /> : (
         <>
           <p class="hint" data-testid="rating-source">{table.data.publishedAt ? R.frozen(formatDateTime(table.data.publishedAt, zone)) : R.liveNote}</p>
+          {f.snapshot
+            ? <ExportButtons id="rating" what={D.tabs.rating} path="/monitoring/rating/snapshots/{snapshotId}" pathParams={{ snapshotId: Number(f.snapshot) }} query={{}} />
+            : <ExportButtons id="rating" what={D.tabs.rating} path="/monitoring/regions/{regionId}/rating" pathParams={{ regionId }} query={{ quarter: f.quarter, subject: f.subject }} />}
           <RatingRows table={table.data} title={title} organisations={f.subject === 'organisation'} />
           <Weights config={table.data.config} title={title} />
         </>

@@ -7,14 +7,16 @@ import { Button, Notice } from '../../components/ui';
 import { T } from '../../text';
 import { failure } from '../data';
 
-type ExportPath = '/monitoring/readiness' | '/monitoring/problems' | '/monitoring/problems/returning' | '/cases';
+type ExportPath = '/monitoring/readiness' | '/monitoring/problems' | '/monitoring/problems/returning' | '/cases' | '/monitoring/indicators'
+  | '/monitoring/participation' | '/monitoring/regions/{regionId}/rating' | '/monitoring/rating/snapshots/{snapshotId}';
+type PathParams = Record<string, string | number>;
 const D = T.console.dashboards;
 
-async function download(path: ExportPath, query: Record<string, unknown>, format: 'csv' | 'xlsx'): Promise<string> {
-  let name = `${path.split('/').pop()}.${format}`;
+async function download(path: ExportPath, query: Record<string, unknown>, format: 'csv' | 'xlsx', pathParams: PathParams = {}): Promise<string> {
+  let name = `${path.split('/').filter((x) => !x.startsWith('{')).pop()}.${format}`;
   const blob = await call(async () => {
     // One path of a few: the client's types are per path, the request is the same for each.
-    const r = await (api.GET as (p: string, o: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(path, { params: { query: { ...query, format } }, parseAs: 'blob' });
+    const r = await (api.GET as (p: string, o: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(path, { params: { path: pathParams, query: { ...query, format } }, parseAs: 'blob' });
     const m = /filename="?([^";]+)"?/.exec(r.response.headers.get('content-disposition') ?? '');
     if (m) name = m[1];
     return r;
@@ -30,12 +32,12 @@ async function download(path: ExportPath, query: Record<string, unknown>, format
   return name;
 }
 
-export function ExportButtons(p: { what: string; path: ExportPath; query: Record<string, unknown>; id: string }) {
+export function ExportButtons(p: { what: string; path: ExportPath; query: Record<string, unknown>; id: string; pathParams?: PathParams }) {
   const [busy, setBusy] = useState(false);
   const [said, setSaid] = useState<{ ok: boolean; text: string } | null>(null);
   const run = async (format: 'csv' | 'xlsx') => {
     setBusy(true); setSaid(null);
-    try { setSaid({ ok: true, text: D.exported(await download(p.path, p.query, format)) }); } catch (e) { setSaid({ ok: false, text: failure(e).text }); }
+    try { setSaid({ ok: true, text: D.exported(await download(p.path, p.query, format, p.pathParams)) }); } catch (e) { setSaid({ ok: false, text: failure(e).text }); }
     setBusy(false);
   };
   return (

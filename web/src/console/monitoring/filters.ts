@@ -2,6 +2,7 @@
 // drill-down and "back" return to the same figures), as the monitoring API takes them, and the queue's
 // filters that match a figure (the drill-down). Pure, except `today()`, which reads the clock once.
 import type { operations } from '../../../../openapi/types';
+import { monthStartIn } from '../../format';
 import type { FilterForm } from '../queue/filters';
 
 export type IndicatorQuery = NonNullable<operations['getCaseIndicators']['parameters']['query']>;
@@ -91,38 +92,53 @@ export function indicatorQuery(f: DashboardFilters, groupBy: Grouping[]): Indica
   return q;
 }
 
-/** Measures a drill-down opens: which of the queue's cases make up the figure. */
-export type DrillMeasure = 'received' | 'openNow' | 'overdueNow' | 'closed' | 'overdue';
+/** Measures a drill-down opens: those counted by the case's registration (the queue's cases are). */
+export type DrillMeasure = 'received' | 'openNow' | 'overdueNow';
 const STATE: Record<DrillMeasure, Pick<FilterForm, 'open' | 'overdue'>> = {
   received: { open: '', overdue: '' },
   openNow: { open: 'true', overdue: '' },
   overdueNow: { open: 'true', overdue: 'true' },
-  closed: { open: 'false', overdue: '' },
-  overdue: { open: '', overdue: 'true' },
 };
 
-/**
- * The queue's filters behind a figure: the measure's state and the figure's organisation, category and
- * territory (the row's group, else the dashboard's filter). The queue filters by the handling organisation
- * itself (no subtree), and has no period or channel: a link is given only where the queue can match the
- * group, and the screen says that the period is not carried over.
- */
-export function drillFilters(f: DashboardFilters, measure: DrillMeasure, group: { organisationId?: string | null; categoryId?: string | null; territoryId?: string | null } = {}): Partial<FilterForm> {
-  return {
-    ...STATE[measure],
-    organisationId: group.organisationId ?? f.organisationId,
-    categoryId: group.categoryId ?? f.categoryId,
-    territoryId: group.territoryId ?? f.territoryId,
-  };
+/** The channel of incidents (found in open sources): counted by the indicators, listed apart from the queue (/incidents). */
+export const INCIDENT_CHANNEL = 'incident';
+
+/** A row's group: a key given is the row's own (null: cases without it, which the queue cannot select). */
+export interface DrillGroup {
+  period?: string | null;
+  organisationId?: string | null;
+  territoryId?: string | null;
+  categoryId?: string | null;
+  channel?: string | null;
 }
 
 /**
- * Whether the queue can show exactly the cases of a figure under these filters: it matches a case's own
- * organisation and territory, so not a channel, an organisation's subtree or a district's settlements
- * (unless the row itself is one organisation or one territory).
+ * The queue's filters that select exactly the cases behind a figure, or null where the queue cannot:
+ * the period as registration instants in the region's zone (a row's month, else the dashboard's months),
+ * the row's organisation, territory, category or channel (its own, no subtree), else the dashboard's
+ * (an organisation with its subtree as asked, a territory with everything inside it). Not given:
+ * - `received` at an organisation: it is counted at the one the case was routed to at registration,
+ *   the queue knows the one holding it now (a redirect or a repeat processing moves it);
+ * - incidents (their own list), and rows without a key (no territory, no category).
  */
-export function drillable(f: DashboardFilters, dimension?: Dimension): boolean {
-  if (f.channel || dimension === 'channel') return false;
-  if (f.organisationId && f.subtree === 'true' && dimension !== 'organisation') return false;
-  return !(f.territoryId && dimension !== 'territory');
+export function drillFilters(f: DashboardFilters, measure: DrillMeasure, timeZone: string, group: DrillGroup = {}): Partial<FilterForm> | null {
+  if (Object.values(group).some((v) => v === null || v === '')) return null;
+  const organisationId = group.organisationId ?? f.organisationId;
+  if (measure === 'received' && organisationId) return null;
+  const channel = group.channel ?? f.channel;
+  if (channel === INCIDENT_CHANNEL) return null;
+  const from = group.period ?? f.from;
+  const to = group.period ?? f.to;
+  return {
+    ...STATE[measure],
+    regionId: f.regionId,
+    registeredFrom: monthStartIn(from, timeZone),
+    registeredTo: monthStartIn(to, timeZone, 1),
+    organisationId,
+    organisationSubtree: group.organisationId === undefined && f.organisationId && f.subtree === 'true' ? 'true' : '',
+    territoryId: group.territoryId ?? f.territoryId,
+    territorySubtree: group.territoryId === undefined && f.territoryId ? 'true' : '',
+    categoryId: group.categoryId ?? f.categoryId,
+    channel,
+  };
 }

@@ -13,7 +13,10 @@ import { nameOf, useReference } from '../monitoring/reference';
 import { remainingText } from '../marks';
 import { useMe } from '../useMe';
 import { QueueFilters } from './QueueFilters';
-import { fromSearch, listQuery, type FilterForm } from './filters';
+import { fromSearch, isDrillDown, listQuery, type FilterForm } from './filters';
+import { formatDate } from '../../format';
+import { useTimeZone } from '../../cases/regions';
+import type { Reference } from '../monitoring/reference';
 import { SavedViews } from './SavedViews';
 
 const Q = T.console.queue;
@@ -29,7 +32,7 @@ export function Queue() {
   const [selected, setSelected] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
   const [fail, setFail] = useState<Failure | null>(null);
-  const lists = useReference(filters.categoryId || filters.territoryId ? me?.regionId ?? '' : '');
+  const lists = useReference(filters.categoryId || filters.territoryId ? filters.regionId || (me?.regionId ?? '') : '');
   const now = Date.now();
   const load = (after?: string) =>
     call(() => api.GET('/cases', { params: { query: { ...listQuery(filters), limit: 50, cursor: after } } })).then(
@@ -65,7 +68,7 @@ export function Queue() {
           <SavedViews current={filters} onApply={setFilters} />
         </div>
         <div>
-          {(filters.territoryId || filters.categoryId) && <p class="hint" data-testid="drill-down">{Q.drillDown(nameOf(lists, filters.categoryId), nameOf(lists, filters.territoryId))}</p>}
+          {isDrillDown(filters) && <DrillDown f={filters} lists={lists} regionId={filters.regionId || (me?.regionId ?? '')} />}
           {notice && <Notice kind="success">{notice}</Notice>}
           <FailureNotice failure={fail} />
           {error ? <Notice kind="error">{error}</Notice> : !items ? <Loading /> : items.length === 0 ? <p class="empty-state">{Q.empty}</p> : (
@@ -95,4 +98,18 @@ export function Queue() {
       </div>
     </section>
   );
+}
+
+/** What a drill-down from the monitoring selects beyond the form's filters, in words. */
+function DrillDown({ f, lists, regionId }: { f: FilterForm; lists: Reference; regionId: string }) {
+  const zone = useTimeZone(regionId || undefined) ?? 'UTC';
+  const day = (iso: string, before = false) => (iso ? formatDate(new Date(Date.parse(iso) - (before ? 1 : 0)).toISOString(), zone) : '');
+  const parts = [
+    f.categoryId && Q.drill.category(nameOf(lists, f.categoryId)),
+    f.territoryId && Q.drill.territory(nameOf(lists, f.territoryId), f.territorySubtree === 'true'),
+    f.organisationId && f.organisationSubtree === 'true' && Q.drill.organisationSubtree,
+    f.channel && Q.drill.channel(T.console.dashboards.channels[f.channel] ?? f.channel),
+    (f.registeredFrom || f.registeredTo) && Q.drill.registered(day(f.registeredFrom), day(f.registeredTo, true)),
+  ].filter((x): x is string => !!x);
+  return <p class="hint" data-testid="drill-down">{Q.drillDown(parts)}</p>;
 }
