@@ -8,12 +8,11 @@ import type { AuthUser } from '../../domain/identity/users';
 import { readFeed, readFeedPage } from '../../domain/integration/feed';
 import { CASE_EVENT_TYPES } from '../../workflows/appeal/events';
 import type { AppealInput, AppealState } from '../../workflows/appeal/messages';
-import type { Actor } from '../../workflows/shared/actor';
+import { type Actor, SYSTEM } from '../../workflows/shared/actor';
 import type { Db } from '../../db/connection';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
 
-const SYSTEM: Actor = { userId: null, role: 'system' };
 const OPERATOR: Actor = { userId: null, role: 'operator', organisationId: ORG.ministry };
 
 function inputOf(caseId: string): AppealInput {

@@ -5,9 +5,8 @@ import { createAppealActivities } from '../../activities/appeal';
 import type { Db } from '../../db/connection';
 import type { AppealEventType } from '../../workflows/appeal/events';
 import type { AppealInput, AppealState } from '../../workflows/appeal/messages';
-import type { Actor } from '../../workflows/shared/actor';
+import { type Actor, SYSTEM } from '../../workflows/shared/actor';
 
-const SYSTEM: Actor = { userId: null, role: 'system' };
 const OPERATOR: Actor = { userId: null, role: 'operator' };
 const CITIZEN: Actor = { userId: null, role: 'citizen' };
 

@@ -6,7 +6,7 @@
 import type { AppealActivities } from '../../activities/appeal';
 import { remindersFor } from '../rules/answer-term';
 import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome } from '../rules/rating';
-import type { Actor } from '../shared/actor';
+import { type Actor, SYSTEM } from '../shared/actor';
 import { FAILURE, Refused } from '../shared/failures';
 import type { AppealEventType } from './events';
 import type {
@@ -18,7 +18,6 @@ import { currentExternalRegistration } from './state';
 
 /** 59-FZ art. 11 grounds for leaving an appeal without an answer on the merits. */
 export const NO_ANSWER_GROUNDS: readonly NoAnswerGround[] = ['no_name_or_address', 'obscene_or_threatening', 'unreadable', 'repeated_question'];
-export const SYSTEM: Actor = { userId: null, role: 'system' };
 const OPEN: readonly AppealStatus[] = ['registered', 'in_work', 'clarification_requested'];
 const MAX_TEXT = 20_000;
 const DAY_MS = 86_400_000;

@@ -6,7 +6,7 @@
 import { proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { DiscussionActivities } from '../../activities/discussion';
 import { FAILURE } from '../shared/failures';
-import type { Actor } from '../shared/actor';
+import { type Actor, SYSTEM } from '../shared/actor';
 import type { ParticipationState } from '../participation/messages';
 import { fail, requireOrganiser, type EventContext, type EventPlugin } from '../participation/runner';
 import { draftProblems, summaryBlocker } from '../rules/discussion';
@@ -22,7 +22,6 @@ const activities = proxyActivities<DiscussionActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-const SYSTEM: Actor = { userId: null, role: 'system' };
 const MAX_SUMMARY = 100_000;
 
 /** The steps a discussion records besides the lifecycle's. */

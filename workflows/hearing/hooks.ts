@@ -7,7 +7,7 @@ import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '
 import type { DiscussionActivities } from '../../activities/discussion';
 import type { HearingActivities } from '../../activities/hearing';
 import { FAILURE } from '../shared/failures';
-import type { Actor } from '../shared/actor';
+import { type Actor, SYSTEM } from '../shared/actor';
 import type { ParticipationState } from '../participation/messages';
 import { fail, requireOrganiser, type EventContext, type EventPlugin } from '../participation/runner';
 import { answerDueKey, overdueKey } from '../search-attributes';
@@ -22,7 +22,6 @@ const activities = proxyActivities<DiscussionActivities & HearingActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-const SYSTEM: Actor = { userId: null, role: 'system' };
 const MAX_DOCUMENT = 100_000;
 
 /** The steps a hearing records besides the lifecycle's. */

@@ -2,11 +2,10 @@
 // record. Deterministic: no clock (`now` is an argument), no I/O, no Temporal calls; workflow.ts is their
 // Temporal shell and test/unit/incident.test.ts checks them alone.
 import { incidentTerm, isReplyUrl } from '../rules/incident-term';
-import type { Actor } from '../shared/actor';
+import { type Actor, SYSTEM } from '../shared/actor';
 import { FAILURE, Refused } from '../shared/failures';
 import type { DismissIncident, IncidentInput, IncidentResolution, IncidentState, ReplyToIncident } from './messages';
 
-export const SYSTEM: Actor = { userId: null, role: 'system' };
 const MAX_TEXT = 20_000;
 
 /** The incident's own transition types (the history, the notifications). */

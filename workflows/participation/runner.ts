@@ -7,7 +7,7 @@ import {
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { ParticipationActivities } from '../../activities/participation';
-import type { Actor } from '../shared/actor';
+import { type Actor, SYSTEM } from '../shared/actor';
 import { FAILURE } from '../shared/failures';
 import { caseTypeKey, organisationKey, regionKey, statusKey } from '../search-attributes';
 import { createExclusive } from '../shared/exclusive';
@@ -23,7 +23,6 @@ const activities = proxyActivities<ParticipationActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-const SYSTEM: Actor = { userId: null, role: 'system' };
 export const EVENT_HISTORY_LIMIT = 10_000;
 
 /** The steps every event's workflow records, whatever its type (participation_event_log.type). */

@@ -10,3 +10,6 @@ export interface Actor {
   organisationId?: string | null;
   regionId?: string | null;
 }
+
+/** The platform itself: timers that fire, steps no person took (registration, overdue, a rating window closing). */
+export const SYSTEM: Actor = { userId: null, role: 'system' };
