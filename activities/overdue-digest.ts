@@ -42,13 +42,14 @@ export function digestText(notices: WaitingNotice[], timeZone: string): { subjec
 
 /** «обращение», «обращения», «обращений» (or the dative «обращению», «обращениям») by the number. */
 function casesWord(n: number, dative = false): string {
-  const [one, few, many] = dative ? ['обращению', 'обращениям', 'обращениям'] : ['обращение', 'обращения', 'обращений'];
-  const d10 = n % 10;
-  const d100 = n % 100;
-  if (d10 === 1 && d100 !== 11) return one;
-  if (d10 >= 2 && d10 <= 4 && (d100 < 12 || d100 > 14)) return few;
-  return many;
+  const forms = dative
+    ? { one: 'обращению', few: 'обращениям', many: 'обращениям' }
+    : { one: 'обращение', few: 'обращения', many: 'обращений' };
+  // Russian plural categories from the runtime's CLDR data (for whole numbers: one, few or many).
+  return forms[RUSSIAN_PLURAL.select(n) as keyof typeof forms] ?? forms.many;
 }
+
+const RUSSIAN_PLURAL = new Intl.PluralRules('ru-RU');
 
 /**
  * One region's digest, in one transaction: its waiting notices, a digest row, an outbox row per
