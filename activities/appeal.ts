@@ -16,6 +16,7 @@ import { currentExternalRegistration } from '../workflows/appeal/state';
 import { appealNotifications } from './notifications';
 import { composeOverdueDigests, queueOverdueNotice } from './overdue-digest';
 import { caseFacts, FACTLESS_TRANSITIONS, refreshCaseRollup } from '../domain/monitoring/facts';
+import { writeCaseRow } from '../domain/cases/projection';
 
 /**
  * The key of the transaction-level advisory lock that orders case_events ids with their commits (see
@@ -181,10 +182,6 @@ function caseColumns(trx: Knex.Transaction, t: AppealTransition): Record<string,
   };
 }
 
-/** Columns a transition never changes once the case row exists. */
-const FIXED_CASE_COLUMNS = ['id', 'case_type', 'kind', 'region_id', 'applicant_user_id', 'applicant_name', 'applicant_email', 'applicant_address',
-  'category_id', 'subcategory_id', 'territory_id', 'text', 'address', 'latitude', 'longitude', 'media_url', 'channel', 'registered_at'];
-
 /**
  * Inserts the case_events row of a transition; ids become visible in the order of commits (see the lock).
  * False when the step's row was there already (another attempt of the step got it in first).
@@ -230,11 +227,8 @@ async function projectAppealTransition(db: Db, t: AppealTransition): Promise<voi
     // The case's share of the monitoring rollups before this step, replaced by its share after it below.
     const counted = !FACTLESS_TRANSITIONS.includes(t.type);
     const factsBefore = counted ? await caseFacts(trx, state.caseId) : [];
-    const insertRow = Object.fromEntries(Object.entries(caseColumns(trx, t)).filter(([, v]) => v !== undefined));
-    const mutable = Object.keys(insertRow).filter((k) => !FIXED_CASE_COLUMNS.includes(k));
-    if (!insertRow.last_action_at) insertRow.last_action_at = t.occurredAt;
-    // Only a newer step may overwrite the row: a retried older activity leaves it alone.
-    await trx('cases').insert(insertRow).onConflict('id').merge(mutable).where('cases.last_seq', '<', state.seq);
+    const row = caseColumns(trx, t);
+    await writeCaseRow(trx, { ...row, last_action_at: row.last_action_at || t.occurredAt }, state.seq);
     const projected = await trx('case_events').where({ case_id: state.caseId, seq: state.seq }).first('id');
     if (projected) return; // this step was projected before: its notifications are queued already
     // Two attempts of one step racing here both queue the same rows; dedup_key keeps one of each.

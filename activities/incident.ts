@@ -12,6 +12,7 @@ import type { IncidentEventType, IncidentRouting } from '../workflows/incident/t
 import type { Actor } from '../workflows/shared/actor';
 import { FAILURE } from '../workflows/shared/failures';
 import { caseFacts, FACTLESS_TRANSITIONS, refreshCaseRollup } from '../domain/monitoring/facts';
+import { writeCaseRow } from '../domain/cases/projection';
 import { noticeRows, type Notice } from './notifications';
 
 export interface IncidentTransition {
@@ -54,13 +55,9 @@ export function createIncidentActivities(db: Db) {
         // The incident's share of the monitoring rollups before this step, replaced by its share after it below.
         const counted = !FACTLESS_TRANSITIONS.includes(t.type);
         const factsBefore = counted ? await caseFacts(trx, t.state.incidentId) : [];
-        const row = caseColumns(trx, t);
-        const fixed = ['id', 'case_type', 'kind', 'channel', 'region_id', 'applicant_name', 'category_id', 'subcategory_id', 'territory_id', 'text', 'registered_at'];
-        // Only a newer step may overwrite the row: a retried older activity leaves it alone.
-        const written = await trx('cases').insert(row).onConflict('id').merge(Object.keys(row).filter((k) => !fixed.includes(k)))
-          .where('cases.last_seq', '<', t.state.seq).returning('id');
+        const written = await writeCaseRow(trx, caseColumns(trx, t), t.state.seq);
         if (t.state.reply) await trx('incidents').where({ id: t.state.incidentId }).update({ reply_url: t.state.reply.url });
-        if (written.length === 0) return; // this step was projected before: its notifications and rollups are done
+        if (!written) return; // this step was projected before: its notifications and rollups are done
         const notifications = await incidentNotifications(trx, t);
         if (notifications.length > 0) await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
         if (counted) await refreshCaseRollup(trx, t.state.incidentId, factsBefore);
