@@ -100,9 +100,7 @@ function ProblemTable({ dim, groups }: { dim: Dim; groups: Group[] }) {
                     <td class="num">{g.previous.problems}</td>
                     <td class="num" data-col="trend">{trendText(g.trend)}</td>
                     <td>
-                      <ul class="examples">
-                        {g.examples.map((e) => <li><a href={href(`/cases/${encodeURIComponent(e.caseId)}`)}>{e.caseId}</a> — {P.kinds[e.problem]}{e.rating ? ` (${e.rating})` : ''}</li>)}
-                      </ul>
+                      <CaseLinks items={g.examples.map((e) => ({ caseId: e.caseId, note: `${P.kinds[e.problem]}${e.rating ? ` (${e.rating})` : ''}` }))} />
                     </td>
                   </tr>
                 );
@@ -127,14 +125,21 @@ function Returning({ groups, lists }: { groups: Schemas['ReturningCaseGroup'][];
               <th scope="row">{g.applicant?.name ?? g.applicantRef}</th>
               <td>{g.subjectName}</td>
               <td>
-                <ul class="examples">
-                  {g.cases.map((c) => <li><a href={href(`/cases/${encodeURIComponent(c.caseId)}`)}>{c.caseId}</a> — {T.status[c.status]}{c.organisationId ? `, ${nameOf(lists, c.organisationId)}` : ''}</li>)}
-                </ul>
+                <CaseLinks items={g.cases.map((c) => ({ caseId: c.caseId, note: `${T.status[c.status]}${c.organisationId ? `, ${nameOf(lists, c.organisationId)}` : ''}` }))} />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
     </TableWrap>
+  );
+}
+
+/** Cases as links to their pages, each with a short note: the examples of a problem, a returning applicant's cases. */
+function CaseLinks({ items }: { items: { caseId: string; note: string }[] }) {
+  return (
+    <ul class="examples">
+      {items.map((c) => <li><a href={href(`/cases/${encodeURIComponent(c.caseId)}`)}>{c.caseId}</a> — {c.note}</li>)}
+    </ul>
   );
 }
