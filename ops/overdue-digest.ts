@@ -2,7 +2,8 @@
 // by every worker process at start, or brought up to date with the configured interval and settings
 // when it exists. One schedule per task queue, so several workers of one deployment share it; its
 // overlap policy skips a tick while the previous run is still composing.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import type { Client, ScheduleOptionsAction, ScheduleSpec } from '@temporalio/client';
+import { ensureSchedule } from './schedules';
 import type { OverdueDigestConfig } from '../domain/config/outbox';
 import type { OverdueDigestSettings } from '../workflows/appeal/messages';
 
@@ -18,10 +19,5 @@ export async function ensureOverdueDigestSchedule(temporal: Client, taskQueue: s
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow', workflowType: 'overdueDigestWorkflow', workflowId: scheduleId, taskQueue, args: [settings],
   };
-  try {
-    await temporal.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' } });
-  } catch (e) {
-    if (!(e instanceof ScheduleAlreadyRunning)) throw e;
-    await temporal.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-  }
+  await ensureSchedule(temporal, scheduleId, spec, action, '1 minute');
 }

@@ -5,7 +5,8 @@
 // later gets its schedule at the next start, and `npm run ops -- readiness-snapshot` keeps any month by
 // hand. The snapshot is idempotent per region and month, so several deployments sharing a schedule, a
 // catch-up after an outage and a manual run never keep a month twice.
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import type { Client, ScheduleOptionsAction, ScheduleSpec } from '@temporalio/client';
+import { ensureSchedule } from './schedules';
 import type { Db } from '../db/connection';
 
 /** The schedule's id for the region `regionId` on the task queue `taskQueue`. */
@@ -25,12 +26,7 @@ export async function ensureReadinessSnapshotSchedule(temporal: Client, taskQueu
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow', workflowType: 'readinessSnapshotWorkflow', workflowId: scheduleId, taskQueue, args: [region.id],
   };
-  try {
-    await temporal.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW } });
-  } catch (e) {
-    if (!(e instanceof ScheduleAlreadyRunning)) throw e;
-    await temporal.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-  }
+  await ensureSchedule(temporal, scheduleId, spec, action, CATCHUP_WINDOW);
   return scheduleId;
 }
 
