@@ -114,12 +114,14 @@ function sqlitePragmas(env: Env, problems: string[]): string[] {
  * The worker's workflow cache by default: bounded, so that its memory is bounded out of the box whatever
  * the number of open cases. The SDK's own default grows with the machine's memory: the benchmark of
  * 2026-11-27 saw the worker flat at 1.5 GiB from ~3,500 open appeals on, i.e. roughly 0.3 MiB per
- * cached appeal above a base of ~400 MiB; 1000 keeps it near 700 MiB, under the 1 GiB the platform
- * promises, with room for the rest of the worker's work. An evicted appeal is
+ * cached appeal above a base of ~400 MiB. The small run of 2026-12-06 with 1000 saw 1,357 MiB right
+ * after a load (garbage not yet collected) and 755 MiB after a quiet minute, while replaying an evicted
+ * appeal cost well under a millisecond (66 misses, 26 ms in all): 500 halves the cached part for a
+ * replay cost that stays small. An evicted appeal is
  * replayed from its (short) history when its next task comes; `npm run bench` reports the worker's
  * memory, the cache misses and the time spent replaying at 100,000 open appeals.
  */
-export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 1000;
+export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 500;
 
 /** A host:port setting (a listening address), or undefined when unset. */
 function hostPort(env: Env, name: string, problems: string[]): string | undefined {
