@@ -78,9 +78,11 @@ export function quietTemporalRuntime(): void {
 }
 
 /** Starts a TypeScript entry point as its own node process (no tsx wrapper process: the pid is the program). */
-function spawnTs(name: string, entry: string, env: Record<string, string>, logFile: string): ChildService {
+function spawnTs(name: string, entry: string, env: Record<string, string>, logFile: string, profileDir?: string): ChildService {
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // --profile: V8 writes the process's CPU profile there when it exits (ops/bench/profile-summary.ts reads it).
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, name)] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out],
@@ -184,9 +186,10 @@ async function startChildren(
   temporal: Client,
   stops: ServiceStack,
   timed: Timed,
+  profileDir?: string,
 ): Promise<{ worker: ChildService; api: ChildService }> {
-  const worker = spawnTs('worker', 'ops/worker.ts', env, path.join(dataDir, 'worker.log'));
-  const api = spawnTs('api', 'ops/bench/api-server.ts', { ...env, PORT: String(apiPort) }, path.join(dataDir, 'api.log'));
+  const worker = spawnTs('worker', 'ops/worker.ts', env, path.join(dataDir, 'worker.log'), profileDir);
+  const api = spawnTs('api', 'ops/bench/api-server.ts', { ...env, PORT: String(apiPort) }, path.join(dataDir, 'api.log'), profileDir);
   stops.push('worker and API', async () => { await Promise.all([api.stop(), worker.stop()]); });
   await Promise.race([
     Promise.all([
@@ -233,7 +236,11 @@ function metricsReader(address: string): () => Promise<string | undefined> {
   };
 }
 
-export async function startPlatform(opts: { dataDir: string; topology?: Topology; log?: (line: string) => void }): Promise<Platform> {
+export async function startPlatform(opts: {
+  dataDir: string; topology?: Topology; log?: (line: string) => void;
+  /** Where the worker's and the API's CPU profiles go (a folder each), when profiling. */
+  profileDir?: string;
+}): Promise<Platform> {
   const topology = opts.topology ?? 'dev';
   const log = opts.log ?? (() => undefined);
   const dataDir = path.resolve(opts.dataDir);
@@ -268,7 +275,7 @@ export async function startPlatform(opts: { dataDir: string; topology?: Topology
       OTKLIK_WORKER_METRICS_ADDRESS: metricsAddress,
     };
     log('starting the worker (ops/worker.ts) and the API as child processes');
-    const { worker, api } = await startChildren(dataDir, env, apiPort, temporal, stops, timed);
+    const { worker, api } = await startChildren(dataDir, env, apiPort, temporal, stops, timed, opts.profileDir);
     return {
       dataDir,
       databaseUrl: pg.url,

@@ -74,6 +74,8 @@ export interface RunOptions {
   resultsDir?: string;
   dataDir?: string;
   keepData?: boolean;
+  /** CPU profiles of the worker and the API, per topology, in this folder (--profile). */
+  profileDir?: string;
   writeDocs?: boolean;
   command?: string;
   notes?: string[];
@@ -88,7 +90,7 @@ async function measureTopology(
   let platform: Platform | undefined;
   try {
     out.loadAverageAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
-    platform = await startPlatform({ dataDir, topology, log });
+    platform = await startPlatform({ dataDir, topology, log, profileDir: opts.profileDir && path.join(opts.profileDir, topology) });
     out.startupSeconds = platform.startup;
     const load = await prepareLoad(platform.db, platform.apiUrl, { citizens: settings.citizens });
     out.versions = await versions(platform.db);
@@ -141,7 +143,7 @@ export async function runBench(settings: BenchSettings, opts: RunOptions = {}): 
     settings,
     startupSeconds: {},
     results: { analytics: { measured: false, reason: 'not measured: the run stopped before the analytics phase' } },
-    notes: [...(opts.notes ?? [])],
+    notes: [...(opts.notes ?? []), ...(opts.profileDir ? ['The worker and the API ran under the V8 CPU profiler (--profile): slower than without it.'] : [])],
   };
   report.machine.diskSync = diskSyncLatency(path.dirname(dataDir));
   log(`load average ${report.machine.loadAverageAtStart.join(' ')}; fsync p50 ${report.machine.diskSync.p50Ms} ms; data in ${path.relative(projectRoot, dataDir)}`);
@@ -214,7 +216,15 @@ const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
   --note TEXT               a note for the report (repeatable)
   --write-docs              put this run's figures into docs/benchmarks.md
   --keep-data               keep .test-data/bench-<pid>-<topology> afterwards
+  --profile DIR             CPU profiles of the worker and the API into DIR/<topology>/<process>/ (they
+                            slow them down: figures of such a run are not comparable); read them with
+                            npx tsx ops/bench/profile-summary.ts DIR/dev/worker/*.cpuprofile
   --results-dir DIR         where the reports go (default ops/bench/results)`;
+
+/** An argument as a shell takes it back: quoted when it has spaces or quotes (a --note, say). */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
 
 function positive(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -247,6 +257,7 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
       note: { type: 'string', multiple: true },
       'write-docs': { type: 'boolean', default: false },
       'keep-data': { type: 'boolean', default: false },
+      profile: { type: 'string' },
       'results-dir': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -287,9 +298,10 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
     opts: {
       writeDocs: values['write-docs'],
       keepData: values['keep-data'],
+      profileDir: values.profile ? path.resolve(values.profile) : undefined,
       resultsDir: values['results-dir'] ? path.resolve(values['results-dir']) : undefined,
       notes: values.note ?? [],
-      command: ['npm run bench --', ...argv].join(' ').replace(/ --$/, ''),
+      command: ['npm run bench --', ...argv.map(shellWord)].join(' ').replace(/ --$/, ''),
     },
   };
 }
