@@ -15,6 +15,7 @@ import { startWebhookFanout } from './webhook-fanout';
 import { ensureOverdueDigestSchedule } from './overdue-digest';
 import { ensureReadinessSnapshotSchedules } from './readiness-snapshot';
 import { JsonLogger, sdkLevel } from './logging';
+import { workflowBundlePath } from './workflow-bundle';
 
 /**
  * The bundle's participation workflows, by the names their manifests start them by: tsc refuses a
@@ -37,7 +38,8 @@ export async function createWorker(opts: {
     connection: opts.connection,
     namespace: opts.namespace ?? 'default',
     taskQueue: opts.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    // Tests pass the bundle they share; processes use the file of the current workflow code (ops/workflow-bundle.ts).
+    workflowBundle: opts.workflowBundle ?? await workflowBundlePath(),
     activities: createActivities(opts.db, { pageConnectors: opts.pageConnectors }),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     // Failed activity attempts are counted in PostgreSQL for the API's /metrics (api/metrics.ts).

@@ -1,0 +1,77 @@
+// The worker's workflow bundle, built once per version of the workflow code and kept in a file, as
+// Temporal recommends for production workers (samples-typescript's production sample): webpack then
+// runs in a short-lived child process instead of the worker, whose memory would otherwise keep what
+// bundling allocated, and a restarted worker starts without bundling again.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from './embedded';
+
+/** Where bundles are kept (gitignored); one file per version of the inputs. */
+export const BUNDLE_DIR = path.join(projectRoot, '.build');
+
+/**
+ * What the bundle is made of: the workflows' sources (they import nothing at run time outside
+ * workflows/ but npm packages, ops/check-layers.ts) and the locked versions of those packages.
+ */
+function bundleInputs(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.push(full);
+    }
+  };
+  walk(path.join(projectRoot, 'workflows'));
+  return [...files, path.join(projectRoot, 'package-lock.json')];
+}
+
+/** A digest of the inputs' paths and contents: the bundle file's name. */
+export function bundleKey(files = bundleInputs()): string {
+  const hash = crypto.createHash('sha256');
+  for (const file of files) {
+    hash.update(path.relative(projectRoot, file)).update('\0').update(fs.readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Bundles workflows/ into `out` (written whole or not at all). */
+async function buildBundle(out: string): Promise<void> {
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+  const tmp = `${out}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, code);
+  fs.renameSync(tmp, out);
+}
+
+/**
+ * The path of the bundle of the current workflow code, built first (in a child process) when this
+ * version has none yet. Concurrent builders each write their own temporary file and rename it: the
+ * last rename wins with the same content.
+ */
+export async function workflowBundlePath(): Promise<{ codePath: string }> {
+  const codePath = path.join(BUNDLE_DIR, `workflow-bundle-${bundleKey()}.js`);
+  if (fs.existsSync(codePath)) return { codePath };
+  fs.mkdirSync(BUNDLE_DIR, { recursive: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, codePath], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  const exit = await new Promise<string>((resolve) => {
+    child.once('error', (e) => resolve(e.message));
+    child.once('exit', (code, signal) => resolve(`exit ${code ?? signal}`));
+  });
+  if (!fs.existsSync(codePath)) throw new Error(`bundling the workflows failed (${exit})`);
+  return { codePath };
+}
+
+if (require.main === module) {
+  const out = process.argv[2];
+  if (!out) {
+    console.error('Usage: tsx ops/workflow-bundle.ts OUT.js');
+    process.exit(2);
+  }
+  buildBundle(out).catch((e) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+  });
+}
