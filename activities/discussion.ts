@@ -8,6 +8,7 @@ import { FAILURE } from '../workflows/shared/failures';
 import { answerTerm } from '../workflows/rules/answer-term';
 import { compareVersions, splitDraft, type DraftChanges, type DraftPoint, type ProposalCounts } from '../workflows/rules/discussion';
 import type { OutboxRow } from '../domain/outbound/outbox';
+import { localDateFormat } from './notifications';
 
 export interface EventTerm {
   dueAt: string;
@@ -121,7 +122,8 @@ interface NoticeTexts { toOperators: { subject: string; body: string } | null; t
 /** The texts of an event's notice to its organisation's operators and, when a term is missed, to the region's supervisors. */
 async function eventNoticeTexts(db: Db, n: EventNotice): Promise<NoticeTexts> {
   const timeZone = (await db('regions').where({ id: n.regionId }).first('time_zone'))?.time_zone ?? 'UTC';
-  const local = (iso: string) => new Date(iso).toLocaleDateString('ru-RU', { timeZone });
+  const format = localDateFormat(timeZone);
+  const local = (iso: string) => format.format(new Date(iso));
   const orgName = (await db('organisations').where({ id: n.organisationId }).first('name'))?.name ?? n.organisationId;
   const what = TERM_WHAT[n.term];
   const title = `«${n.title}» (${n.eventId})`;

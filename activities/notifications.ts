@@ -85,6 +85,17 @@ function noticeOf(table: Record<string, Compose>, c: NoticeContext): Notice | nu
   return Object.hasOwn(table, c.t.type) ? table[c.t.type](c) : null;
 }
 
+/**
+ * The region's date format, one per time zone: toLocaleDateString would build the same formatter for every
+ * date of every notice (a profile of the worker showed it among the costliest calls of a transition).
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+export function localDateFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dateFormats.get(timeZone);
+  if (!format) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('ru-RU', { timeZone })));
+  return format;
+}
+
 async function contextOf(trx: Knex.Transaction | Db, t: NotifiedTransition): Promise<NoticeContext> {
   const { state } = t;
   const orgName = state.organisationId
@@ -92,7 +103,8 @@ async function contextOf(trx: Knex.Transaction | Db, t: NotifiedTransition): Pro
     : '—';
   const timeZone = (await trx('regions').where({ id: state.regionId }).first('time_zone'))?.time_zone ?? 'UTC';
   // Terms end at the end of a local day: show the date as the region's clock reads it.
-  const localDate = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleDateString('ru-RU', { timeZone }) : '—');
+  const format = localDateFormat(timeZone);
+  const localDate = (iso: string | null | undefined) => (iso ? format.format(new Date(iso)) : '—');
   return { t, state, n: `№ ${state.caseId}`, orgName, localDate };
 }
 

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import type { OutboxRow } from '../domain/outbound/outbox';
 import type { OverdueDigestSettings } from '../workflows/appeal/messages';
-import type { NotifiedTransition } from './notifications';
+import { localDateFormat, type NotifiedTransition } from './notifications';
 
 /** Case numbers listed per organisation in a digest; the rest are counted (the console lists them all). */
 export const DIGEST_CASES_LISTED = 20;
@@ -26,9 +26,12 @@ export function digestText(notices: WaitingNotice[], timeZone: string): { subjec
   const byOrg = new Map<string, WaitingNotice[]>();
   for (const n of notices) {
     const name = n.org_name ?? n.organisation_id ?? '—';
-    byOrg.set(name, [...(byOrg.get(name) ?? []), n]);
+    const list = byOrg.get(name);
+    if (list) list.push(n);
+    else byOrg.set(name, [n]);
   }
-  const localDate = (d: Date | null) => (d ? new Date(d).toLocaleDateString('ru-RU', { timeZone }) : '—');
+  const format = localDateFormat(timeZone);
+  const localDate = (d: Date | null) => (d ? format.format(new Date(d)) : '—');
   const sections = [...byOrg.entries()].sort((a, b) => b[1].length - a[1].length).map(([org, list]) => {
     const shown = list.slice(0, DIGEST_CASES_LISTED).map((n) => `  № ${n.case_id} — срок до ${localDate(n.answer_due_at)}`);
     const more = list.length > DIGEST_CASES_LISTED ? [`  и ещё ${list.length - DIGEST_CASES_LISTED}`] : [];

@@ -82,10 +82,19 @@ function assertTermDays(days: unknown, what = 'days'): asserts days is number {
   }
 }
 
+/**
+ * Zones found valid before. Luxon's check builds an Intl.DateTimeFormat each time (a profile of the worker
+ * showed it among the costliest calls of registration); a zone's validity never changes within a
+ * process, so remembering it keeps the rule deterministic.
+ */
+const validZones = new Set<string>();
+
 function assertTimeZone(timeZone: unknown): asserts timeZone is string {
+  if (typeof timeZone === 'string' && validZones.has(timeZone)) return;
   if (typeof timeZone !== 'string' || timeZone === '' || !IANAZone.isValidZone(timeZone)) {
     throw new Error(`Unknown time zone: expected an IANA name such as Asia/Barnaul, got ${show(timeZone)}`);
   }
+  validZones.add(timeZone);
 }
 
 function assertDayKind(dayKind: unknown): asserts dayKind is DayKind {
