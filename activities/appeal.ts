@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import { loadOrganisation, loadRoutingData, type RegionProfile } from '../db/reference';
+import { loadOrganisation, regionReference, type RegionProfile } from '../db/reference';
 import { regionProfile, routeWithTerm, RoutingImpossibleError, termAt, type CaseTerm } from '../domain/reference/routing';
 import { extendAnswerTerm } from '../workflows/rules/answer-term';
 import { parentOf } from '../workflows/rules/routing';
@@ -106,8 +106,8 @@ export function createAppealActivities(db: Db) {
 
     /** The higher-level participant that takes a case after a negative rating; null at the top. */
     async parentOrganisation(args: { regionId: string; organisationId: string }): Promise<string | null> {
-      const data = await loadRoutingData(db, args.regionId);
-      return parentOf(data.organisations, args.organisationId);
+      const { routing } = await regionReference(db, args.regionId);
+      return parentOf(routing.organisations, args.organisationId);
     },
 
     /** Checks that a case may be sent to this organisation: same region, active, uses the appeals module. */

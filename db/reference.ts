@@ -71,11 +71,6 @@ export async function loadRoutingData(db: Db, regionId: string): Promise<Routing
   };
 }
 
-export async function loadAcceleratedEntry(db: Db, subcategoryId: string): Promise<{ termDays: number } | null> {
-  const row = await db('accelerated_subcategories').where({ subcategory_id: subcategoryId }).first('term_days');
-  return row ? { termDays: row.term_days } : null;
-}
-
 export async function loadOrganisation(db: Db, organisationId: string) {
   const row = await db('organisations').where({ id: organisationId }).first();
   if (!row) return undefined;
@@ -84,3 +79,36 @@ export async function loadOrganisation(db: Db, organisationId: string) {
     kind: row.kind, territoryId: row.territory_id as string | null, modules: row.modules as string[], active: row.active as boolean,
   };
 }
+
+/** A region's profile, routing data and accelerated terms, as of one version of the reference data. */
+export interface RegionReference {
+  profile: RegionProfile | undefined;
+  routing: RoutingData;
+  /** Accelerated subcategories of the region: their term in days. */
+  acceleratedTermDays: Map<string, number>;
+}
+
+const regionCaches = new WeakMap<Db, Map<string, RegionReference & { version: string }>>();
+
+/**
+ * What routing and terms read of a region, kept in memory while the reference data's version
+ * (reference_version, moved by a trigger on every change) stays the same: one small read per case
+ * instead of the region's rules, organisations and territories. The version is read before the data,
+ * so data loaded while a change commits is kept under the older version and read again next time.
+ */
+export async function regionReference(db: Db, regionId: string): Promise<RegionReference> {
+  const version = String((await db('reference_version').where({ id: 1 }).first('version'))?.version);
+  let cache = regionCaches.get(db);
+  if (!cache) regionCaches.set(db, (cache = new Map()));
+  const cached = cache.get(regionId);
+  if (cached?.version === version) return cached;
+  const [profile, routing, accelerated] = await Promise.all([
+    loadRegionProfile(db, regionId),
+    loadRoutingData(db, regionId),
+    db('accelerated_subcategories').where({ region_id: regionId }).select('subcategory_id', 'term_days'),
+  ]);
+  const reference = { version, profile, routing, acceleratedTermDays: new Map(accelerated.map((a) => [a.subcategory_id as string, a.term_days as number])) };
+  cache.set(regionId, reference);
+  return reference;
+}
+

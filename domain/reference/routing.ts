@@ -7,7 +7,7 @@
 // subcategory's accelerated track and the organisation's kind (workflows/rules/answer-term.ts).
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
-import { loadAcceleratedEntry, loadOrganisation, loadRegionProfile, loadRoutingData, type RegionProfile } from '../../db/reference';
+import { loadOrganisation, regionReference, type RegionProfile } from '../../db/reference';
 import { answerTerm, termFor, type OrganisationKind } from '../../workflows/rules/answer-term';
 import { NoRouteError, routeCase } from '../../workflows/rules/routing';
 import { HttpProblem, PROBLEM, problems } from '../problem';
@@ -47,14 +47,14 @@ export interface CaseClassification {
 }
 
 export async function regionProfile(db: Db, regionId: string): Promise<RegionProfile> {
-  const profile = await loadRegionProfile(db, regionId);
+  const { profile } = await regionReference(db, regionId);
   if (!profile) throw new RoutingImpossibleError('no-profile', `region ${regionId} has no regulation profile`);
   return profile;
 }
 
 /** The organisation that takes a new case: the most specific rule, else the region's top participant. */
 export async function routeNewCase(db: Db, c: CaseClassification): Promise<RoutingDecision> {
-  const data = await loadRoutingData(db, c.regionId);
+  const data = (await regionReference(db, c.regionId)).routing;
   try {
     return routeCase(data, c);
   } catch (e) {
@@ -67,8 +67,8 @@ export async function routeNewCase(db: Db, c: CaseClassification): Promise<Routi
 
 /** The answer term of a case of this subcategory at an organisation of this kind, counted from `from`. */
 export async function termAt(db: Db, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string | Date): Promise<CaseTerm> {
-  const accelerated = await loadAcceleratedEntry(db, subcategoryId);
-  const term = termFor(profile, accelerated, organisationKind);
+  const termDays = (await regionReference(db, profile.regionId)).acceleratedTermDays.get(subcategoryId);
+  const term = termFor(profile, termDays === undefined ? null : { termDays }, organisationKind);
   return {
     answerDueAt: answerTerm(from, term.rule), termDays: term.days, accelerated: term.accelerated, advisory: term.advisory,
     advisoryDueAt: term.advisoryTarget ? answerTerm(from, term.advisoryTarget.rule) : null,
@@ -79,7 +79,7 @@ export async function termAt(db: Db, profile: RegionProfile, organisationKind: O
 export async function routeWithTerm(db: Db, c: CaseClassification, receivedAt: string | Date) {
   const profile = await regionProfile(db, c.regionId);
   const decision = await routeNewCase(db, c);
-  const organisation = await loadOrganisation(db, decision.organisationId);
+  const organisation = (await regionReference(db, c.regionId)).routing.organisations.find((o) => o.id === decision.organisationId);
   if (!organisation) throw new Error(`routing chose organisation ${decision.organisationId}, which does not exist`);
   const term = await termAt(db, profile, organisation.kind, c.subcategoryId, receivedAt);
   return { decision, organisation, term, profile };
@@ -93,7 +93,8 @@ export async function previewRouting(db: Db, req: components['schemas']['Routing
   const { categoryId } = await checkCaseReferences(db, req);
   try {
     const { decision, organisation, term } = await routeWithTerm(db, { regionId: req.regionId, categoryId, subcategoryId: req.subcategoryId, territoryId: req.territoryId ?? null }, now);
-    return { ...decision, organisationName: organisation.name, ...term };
+    const organisationName = (await loadOrganisation(db, organisation.id))?.name ?? organisation.id;
+    return { ...decision, organisationName, ...term };
   } catch (e) {
     if (!(e instanceof RoutingImpossibleError)) throw e;
     if (e.reason === 'no-profile') throw problems.unprocessable(`Region ${req.regionId} has no regulation profile: terms cannot be computed.`);
