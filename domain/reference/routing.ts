@@ -7,7 +7,7 @@
 // subcategory's accelerated track and the organisation's kind (workflows/rules/answer-term.ts).
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
-import { loadOrganisation, regionReference, type RegionProfile } from '../../db/reference';
+import { loadOrganisation, regionReference, type RegionProfile, type RegionReference } from '../../db/reference';
 import { answerTerm, termFor, type OrganisationKind } from '../../workflows/rules/answer-term';
 import { NoRouteError, routeCase } from '../../workflows/rules/routing';
 import { HttpProblem, PROBLEM, problems } from '../problem';
@@ -46,28 +46,27 @@ export interface CaseClassification {
   territoryId: string | null;
 }
 
-export async function regionProfile(db: Db, regionId: string): Promise<RegionProfile> {
-  const { profile } = await regionReference(db, regionId);
-  if (!profile) throw new RoutingImpossibleError('no-profile', `region ${regionId} has no regulation profile`);
-  return profile;
+// The rules below read one version of a region's reference data (db/reference.ts regionReference), so
+// that a registration checks the version once and not once per step.
+
+function profileIn(reference: RegionReference, regionId: string): RegionProfile {
+  if (!reference.profile) throw new RoutingImpossibleError('no-profile', `region ${regionId} has no regulation profile`);
+  return reference.profile;
 }
 
-/** The organisation that takes a new case: the most specific rule, else the region's top participant. */
-export async function routeNewCase(db: Db, c: CaseClassification): Promise<RoutingDecision> {
-  const data = (await regionReference(db, c.regionId)).routing;
+function routeIn({ routing }: RegionReference, c: CaseClassification): RoutingDecision {
   try {
-    return routeCase(data, c);
+    return routeCase(routing, c);
   } catch (e) {
     if (!(e instanceof NoRouteError)) throw e;
-    const root = data.organisations.find((o) => o.parentId === null && o.active && o.modules.includes('appeals'));
+    const root = routing.organisations.find((o) => o.parentId === null && o.active && o.modules.includes('appeals'));
     if (!root) throw new RoutingImpossibleError('no-route', `${e.message}; region ${c.regionId} has no top participant either`);
     return { organisationId: root.id, ruleId: 'none', step: 'region-root', explanation: `no routing rule matched; sent to the region's top participant ${root.id}` };
   }
 }
 
-/** The answer term of a case of this subcategory at an organisation of this kind, counted from `from`. */
-export async function termAt(db: Db, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string | Date): Promise<CaseTerm> {
-  const termDays = (await regionReference(db, profile.regionId)).acceleratedTermDays.get(subcategoryId);
+function termIn(reference: RegionReference, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string | Date): CaseTerm {
+  const termDays = reference.acceleratedTermDays.get(subcategoryId);
   const term = termFor(profile, termDays === undefined ? null : { termDays }, organisationKind);
   return {
     answerDueAt: answerTerm(from, term.rule), termDays: term.days, accelerated: term.accelerated, advisory: term.advisory,
@@ -75,13 +74,28 @@ export async function termAt(db: Db, profile: RegionProfile, organisationKind: O
   };
 }
 
+export async function regionProfile(db: Db, regionId: string): Promise<RegionProfile> {
+  return profileIn(await regionReference(db, regionId), regionId);
+}
+
+/** The organisation that takes a new case: the most specific rule, else the region's top participant. */
+export async function routeNewCase(db: Db, c: CaseClassification): Promise<RoutingDecision> {
+  return routeIn(await regionReference(db, c.regionId), c);
+}
+
+/** The answer term of a case of this subcategory at an organisation of this kind, counted from `from`. */
+export async function termAt(db: Db, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string | Date): Promise<CaseTerm> {
+  return termIn(await regionReference(db, profile.regionId), profile, organisationKind, subcategoryId, from);
+}
+
 /** A new case's organisation and its term from `receivedAt`, with the profile they came from. */
 export async function routeWithTerm(db: Db, c: CaseClassification, receivedAt: string | Date) {
-  const profile = await regionProfile(db, c.regionId);
-  const decision = await routeNewCase(db, c);
-  const organisation = (await regionReference(db, c.regionId)).routing.organisations.find((o) => o.id === decision.organisationId);
+  const reference = await regionReference(db, c.regionId);
+  const profile = profileIn(reference, c.regionId);
+  const decision = routeIn(reference, c);
+  const organisation = reference.routing.organisations.find((o) => o.id === decision.organisationId);
   if (!organisation) throw new Error(`routing chose organisation ${decision.organisationId}, which does not exist`);
-  const term = await termAt(db, profile, organisation.kind, c.subcategoryId, receivedAt);
+  const term = termIn(reference, profile, organisation.kind, c.subcategoryId, receivedAt);
   return { decision, organisation, term, profile };
 }
 
