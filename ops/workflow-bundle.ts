@@ -16,15 +16,11 @@ export const BUNDLE_DIR = path.join(projectRoot, '.build');
  * workflows/ but npm packages, ops/check-layers.ts) and the locked versions of those packages.
  */
 function bundleInputs(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files.push(full);
-    }
-  };
-  walk(path.join(projectRoot, 'workflows'));
+  const workflows = path.join(projectRoot, 'workflows');
+  const files = (fs.readdirSync(workflows, { recursive: true }) as string[])
+    .map((rel) => path.join(workflows, rel))
+    .filter((file) => fs.statSync(file).isFile())
+    .sort();
   return [...files, path.join(projectRoot, 'package-lock.json')];
 }
 
