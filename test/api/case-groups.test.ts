@@ -3,15 +3,14 @@
 // low rating from one applicant escalating that case alone.
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Db } from '../../db/connection';
 import { similarCandidates } from '../../domain/cases/groups';
 import { createUserWithToken } from '../../domain/identity/users';
-import { createWorker } from '../../ops/worker';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
-import { devServerEnv, workflowBundle } from '../support/temporal';
-import { call, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
+import { startWorkerAndApi, type WorkerAndApi } from '../support/platform';
+import { devServerEnv } from '../support/temporal';
+import { call, roleTokens, type RoleTokens, type TestApi } from './helpers';
 
 describe('duplicate appeals: groups answered once (Temporal dev server)', function () {
   this.timeout(180_000);
@@ -20,8 +19,7 @@ describe('duplicate appeals: groups answered once (Temporal dev server)', functi
   let api: TestApi;
   let t: RoleTokens;
   let third: string;
-  let worker: Worker;
-  let running: Promise<void>;
+  let platform: WorkerAndApi;
   const taskQueue = `case-groups-${process.pid}`;
   let n = 0;
   // Lenina 5 in the test village, and points north of it (0.0009° of latitude is about 100 m).
@@ -45,9 +43,8 @@ describe('duplicate appeals: groups answered once (Temporal dev server)', functi
     await createTestRegion(db);
     t = await roleTokens(db);
     third = (await createUserWithToken(db, { role: 'citizen', name: 'Пётр Иванов', email: 'petr@example.org' })).token;
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
-    running = worker.run();
-    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+    platform = await startWorkerAndApi(env, db, taskQueue);
+    api = platform.api;
     ids.a = await submit(t.citizen, { address: 'с. Тестовое, ул. Ленина, д. 5', location: here });
     ids.b = await submit(t.otherCitizen, { address: 'Тестовое, Ленина 9', location: north(50) });
     ids.c = await submit(third, { address: 'Тестовое, Ленина 5' }); // no point: the same address
@@ -56,11 +53,7 @@ describe('duplicate appeals: groups answered once (Temporal dev server)', functi
     ids.f = await submit(t.otherCitizen, { location: north(30) });
   });
 
-  after(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await running;
-  });
+  after(() => platform?.stop());
 
   it('lists the similar open cases of a case and proposes the organisation\'s groups, with the configured distance', async () => {
     const similar = await call(api, 'GET', `/cases/${ids.a}/similar`, { token: t.district });

@@ -3,16 +3,14 @@
 // real worker and PostgreSQL.
 import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Db } from '../../db/connection';
 import { createUserWithToken } from '../../domain/identity/users';
 import { startPendingIncidents } from '../../domain/incident/ingest';
-import { createWorker } from '../../ops/worker';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { freshDatabase } from '../support/postgres';
-import { pollUntil } from '../support/platform';
-import { devServerEnv, workflowBundle } from '../support/temporal';
-import { call, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
+import { pollUntil, startWorkerAndApi, type WorkerAndApi } from '../support/platform';
+import { devServerEnv } from '../support/temporal';
+import { call, roleTokens, type RoleTokens, type TestApi } from './helpers';
 
 describe('incidents through the API (Temporal dev server)', function () {
   this.timeout(180_000);
@@ -22,8 +20,7 @@ describe('incidents through the API (Temporal dev server)', function () {
   let t: RoleTokens;
   let monitor: string;
   let noScope: string;
-  let worker: Worker;
-  let running: Promise<void>;
+  let platform: WorkerAndApi;
   const taskQueue = `api-incident-${process.pid}`;
 
   const report = (over: Record<string, unknown> = {}) => ({
@@ -38,16 +35,11 @@ describe('incidents through the API (Temporal dev server)', function () {
     t = await roleTokens(db);
     monitor = (await createUserWithToken(db, { role: 'integration', name: 'Мониторинг соцсетей', organisationId: ORG.government, scopes: ['incidents:submit'] })).token;
     noScope = (await createUserWithToken(db, { role: 'integration', name: 'СЭД', organisationId: ORG.government, scopes: ['cases:read'] })).token;
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
-    running = worker.run();
-    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
+    platform = await startWorkerAndApi(env, db, taskQueue);
+    api = platform.api;
   });
 
-  after(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await running;
-  });
+  after(() => platform?.stop());
 
   let first: string;
 

@@ -4,17 +4,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Db } from '../../db/connection';
 import { createUserWithToken } from '../../domain/identity/users';
 import { pageConnectors, pagesConfigFromEnv, type PublicationDelivery } from '../../domain/pages/config';
-import { createWorker } from '../../ops/worker';
 import { createPublicationActivities } from '../../activities/publication';
 import { ORG, TEST_REGION, createTestRegion } from '../support/fixtures';
 import { doubleEnv, startNetworkDouble, type NetworkDouble } from '../support/network-double';
 import { freshDatabase } from '../support/postgres';
-import { devServerEnv, workflowBundle } from '../support/temporal';
-import { call, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
+import { startWorkerAndApi, type WorkerAndApi } from '../support/platform';
+import { devServerEnv } from '../support/temporal';
+import { call, roleTokens, type RoleTokens, type TestApi } from './helpers';
 
 const delivery: PublicationDelivery = { timeoutMs: 1000, retry: { initialIntervalMs: 200, maximumIntervalMs: 1000, maximumAttempts: 5 } };
 
@@ -37,8 +36,7 @@ describe('official pages and publications through the API (Temporal dev server, 
   let secondOperator: string;
   let double: NetworkDouble;
   let connectors: ReturnType<typeof pageConnectors>;
-  let worker: Worker;
-  let running: Promise<void>;
+  let platform: WorkerAndApi;
   let vkPage: number;
   const taskQueue = `api-pages-${process.pid}`;
 
@@ -51,15 +49,12 @@ describe('official pages and publications through the API (Temporal dev server, 
     secondOperator = (await createUserWithToken(db, { role: 'operator', name: 'Second ministry operator', organisationId: ORG.ministry })).token;
     double = await startNetworkDouble();
     connectors = pageConnectors(pagesConfigFromEnv({ ...doubleEnv(double), OTKLIK_PAGES_TIMEOUT: '1s' }).config);
-    worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle(), pageConnectors: connectors });
-    running = worker.run();
-    api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 30_000, publicationDelivery: delivery });
+    platform = await startWorkerAndApi(env, db, taskQueue, { waitMs: 30_000, pageConnectors: connectors, publicationDelivery: delivery });
+    api = platform.api;
   });
 
   after(async () => {
-    await api?.close();
-    worker?.shutdown();
-    await running;
+    await platform?.stop();
     await double?.close();
   });
 

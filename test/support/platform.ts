@@ -5,6 +5,7 @@ import type { Db } from '../../db/connection';
 import { loadSeeds } from '../../db/seed';
 import { createWorker } from '../../ops/worker';
 import { call, startTestApi, type TestApi } from '../api/helpers';
+import type { ActivityOptions } from '../../activities';
 import { freshDatabase } from './postgres';
 import { devServerEnv, timeSkippingEnv, workflowBundle } from './temporal';
 
@@ -13,6 +14,32 @@ export interface SeededPlatform {
   db: Db;
   api: TestApi;
   stop(): Promise<void>;
+}
+
+export interface WorkerAndApi {
+  api: TestApi;
+  stop(): Promise<void>;
+}
+
+/**
+ * A worker and the API over a prepared database, on `env`'s Temporal server: the API answers once
+ * registration is projected (waitMs), the worker runs the test bundle (and the given page connectors).
+ */
+export async function startWorkerAndApi(
+  env: TestWorkflowEnvironment, db: Db, taskQueue: string,
+  opts: { waitMs?: number; pageConnectors?: ActivityOptions['pageConnectors']; publicationDelivery?: NonNullable<Parameters<typeof startTestApi>[1]>['publicationDelivery'] } = {},
+): Promise<WorkerAndApi> {
+  const worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle(), pageConnectors: opts.pageConnectors });
+  const running = worker.run();
+  const api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: opts.waitMs ?? 60_000, publicationDelivery: opts.publicationDelivery });
+  return {
+    api,
+    async stop() {
+      await api.close();
+      worker.shutdown();
+      await running;
+    },
+  };
 }
 
 let seededPlatforms = 0;
@@ -26,17 +53,8 @@ export async function startSeededPlatform(label: string, taskQueue: string, prep
   // numbers its cases with prefixes of its own (22s1-2026-000001), so no two files start the same id.
   await db('regions').update({ number_prefix: db.raw(`number_prefix || 's' || ?::text`, [++seededPlatforms]) });
   await prepare(db);
-  const worker = await createWorker({ connection: env.nativeConnection, db, taskQueue, namespace: env.namespace ?? 'default', workflowBundle: await workflowBundle() });
-  const running = worker.run();
-  const api = await startTestApi(db, { temporal: env.client, taskQueue, waitMs: 60_000 });
-  return {
-    env, db, api,
-    async stop() {
-      await api.close();
-      worker.shutdown();
-      await running;
-    },
-  };
+  const { api, stop } = await startWorkerAndApi(env, db, taskQueue);
+  return { env, db, api, stop };
 }
 
 export interface WorkflowHarness {
