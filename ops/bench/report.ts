@@ -115,7 +115,7 @@ export function uptime(): string {
 }
 
 export const SHARED_MACHINE_NOTE =
-  'The machine may be shared with other work: the load averages at the start, during and at the end are recorded (on 2 cores the benchmark\'s own processes alone hold the 1-minute figure at 5 to 7 while they load: 64 clients, the API, the worker, the servers), and figures compare only between runs at similar loads.';
+  'The machine may be shared with other work: the load averages at the start, during and at the end are recorded (the benchmark\'s own processes add to them while they load), and figures compare only between runs at similar loads.';
 
 export function machine(): Machine {
   const cpus = os.cpus();
