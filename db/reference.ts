@@ -111,4 +111,3 @@ export async function regionReference(db: Db, regionId: string): Promise<RegionR
   cache.set(regionId, reference);
   return reference;
 }
-
