@@ -13,7 +13,7 @@ import type { Actor } from '../workflows/shared/actor';
 import { FAILURE } from '../workflows/shared/failures';
 import { caseFacts, FACTLESS_TRANSITIONS, refreshCaseRollup } from '../domain/monitoring/facts';
 import { writeCaseRow } from '../domain/cases/projection';
-import { noticeRows, type Notice } from './notifications';
+import { noticeAudience, noticeRows, type Notice } from './notifications';
 
 export interface IncidentTransition {
   input: IncidentInput;
@@ -97,25 +97,32 @@ function caseColumns(trx: Knex.Transaction, t: IncidentTransition): Record<strin
   };
 }
 
-/** What the handling organisation's operators and the region's supervisors are told, by transition type. */
+/** What an incident's notices are written from. */
+interface IncidentNoticeFacts { n: string; post: string; due: string; orgName: string }
+
+/** What the handling organisation's operators are told, by transition type. */
+const TO_ORGANISATION: Partial<Record<IncidentEventType, (f: IncidentNoticeFacts) => Notice>> = {
+  registered: ({ n, post, due }) => ({ subject: `Новый инцидент ${n}`, body: `Найдено сообщение в открытых источниках (${post}). Опубликуйте ответ до ${due}.` }),
+  reminder: ({ n, post, due }) => ({ subject: `Напоминание: ответ на инцидент ${n}`, body: `Срок публичного ответа истекает ${due}. Сообщение: ${post}.` }),
+  overdue: ({ n, post, due }) => ({ subject: `Просрочен ответ на инцидент ${n}`, body: `Срок публичного ответа истёк ${due}. Сообщение: ${post}.` }),
+};
+
+/** What the region's supervisors are told, by transition type. */
+const TO_SUPERVISORS: Partial<Record<IncidentEventType, (f: IncidentNoticeFacts) => Notice>> = {
+  overdue: ({ n, post, due, orgName }) => ({ subject: `Просрочка: инцидент ${n}`, body: `«${orgName}» не ответил(а) публично в срок до ${due}. Сообщение: ${post}.` }),
+};
+
+/** The outbox rows of an incident's step: to the handling organisation's operators and the region's supervisors. */
 async function incidentNotifications(trx: Knex.Transaction, t: IncidentTransition) {
   const { state } = t;
-  const region = await trx('regions').where({ id: state.regionId }).first('time_zone');
-  const org = state.organisationId ? await trx('organisations').where({ id: state.organisationId }).first('name') : undefined;
+  const told = { operators: Object.hasOwn(TO_ORGANISATION, t.type), supervisors: Object.hasOwn(TO_SUPERVISORS, t.type) };
+  if (!told.operators && !told.supervisors) return [];
+  const to = { caseId: state.incidentId, seq: state.seq, regionId: state.regionId, organisationId: state.organisationId };
+  const audience = await noticeAudience(trx, to, told);
   // Incident terms are hours: the date and the time, as the region's clock reads them.
-  const due = state.answerDueAt ? new Date(state.answerDueAt).toLocaleString('ru-RU', { timeZone: region?.time_zone ?? 'UTC' }) : '—';
-  const n = `№ ${state.incidentId}`;
-  const post = `${t.input.network}: ${t.input.postUrl}`;
-  const toOrganisation: Partial<Record<IncidentEventType, Notice>> = {
-    registered: { subject: `Новый инцидент ${n}`, body: `Найдено сообщение в открытых источниках (${post}). Опубликуйте ответ до ${due}.` },
-    reminder: { subject: `Напоминание: ответ на инцидент ${n}`, body: `Срок публичного ответа истекает ${due}. Сообщение: ${post}.` },
-    overdue: { subject: `Просрочен ответ на инцидент ${n}`, body: `Срок публичного ответа истёк ${due}. Сообщение: ${post}.` },
-  };
-  const toSupervisors: Partial<Record<IncidentEventType, Notice>> = {
-    overdue: { subject: `Просрочка: инцидент ${n}`, body: `«${org?.name ?? state.organisationId}» не ответил(а) публично в срок до ${due}. Сообщение: ${post}.` },
-  };
-  return noticeRows(trx, { caseId: state.incidentId, seq: state.seq, regionId: state.regionId, organisationId: state.organisationId },
-    { toOrganisation: toOrganisation[t.type] ?? null, toSupervisors: toSupervisors[t.type] ?? null });
+  const due = state.answerDueAt ? new Date(state.answerDueAt).toLocaleString('ru-RU', { timeZone: audience.timeZone }) : '—';
+  const facts: IncidentNoticeFacts = { n: `№ ${state.incidentId}`, post: `${t.input.network}: ${t.input.postUrl}`, due, orgName: audience.orgName };
+  return noticeRows(to, audience, { toOrganisation: TO_ORGANISATION[t.type]?.(facts) ?? null, toSupervisors: TO_SUPERVISORS[t.type]?.(facts) ?? null });
 }
 
 export type IncidentActivities = ReturnType<typeof createIncidentActivities>;

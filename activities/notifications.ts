@@ -96,16 +96,40 @@ export function localDateFormat(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-async function contextOf(trx: Knex.Transaction | Db, t: NotifiedTransition): Promise<NoticeContext> {
-  const { state } = t;
-  const orgName = state.organisationId
-    ? ((await trx('organisations').where({ id: state.organisationId }).first('name'))?.name ?? state.organisationId)
-    : '—';
-  const timeZone = (await trx('regions').where({ id: state.regionId }).first('time_zone'))?.time_zone ?? 'UTC';
-  // Terms end at the end of a local day: show the date as the region's clock reads it.
-  const format = localDateFormat(timeZone);
-  const localDate = (iso: string | null | undefined) => (iso ? format.format(new Date(iso)) : '—');
-  return { t, state, n: `№ ${state.caseId}`, orgName, localDate };
+/** One recipient of a notice: a user of the platform with the address their mail goes to. */
+interface Recipient { id: number; email: string | null }
+
+/** Who and what a step's notices are written for, as one read returns it (noticeAudience). */
+export interface NoticeAudience {
+  /** The handling organisation's name (its id when it has none, '—' without an organisation). */
+  orgName: string;
+  /** The region's time zone: dates are shown as its clock reads them. */
+  timeZone: string;
+  operators: Recipient[];
+  supervisors: Recipient[];
+}
+
+/**
+ * The organisation's name, the region's time zone and the recipients asked for, in one query: a step's
+ * notices cost one round trip to PostgreSQL, inside the projection's transaction, whatever they need.
+ */
+export async function noticeAudience(
+  trx: Knex.Transaction | Db, to: Pick<NoticeTarget, 'regionId' | 'organisationId'>, want: { operators: boolean; supervisors: boolean },
+): Promise<NoticeAudience> {
+  const recipients = (role: string, column: string) => `(select coalesce(json_agg(json_build_object('id', u.id, 'email', u.email) order by u.id), '[]'::json)
+    from users u where u.role = '${role}' and u.${column} = ?)`;
+  const { rows: [r] } = await trx.raw(`select
+      (select name from organisations where id = ?) as org_name,
+      (select time_zone from regions where id = ?) as time_zone,
+      ${want.operators && to.organisationId ? recipients('operator', 'organisation_id') : `'[]'::json`} as operators,
+      ${want.supervisors ? recipients('supervisor', 'region_id') : `'[]'::json`} as supervisors`,
+  [to.organisationId, to.regionId, ...(want.operators && to.organisationId ? [to.organisationId] : []), ...(want.supervisors ? [to.regionId] : [])]);
+  return {
+    orgName: to.organisationId ? (r.org_name ?? to.organisationId) : '—',
+    timeZone: r.time_zone ?? 'UTC',
+    operators: r.operators as Recipient[],
+    supervisors: r.supervisors as Recipient[],
+  };
 }
 
 /** Where a case's notices go and the step they belong to (the outbox's dedup key). */
@@ -117,44 +141,48 @@ export interface NoticeTarget {
   applicant?: { userId: number | null; email: string | null };
 }
 
+/** The notices of one step, by whom they are for (null or absent: none). */
+export interface StepNotices { applicant?: Notice | null; toOrganisation?: Notice | null; toSupervisors?: Notice | null }
+
 /**
  * The outbox rows of one step of a case of any type (appeal, incident): the applicant's notice, one to
  * each operator of the handling organisation, one to each supervisor of the region. Each row's dedup key
  * is the case, the step and the recipient, so a retried step queues nothing twice.
  */
-export async function noticeRows(
-  trx: Knex.Transaction | Db, to: NoticeTarget,
-  notices: { applicant?: Notice | null; toOrganisation?: Notice | null; toSupervisors?: Notice | null },
-): Promise<OutboxRow[]> {
+export function noticeRows(to: NoticeTarget, audience: NoticeAudience, notices: StepNotices): OutboxRow[] {
   const rows: OutboxRow[] = [];
   const key = `${to.caseId}:${to.seq}`;
   if (notices.applicant && to.applicant) {
     rows.push({ dedup_key: `${key}:applicant`, case_id: to.caseId, channel: 'email', recipient_kind: 'applicant',
       recipient_user_id: to.applicant.userId, recipient_address: to.applicant.email, ...notices.applicant });
   }
-  if (notices.toOrganisation && to.organisationId) {
-    const operators = await trx('users').where({ role: 'operator', organisation_id: to.organisationId }).select('id', 'email');
-    for (const op of operators) {
-      rows.push({ dedup_key: `${key}:operator:${op.id}`, case_id: to.caseId, channel: 'email', recipient_kind: 'operator',
-        recipient_user_id: op.id, recipient_address: op.email, ...notices.toOrganisation });
+  const toEach = (kind: 'operator' | 'supervisor', recipients: Recipient[], notice: Notice) => {
+    for (const u of recipients) {
+      rows.push({ dedup_key: `${key}:${kind}:${u.id}`, case_id: to.caseId, channel: 'email', recipient_kind: kind,
+        recipient_user_id: u.id, recipient_address: u.email, ...notice });
     }
-  }
-  if (notices.toSupervisors) {
-    const supervisors = await trx('users').where({ role: 'supervisor', region_id: to.regionId }).select('id', 'email');
-    for (const sv of supervisors) {
-      rows.push({ dedup_key: `${key}:supervisor:${sv.id}`, case_id: to.caseId, channel: 'email', recipient_kind: 'supervisor',
-        recipient_user_id: sv.id, recipient_address: sv.email, ...notices.toSupervisors });
-    }
-  }
+  };
+  if (notices.toOrganisation && to.organisationId) toEach('operator', audience.operators, notices.toOrganisation);
+  if (notices.toSupervisors) toEach('supervisor', audience.supervisors, notices.toSupervisors);
   return rows;
 }
 
-/** The outbox rows for one transition: to the applicant, the handling organisation's operators, the region's supervisors. */
+/**
+ * The outbox rows for one transition: to the applicant, the handling organisation's operators, the region's
+ * supervisors. A transition nobody is told of (taken into work, acknowledged) reads nothing.
+ */
 export async function appealNotifications(trx: Knex.Transaction | Db, t: NotifiedTransition): Promise<OutboxRow[]> {
-  const c = await contextOf(trx, t);
   const { state } = t;
-  return noticeRows(trx, {
+  const told = { applicant: Object.hasOwn(TO_APPLICANT, t.type), operators: Object.hasOwn(TO_ORGANISATION, t.type), supervisors: Object.hasOwn(TO_SUPERVISORS, t.type) };
+  if (!told.applicant && !told.operators && !told.supervisors) return [];
+  const to: NoticeTarget = {
     caseId: state.caseId, seq: state.seq, regionId: state.regionId, organisationId: state.organisationId,
     applicant: { userId: t.input.applicant.userId, email: t.input.applicant.email ?? null },
-  }, { applicant: noticeOf(TO_APPLICANT, c), toOrganisation: noticeOf(TO_ORGANISATION, c), toSupervisors: noticeOf(TO_SUPERVISORS, c) });
+  };
+  const audience = await noticeAudience(trx, to, told);
+  // Terms end at the end of a local day: show the date as the region's clock reads it.
+  const format = localDateFormat(audience.timeZone);
+  const localDate = (iso: string | null | undefined) => (iso ? format.format(new Date(iso)) : '—');
+  const c: NoticeContext = { t, state, n: `№ ${state.caseId}`, orgName: audience.orgName, localDate };
+  return noticeRows(to, audience, { applicant: noticeOf(TO_APPLICANT, c), toOrganisation: noticeOf(TO_ORGANISATION, c), toSupervisors: noticeOf(TO_SUPERVISORS, c) });
 }
