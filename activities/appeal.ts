@@ -17,12 +17,7 @@ import { appealNotifications } from './notifications';
 import { composeOverdueDigests, queueOverdueNotice } from './overdue-digest';
 import { caseFacts, FACTLESS_TRANSITIONS, refreshCaseRollup } from '../domain/monitoring/facts';
 import { writeCaseRow } from '../domain/cases/projection';
-
-/**
- * The key of the transaction-level advisory lock that orders case_events ids with their commits (see
- * projectAppealTransition). Any constant works as long as every writer of case_events uses it.
- */
-export const CASE_FEED_LOCK_KEY = 0x6f74_6665; // 'otfe'
+import { insertOrderedCaseEvent } from '../domain/cases/event-order';
 
 /** Hand-over transitions: the case leaves details.from for another organisation. */
 const HAND_OVERS: readonly AppealEventType[] = ['redirected', 'reassigned', 'escalated'];
@@ -183,20 +178,13 @@ function caseColumns(trx: Knex.Transaction, t: AppealTransition): Record<string,
 }
 
 /**
- * Inserts the case_events row of a transition; ids become visible in the order of commits (see the lock).
+ * Inserts the case_events row of a transition, in the order readers rely on (domain/cases/event-order.ts).
  * False when the step's row was there already (another attempt of the step got it in first).
  */
 async function insertCaseEvent(trx: Knex.Transaction, t: AppealTransition): Promise<boolean> {
   const { state } = t;
   const external = currentExternalRegistration(state);
-  // The change feed (domain/integration/feed.ts) walks case_events by id and hands readers a cursor
-  // "everything up to id N". A bigserial id is taken at insert but becomes visible at commit, so two
-  // projections committing in the other order would let a reader see id 12, move its cursor past
-  // it, and never see id 11. This lock makes id allocation and commit one critical section: the
-  // next writer can take an id only after the previous one committed, so ids become visible in
-  // order. It is taken last, right before the insert, and held only for the insert and the commit.
-  await trx.raw('select pg_advisory_xact_lock(?)', [CASE_FEED_LOCK_KEY]);
-  const inserted = await trx('case_events').insert({
+  const event = {
     case_id: state.caseId,
     seq: state.seq,
     type: t.type,
@@ -216,8 +204,8 @@ async function insertCaseEvent(trx: Knex.Transaction, t: AppealTransition): Prom
     }),
     details: JSON.stringify(t.details),
     occurred_at: t.occurredAt,
-  }).onConflict(['case_id', 'seq']).ignore().returning('id');
-  return inserted.length > 0;
+  };
+  return (await insertOrderedCaseEvent(trx, event)) !== undefined;
 }
 
 /** Writes one transition: event row, case row, notifications; all or nothing, at most once per step. */
@@ -225,12 +213,16 @@ async function projectAppealTransition(db: Db, t: AppealTransition): Promise<voi
   const { state } = t;
   await db.transaction(async (trx) => {
     // The case's share of the monitoring rollups before this step, replaced by its share after it below.
+    // A case has no share before its registration: nothing to read then.
     const counted = !FACTLESS_TRANSITIONS.includes(t.type);
-    const factsBefore = counted ? await caseFacts(trx, state.caseId) : [];
+    const factsBefore = counted && t.type !== 'registered' ? await caseFacts(trx, state.caseId) : [];
     const row = caseColumns(trx, t);
-    await writeCaseRow(trx, { ...row, last_action_at: row.last_action_at || t.occurredAt }, state.seq);
-    const projected = await trx('case_events').where({ case_id: state.caseId, seq: state.seq }).first('id');
-    if (projected) return; // this step was projected before: its notifications are queued already
+    const written = await writeCaseRow(trx, { ...row, last_action_at: row.last_action_at || t.occurredAt }, state.seq);
+    // The case row and the step's event commit together, so a row written now (it was behind this step)
+    // means the step is new; a row at this step or beyond is looked at once more, in the event table.
+    if (!written && await trx('case_events').where({ case_id: state.caseId, seq: state.seq }).first('id')) {
+      return; // this step was projected before: its notifications are queued already
+    }
     // Two attempts of one step racing here both queue the same rows; dedup_key keeps one of each.
     const notifications = await appealNotifications(trx, t);
     if (notifications.length > 0) {

@@ -1,6 +1,6 @@
 // The webhook fan-out: turns new case events into webhook deliveries and starts a delivery workflow
-// for each. It reads case_events after its cursor in id order (H-feed's projection commits them in id
-// order), records one delivery per matching subscription and advances the cursor in one transaction, so
+// for each. It reads case_events after its cursor in id order, up to the settled id (below which every
+// event has committed or never will: domain/cases/event-order.ts), records one delivery per matching subscription and advances the cursor in one transaction, so
 // a crash repeats nothing and skips nothing; the unique (subscription, event) key makes a repeat a no-op.
 // Starting workflows comes after the commit: deliveries still 'pending' without a workflow (a crash in
 // between, a replay, a resume) are started on every pass, and a duplicate start is a no-op.
@@ -8,6 +8,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
+import { settledCaseEventId } from '../domain/cases/event-order';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookDeliveryPolicy } from '../domain/integration/webhook-policy';
 import { publicCaseEventType } from '../workflows/appeal/events';
 import { WEBHOOK_DELIVERY_WORKFLOW_TYPE, webhookDeliveryWorkflowId, type WebhookDeliveryInput } from '../workflows/webhook/messages';
@@ -41,12 +42,14 @@ function ancestorsOf(organisationId: string | null | undefined, parents: Map<str
 
 /** One transaction: the next case events after the cursor → deliveries; returns how many of each. */
 export async function recordWebhookDeliveries(db: Db, batch = 500): Promise<{ events: number; deliveries: number }> {
+  // Learnt before the transaction: the reader's lock must not be held while the deliveries are written.
+  const settled = await settledCaseEventId(db);
   return db.transaction(async (trx: Knex.Transaction) => {
     await trx('webhook_fanout_cursor').insert({ id: 1, last_case_event_id: 0 }).onConflict('id').ignore();
     // The row lock serialises fan-outs (several workers may run one): each event is read by one of them.
     const cursor = await trx('webhook_fanout_cursor').where({ id: 1 }).forUpdate().first('last_case_event_id');
     const after = String(cursor.last_case_event_id);
-    const events = await trx('case_events').where('id', '>', after).orderBy('id').limit(batch).select('*');
+    const events = await trx('case_events').where('id', '>', after).where('id', '<=', settled).orderBy('id').limit(batch).select('*');
     if (events.length === 0) return { events: 0, deliveries: 0 };
 
     const subscriptions = (await trx('webhook_subscriptions')

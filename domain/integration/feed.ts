@@ -2,9 +2,9 @@
 // see, in the public vocabulary of workflows/appeal/events.ts. Free of Express, so that webhooks and ops
 // tools can read the same pages.
 //
-// Order: case_events ids become visible strictly in id order (the projection takes an advisory lock
-// around the insert and commit, activities/appeal.ts), so "everything after cursor N" never misses an
-// event that commits later with a smaller id.
+// Order: a page reads past the cursor only up to the settled id (domain/cases/event-order.ts), below
+// which every event has committed or never will, so "everything after cursor N" never misses an event
+// that commits later with a smaller id.
 // Visibility: an integration client sees the events whose organisation (who has the case after the event)
 // is in its subtree, plus the hand-overs out of it (from_organisation_id in the subtree): a case that
 // leaves shows its 'case.routed' / 'case.escalated' and then nothing more. Supervisors see their region,
@@ -14,6 +14,7 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import { CASE_EVENT_TYPES, internalTypesOf, publicCaseEventType, type CaseEventType } from '../../workflows/appeal/events';
 import type { AuthUser } from '../identity/users';
+import { settledCaseEventId } from '../cases/event-order';
 import { problems } from '../problem';
 
 export type FeedEvent = components['schemas']['FeedEvent'];
@@ -131,9 +132,11 @@ export interface FeedQuery {
 export async function readFeedPage(db: Db, user: AuthUser, q: FeedQuery): Promise<FeedPage> {
   const after = q.after ?? '0';
   const internal = internalTypesOf(q.types);
+  const settled = await settledCaseEventId(db);
   const qb = db('case_events as e')
     .select('e.id', 'e.case_id', 'e.seq', 'e.type', 'e.actor_role', 'e.organisation_id', 'e.from_organisation_id', 'e.snapshot', 'e.details', 'e.occurred_at')
     .where('e.id', '>', after)
+    .where('e.id', '<=', settled)
     .whereIn('e.type', internal.length > 0 ? internal : ['-'])
     .orderBy('e.id', 'asc')
     .limit(q.limit);

@@ -6,6 +6,7 @@ import { createAppealActivities } from '../../activities/appeal';
 import type { AppealEventType } from '../../workflows/appeal/events';
 import type { AuthUser } from '../../domain/identity/users';
 import { readFeed, readFeedPage } from '../../domain/integration/feed';
+import { settledCaseEventId } from '../../domain/cases/event-order';
 import { CASE_EVENT_TYPES } from '../../workflows/appeal/events';
 import type { AppealInput, AppealState } from '../../workflows/appeal/messages';
 import { type Actor, SYSTEM } from '../../workflows/shared/actor';
@@ -54,12 +55,18 @@ describe('change feed: reader and projection order', function () {
   }
 
   const ids = async (after: string | number) => (await db('case_events').where('id', '>', after).orderBy('id').select('id')).map((r) => String(r.id));
+  /** What a reader of the feed may read past a cursor: up to the settled id (domain/cases/event-order.ts). */
+  const settledIds = async (after: string | number) => {
+    const settled = await settledCaseEventId(db);
+    return (await db('case_events').where('id', '>', after).where('id', '<=', settled).orderBy('id').select('id')).map((r) => String(r.id));
+  };
 
-  it('makes case_events ids visible in id order even when an earlier insert commits late', async () => {
+  it('lets a reader past a cursor see case_events only in id order, even when an earlier insert commits late', async () => {
     // A trigger stalls the projection of one case after its event row got its id and before it
-    // commits. Another case's projection runs meanwhile. A reader in between must never see the later
-    // id without the earlier one: without the projection's advisory lock it would (id N+1 committed, N
-    // not yet), and a cursor moved to N+1 would skip N forever.
+    // commits. Another case's projection runs meanwhile and commits first, without waiting for it. A
+    // reader in between must never see the later id without the earlier one: were it to read past the
+    // settled id (or a writer draw its id outside the order lock), it would see id N+1 committed and N
+    // not yet, and a cursor moved to N+1 would skip N forever.
     await transition('ORDER-SLOW', 1, 'registered', {});
     await transition('ORDER-FAST', 1, 'registered', {});
     await db.raw(`create or replace function feed_test_stall() returns trigger language plpgsql as $$
@@ -67,17 +74,19 @@ describe('change feed: reader and projection order', function () {
     await db.raw('create trigger feed_test_stall after insert on case_events for each row execute function feed_test_stall()');
     try {
       const before = (await ids(0)).at(-1)!;
-      const slow = transition('ORDER-SLOW', 2, 'taken_into_work', { status: 'in_work' }, {}, OPERATOR);
+      let slowDone = false;
+      const slow = transition('ORDER-SLOW', 2, 'taken_into_work', { status: 'in_work' }, {}, OPERATOR).then(() => { slowDone = true; });
       const stalled = Date.now() + 10_000;
       while (Number((await db.raw(`select count(*) as n from pg_stat_activity where wait_event = 'PgSleep' and datname = current_database()`)).rows[0].n) === 0) {
         if (Date.now() > stalled) throw new Error('the stalled projection never reached its insert');
         await new Promise((r) => setTimeout(r, 20));
       }
-      const fast = transition('ORDER-FAST', 2, 'taken_into_work', { status: 'in_work' }, {}, OPERATOR);
-      await Promise.race([fast, new Promise((r) => setTimeout(r, 800))]);
-      const during = await ids(before);
-      await Promise.all([slow, fast]);
-      const after = await ids(before);
+      await transition('ORDER-FAST', 2, 'taken_into_work', { status: 'in_work' }, {}, OPERATOR);
+      assert.equal(slowDone, false, 'the second projection committed while the first was still stalled: writers do not wait for each other');
+      assert.equal((await ids(before)).length, 1, 'the later id is committed, the earlier one not yet');
+      const during = await settledIds(before);
+      await slow;
+      const after = await settledIds(before);
       assert.equal(after.length, 2, 'both transitions are projected');
       assert.deepEqual(during, after.slice(0, during.length), `a reader saw ${JSON.stringify(during)} while the final order is ${JSON.stringify(after)}: an id became visible before a smaller one`);
       const rows = await db('case_events').whereIn('id', after).orderBy('id').select('case_id');
