@@ -227,26 +227,42 @@ export function factsDelta(before: Fact[], after: Fact[]) {
   };
 }
 
-/** Adds a delta to the rollups; rows in key order, so that concurrent writers lock them in one order. */
-export async function applyFactsDelta(trx: Knex.Transaction, delta: ReturnType<typeof factsDelta>): Promise<void> {
+/**
+ * How many rows each rollup key is kept in (db/migrations/20261207012001_rollup_shards.ts): projections of
+ * different cases lock their region's month-wide rows until they commit, and with one row per key each
+ * waited for the one before it. Readers sum over the shards.
+ */
+export const ROLLUP_SHARDS = 16;
+
+/** The shard a case's changes of the rollups go to: a stable hash of its id (FNV-1a). */
+export function shardOf(caseId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < caseId.length; i++) h = Math.imul(h ^ caseId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % ROLLUP_SHARDS;
+}
+
+const SHARDED_KEY = [...ROLLUP_KEY, 'shard'].join(', ');
+
+/** Adds a delta to the rollups' shard; rows in key order, so that concurrent writers lock them in one order. */
+export async function applyFactsDelta(trx: Knex.Transaction, delta: ReturnType<typeof factsDelta>, shard = 0): Promise<void> {
   if (delta.rollup.length > 0) {
     const update = FACT_MEASURES.map((m) => `${m} = monitoring_rollup.${m} + excluded.${m}`).join(', ');
-    const rows = delta.rollup.map((r) => ({ ...r.key, ...r.measures }));
-    await trx.raw(`${trx('monitoring_rollup').insert(rows).toQuery()} on conflict (${ROLLUP_KEY.join(', ')}) do update set ${update}`);
+    const rows = delta.rollup.map((r) => ({ ...r.key, shard, ...r.measures }));
+    await trx.raw(`${trx('monitoring_rollup').insert(rows).toQuery()} on conflict (${SHARDED_KEY}) do update set ${update}`);
   }
   if (delta.answerDays.length > 0) {
-    const rows = delta.answerDays.map((r) => ({ ...r.key, hist: r.hist }));
-    await trx.raw(`${trx('monitoring_answer_days').insert(rows).toQuery()} on conflict (${ROLLUP_KEY.join(', ')})
+    const rows = delta.answerDays.map((r) => ({ ...r.key, shard, hist: r.hist }));
+    await trx.raw(`${trx('monitoring_answer_days').insert(rows).toQuery()} on conflict (${SHARDED_KEY})
       do update set hist = monitoring_hist_add(monitoring_answer_days.hist, excluded.hist)`);
   }
 }
 
 /**
  * Brings the rollups from a case's facts `before` (read at the start of the transaction that changes the
- * case) to its facts now. Called once per projected transition, in its transaction.
+ * case) to its facts now, in the case's shard. Called once per projected transition, in its transaction.
  */
 export async function refreshCaseRollup(trx: Knex.Transaction, caseId: string, before: Fact[]): Promise<void> {
-  await applyFactsDelta(trx, factsDelta(before, await caseFacts(trx, caseId)));
+  await applyFactsDelta(trx, factsDelta(before, await caseFacts(trx, caseId)), shardOf(caseId));
 }
 
 const SUMS = FACT_MEASURES.map((m) => `sum(${m})::bigint as ${m}`).join(', ');
@@ -310,10 +326,13 @@ export async function compareWithFullScan(db: Db, regionId: string) {
   const measures = FACT_MEASURES.join(', ');
   const order = `order by ${keys}`;
   const nonZero = FACT_MEASURES.map((m) => `${m} <> 0`).join(' or ');
-  const stored = await db.raw(`select ${keys}, ${measures} from monitoring_rollup where region_id = ? and (${nonZero}) ${order}`, [regionId]);
+  const sums = FACT_MEASURES.map((m) => `sum(${m})::bigint as ${m}`).join(', ');
+  const stored = await db.raw(`select * from (select ${keys}, ${sums} from monitoring_rollup where region_id = ? group by ${keys}) s
+    where ${nonZero} ${order}`, [regionId]);
   const scanned = await db.raw(`select * from (${grainSums('c.region_id = ?')}) s where ${nonZero} ${order}`, [regionId]);
-  const storedDays = await db.raw(`select ${keys}, (d.i - 1)::int as answer_days, d.v::bigint as answers
-    from monitoring_answer_days, unnest(hist) with ordinality d(v, i) where region_id = ? and d.v <> 0 ${order}, answer_days`, [regionId]);
+  const storedDays = await db.raw(`select ${keys}, (d.i - 1)::int as answer_days, sum(d.v)::bigint as answers
+    from monitoring_answer_days, unnest(hist) with ordinality d(v, i) where region_id = ?
+    group by ${keys}, d.i having sum(d.v) <> 0 ${order}, answer_days`, [regionId]);
   const scannedDays = await db.raw(`select * from (${grainDays('c.region_id = ?')}) s ${order}, answer_days`, [regionId]);
   const numeric = new Set<string>([...FACT_MEASURES, 'grain', 'answer_days', 'answers']);
   const norm = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'month' ? monthText(v) : numeric.has(k) ? Number(v) : v])));
