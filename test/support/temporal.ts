@@ -5,6 +5,7 @@ import { DefaultLogger, Runtime, bundleWorkflowCode, makeTelemetryFilterString, 
 import path from 'node:path';
 import { ensureTemporalBinaries, projectRoot, temporalCli, temporalTestServer } from '../../ops/embedded';
 import { pickServerPorts, startTemporalServer, type TemporalServer } from '../../ops/temporal-server';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../ops/workflow-bundle';
 import { postgresServerUrl } from './postgres';
 import { INDEXED_VALUE_TYPE, SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
@@ -67,7 +68,7 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
 
 /** The workflow bundle, built once per run: webpack is the slow part of starting a worker. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger });
   return bundle;
 }
 
