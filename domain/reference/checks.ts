@@ -15,7 +15,11 @@ export function isUniqueViolation(e: unknown): boolean {
 
 /** The territory exists in the region; returns its parent (null for the region itself). */
 export async function territoryInRegion(db: Conn, territoryId: string, regionId: string, path: string): Promise<{ parentId: string | null }> {
-  const t = await db('territories').where({ id: territoryId }).first('region_id', 'parent_id');
+  return placeIn(await db('territories').where({ id: territoryId }).first('region_id', 'parent_id'), territoryId, regionId, path);
+}
+
+/** A territory row read (or not found) checked against the region: its parent. */
+function placeIn(t: { region_id: string; parent_id: string | null } | null | undefined, territoryId: string, regionId: string, path: string): { parentId: string | null } {
   if (!t) throw problems.field('body', path, `there is no territory ${territoryId}`);
   if (t.region_id !== regionId) throw problems.field('body', path, `territory ${territoryId} is not in region ${regionId}`);
   return { parentId: t.parent_id };
@@ -62,12 +66,22 @@ export async function checkCaseReferences(
   db: Conn,
   ref: { regionId: string; subcategoryId: string; territoryId?: string | null },
 ): Promise<{ categoryId: string; region: { id: string; timeZone: string; numberPrefix: string } }> {
-  const region = await regionExists(db, ref.regionId);
-  const sub = await db('categories').where({ id: ref.subcategoryId }).first();
+  // The region, the subcategory and the territory in one round trip: every submission passes here.
+  const { rows: [found] } = await db.raw(`select
+      (select row_to_json(r) from (select id, time_zone, number_prefix from regions where id = ?) r) as region,
+      (select row_to_json(c) from (select region_id, parent_id from categories where id = ?) c) as sub,
+      (select row_to_json(t) from (select region_id, parent_id from territories where id = ?) t) as territory`,
+  [ref.regionId, ref.subcategoryId, ref.territoryId ?? null]);
+  const { region, sub, territory } = found as {
+    region: { id: string; time_zone: string; number_prefix: string } | null;
+    sub: { region_id: string; parent_id: string | null } | null;
+    territory: { region_id: string; parent_id: string | null } | null;
+  };
+  if (!region) throw problems.field('body', '/regionId', `there is no region ${ref.regionId}`);
   if (!sub) throw problems.field('body', '/subcategoryId', `there is no subcategory ${ref.subcategoryId}`);
   if (sub.region_id !== ref.regionId) throw problems.field('body', '/subcategoryId', `subcategory ${ref.subcategoryId} is not in region ${ref.regionId}`);
   if (!sub.parent_id) throw problems.field('body', '/subcategoryId', `${ref.subcategoryId} is a category; choose one of its subcategories`);
-  const place = ref.territoryId ? await territoryInRegion(db, ref.territoryId, ref.regionId, '/territoryId') : null;
+  const place = ref.territoryId ? placeIn(territory, ref.territoryId, ref.regionId, '/territoryId') : null;
   await placeGivenWhereNeeded(db, ref, sub.parent_id, place);
   return { categoryId: sub.parent_id, region: { id: region.id, timeZone: region.time_zone, numberPrefix: region.number_prefix } };
 }
