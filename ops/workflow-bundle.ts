@@ -61,7 +61,12 @@ async function buildBundle(out: string): Promise<void> {
  */
 export async function workflowBundlePath(): Promise<{ codePath: string }> {
   const codePath = path.join(BUNDLE_DIR, `workflow-bundle-${bundleKey()}.js`);
-  if (fs.existsSync(codePath)) return { codePath };
+  if (fs.existsSync(codePath)) {
+    const now = new Date();
+    fs.utimesSync(codePath, now, now); // its time is its last use (pruneBundles)
+    pruneBundles(BUNDLE_DIR, codePath);
+    return { codePath };
+  }
   fs.mkdirSync(BUNDLE_DIR, { recursive: true });
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, codePath], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   const exit = await new Promise<string>((resolve) => {
@@ -69,7 +74,33 @@ export async function workflowBundlePath(): Promise<{ codePath: string }> {
     child.once('exit', (code, signal) => resolve(`exit ${code ?? signal}`));
   });
   if (!fs.existsSync(codePath)) throw new Error(`bundling the workflows failed (${exit})`);
+  pruneBundles(BUNDLE_DIR, codePath);
   return { codePath };
+}
+
+/** How long a bundle of another version is kept after its last use: a worker of it may start again. */
+export const BUNDLE_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes the bundles (and the leftovers of interrupted builds) in `dir` other than `current` that were
+ * last used longer than `keepMs` ago: each is a few megabytes, and every change of workflows/ makes a new
+ * one. A worker already running keeps the code it loaded; best effort, a file that cannot go stays.
+ * Returns the names deleted.
+ */
+export function pruneBundles(dir: string, current: string, keepMs = BUNDLE_KEEP_MS, now = Date.now()): string[] {
+  const deleted: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (file === current || !/^workflow-bundle-[0-9a-f]+\.js(\.\d+\.tmp)?$/.test(name)) continue;
+    try {
+      if (now - fs.statSync(file).mtimeMs <= keepMs) continue;
+      fs.rmSync(file);
+      deleted.push(name);
+    } catch {
+      // Gone already (another process pruned it) or not ours to delete: leave it.
+    }
+  }
+  return deleted;
 }
 
 if (require.main === module) {
