@@ -109,17 +109,23 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     return outcome;
   });
 
+  // Ready once registration (or a reopen) has been projected, so the caller can read the case row.
+  let ready = false;
+
+  // An action that comes while this run is still registering (or reopening) waits for it instead of being
+  // refused as "not registered": after `ops retry` resets a case, the new run may register again (its
+  // local activities' markers were in the task the reset dropped) while an operator's action arrives in
+  // the same task. The guard runs in the handler once ready, under the lock, as for every action.
   function handle<K extends ActionName>(name: K): void {
     const update: UpdateDefinition<AppealState, [ActionArgs[K]]> = UPDATES[name];
     setHandler(update, async (args: ActionArgs[K]) => {
+      if (!ready) await condition(() => ready);
       await transition((ctx) => act(name, state, args, ctx));
       return state;
-    }, { validator: (args: ActionArgs[K]) => refusing(() => ACTIONS[name].guard(state, args, context())) });
+    }, { validator: (args: ActionArgs[K]) => (ready ? refusing(() => ACTIONS[name].guard(state, args, context())) : undefined) });
   }
 
   setHandler(stateQuery, () => state);
-  // Ready once registration (or a reopen) has been projected, so the caller can read the case row.
-  let ready = false;
   setHandler(registrationUpdate, async () => {
     await condition(() => ready);
     return state;
