@@ -4,8 +4,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
-import { loadOrganisation, regionReference, type RegionProfile } from '../db/reference';
-import { regionProfile, routeWithTerm, RoutingImpossibleError, termAt, type CaseTerm } from '../domain/reference/routing';
+import { loadOrganisation, regionReference, type RegionProfile, type RegionReference } from '../db/reference';
+import { profileIn, routeWithTerm, RoutingImpossibleError, termIn, type CaseTerm } from '../domain/reference/routing';
 import { extendAnswerTerm } from '../workflows/rules/answer-term';
 import { parentOf } from '../workflows/rules/routing';
 import type { AppealInput, AppealRegulation, AppealState, OverdueDigestSettings } from '../workflows/appeal/messages';
@@ -47,9 +47,9 @@ export interface AppealTransition {
 }
 
 /** The region's profile; a region without one cannot take cases (a failure no retry mends). */
-async function profileOf(db: Db, regionId: string): Promise<RegionProfile> {
+function profileFrom(reference: RegionReference, regionId: string): RegionProfile {
   try {
-    return await regionProfile(db, regionId);
+    return profileIn(reference, regionId);
   } catch (e) {
     throw e instanceof RoutingImpossibleError ? ApplicationFailure.nonRetryable(e.message, FAILURE.invalidInput) : e;
   }
@@ -88,14 +88,16 @@ export function createAppealActivities(db: Db) {
 
     /** A new term for repeat processing (after a negative rating, a reopen) at the given organisation. */
     async termForOrganisation(args: { regionId: string; organisationId: string; subcategoryId: string; from: string }): Promise<AppealTerm> {
-      const profile = await profileOf(db, args.regionId);
+      // One version of the region's reference data for the profile and the term.
+      const reference = await regionReference(db, args.regionId);
+      const profile = profileFrom(reference, args.regionId);
       const organisation = await loadOrganisation(db, args.organisationId);
       if (!organisation) throw ApplicationFailure.nonRetryable(`organisation ${args.organisationId} does not exist`, FAILURE.invalidInput);
-      return termAt(db, profile, organisation.kind, args.subcategoryId, args.from);
+      return termIn(reference, profile, organisation.kind, args.subcategoryId, args.from);
     },
 
     async extendedTerm(args: { regionId: string; answerDueAt: string; days: number }): Promise<string> {
-      const profile = await profileOf(db, args.regionId);
+      const profile = profileFrom(await regionReference(db, args.regionId), args.regionId);
       return extendAnswerTerm(args.answerDueAt, args.days, { dayKind: profile.dayKind, timeZone: profile.timeZone, calendar: profile.calendar });
     },
 

@@ -49,7 +49,8 @@ export interface CaseClassification {
 // The rules below read one version of a region's reference data (db/reference.ts regionReference), so
 // that a registration checks the version once and not once per step.
 
-function profileIn(reference: RegionReference, regionId: string): RegionProfile {
+/** The region's profile in one version of its reference data; RoutingImpossibleError without one. */
+export function profileIn(reference: RegionReference, regionId: string): RegionProfile {
   if (!reference.profile) throw new RoutingImpossibleError('no-profile', `region ${regionId} has no regulation profile`);
   return reference.profile;
 }
@@ -65,7 +66,8 @@ function routeIn({ routing }: RegionReference, c: CaseClassification): RoutingDe
   }
 }
 
-function termIn(reference: RegionReference, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string | Date): CaseTerm {
+/** The answer term of a case of this subcategory at an organisation of this kind, counted from `from`. */
+export function termIn(reference: RegionReference, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string | Date): CaseTerm {
   const termDays = reference.acceleratedTermDays.get(subcategoryId);
   const term = termFor(profile, termDays === undefined ? null : { termDays }, organisationKind);
   return {
@@ -81,11 +83,6 @@ export async function regionProfile(db: Db, regionId: string): Promise<RegionPro
 /** The organisation that takes a new case: the most specific rule, else the region's top participant. */
 export async function routeNewCase(db: Db, c: CaseClassification): Promise<RoutingDecision> {
   return routeIn(await regionReference(db, c.regionId), c);
-}
-
-/** The answer term of a case of this subcategory at an organisation of this kind, counted from `from`. */
-export async function termAt(db: Db, profile: RegionProfile, organisationKind: OrganisationKind, subcategoryId: string, from: string | Date): Promise<CaseTerm> {
-  return termIn(await regionReference(db, profile.regionId), profile, organisationKind, subcategoryId, from);
 }
 
 /** A new case's organisation and its term from `receivedAt`, with the profile they came from. */
