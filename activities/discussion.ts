@@ -8,7 +8,7 @@ import { FAILURE } from '../workflows/shared/failures';
 import { answerTerm } from '../workflows/rules/answer-term';
 import { compareVersions, splitDraft, type DraftChanges, type DraftPoint, type ProposalCounts } from '../workflows/rules/discussion';
 import type { OutboxRow } from '../domain/outbound/outbox';
-import { localDateFormat } from './notifications';
+import { localDateFormat, noticeAudience, type NoticeAudience } from './notifications';
 
 export interface EventTerm {
   dueAt: string;
@@ -120,11 +120,9 @@ async function storeDraftVersion(db: Db, args: DraftVersion): Promise<{ pointCou
 interface NoticeTexts { toOperators: { subject: string; body: string } | null; toSupervisors: { subject: string; body: string } | null }
 
 /** The texts of an event's notice to its organisation's operators and, when a term is missed, to the region's supervisors. */
-async function eventNoticeTexts(db: Db, n: EventNotice): Promise<NoticeTexts> {
-  const timeZone = (await db('regions').where({ id: n.regionId }).first('time_zone'))?.time_zone ?? 'UTC';
+function eventNoticeTexts(n: EventNotice, { timeZone, orgName }: Pick<NoticeAudience, 'timeZone' | 'orgName'>): NoticeTexts {
   const format = localDateFormat(timeZone);
   const local = (iso: string) => format.format(new Date(iso));
-  const orgName = (await db('organisations').where({ id: n.organisationId }).first('name'))?.name ?? n.organisationId;
   const what = TERM_WHAT[n.term];
   const title = `«${n.title}» (${n.eventId})`;
   let toOperators: { subject: string; body: string } | null = null;
@@ -159,19 +157,19 @@ async function eventNoticeTexts(db: Db, n: EventNotice): Promise<NoticeTexts> {
  * recipient), so a retry queues nothing twice.
  */
 async function queueEventNotices(db: Db, n: EventNotice): Promise<number> {
-  const { toOperators, toSupervisors } = await eventNoticeTexts(db, n);
+  // Every kind tells the operators; a missed term (overdue) tells the supervisors too.
+  const audience = await noticeAudience(db, n, { operators: true, supervisors: n.kind === 'overdue' });
+  const { toOperators, toSupervisors } = eventNoticeTexts(n, audience);
   const rows: (OutboxRow & { event_id: string })[] = [];
   const key = `event:${n.eventId}:${n.seq}`;
   const base = { case_id: null as unknown as string, event_id: n.eventId, channel: 'email' };
   if (toOperators) {
-    const operators = await db('users').where({ role: 'operator', organisation_id: n.organisationId }).select('id', 'email');
-    for (const op of operators) {
+    for (const op of audience.operators) {
       rows.push({ ...base, dedup_key: `${key}:operator:${op.id}`, recipient_kind: 'operator', recipient_user_id: op.id, recipient_address: op.email, ...toOperators });
     }
   }
   if (toSupervisors) {
-    const supervisors = await db('users').where({ role: 'supervisor', region_id: n.regionId }).select('id', 'email');
-    for (const sv of supervisors) {
+    for (const sv of audience.supervisors) {
       rows.push({ ...base, dedup_key: `${key}:supervisor:${sv.id}`, recipient_kind: 'supervisor', recipient_user_id: sv.id, recipient_address: sv.email, ...toSupervisors });
     }
   }
