@@ -326,8 +326,7 @@ export async function compareWithFullScan(db: Db, regionId: string) {
   const measures = FACT_MEASURES.join(', ');
   const order = `order by ${keys}`;
   const nonZero = FACT_MEASURES.map((m) => `${m} <> 0`).join(' or ');
-  const sums = FACT_MEASURES.map((m) => `sum(${m})::bigint as ${m}`).join(', ');
-  const stored = await db.raw(`select * from (select ${keys}, ${sums} from monitoring_rollup where region_id = ? group by ${keys}) s
+  const stored = await db.raw(`select * from (select ${keys}, ${SUMS} from monitoring_rollup where region_id = ? group by ${keys}) s
     where ${nonZero} ${order}`, [regionId]);
   const scanned = await db.raw(`select * from (${grainSums('c.region_id = ?')}) s where ${nonZero} ${order}`, [regionId]);
   const storedDays = await db.raw(`select ${keys}, (d.i - 1)::int as answer_days, sum(d.v)::bigint as answers
