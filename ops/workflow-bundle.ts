@@ -61,12 +61,15 @@ async function buildBundle(out: string): Promise<void> {
  */
 export async function workflowBundlePath(): Promise<{ codePath: string }> {
   const codePath = path.join(BUNDLE_DIR, `workflow-bundle-${bundleKey()}.js`);
-  if (fs.existsSync(codePath)) {
-    const now = new Date();
-    fs.utimesSync(codePath, now, now); // its time is its last use (pruneBundles)
-    pruneBundles(BUNDLE_DIR, codePath);
-    return { codePath };
-  }
+  if (!fs.existsSync(codePath)) await buildInChild(codePath);
+  const now = new Date();
+  fs.utimesSync(codePath, now, now); // its time is its last use (pruneBundles)
+  pruneBundles(BUNDLE_DIR, codePath);
+  return { codePath };
+}
+
+/** Builds the bundle in a short-lived child process (see the header). */
+async function buildInChild(codePath: string): Promise<void> {
   fs.mkdirSync(BUNDLE_DIR, { recursive: true });
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, codePath], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   const exit = await new Promise<string>((resolve) => {
@@ -74,8 +77,6 @@ export async function workflowBundlePath(): Promise<{ codePath: string }> {
     child.once('exit', (code, signal) => resolve(`exit ${code ?? signal}`));
   });
   if (!fs.existsSync(codePath)) throw new Error(`bundling the workflows failed (${exit})`);
-  pruneBundles(BUNDLE_DIR, codePath);
-  return { codePath };
 }
 
 /** How long a bundle of another version is kept after its last use: a worker of it may start again. */
