@@ -259,9 +259,10 @@ export async function startPlatform(opts: {
     quietTemporalRuntime();
     const [pgPort, temporalPort, uiPort, apiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     log(`starting PostgreSQL (:${pgPort}) and ${topology === 'dev' ? `the Temporal dev server (:${temporalPort})` : 'a real Temporal server on it'} in ${path.relative(projectRoot, dataDir)}`);
+    const pgOptions = { statementStatistics: opts.statementStatistics };
     const { pg, temporalServer } = topology === 'dev'
-      ? await startServers(dataDir, { pg: pgPort, temporal: temporalPort, ui: uiPort }, stops, timed, { statementStatistics: opts.statementStatistics })
-      : await startWithRealServer(dataDir, { pg: pgPort }, stops, timed, { statementStatistics: opts.statementStatistics });
+      ? await startServers(dataDir, { pg: pgPort, temporal: temporalPort, ui: uiPort }, stops, timed, pgOptions)
+      : await startWithRealServer(dataDir, { pg: pgPort }, stops, timed, pgOptions);
 
     const db = connect(pg.url);
     stops.push('database pool', () => db.destroy());
@@ -348,6 +349,14 @@ export function rssMiB(pid: number | undefined): number | undefined {
   return m ? Number(m[1]) / 1024 : undefined;
 }
 
+/** CPU seconds (user + system, and with `reapedChildren` its waited-for children's) from a /proc stat line. */
+function statCpuSeconds(stat: string, reapedChildren = false): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  // after "pid (comm) ": state is field 3; utime 14, stime 15, cutime 16, cstime 17 → indexes 11 to 14
+  const ticks = fields[11] + fields[12] + (reapedChildren ? fields[13] + fields[14] : 0);
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
 /**
  * CPU seconds (user + system) a process has used so far; with `reapedChildren`, plus those of its
  * children that have exited and been waited for (a PostgreSQL backend's time moves there when it ends).
@@ -355,14 +364,29 @@ export function rssMiB(pid: number | undefined): number | undefined {
 export function cpuSeconds(pid: number | undefined, reapedChildren = false): number | undefined {
   if (!pid) return undefined;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    // after "pid (comm) ": state is field 3; utime 14, stime 15, cutime 16, cstime 17 → indexes 11 to 14
-    const ticks = fields[11] + fields[12] + (reapedChildren ? fields[13] + fields[14] : 0);
-    return ticks / 100; // USER_HZ is 100 on Linux
+    return statCpuSeconds(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'), reapedChildren);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds so far of each thread of a process, by thread name (several of a name summed; Node names
+ * its own threads "node", so the main thread is told apart as "node (main)").
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const key = tid === String(pid) ? `${name} (main)` : name;
+      byName.set(key, (byName.get(key) ?? 0) + statCpuSeconds(stat));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return byName;
 }
 
 /** A process and its direct children (PostgreSQL: the postmaster and its backends). */

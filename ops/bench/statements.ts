@@ -6,39 +6,26 @@
 //   npx tsx ops/bench/statements.ts [--appeals 600] [--concurrency 32] [--topology dev|server]
 //
 // Figures compare only between runs back to back on the same machine (docs/benchmarks.md).
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closedLoop, prepareLoad, submitNext } from './load';
-import { cpuNow, cpuPercent, startPlatform, type Topology } from './platform';
+import { cpuNow, cpuPercent, startPlatform, threadCpuSeconds, type Topology } from './platform';
 
-/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
-const USER_HZ = 100;
-
-/** CPU seconds so far of each thread of a process, by thread name (several of a name are summed). */
-function threadSeconds(pid: number): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // The main thread is the one whose id is the process's; Node names every thread of its own "node".
-      const key = tid === String(pid) ? `${name} (main)` : name;
-      byName.set(key, (byName.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / USER_HZ);
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return byName;
+/** A whole number ≥ 1 from an option, or a clear error. */
+function count(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes a whole number of at least 1, got ${value}`);
+  return n;
 }
 
 async function main() {
   const { values } = parseArgs({ options: { appeals: { type: 'string' }, concurrency: { type: 'string' }, topology: { type: 'string' } } });
-  const appeals = Number(values.appeals ?? 600);
-  const concurrency = Number(values.concurrency ?? 32);
+  const appeals = count(values.appeals, 600, '--appeals');
+  const concurrency = count(values.concurrency, 32, '--concurrency');
   const topology = (values.topology ?? 'dev') as Topology;
+  if (topology !== 'dev' && topology !== 'server') throw new Error(`--topology takes dev or server, got ${topology}`);
   const platform = await startPlatform({ dataDir: path.join(os.tmpdir(), 'otklik-statements'), topology, statementStatistics: true, log: (l) => console.log(l) });
   try {
     await platform.db.raw('create extension if not exists pg_stat_statements');
@@ -47,12 +34,12 @@ async function main() {
     await new Promise((r) => setTimeout(r, 5000));
     await platform.db.raw('select pg_stat_statements_reset()');
     const cpu0 = cpuNow(platform);
-    const threads0 = threadSeconds(platform.worker.pid);
+    const threads0 = threadCpuSeconds(platform.worker.pid);
     const t0 = Date.now();
     const run = await closedLoop(concurrency, { count: appeals }, () => submitNext(load));
     const seconds = (Date.now() - t0) / 1000;
     const cpu = cpuPercent(cpu0, cpuNow(platform), seconds);
-    const threads = threadSeconds(platform.worker.pid);
+    const threads = threadCpuSeconds(platform.worker.pid);
     await new Promise((r) => setTimeout(r, 10_000)); // the outbox and the webhook fan-out catch up
     const { rows } = await platform.db.raw(`select calls, total_exec_time as ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) as query
       from pg_stat_statements where query not like '%pg_stat_statements%' and dbid = (select oid from pg_database where datname = current_database())
