@@ -11,7 +11,7 @@
 //    writer that held the lock then has finished. Every id up to it is committed or rolled back for
 //    good, so "after the cursor, up to the settled id" never misses a late commit.
 // The reader's moment costs writers a wait of at most one projection's commit, a few times a second,
-// instead of every projection waiting for the one before it (measured: ops/bench, `npm run bench`).
+// instead of every projection waiting for the one before it (measured with ops/bench/statements.ts).
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 
