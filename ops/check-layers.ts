@@ -5,7 +5,10 @@
 //     workflows' message definitions and pure rules (workflows/) and the generated API types (openapi/);
 //   - workflows import nothing at run time from outside workflows/ (`import type` is fine);
 //   - no import circles;
-//   - no function longer than MAX_FUNCTION_LINES lines (the generated openapi/types.ts excepted).
+//   - no function longer than MAX_FUNCTION_LINES lines (the generated openapi/types.ts excepted);
+//   - workflows keep no state at module scope: the worker evaluates workflows/ once per thread and every
+//     workflow shares its modules (ops/workflow-bundle.ts preloads them), so a module-level `let`, a
+//     collection created there or a statement run there would leak from one case's workflow into another's.
 //
 // `npx tsx ops/check-layers.ts` prints what it finds and exits 1 on a broken rule; test/unit/layers.test.ts
 // runs the same checks in the test suite.
@@ -46,6 +49,8 @@ export interface LayerReport {
   circles: string[][];
   /** Functions longer than MAX_FUNCTION_LINES: "file:line name (N lines)". */
   longFunctions: string[];
+  /** Module-level state in workflows/: "file:line what". */
+  moduleState: string[];
 }
 
 function layerOf(file: string): Layer {
@@ -131,6 +136,41 @@ export function longFunctionsOf(file: string, source: ts.SourceFile): string[] {
   return found;
 }
 
+/**
+ * Memos at module scope of workflows/ that may be shared by every workflow of a thread: each remembers
+ * the answer of a pure check, so sharing it changes no workflow's result. file → the memo's name.
+ */
+const SHARED_MEMOS: Record<string, readonly string[]> = {
+  'workflows/rules/answer-term.ts': ['validZones'],
+};
+
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap', 'WeakSet', 'Array']);
+
+/**
+ * State a workflow module keeps at module scope (see the header): `let`/`var` declarations, collections
+ * created there (but the pure memos above) and statements run there.
+ */
+export function moduleStateOf(file: string, source: ts.SourceFile): string[] {
+  const found: string[] = [];
+  const at = (node: ts.Node) => `${file}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
+  for (const statement of source.statements) {
+    if (ts.isExpressionStatement(statement)) found.push(`${at(statement)} a statement run at module scope`);
+    if (!ts.isVariableStatement(statement)) continue;
+    const list = statement.declarationList;
+    if (!(list.flags & ts.NodeFlags.Const)) {
+      found.push(`${at(statement)} a module-level ${list.flags & ts.NodeFlags.Let ? 'let' : 'var'}`);
+      continue;
+    }
+    for (const d of list.declarations) {
+      const init = d.initializer;
+      const created = init && ts.isNewExpression(init) && ts.isIdentifier(init.expression) && COLLECTIONS.has(init.expression.text);
+      const name = ts.isIdentifier(d.name) ? d.name.text : d.name.getText(source);
+      if (created && !(SHARED_MEMOS[file] ?? []).includes(name)) found.push(`${at(d)} ${name}: a collection created at module scope`);
+    }
+  }
+  return found;
+}
+
 /** The circles of a directed graph (one per strongly connected component of more than one file, or a self-import). */
 export function circlesOf(edges: readonly ImportEdge[]): string[][] {
   const next = new Map<string, string[]>();
@@ -171,10 +211,12 @@ export function circlesOf(edges: readonly ImportEdge[]): string[][] {
 export function checkLayers(root: string): LayerReport {
   const violations: string[] = [];
   const longFunctions: string[] = [];
+  const moduleState: string[] = [];
   const edges: ImportEdge[] = [];
   for (const file of productFiles(root)) {
     const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.ES2022, true);
     if (!GENERATED.has(file)) longFunctions.push(...longFunctionsOf(file, source));
+    if (layerOf(file) === 'workflows') moduleState.push(...moduleStateOf(file, source));
     for (const { spec, typeOnly } of importsOf(source)) {
       const to = resolveImport(root, file, spec);
       // Not a product .ts file (JSON, YAML, the test runner's hooks in test/): no layer.
@@ -188,7 +230,7 @@ export function checkLayers(root: string): LayerReport {
       }
     }
   }
-  return { violations, circles: circlesOf(edges), longFunctions };
+  return { violations, circles: circlesOf(edges), longFunctions, moduleState };
 }
 
 if (require.main === module) {
@@ -196,7 +238,8 @@ if (require.main === module) {
   for (const v of report.violations) console.log(`layer: ${v}`);
   for (const c of report.circles) console.log(`circle: ${c.join(' ↔ ')}`);
   for (const f of report.longFunctions) console.log(`long function: ${f}`);
-  const broken = report.violations.length + report.circles.length + report.longFunctions.length;
-  console.log(broken === 0 ? 'layers, circles and function lengths: all rules hold' : `${broken} broken rule(s)`);
+  for (const m of report.moduleState) console.log(`workflow module state: ${m}`);
+  const broken = report.violations.length + report.circles.length + report.longFunctions.length + report.moduleState.length;
+  console.log(broken === 0 ? 'layers, circles, function lengths and workflow module state: all rules hold' : `${broken} broken rule(s)`);
   process.exitCode = broken === 0 ? 0 : 1;
 }

@@ -35,14 +35,17 @@ export function bundleKey(files = bundleInputs()): string {
 }
 
 /**
- * What the worker's bundle (and the tests' one, test/support/temporal.ts) is built from. The term rules
- * and luxon under them are preloaded: evaluated once per worker thread and shared by every workflow,
- * instead of once per workflow the worker loads (they keep no state of a workflow's; their memos, such as
- * the valid time zones, are pure). Profiles of the workflow thread showed luxon's set-up in every new one.
+ * What the worker's bundle (and the tests' one, test/support/temporal.ts) is built from. The whole of
+ * workflows/ is preloaded: evaluated once per worker thread and shared by every workflow, instead of once
+ * per workflow the worker loads or replays (the SDK's default). That is safe because no workflow module
+ * keeps a workflow's state at module scope (ops/check-layers.ts refuses one that does); what they hold
+ * there are constants, message definitions and activity proxies, which look up the current workflow when
+ * called. Profiles of the workflow thread showed every module's set-up (luxon's first) in every new
+ * workflow, and each cached workflow kept its own copy of them.
  */
 export const WORKFLOW_BUNDLE_OPTIONS = {
   workflowsPath: require.resolve('../workflows'),
-  preloadModules: [require.resolve('../workflows/rules/answer-term')],
+  preloadModules: [require.resolve('../workflows')],
 };
 
 /** Bundles workflows/ into `out` (written whole or not at all). */
