@@ -93,6 +93,13 @@ export interface ScaleResult extends ScaleSettings {
     allVisibleAfterSeconds: number | null;
     /** K / allVisibleAfterSeconds: overdue transitions per second while the burst drained. */
     drainPerSecond: number | null;
+    /** The worker's resident memory once the burst drained: its workflow cache full of the burst's cases. */
+    workerRssAfterMiB?: number;
+    /**
+     * CPU milliseconds per overdue transition, by process, from the end of the overrides until all were
+     * overdue (the wait for T costs next to nothing): steadier than the drain rate on a shared machine.
+     */
+    cpuMsPerTransition?: Partial<Record<keyof CpuPercent, number>>;
   };
 }
 
@@ -176,6 +183,17 @@ async function waitForOverdue(platform: Platform, ids: string[], dueAtMs: number
   return { overdue, allVisibleAfterSeconds: null };
 }
 
+/** CPU milliseconds per item between two readings, by process (those read both times). */
+function cpuMsPer(before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>, items: number): Partial<Record<keyof CpuPercent, number>> {
+  const out: Partial<Record<keyof CpuPercent, number>> = {};
+  for (const k of Object.keys(before) as (keyof CpuPercent)[]) {
+    const a = before[k];
+    const b = after[k];
+    if (a !== undefined && b !== undefined && items > 0) out[k] = round2(((b - a) * 1000) / items);
+  }
+  return out;
+}
+
 /** The burst (see the header): K cases' terms made due at one instant T, and how fast they turn overdue. */
 export async function termBurst(
   platform: Platform, load: Load, settings: ScaleSettings, loaded: string[], expectedOverrideRate: number, log: (line: string) => void,
@@ -195,7 +213,9 @@ export async function termBurst(
   const overridesDone = Date.now();
   const overridesSeconds = (performance.now() - overridesStart) / 1000;
 
+  const cpuBefore = cpuNow(platform);
   const { overdue, allVisibleAfterSeconds } = await waitForOverdue(platform, okIds, dueAtMs, dueAtMs + settings.burstTimeoutSeconds * 1000);
+  const cpuMsPerTransition = cpuMsPer(cpuBefore, cpuNow(platform), overdue);
   const events = okIds.length
     ? await platform.db('case_events as e').join('cases as c', 'c.id', 'e.case_id')
       .whereIn('e.case_id', okIds).where('e.type', 'overdue')
@@ -203,7 +223,8 @@ export async function termBurst(
     : [];
   const fired = latencyStats(events.map((e: { occurred_at: Date }) => new Date(e.occurred_at).getTime() - dueAtMs));
   const visible = latencyStats(events.map((e: { updated_at: Date }) => new Date(e.updated_at).getTime() - dueAtMs));
-  log(`scale: burst: ${overdue}/${okIds.length} overdue; all visible ${allVisibleAfterSeconds ?? 'not'} s after T; fired p50 ${fired.p50Ms} ms, max ${fired.maxMs} ms`);
+  const workerRss = rssMiB(platform.worker.pid);
+  log(`scale: burst: ${overdue}/${okIds.length} overdue; all visible ${allVisibleAfterSeconds ?? 'not'} s after T; fired p50 ${fired.p50Ms} ms, max ${fired.maxMs} ms; worker RSS ${workerRss?.toFixed(0)} MiB; CPU ms per transition ${JSON.stringify(cpuMsPerTransition)}`);
   return {
     cases: k,
     dueAt,
@@ -215,6 +236,8 @@ export async function termBurst(
     visible,
     allVisibleAfterSeconds,
     drainPerSecond: allVisibleAfterSeconds ? round2(overdue / allVisibleAfterSeconds) : null,
+    ...(workerRss !== undefined ? { workerRssAfterMiB: round2(workerRss) } : {}),
+    ...(overdue > 0 ? { cpuMsPerTransition } : {}),
   };
 }
 
