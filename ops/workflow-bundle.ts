@@ -40,7 +40,7 @@ export function bundleKey(files = bundleInputs()): string {
  * per workflow the worker loads or replays (the SDK's default). That is safe because no workflow module
  * keeps a workflow's state at module scope (ops/check-layers.ts refuses one that does); what they hold
  * there are constants, message definitions and activity proxies, which look up the current workflow when
- * called. Profiles of the workflow thread showed every module's set-up (luxon's first) in every new
+ * called. Profiles of the workflow thread showed modules' set-up (luxon's first) in every new
  * workflow, and each cached workflow kept its own copy of them.
  */
 export const WORKFLOW_BUNDLE_OPTIONS = {
