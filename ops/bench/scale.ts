@@ -97,7 +97,9 @@ export interface ScaleResult extends ScaleSettings {
     workerRssAfterMiB?: number;
     /**
      * CPU milliseconds per overdue transition, by process, from the end of the overrides until all were
-     * overdue (the wait for T costs next to nothing): steadier than the drain rate on a shared machine.
+     * overdue: steadier than the drain rate on a shared machine. The platform's processes are next to
+     * idle while they wait for T; PostgreSQL's and the bench's figures include the bench's own polling
+     * (every 100 ms), so they grow with the drain's length.
      */
     cpuMsPerTransition?: Partial<Record<keyof CpuPercent, number>>;
   };
