@@ -1,7 +1,8 @@
 // The webhook fan-out: turns new case events into webhook deliveries and starts a delivery workflow
 // for each. It reads case_events after its cursor in id order, up to the settled id (below which every
 // event has committed or never will: domain/cases/event-order.ts), records one delivery per matching
-// subscription and advances the cursor in one transaction, so a crash repeats nothing and skips nothing; the unique (subscription, event) key makes a repeat a no-op.
+// subscription and advances the cursor in one transaction, so a crash repeats nothing and skips nothing;
+// the unique (subscription, event) key makes a repeat a no-op.
 // Starting workflows comes after the commit: deliveries still 'pending' without a workflow (a crash in
 // between, a replay, a resume) are started on every pass, and a duplicate start is a no-op.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
