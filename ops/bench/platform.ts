@@ -433,11 +433,17 @@ export function cpuNow(platform: Platform): Record<keyof CpuPercent, number | un
   };
 }
 
-/** CPU used between two readings, in % of one core. */
-export function cpuPercent(before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>, seconds: number): CpuPercent {
+/** CPU seconds each part used between two readings (undefined: not read both times). */
+export function cpuUsed(before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>): Partial<Record<keyof CpuPercent, number>> {
   return Object.fromEntries(Object.keys(before).map((k) => {
     const a = before[k as keyof CpuPercent];
     const b = after[k as keyof CpuPercent];
-    return [k, a === undefined || b === undefined ? undefined : Math.round(((b - a) / seconds) * 10000) / 100];
+    return [k, a === undefined || b === undefined ? undefined : b - a];
   }));
+}
+
+/** CPU used between two readings, in % of one core. */
+export function cpuPercent(before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>, seconds: number): CpuPercent {
+  return Object.fromEntries(Object.entries(cpuUsed(before, after))
+    .map(([k, used]) => [k, used === undefined ? undefined : Math.round((used / seconds) * 10000) / 100]));
 }

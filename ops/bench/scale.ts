@@ -9,7 +9,7 @@
 // to each case's 'overdue' event (the timer firing, workflow time) and to its row update (visible in the
 // read model), and the polling confirmation that all K rows show overdue=true.
 import { closedLoop, latencyStats, request, round2, submitNext, type ClosedLoopResult, type LatencyStats, type Load } from './load';
-import { cpuNow, cpuPercent, rssMiB, type CpuPercent, type Platform } from './platform';
+import { cpuNow, cpuPercent, cpuUsed, rssMiB, type CpuPercent, type Platform } from './platform';
 import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from '../../domain/config';
 
 export interface ScaleSettings {
@@ -185,17 +185,6 @@ async function waitForOverdue(platform: Platform, ids: string[], dueAtMs: number
   return { overdue, allVisibleAfterSeconds: null };
 }
 
-/** CPU milliseconds per item between two readings, by process (those read both times). */
-function cpuMsPer(before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>, items: number): Partial<Record<keyof CpuPercent, number>> {
-  const out: Partial<Record<keyof CpuPercent, number>> = {};
-  for (const k of Object.keys(before) as (keyof CpuPercent)[]) {
-    const a = before[k];
-    const b = after[k];
-    if (a !== undefined && b !== undefined && items > 0) out[k] = round2(((b - a) * 1000) / items);
-  }
-  return out;
-}
-
 /** The burst (see the header): K cases' terms made due at one instant T, and how fast they turn overdue. */
 export async function termBurst(
   platform: Platform, load: Load, settings: ScaleSettings, loaded: string[], expectedOverrideRate: number, log: (line: string) => void,
@@ -217,7 +206,8 @@ export async function termBurst(
 
   const cpuBefore = cpuNow(platform);
   const { overdue, allVisibleAfterSeconds } = await waitForOverdue(platform, okIds, dueAtMs, dueAtMs + settings.burstTimeoutSeconds * 1000);
-  const cpuMsPerTransition = cpuMsPer(cpuBefore, cpuNow(platform), overdue);
+  const cpuMsPerTransition = Object.fromEntries(Object.entries(cpuUsed(cpuBefore, cpuNow(platform)))
+    .filter(([, used]) => used !== undefined).map(([k, used]) => [k, round2((used! * 1000) / Math.max(overdue, 1))]));
   const events = okIds.length
     ? await platform.db('case_events as e').join('cases as c', 'c.id', 'e.case_id')
       .whereIn('e.case_id', okIds).where('e.type', 'overdue')
