@@ -7,6 +7,7 @@ import { CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/connection';
+import { overdueSql } from './cases/overdue';
 
 export interface PlatformMetrics {
   registry: Registry;
@@ -89,7 +90,7 @@ function readModelMetrics(registry: Registry, rows: Rows): void {
   countsGauge(registry, rows, 'otklik_cases', 'Cases in the read model, by status and handling organisation.', ['status', 'organisation'],
     `select status, coalesce(organisation_id, '') as organisation, count(*)::int as n from cases group by 1, 2`);
   countsGauge(registry, rows, 'otklik_cases_overdue', 'Open cases past their answer term, by handling organisation.', ['organisation'],
-    `select coalesce(organisation_id, '') as organisation, count(*)::int as n from cases where overdue and status <> 'closed' group by 1`);
+    `select coalesce(organisation_id, '') as organisation, count(*)::int as n from cases where ${overdueSql()} and status <> 'closed' group by 1`);
   countsGauge(registry, rows, 'otklik_open_cases_by_term_days', 'Open cases by the length of their answer term in days (7, 10, 30, …; extended terms count their new length).', ['term_days'],
     `select coalesce(term_days::text, 'none') as term_days, count(*)::int as n from cases where status <> 'closed' group by 1`);
   termUsedGauge(registry, rows);

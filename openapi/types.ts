@@ -1112,9 +1112,10 @@ export interface paths {
         /**
          * Open cases past their answer term.
          * @description Roles: supervisor (own region), administrator (any region; all regions without `regionId`).
-         *     Overdue means past the binding term (`answerDueAt`); a missed advisory target alone does not make a
-         *     case overdue (see `GET /cases?advisoryMissed=true`). Cases with an advisory target are marked
-         *     `termAdvisory`; filter them with `advisory`.
+         *     Overdue means past the binding term (`answerDueAt`) while it ran, from the instant of the term (see
+         *     `Case.overdue`): a case answered in time is not listed once its term passes. A missed advisory
+         *     target alone does not make a case overdue (see `GET /cases?advisoryMissed=true`). Cases with an
+         *     advisory target are marked `termAdvisory`; filter them with `advisory`.
          */
         get: operations["listOverdueCases"];
         put?: never;
@@ -3953,7 +3954,11 @@ export interface components {
             answerDueAt: string | null;
             /** @description Days of the binding term. */
             termDays: number | null;
-            /** @description The binding term passed while the case was open. */
+            /**
+             * @description The binding term passed while it ran (the case registered, in work or waiting for a clarification):
+             *     true from the instant of the term, before the case's own `overdue` step is in its timeline (a burst of
+             *     terms at one midnight may take the platform minutes to record), and true from then on.
+             */
             overdue: boolean;
             /**
              * @description The case has an advisory target beside its binding term: an accelerated term that only advises
@@ -6417,7 +6422,7 @@ export interface operations {
                 registeredFrom?: string;
                 /** @description Registered before this instant (exclusive, so that consecutive periods meet: `registeredFrom=2026-07-01T00:00:00+07:00&registeredTo=2026-10-01T00:00:00+07:00` is a quarter). */
                 registeredTo?: string;
-                /** @description Only overdue (true) or only not overdue (false) cases. */
+                /** @description Only overdue (true) or only not overdue (false) cases, as `Case.overdue` says: from the instant of the term. */
                 overdue?: boolean;
                 /** @description Only cases that missed (true) or did not miss (false) their advisory target. */
                 advisoryMissed?: boolean;

@@ -1,6 +1,7 @@
 // Submitting appeals, reading cases, their Temporal history, and the supervisors' monitoring lists.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { caseDetail, listCases, visibleCase, type CaseFilters } from '../../domain/cases/read-model';
+import { overdueSql } from '../../domain/cases/overdue';
 import { problems } from '../../domain/problem';
 import type { AppDeps, Handlers, Reply } from '../routes';
 import { submitAppeal } from '../../domain/cases/intake';
@@ -80,7 +81,7 @@ export const caseHandlers = {
       {
         order: 'due',
         extra: (qb) => {
-          qb.where((w) => w.where('cases.overdue', true).orWhere('cases.answer_due_at', '<', deps.db.fn.now()));
+          qb.whereRaw(overdueSql());
           if (advisory !== undefined) qb.where('cases.term_advisory', advisory);
         },
       },

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AppealStatus, Resolution } from '../../workflows/appeal/messages';
+import { overdueSql } from '../cases/overdue';
 import type { AuthUser } from '../identity/users';
 import { HttpProblem, PROBLEM, problems } from '../problem';
 import { subcategoryNeedsPlace } from '../reference/checks';
@@ -211,7 +212,7 @@ function requestQuery(db: Db) {
     .leftJoin('categories as s', 's.id', 'c.subcategory_id')
     .join('regions as r', 'r.id', 'c.region_id')
     .select(
-      'c.id', 'c.kind', 'c.region_id', 'c.subcategory_id', 'c.text', 'c.address', 'c.latitude', 'c.longitude', 'c.media_url', 'c.status', 'c.resolution', 'c.overdue', 'c.round',
+      'c.id', 'c.kind', 'c.region_id', 'c.subcategory_id', 'c.text', 'c.address', 'c.latitude', 'c.longitude', 'c.media_url', 'c.status', 'c.resolution', db.raw(`${overdueSql('c')} as overdue`), 'c.round',
       'c.answer_text', 'c.registered_at', 'c.answer_due_at', 'c.updated_at', 'c.term_days',
       's.name as service_name', 'o.name as organisation_name', 'r.time_zone',
     );

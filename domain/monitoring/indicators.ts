@@ -1,11 +1,13 @@
 // Indicators of work with cases, read from the rollups (domain/monitoring/facts.ts): sums of the facts by
 // the requested groups, and the values derived from them (shares, averages, the median from the answer
 // days). Never a scan of the cases: the rollups are small (a row per month, organisation, territory,
-// category and channel that had anything).
+// category and channel that had anything); the one read of cases is the short index range of those whose
+// term passed before their workflow flagged them overdue (termPassedUnflagged).
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { AuthUser } from '../identity/users';
+import { termPassedUnflaggedSql } from '../cases/overdue';
 import { CASE_INDICATORS } from './definitions';
 import { FACT_MEASURES, grainFor, hasHistogram, type Dimension, type FactMeasure } from './facts';
 import { monitoredScope, monthRange, referenceNames, subtreeOf } from './scope';
@@ -57,15 +59,37 @@ function grainOf(f: RollupFilter, groups: readonly Grouping[]): number {
   return grainFor(needed);
 }
 
-function whereOf(f: RollupFilter, grain: number): { sql: string; bindings: Knex.RawBinding[] } {
-  const parts = ['grain = ?', 'month between ?::date and ?::date'];
-  const bindings: Knex.RawBinding[] = [grain, f.from, f.to];
+/** The filter over rollup rows of `grain`, or (grain null) over rows with the rollups' key columns and no grain. */
+function whereOf(f: RollupFilter, grain: number | null): { sql: string; bindings: Knex.RawBinding[] } {
+  const parts = grain === null ? ['month between ?::date and ?::date'] : ['grain = ?', 'month between ?::date and ?::date'];
+  const bindings: Knex.RawBinding[] = grain === null ? [f.from, f.to] : [grain, f.from, f.to];
   if (f.regionId !== null) { parts.unshift('region_id = ?'); bindings.unshift(f.regionId); }
   if (f.organisationIds) { parts.push('organisation_id = any(?)'); bindings.push(f.organisationIds); }
   if (f.territoryIds) { parts.push('territory_id = any(?)'); bindings.push(f.territoryIds); }
   if (f.categoryId !== undefined) { parts.push('category_id = ?'); bindings.push(f.categoryId); }
   if (f.channel !== undefined) { parts.push('channel = ?'); bindings.push(f.channel); }
   return { sql: parts.join(' and '), bindings };
+}
+
+const zeroSums = () => Object.fromEntries(FACT_MEASURES.map((m) => [m, 0])) as Sums;
+
+/**
+ * The cases overdue now that the rollups do not count as such yet: their term passed while it runs, and
+ * their workflow's step (which moves their state fact to overdue) is still to come (domain/cases/overdue.ts).
+ * Read with the rollups' key columns (the state fact's: registration month, the organisation holding the
+ * case now) under the same filter and groups; a short range of one partial index, empty outside a burst.
+ */
+async function termPassedUnflagged(db: Db, filter: RollupFilter, cols: string[], groupBy: string): Promise<Record<string, unknown>[]> {
+  const where = whereOf(filter, null);
+  const { rows } = await db.raw(`
+    select ${[...cols, 'count(*)::bigint as n'].join(', ')} from (
+      select c.region_id, (date_trunc('month', c.registered_at at time zone r.time_zone))::date as month,
+             coalesce(c.organisation_id, '') as organisation_id, coalesce(c.territory_id, '') as territory_id,
+             coalesce(c.category_id, '') as category_id, c.channel
+        from cases c join regions r on r.id = c.region_id
+       where ${termPassedUnflaggedSql('c')}
+    ) due where ${where.sql} ${groupBy}`, where.bindings);
+  return rows;
 }
 
 /** Sums of the rollups by the groups (one aggregate of everything without groups). */
@@ -77,21 +101,28 @@ export async function aggregate(db: Db, filter: RollupFilter, groups: readonly G
   const sums = FACT_MEASURES.map((m) => `coalesce(sum(${m}), 0)::bigint as ${m}`).join(', ');
   // The histograms are summed here rather than in SQL: unnesting every array costs PostgreSQL more than
   // reading them (a region's year by organisation: a few thousand arrays of a few dozen counts).
-  const [main, histograms] = await Promise.all([
+  const [main, histograms, passed] = await Promise.all([
     db.raw(`select ${[...cols, sums].join(', ')} from monitoring_rollup where ${where.sql} ${groupBy}`, where.bindings),
     hasHistogram(grain)
       ? db.raw(`select ${[...cols, 'hist'].join(', ')} from monitoring_answer_days where ${where.sql}`, where.bindings)
       : Promise.resolve({ rows: [] }),
+    termPassedUnflagged(db, filter, cols, groupBy),
   ]);
   const keyOf = (r: Record<string, unknown>) => groups.map((_, i) => String(r[`g${i}`])).join('\u0000');
+  const keysOf = (r: Record<string, unknown>) => Object.fromEntries(groups.map((g, i) => [g, String(r[`g${i}`])]));
   const out = new Map<string, Aggregate>();
   for (const r of main.rows as Record<string, unknown>[]) {
     if (groups.length > 0 && FACT_MEASURES.every((m) => Number(r[m]) === 0)) continue; // changes that cancelled out
     out.set(keyOf(r), {
-      keys: Object.fromEntries(groups.map((g, i) => [g, String(r[`g${i}`])])),
+      keys: keysOf(r),
       sums: Object.fromEntries(FACT_MEASURES.map((m) => [m, Number(r[m])])) as Sums,
       days: new Map(),
     });
+  }
+  for (const r of passed) {
+    const a = out.get(keyOf(r)) ?? { keys: keysOf(r), sums: zeroSums(), days: new Map() };
+    a.sums.overdue_now += Number(r.n);
+    out.set(keyOf(r), a);
   }
   for (const r of histograms.rows as Record<string, unknown>[]) {
     const a = out.get(keyOf(r));
@@ -105,7 +136,7 @@ export async function aggregate(db: Db, filter: RollupFilter, groups: readonly G
 
 /** Sums of several aggregates (a municipality's organisations). Deterministic: order does not matter. */
 export function mergeAggregates(parts: readonly Aggregate[], keys: Aggregate['keys'] = {}): Aggregate {
-  const sums = Object.fromEntries(FACT_MEASURES.map((m) => [m, 0])) as Sums;
+  const sums = zeroSums();
   const days = new Map<number, number>();
   for (const p of parts) {
     for (const m of FACT_MEASURES) sums[m] += p.sums[m];

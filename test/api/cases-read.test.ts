@@ -179,4 +179,21 @@ describe('API case reads', () => {
     assert.ok(!ids(s0).includes(closed));
     assert.equal((await call(api, 'GET', '/supervision/stuck?days=0', { token: t.admin })).status, 400);
   });
+
+  it('shows a case overdue from the instant its term passed, before its workflow flags it; an answered one not', async () => {
+    const passed = await insertCase({ answer_due_at: new Date(Date.now() - 60_000), status: 'in_work' });
+    const answered = await insertCase({ answer_due_at: new Date(Date.now() - 60_000), status: 'answered', answered_at: new Date(Date.now() - DAY) });
+    try {
+      assert.equal((await call(api, 'GET', `/cases/${passed}`, { token: t.admin })).body.overdue, true);
+      assert.equal((await call(api, 'GET', `/cases/${answered}`, { token: t.admin })).body.overdue, false);
+      assert.deepEqual(ids(await call(api, 'GET', '/cases?overdue=true', { token: t.admin })).sort(), [overdue, passed].sort());
+      const notOverdue = ids(await call(api, 'GET', '/cases?overdue=false&limit=100', { token: t.admin }));
+      assert.ok(notOverdue.includes(answered) && !notOverdue.includes(passed) && !notOverdue.includes(overdue));
+      // The supervisors' list: the flagged case and the passed one, earliest term first; not the answered one.
+      assert.deepEqual(ids(await call(api, 'GET', '/supervision/overdue', { token: t.supervisor })), [overdue, passed]);
+    } finally {
+      await db('case_events').whereIn('case_id', [passed, answered]).delete();
+      await db('cases').whereIn('id', [passed, answered]).delete();
+    }
+  });
 });

@@ -392,4 +392,22 @@ describe('API monitoring: indicators, rollups, rating, participation', function 
     assert.equal((await call(api, 'GET', `/monitoring/rating/snapshots/${snapshot.id}?format=csv`, { token: t.otherSupervisor })).status, 404);
     assert.equal(await db('audit_log').where({ action: 'report.exported' }).count('* as n').first().then((r: any) => Number(r.n)), audited.length);
   });
+
+  it('counts a case whose term passed before its workflow flagged it as overdue now at once, and once after the flag', async () => {
+    const figure = async (q = '') => (await get(`/monitoring/indicators?${YEAR}&organisationId=${ORG.district}&subtree=false${q}`)).rows;
+    const months = async () => Object.fromEntries((await figure('&groupBy=month')).map((r: { period: string; overdueNow: number }) => [r.period, r.overdueNow]));
+    const [before] = await figure();
+    const monthsBefore = await months();
+    // C9: registered in August, its term passed in September; its workflow has not taken the overdue step.
+    const c9 = await story('T-2026-000009', { registeredAt: at('2026-08-03T10:00:00'), answerDueAt: DUE('2026-09-02T10:00:00') }).registered();
+    const [passed] = await figure();
+    assert.deepEqual([passed.received, passed.openNow, passed.overdueNow], [before.received + 1, before.openNow + 1, before.overdueNow + 1]);
+    assert.deepEqual(await months(), { ...monthsBefore, '2026-08': 1 }, 'counted in its registration month, as its state fact is');
+    assert.equal((await figure(`&categoryId=${CAT.medicine}`))[0]?.overdueNow ?? 0, 0, 'not under a category it is not in');
+    assert.equal((await figure(`&categoryId=${CAT.roads}`))[0].overdueNow, 1);
+    await c9.overdue(at('2026-09-02T10:00:00'));
+    assert.equal((await figure())[0].overdueNow, before.overdueNow + 1);
+    const scan = await compareWithFullScan(db, TEST_REGION); // the correction is read beside the rollups, never written into them
+    assert.deepEqual(scan.stored, scan.scanned);
+  });
 });

@@ -5,6 +5,7 @@
 // unit tests answer it themselves (test/unit/appeal-transitions.test.ts).
 import type { AppealActivities } from '../../activities/appeal';
 import { remindersFor } from '../rules/answer-term';
+import { termRunsIn } from '../rules/overdue';
 import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome } from '../rules/rating';
 import { type Actor, SYSTEM } from '../shared/actor';
 import { FAILURE, Refused } from '../shared/failures';
@@ -392,9 +393,9 @@ function pendingReminders(state: AppealState) {
     .filter((r) => Date.parse(r.at) > Date.parse(state.registeredAt!) && !state.remindersSent.includes(`${state.round}:${r.at}`));
 }
 
-/** The term runs while the case is open, until it is overdue. */
+/** The term runs while the case is open, until it is overdue (the read model's rule too: workflows/rules/overdue.ts). */
 function termRunning(state: AppealState): boolean {
-  return OPEN.includes(state.status) && state.answerDueAt !== null && !state.overdue;
+  return termRunsIn(state.status) && state.answerDueAt !== null && !state.overdue;
 }
 
 /** The advisory target is still ahead of an open case (it never makes the case overdue). */
