@@ -6,10 +6,13 @@
 // (POST /cases/{id}/overrides/term) to one and the same instant T a few seconds ahead, computed so that
 // every override is in before T. At T each of the K workflows' timers fires, the workflow marks the case
 // overdue and projects it (case row overdue=true, an 'overdue' event, notifications). Measured: from T
-// to each case's 'overdue' event (the timer firing, workflow time) and to its row update (visible in the
-// read model), and the polling confirmation that all K rows show overdue=true.
+// until all K read as overdue in the read model (domain/cases/overdue.ts: from the instant of the term,
+// once the override is projected), and from T to each case's 'overdue' event (the timer firing, workflow
+// time) and to its row update (the step projected), with the polling confirmation that all K rows are
+// flagged overdue=true by their workflows.
 import { closedLoop, latencyStats, request, round2, submitNext, type ClosedLoopResult, type LatencyStats, type Load } from './load';
 import { cpuNow, cpuPercent, cpuUsed, rssMiB, type CpuPercent, type Platform } from './platform';
+import { overdueSql } from '../../domain/cases/overdue';
 import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from '../../domain/config';
 
 export interface ScaleSettings {
@@ -84,14 +87,22 @@ export interface ScaleResult extends ScaleSettings {
     leadSeconds: number;
     /** T - (the moment the last override was answered): must be positive. */
     slackSeconds: number;
+    /** Of the K, those whose workflow took its overdue step (cases.overdue, projected), when the wait ended. */
     overdue: number;
+    /** Of the K, those the read model shows overdue (domain/cases/overdue.ts, what every reader asks), when the wait ended. */
+    shown: number;
+    /**
+     * From T until all K read as overdue in the read model (the case, the lists, monitoring: overdue from
+     * the instant of the term once the override's new term is projected), polled every 100 ms.
+     */
+    allShownAfterSeconds: number | null;
     /** From T to the workflow's 'overdue' event (timer fired and the step ran), per case. */
     fired: LatencyStats;
-    /** From T to the case row's update with overdue=true (visible in the read model), per case. */
+    /** From T to the case row's update with overdue=true (the step projected), per case. */
     visible: LatencyStats;
-    /** From T until the last of the K rows showed overdue=true, seen by polling Postgres every 100 ms. */
-    allVisibleAfterSeconds: number | null;
-    /** K / allVisibleAfterSeconds: overdue transitions per second while the burst drained. */
+    /** From T until the last of the K workflows' overdue steps was projected (cases.overdue=true), polled every 100 ms. */
+    allFlaggedAfterSeconds: number | null;
+    /** K / allFlaggedAfterSeconds: overdue steps per second while the burst drained through the workflows. */
     drainPerSecond: number | null;
     /** The worker's resident memory once the burst drained: its workflow cache full of the burst's cases. */
     workerRssAfterMiB?: number;
@@ -172,17 +183,26 @@ async function overrideTerms(load: Load, concurrency: number, ids: string[], due
   return { okIds, result };
 }
 
-/** Polls the read model every 100 ms until every case shows overdue=true or the deadline passes. */
-async function waitForOverdue(platform: Platform, ids: string[], dueAtMs: number, deadline: number): Promise<{ overdue: number; allVisibleAfterSeconds: number | null }> {
-  let overdue = 0;
+interface OverdueWait { overdue: number; shown: number; allShownAfterSeconds: number | null; allFlaggedAfterSeconds: number | null }
+
+/**
+ * Polls the read model every 100 ms until every case's workflow has flagged it overdue or the deadline
+ * passes; notes on the way when all of them first read as overdue (domain/cases/overdue.ts).
+ */
+async function waitForOverdue(platform: Platform, ids: string[], dueAtMs: number, deadline: number): Promise<OverdueWait> {
+  const out: OverdueWait = { overdue: 0, shown: 0, allShownAfterSeconds: null, allFlaggedAfterSeconds: null };
+  const db = platform.db;
   while (ids.length > 0) {
-    const [row] = await platform.db('cases').whereIn('id', ids).where({ overdue: true }).select(platform.db.raw('count(*)::int as n'));
-    overdue = row.n;
-    if (overdue >= ids.length) return { overdue, allVisibleAfterSeconds: round2((Date.now() - dueAtMs) / 1000) };
+    const [row] = await db('cases').whereIn('id', ids)
+      .select(db.raw('count(*) filter (where overdue)::int as flagged'), db.raw(`count(*) filter (where ${overdueSql()})::int as shown`));
+    const after = round2((Date.now() - dueAtMs) / 1000);
+    [out.overdue, out.shown] = [row.flagged, row.shown];
+    if (out.shown >= ids.length && out.allShownAfterSeconds === null) out.allShownAfterSeconds = after;
+    if (out.overdue >= ids.length) return { ...out, allFlaggedAfterSeconds: after };
     if (Date.now() > deadline) break;
     await new Promise((res) => setTimeout(res, 100));
   }
-  return { overdue, allVisibleAfterSeconds: null };
+  return out;
 }
 
 /** The burst (see the header): K cases' terms made due at one instant T, and how fast they turn overdue. */
@@ -205,7 +225,7 @@ export async function termBurst(
   const overridesSeconds = (performance.now() - overridesStart) / 1000;
 
   const cpuBefore = cpuNow(platform);
-  const { overdue, allVisibleAfterSeconds } = await waitForOverdue(platform, okIds, dueAtMs, dueAtMs + settings.burstTimeoutSeconds * 1000);
+  const { overdue, shown, allShownAfterSeconds, allFlaggedAfterSeconds } = await waitForOverdue(platform, okIds, dueAtMs, dueAtMs + settings.burstTimeoutSeconds * 1000);
   const cpuMsPerTransition = Object.fromEntries(Object.entries(cpuUsed(cpuBefore, cpuNow(platform)))
     .filter(([, used]) => used !== undefined).map(([k, used]) => [k, round2((used! * 1000) / Math.max(overdue, 1))]));
   const events = okIds.length
@@ -216,7 +236,7 @@ export async function termBurst(
   const fired = latencyStats(events.map((e: { occurred_at: Date }) => new Date(e.occurred_at).getTime() - dueAtMs));
   const visible = latencyStats(events.map((e: { updated_at: Date }) => new Date(e.updated_at).getTime() - dueAtMs));
   const workerRss = rssMiB(platform.worker.pid);
-  log(`scale: burst: ${overdue}/${okIds.length} overdue; all visible ${allVisibleAfterSeconds ?? 'not'} s after T; fired p50 ${fired.p50Ms} ms, max ${fired.maxMs} ms; worker RSS ${workerRss?.toFixed(0)} MiB; CPU ms per transition ${JSON.stringify(cpuMsPerTransition)}`);
+  log(`scale: burst: all ${shown}/${okIds.length} shown overdue ${allShownAfterSeconds ?? 'not'} s after T; ${overdue} flagged by their workflows, all ${allFlaggedAfterSeconds ?? 'not'} s after T; fired p50 ${fired.p50Ms} ms, max ${fired.maxMs} ms; worker RSS ${workerRss?.toFixed(0)} MiB; CPU ms per transition ${JSON.stringify(cpuMsPerTransition)}`);
   return {
     cases: k,
     dueAt,
@@ -224,10 +244,12 @@ export async function termBurst(
     leadSeconds,
     slackSeconds: round2((dueAtMs - overridesDone) / 1000),
     overdue,
+    shown,
+    allShownAfterSeconds,
     fired,
     visible,
-    allVisibleAfterSeconds,
-    drainPerSecond: allVisibleAfterSeconds ? round2(overdue / allVisibleAfterSeconds) : null,
+    allFlaggedAfterSeconds,
+    drainPerSecond: allFlaggedAfterSeconds ? round2(overdue / allFlaggedAfterSeconds) : null,
     ...(workerRss !== undefined ? { workerRssAfterMiB: round2(workerRss) } : {}),
     ...(overdue > 0 ? { cpuMsPerTransition } : {}),
   };

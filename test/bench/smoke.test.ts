@@ -112,7 +112,9 @@ describe('benchmarks: smoke run of ops/bench', function () {
     assert.ok(s.burst.slackSeconds > 0, 'every override was in before T');
     assert.equal(s.burst.overdue, 5);
     assert.equal(s.burst.fired.count, 5);
-    assert.ok(s.burst.allVisibleAfterSeconds !== null && s.burst.allVisibleAfterSeconds >= 0);
+    assert.equal(s.burst.shown, 5);
+    assert.ok(s.burst.allShownAfterSeconds !== null && s.burst.allShownAfterSeconds >= 0);
+    assert.ok(s.burst.allFlaggedAfterSeconds !== null && s.burst.allFlaggedAfterSeconds >= s.burst.allShownAfterSeconds, 'shown before or with the workflows\' steps');
     assert.ok(s.burst.fired.p50Ms >= 0, 'no timer fires before its term');
     assert.ok(s.burst.drainPerSecond! > 0);
     for (const part of [s.loadCpuPercent, s.idleCpuPercent, ...report.results.intake!.steps.map((x) => x.cpuPercent)]) {
