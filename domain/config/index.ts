@@ -43,6 +43,14 @@ export interface Config {
    */
   workerMaxCachedWorkflows: number;
   /**
+   * V8's old-generation limit, in MiB, of a worker process (OTKLIK_WORKER_HEAP_MIB, default
+   * DEFAULT_WORKER_HEAP_MIB; 0: V8's own, about a quarter of the machine's memory). Node takes it only at
+   * launch: `npm run worker` passes it (`--max-old-space-size`), as the benchmark does for its worker;
+   * checked here so that a bad value is named. Without it V8 let the worker's heap grow with a load far
+   * past what it holds live before collecting (docs/benchmarks.md).
+   */
+  workerHeapMiB: number;
+  /**
    * host:port where the worker serves the Temporal SDK's Prometheus metrics (OTKLIK_WORKER_METRICS_ADDRESS;
    * off by default): workflow-cache hits and misses, replay and task latencies. The benchmark reads them.
    */
@@ -122,6 +130,23 @@ function sqlitePragmas(env: Env, problems: string[]): string[] {
  * memory, the cache misses and the time spent replaying at 100,000 open appeals.
  */
 export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 500;
+/**
+ * A heap snapshot of a worker with 1,500 cached workflows held about 70 MiB live on its main thread and
+ * 73 KiB per cached workflow on its workflow thread (docs/benchmarks.md): about 40 MiB for the default
+ * cache. V8 applies the limit to each thread, so this leaves several times what either holds. Keep in
+ * step with the `worker` script of package.json, which passes it to Node.
+ */
+export const DEFAULT_WORKER_HEAP_MIB = 512;
+
+/** OTKLIK_WORKER_HEAP_MIB: 0 (V8's own limit) or at least 128 MiB, below which a worker would run out at start. */
+function workerHeapMiB(env: Env, problems: string[]): number {
+  const n = envInteger(env, 'OTKLIK_WORKER_HEAP_MIB', DEFAULT_WORKER_HEAP_MIB, { min: 0, max: 1_000_000 }, problems);
+  if (n > 0 && n < 128) {
+    problems.push(`OTKLIK_WORKER_HEAP_MIB=${n}: expected 0 (V8's own limit) or a whole number of MiB from 128`);
+    return DEFAULT_WORKER_HEAP_MIB;
+  }
+  return n;
+}
 
 /** A host:port setting (a listening address), or undefined when unset. */
 function hostPort(env: Env, name: string, problems: string[]): string | undefined {
@@ -170,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     overdueDigest: overdueDigestFromEnv(env, problems),
     logLevel,
     workerMaxCachedWorkflows: envInteger(env, 'OTKLIK_WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, { min: 0, max: 10_000_000 }, problems),
+    workerHeapMiB: workerHeapMiB(env, problems),
     workerMetricsAddress: hostPort(env, 'OTKLIK_WORKER_METRICS_ADDRESS', problems),
     startupWaitSeconds: envInteger(env, 'OTKLIK_STARTUP_WAIT_SECONDS', DEFAULT_STARTUP_WAIT_SECONDS, { min: 1, max: 3600, what: 'seconds' }, problems),
     apiSecurity: apiSecurity.options,

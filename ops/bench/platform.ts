@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { connectTemporalClient } from '../../domain/readiness';
+import { DEFAULT_WORKER_HEAP_MIB } from '../../domain/config';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { connect, migrateLatest, type Db } from '../../db/connection';
 import { loadSeeds } from '../../db/seed';
@@ -77,12 +78,18 @@ export function quietTemporalRuntime(): void {
   }
 }
 
+/** The worker's V8 heap limit as `npm run worker` sets it (domain/config workerHeapMiB): the benchmark's worker runs with it too. */
+export function workerHeapMiB(): number {
+  const raw = process.env.OTKLIK_WORKER_HEAP_MIB;
+  return raw !== undefined && raw.trim() !== '' ? Number(raw) : DEFAULT_WORKER_HEAP_MIB;
+}
+
 /** Starts a TypeScript entry point as its own node process (no tsx wrapper process: the pid is the program). */
-function spawnTs(name: string, entry: string, env: Record<string, string>, logFile: string, profileDir?: string): ChildService {
+function spawnTs(name: string, entry: string, env: Record<string, string>, logFile: string, profileDir?: string, nodeFlags: string[] = []): ChildService {
   const out = fs.openSync(logFile, 'a');
   // --profile: V8 writes the process's CPU profile there when it exits (ops/bench/profile-summary.ts reads it).
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, name)] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, '--import', 'tsx', entry], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out],
@@ -192,7 +199,7 @@ async function startChildren(
   timed: Timed,
   profileDir?: string,
 ): Promise<{ worker: ChildService; api: ChildService }> {
-  const worker = spawnTs('worker', 'ops/worker.ts', env, path.join(dataDir, 'worker.log'), profileDir);
+  const worker = spawnTs('worker', 'ops/worker.ts', env, path.join(dataDir, 'worker.log'), profileDir, [`--max-old-space-size=${workerHeapMiB()}`]);
   const api = spawnTs('api', 'ops/bench/api-server.ts', { ...env, PORT: String(apiPort) }, path.join(dataDir, 'api.log'), profileDir);
   stops.push('worker and API', async () => { await Promise.all([api.stop(), worker.stop()]); });
   await Promise.race([

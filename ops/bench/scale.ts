@@ -11,7 +11,7 @@
 // time) and to its row update (the step projected), with the polling confirmation that all K rows are
 // flagged overdue=true by their workflows.
 import { closedLoop, latencyStats, request, round2, submitNext, type ClosedLoopResult, type LatencyStats, type Load } from './load';
-import { cpuNow, cpuPercent, cpuUsed, rssMiB, type CpuPercent, type Platform } from './platform';
+import { cpuNow, cpuPercent, cpuUsed, rssMiB, workerHeapMiB, type CpuPercent, type Platform } from './platform';
 import { overdueSql } from '../../domain/cases/overdue';
 import { DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from '../../domain/config';
 
@@ -35,6 +35,8 @@ export interface ScaleSettings {
 /** The worker's workflow cache over the scale phase, from its Prometheus metrics (absent when unreadable). */
 export interface CacheFigures {
   maxCachedWorkflows?: number;
+  /** The worker's V8 heap limit, MiB (OTKLIK_WORKER_HEAP_MIB; 0: V8's own). */
+  workerHeapMiB?: number;
   /** Workflow tasks served from the cache, and those that had to replay the history first (cache misses). */
   hits: number;
   misses: number;
@@ -268,7 +270,7 @@ export function metricSum(text: string, name: string): number {
   return sum;
 }
 
-type CacheCounters = Omit<CacheFigures, 'maxCachedWorkflows'>;
+type CacheCounters = Omit<CacheFigures, 'maxCachedWorkflows' | 'workerHeapMiB'>;
 
 async function cacheCounters(platform: Platform): Promise<CacheCounters | undefined> {
   const text = await platform.workerMetrics();
@@ -286,6 +288,7 @@ function cacheDelta(before: CacheCounters | undefined, after: CacheCounters | un
   // The worker runs with the bench's environment: its cache size is this one (domain/config).
   return {
     maxCachedWorkflows: Number(process.env.OTKLIK_WORKER_MAX_CACHED_WORKFLOWS) || DEFAULT_WORKER_MAX_CACHED_WORKFLOWS,
+    workerHeapMiB: workerHeapMiB(),
     hits: after.hits - before.hits, misses: after.misses - before.misses,
     replayMs: round2(after.replayMs - before.replayMs), replays: after.replays - before.replays,
   };

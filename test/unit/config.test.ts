@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { ConfigError, DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, loadConfig } from '../../domain/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, DEFAULT_WORKER_HEAP_MIB, loadConfig } from '../../domain/config';
 
 describe('configuration from the environment (domain/config/index.ts)', () => {
   it('bounds the worker cache by default, and refuses a value that is not a whole number', () => {
@@ -8,6 +10,18 @@ describe('configuration from the environment (domain/config/index.ts)', () => {
     for (const bad of ['-1', '1.5', 'many']) {
       assert.throws(() => loadConfig({ OTKLIK_WORKER_MAX_CACHED_WORKFLOWS: bad }), (e: unknown) =>
         e instanceof ConfigError && /OTKLIK_WORKER_MAX_CACHED_WORKFLOWS/.test(e.message));
+    }
+  });
+
+  it('caps the worker\'s heap by default; 0 leaves V8\'s own limit; a cap too small to start is refused', () => {
+    assert.equal(loadConfig({}).workerHeapMiB, DEFAULT_WORKER_HEAP_MIB);
+    assert.equal(loadConfig({ OTKLIK_WORKER_HEAP_MIB: '0' }).workerHeapMiB, 0);
+    assert.equal(loadConfig({ OTKLIK_WORKER_HEAP_MIB: '1024' }).workerHeapMiB, 1024);
+    // Node takes the limit only at launch: the worker script passes it, with this default.
+    const script = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')).scripts.worker;
+    assert.match(script, new RegExp(`--max-old-space-size=\\$\\{OTKLIK_WORKER_HEAP_MIB:-${DEFAULT_WORKER_HEAP_MIB}\\} `));
+    for (const bad of ['64', '-1', 'half']) {
+      assert.throws(() => loadConfig({ OTKLIK_WORKER_HEAP_MIB: bad }), (e: unknown) => e instanceof ConfigError && /OTKLIK_WORKER_HEAP_MIB/.test(e.message), bad);
     }
   });
 
