@@ -66,7 +66,9 @@ const CASES_SQL = `
   select 'B-' || n, 'appeal', 'appeal', ?, cat, sub, nullif(territory, ''), 'bench case', case when redirected then org2 else org end,
          case when not answered then 'in_work' when rating > 2 then 'closed' when rating is not null then 'registered'
               when ans_at + interval '10 days' < now() then 'closed' else 'answered' end,
-         not answered and due_at < now(), reg_at, due_at, case when answered then ans_at end,
+         -- rated 2 or lower: escalated, a new round with a new term from the day after the answer
+         case when answered and rating <= 2 then ans_at + interval '31 days' < now() else not answered and due_at < now() end,
+         reg_at, case when answered and rating <= 2 then ans_at + interval '31 days' else due_at end, case when answered then ans_at end,
          case when answered and rating > 2 then ans_at + interval '1 day' when answered and rating is null and ans_at + interval '10 days' < now() then ans_at + interval '10 days' end,
          case when answered then rating end, case when answered and rating <= 2 then 2 else 1 end, extended, channel, 6, '{}'
     from bench_plan`;
