@@ -202,6 +202,8 @@ const USAGE = `Usage: npm run bench -- [--scale small|full] [options]
   --appeals N               open appeals of the scale phase
   --burst K                 cases whose terms are made due together (scale phase)
   --term-burst N            appeals of the term-burst phase, all due at one instant
+  --term-burst-timeout S    how long after their instant to wait for all their workflows' overdue steps
+                            (small 300, full 600)
   --concurrency 4,16,32     closed-loop concurrencies of the intake phase
   --scale-concurrency C     clients loading the scale phase (default: the intake peak's)
   --intake-seconds S        length of each intake step
@@ -243,6 +245,7 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
       appeals: { type: 'string' },
       burst: { type: 'string' },
       'term-burst': { type: 'string' },
+      'term-burst-timeout': { type: 'string' },
       concurrency: { type: 'string' },
       'scale-concurrency': { type: 'string' },
       'intake-seconds': { type: 'string' },
@@ -279,6 +282,8 @@ export function settingsFromArgs(argv: string[]): { settings: BenchSettings; opt
   s.scaleTest.burstCases = int(values.burst, '--burst') ?? s.scaleTest.burstCases;
   const termBurst = int(values['term-burst'], '--term-burst');
   if (termBurst !== undefined) s.termBurst = { ...(s.termBurst ?? PRESETS.small.termBurst!), appeals: termBurst };
+  const termBurstTimeout = int(values['term-burst-timeout'], '--term-burst-timeout');
+  if (termBurstTimeout !== undefined && s.termBurst) s.termBurst.timeoutSeconds = termBurstTimeout;
   s.scaleTest.concurrency = int(values['scale-concurrency'], '--scale-concurrency') ?? s.scaleTest.concurrency;
   s.scaleTest.waitSeconds = positive(values['wait-seconds'], '--wait-seconds') ?? s.scaleTest.waitSeconds;
   const maxMinutes = positive(values['max-load-minutes'], '--max-load-minutes');
