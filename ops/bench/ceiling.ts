@@ -1,11 +1,15 @@
 // The ceiling: how many minimal workflows per second the same Temporal server completes. A worker of
 // the bench-only bundle (ops/bench/workflows.ts) runs in this process on a task queue of its own; N
-// concurrent clients each start a workflow and wait for its result, then start the next.
+// concurrent clients each start a workflow and wait for its result, then start the next. Then, with the
+// same worker and clients, as many appeal-shaped workflows (an appeal's Temporal interactions, no I/O):
+// each client starts and registers one by update-with-start and awaits the registration.
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectTemporalWorker } from '../../domain/readiness';
 import { closedLoop, round2, type LatencyStats } from './load';
 import type { Platform } from './platform';
-import type { minimalWorkflow } from './workflows';
+import { shapeActivities } from './shape-activities';
+import { shapedRegistration, type appealShapedWorkflow, type minimalWorkflow } from './workflows';
 
 export interface CeilingSettings {
   workflows: number;
@@ -21,6 +25,23 @@ export interface CeilingResult extends CeilingSettings {
   perSecond: number;
   /** Start to result, per workflow, as the client sees it. */
   latency: LatencyStats;
+  /** Appeal-shaped workflows (ops/bench/workflows.ts), as many: started and registered per second. */
+  shaped?: { completed: number; errors: number; seconds: number; perSecond: number; latency: LatencyStats };
+}
+
+type Fire = () => Promise<{ ok: boolean; status: number; ms: number; attempts: number }>;
+
+/** One workflow per call, timed from the client's side; a failure counts, never throws. */
+function timed(run: () => Promise<unknown>): Fire {
+  return async () => {
+    const t0 = performance.now();
+    try {
+      await run();
+      return { ok: true, status: 200, ms: performance.now() - t0, attempts: 1 };
+    } catch {
+      return { ok: false, status: 0, ms: performance.now() - t0, attempts: 1 };
+    }
+  };
 }
 
 /** The bench-only bundle; built while the platform starts, since webpack takes seconds. */
@@ -38,25 +59,27 @@ export async function measureCeiling(
   const taskQueue = `bench-ceiling-${process.pid}`;
   const connection = await connectTemporalWorker(platform.temporalAddress);
   try {
-    const worker = await Worker.create({ connection, namespace: 'default', taskQueue, workflowBundle: await bundle });
+    const worker = await Worker.create({ connection, namespace: 'default', taskQueue, workflowBundle: await bundle, activities: shapeActivities });
     return await worker.runUntil(async () => {
       let n = 0;
-      const fire = async () => {
-        const t0 = performance.now();
-        const id = `bench-minimal-${process.pid}-${n++}`;
-        try {
-          await platform.temporal.workflow.execute<typeof minimalWorkflow>('minimalWorkflow', { taskQueue, workflowId: id });
-          return { ok: true, status: 200, ms: performance.now() - t0, attempts: 1 };
-        } catch {
-          return { ok: false, status: 0, ms: performance.now() - t0, attempts: 1 };
-        }
-      };
-      if (settings.warmup > 0) await closedLoop(settings.concurrency, { count: settings.warmup }, fire);
+      const minimal = timed(() => platform.temporal.workflow.execute<typeof minimalWorkflow>('minimalWorkflow', { taskQueue, workflowId: `bench-minimal-${process.pid}-${n++}` }));
+      const shaped = timed(() => {
+        const workflowId = `bench-shaped-${process.pid}-${n++}`;
+        const startWorkflowOperation = new WithStartWorkflowOperation<typeof appealShapedWorkflow>('appealShapedWorkflow', {
+          workflowId, taskQueue, args: [workflowId], workflowIdConflictPolicy: 'FAIL',
+        });
+        return platform.temporal.workflow.executeUpdateWithStart(shapedRegistration, { startWorkflowOperation });
+      });
+      if (settings.warmup > 0) await closedLoop(settings.concurrency, { count: settings.warmup }, minimal);
       log(`ceiling: ${settings.workflows} minimal workflows, ${settings.concurrency} concurrent clients`);
-      const r = await closedLoop(settings.concurrency, { count: settings.workflows }, fire);
+      const r = await closedLoop(settings.concurrency, { count: settings.workflows }, minimal);
+      log(`ceiling: ${settings.workflows} appeal-shaped workflows (update-with-start, two local activities, search attributes, a timer)`);
+      const s = await closedLoop(settings.concurrency, { count: settings.workflows }, shaped);
+      log(`ceiling: appeal-shaped ${round2(s.perSecond)}/s`);
       return {
         ...settings, taskQueue, seconds: round2(r.seconds), completed: r.ok, errors: r.errors, perSecond: round2(r.perSecond),
         latency: r.latency,
+        shaped: { completed: s.ok, errors: s.errors, seconds: round2(s.seconds), perSecond: round2(s.perSecond), latency: s.latency },
       };
     });
   } finally {

@@ -55,6 +55,8 @@ describe('benchmarks: smoke run of ops/bench', function () {
     assert.equal(ceiling.completed, 20);
     assert.equal(ceiling.errors, 0);
     assert.ok(ceiling.perSecond > 0);
+    assert.deepEqual([ceiling.shaped?.completed, ceiling.shaped?.errors], [20, 0], 'every appeal-shaped workflow registered');
+    assert.ok(ceiling.shaped!.perSecond > 0);
     assert.ok(intake.peakPerSecond > 0);
     assert.ok(intake.ratioToCeiling > 0);
     assert.equal(intake.steps.reduce((a, s) => a + s.appeals, 0), 20);
