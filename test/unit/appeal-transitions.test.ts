@@ -162,6 +162,8 @@ describe('appeal transitions: guards', () => {
     const extend = (days: number) => ({ actor: operator, days, reason: 'Экспертиза' });
     guardRefuses('extendTerm', caseWith({ extended: true }), extend(5), 'InvalidTransition', /already been extended once/);
     guardRefuses('extendTerm', caseWith({ overdue: true }), extend(5), 'InvalidTransition', /term has already passed/);
+    // The term's instant has come and its timer has not run yet: passed all the same.
+    guardRefuses('extendTerm', caseWith(), extend(5), 'InvalidTransition', /term has already passed/, { now: DUE, input });
     for (const days of [0, 31, 2.5]) guardRefuses('extendTerm', caseWith(), extend(days), 'InvalidInput', /days must be an integer from 1 to 30/);
     guardRefuses('extendTerm', caseWith({ regulation: { ...REGULATION, extensionMaxDays: 10 } }), extend(11), 'InvalidInput', /from 1 to 10/);
     guardRefuses('extendTerm', caseWith({ regulation: null }), extend(31), 'InvalidInput', /from 1 to 30/);

@@ -5,7 +5,7 @@
 // unit tests answer it themselves (test/unit/appeal-transitions.test.ts).
 import type { AppealActivities } from '../../activities/appeal';
 import { remindersFor } from '../rules/answer-term';
-import { termRunsIn } from '../rules/overdue';
+import { overdueAt, termRunsIn } from '../rules/overdue';
 import { assertValidRating, isNegativeRating, ratingDueAt, ratingOutcome } from '../rules/rating';
 import { type Actor, SYSTEM } from '../shared/actor';
 import { FAILURE, Refused } from '../shared/failures';
@@ -238,10 +238,11 @@ const operatorActions = {
       recorded({ ...state, clarification: { question, askedAt: now }, status: 'clarification_requested' }, 'clarification_requested', actor, { question }),
   },
   extendTerm: {
-    guard(state, { actor, days, reason }) {
+    guard(state, { actor, days, reason }, { now }) {
       byOperator(state, actor, OPEN, 'extend the term');
       if (state.extended) refuse(FAILURE.invalidTransition, 'the term has already been extended once (59-FZ art. 12 p. 2 allows one extension)');
-      if (state.overdue) refuse(FAILURE.invalidTransition, 'the term has already passed: it can be extended only before it ends');
+      // Passed is passed, whether or not the term's timer has run yet (the read model shows it overdue already).
+      if (overdueAt(state, Date.parse(now))) refuse(FAILURE.invalidTransition, 'the term has already passed: it can be extended only before it ends');
       const max = state.regulation?.extensionMaxDays ?? 30;
       if (!Number.isInteger(days) || days < 1 || days > max) refuse(FAILURE.invalidInput, `days must be an integer from 1 to ${max}`);
       requireText(reason, 'reason', 2000);
