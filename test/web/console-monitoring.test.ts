@@ -59,7 +59,8 @@ describe('console: the monitoring dashboards of a region (a supervisor; an analy
     await m2.ratedPositive(at('2026-08-26T09:00:00'), 4);
     const m3 = await story({ id: M.m3, registeredAt: at('2026-09-01T10:00:00'), answerDueAt: at('2026-10-01T10:00:00') }).registered();
     await m3.overdue(at('2026-10-01T10:00:00'));
-    await story({ id: M.m4, registeredAt: at('2026-09-10T10:00:00'), answerDueAt: at('2026-10-10T10:00:00') }).registered();
+    // Open within its term: a term ahead of the real clock, since the read model shows a passed term as overdue at once.
+    await story({ id: M.m4, registeredAt: at('2026-09-10T10:00:00'), answerDueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() }).registered();
     // A poll of the district closed in August with three answers: participation.
     await db('participation_events').insert({
       id: 'P-2026-1', type: 'poll', region_id: TEST_REGION, organisation_id: ORG.district, title: 'Опрос о ремонте дорог', status: 'closed',
