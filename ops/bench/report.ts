@@ -322,8 +322,7 @@ function actionsMarkdown(actions: ActionResult[]): string[] {
 /** The two moments of a burst in words: all shown overdue, all flagged by their workflows. */
 function burstLine(b: ScaleResult['burst']): string {
   const shown = b.allShownAfterSeconds === null ? `${b.shown} of ${b.overrides.ok} shown overdue by the timeout` : `all ${b.overrides.ok} shown overdue by the read model ${b.allShownAfterSeconds} s after T`;
-  const flagged = b.allFlaggedAfterSeconds === null ? `${b.overdue} flagged by their workflows by the timeout` : `all flagged by their workflows' own overdue steps ${b.allFlaggedAfterSeconds} s after T (${b.drainPerSecond}/s)`;
-  return `${shown}; ${flagged}`;
+  return `${shown}; ${workflowSteps(b)}`;
 }
 
 /** The term-burst phase's section of the Markdown report. */
