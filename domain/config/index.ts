@@ -138,8 +138,11 @@ export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 500;
  */
 export const DEFAULT_WORKER_HEAP_MIB = 512;
 
-/** OTKLIK_WORKER_HEAP_MIB: 0 (V8's own limit) or at least 128 MiB, below which a worker would run out at start. */
-function workerHeapMiB(env: Env, problems: string[]): number {
+/**
+ * OTKLIK_WORKER_HEAP_MIB: 0 (V8's own limit) or at least 128 MiB, below which a worker would run out at
+ * start. Exported for the benchmark, which starts its worker with it without a whole platform config.
+ */
+export function workerHeapMiB(env: Env, problems: string[]): number {
   const n = envInteger(env, 'OTKLIK_WORKER_HEAP_MIB', DEFAULT_WORKER_HEAP_MIB, { min: 0, max: 1_000_000 }, problems);
   if (n > 0 && n < 128) {
     problems.push(`OTKLIK_WORKER_HEAP_MIB=${n}: expected 0 (V8's own limit) or a whole number of MiB from 128`);

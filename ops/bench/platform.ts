@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { connectTemporalClient } from '../../domain/readiness';
-import { DEFAULT_WORKER_HEAP_MIB } from '../../domain/config';
+import { workerHeapMiB as workerHeapFromEnv } from '../../domain/config';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { connect, migrateLatest, type Db } from '../../db/connection';
 import { loadSeeds } from '../../db/seed';
@@ -78,10 +78,12 @@ export function quietTemporalRuntime(): void {
   }
 }
 
-/** The worker's V8 heap limit as `npm run worker` sets it (domain/config workerHeapMiB): the benchmark's worker runs with it too. */
+/** The worker's V8 heap limit as `npm run worker` sets it, read and checked by the config's own parser: the benchmark's worker runs with it too. */
 export function workerHeapMiB(): number {
-  const raw = process.env.OTKLIK_WORKER_HEAP_MIB;
-  return raw !== undefined && raw.trim() !== '' ? Number(raw) : DEFAULT_WORKER_HEAP_MIB;
+  const problems: string[] = [];
+  const mib = workerHeapFromEnv(process.env, problems);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return mib;
 }
 
 /** Starts a TypeScript entry point as its own node process (no tsx wrapper process: the pid is the program). */
