@@ -5,10 +5,9 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import { type AppealState } from '../../workflows/appeal/messages';
 import { currentExternalRegistration } from '../../workflows/appeal/state';
-import { overdueAt } from '../../workflows/rules/overdue';
 import type { AuthUser } from '../identity/users';
 import { canSeeCase, scopeCases } from './access';
-import { overdueSql } from './overdue';
+import { overdueFilterSql, rowOverdue } from './overdue';
 import { problems } from '../problem';
 
 export type Case = components['schemas']['Case'];
@@ -111,7 +110,7 @@ export function toCase(row: CaseRow, viewer: AuthUser): Case {
     registeredAt: iso(row.registered_at) as string,
     answerDueAt: iso(row.answer_due_at),
     termDays: row.term_days,
-    overdue: overdueAt({ overdue: row.overdue, status: row.status, answerDueAt: row.answer_due_at }, Date.now()),
+    overdue: rowOverdue(row),
     termAdvisory: row.term_advisory,
     advisoryDueAt: iso(row.advisory_due_at),
     advisoryMissed: row.advisory_missed,
@@ -340,7 +339,7 @@ export async function listCases(
   filterTree(qb, 'organisations', 'organisation_id', filters.organisationId, filters.organisationSubtree);
   if (filters.registeredFrom !== undefined) qb.where('cases.registered_at', '>=', pgTimestamp(filters.registeredFrom));
   if (filters.registeredTo !== undefined) qb.where('cases.registered_at', '<', pgTimestamp(filters.registeredTo));
-  if (filters.overdue !== undefined) qb.whereRaw(filters.overdue ? overdueSql() : `not ${overdueSql()}`);
+  if (filters.overdue !== undefined) qb.whereRaw(overdueFilterSql(filters.overdue));
   if (filters.advisoryMissed !== undefined) qb.where('cases.advisory_missed', filters.advisoryMissed);
   if (filters.open === true) qb.whereNot('cases.status', 'closed');
   if (filters.open === false) qb.where('cases.status', 'closed');

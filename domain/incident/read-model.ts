@@ -3,9 +3,8 @@
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { IncidentInput, IncidentState } from '../../workflows/incident/messages';
-import { overdueAt } from '../../workflows/rules/overdue';
 import { canSeeCase, scopeCases } from '../cases/access';
-import { overdueSql } from '../cases/overdue';
+import { overdueFilterSql, rowOverdue } from '../cases/overdue';
 import { DUE_SORT, keysetPage } from '../cases/read-model';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
@@ -67,7 +66,7 @@ export function toIncident(row: IncidentRow): Incident {
     network: r.network, postUrl: r.postUrl, text: r.text, authorHandle: r.authorHandle, foundAt: r.foundAt,
     categoryId: r.categoryId, subcategoryId: r.subcategoryId, territoryId: r.territoryId,
     registeredAt: iso(row.registered_at) as string, answerDueAt: iso(row.answer_due_at), termHours: s.termHours ?? null,
-    overdue: overdueAt({ overdue: row.overdue, status: row.status, answerDueAt: row.answer_due_at }, Date.now()), reports: row.reports, routing: s.routing ?? null,
+    overdue: rowOverdue(row), reports: row.reports, routing: s.routing ?? null,
     reply: s.reply ? { text: s.reply.text, url: s.reply.url, repliedAt: s.reply.repliedAt } : null,
     dismissal: s.dismissal ? { reason: s.dismissal.reason, dismissedAt: s.dismissal.dismissedAt } : null,
     closedAt: iso(row.closed_at),
@@ -91,7 +90,7 @@ export async function listIncidents(db: Db, user: AuthUser, filters: IncidentFil
   else scopeCases(qb, user);
   if (filters.open === true) qb.whereNot('cases.status', 'closed');
   if (filters.open === false) qb.where('cases.status', 'closed');
-  if (filters.overdue !== undefined) qb.whereRaw(filters.overdue ? overdueSql() : `not ${overdueSql()}`);
+  if (filters.overdue !== undefined) qb.whereRaw(overdueFilterSql(filters.overdue));
   const { rows, nextCursor } = await keysetPage<IncidentRow>(db, qb, { order: 'due', sortExpr: DUE_SORT, idColumn: 'i.id' }, page);
   return { items: rows.map(toIncident), nextCursor };
 }
