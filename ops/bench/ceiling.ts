@@ -6,7 +6,7 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectTemporalWorker } from '../../domain/readiness';
-import { closedLoop, round2, type LatencyStats } from './load';
+import { closedLoop, round2, type LatencyStats, type Submission } from './load';
 import type { Platform } from './platform';
 import { shapeActivities } from './shape-activities';
 import { shapedRegistration, type appealShapedWorkflow, type minimalWorkflow } from './workflows';
@@ -29,10 +29,8 @@ export interface CeilingResult extends CeilingSettings {
   shaped?: { completed: number; errors: number; seconds: number; perSecond: number; latency: LatencyStats };
 }
 
-type Fire = () => Promise<{ ok: boolean; status: number; ms: number; attempts: number }>;
-
-/** One workflow per call, timed from the client's side; a failure counts, never throws. */
-function timed(run: () => Promise<unknown>): Fire {
+/** One workflow per call, timed from the client's side for closedLoop; a failure counts, never throws. */
+function timed(run: () => Promise<unknown>): () => Promise<Submission> {
   return async () => {
     const t0 = performance.now();
     try {
