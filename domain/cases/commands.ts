@@ -3,7 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowIdReusePolicy, type UpdateDefinition } from '@temporalio/common';
 import type { appealWorkflow } from '../../workflows';
-import { registrationUpdate, stateQuery, type AppealInput, type AppealState } from '../../workflows/appeal/messages';
+import { registrationUpdate, runInput, stateQuery, type AppealInput, type AppealState } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
 import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
@@ -96,7 +96,7 @@ export async function reopenCase(ctx: TemporalContext, caseId: string, actor: Ac
   const last = ctx.client.workflow.getHandle(caseId, description.runId);
   const original = (await startInputOf(last)) ?? (await intakeInput(ctx.db, caseId));
   if (!original) throw new Error(`case ${caseId}: no start input found to reopen from`);
-  const input: AppealInput = { ...original, carried: finalState, reopen: { actor, reason } };
+  const input: AppealInput = runInput({ ...original, carried: finalState, reopen: { actor, reason } });
   try {
     await ctx.client.workflow.start<typeof appealWorkflow>(APPEAL_WORKFLOW_TYPE, {
       workflowId: caseId,

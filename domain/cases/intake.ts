@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { appealWorkflow } from '../../workflows';
-import { registrationUpdate, type AppealInput, type AppealState } from '../../workflows/appeal/messages';
+import { registrationUpdate, runInput, type AppealInput, type AppealState } from '../../workflows/appeal/messages';
 import { FAILURE } from '../../workflows/shared/failures';
 import { linkAttachments } from '../attachments/attachments';
 import type { AuthUser } from '../identity/users';
@@ -38,7 +38,7 @@ interface CaseIntakeRow {
 /** The workflow input of an intake row: the stored request plus the instant the platform accepted it. */
 export function appealInputOf(intake: Pick<CaseIntakeRow, 'request' | 'created_at'>): AppealInput {
   const created = intake.created_at instanceof Date ? intake.created_at : new Date(intake.created_at);
-  return { ...intake.request, receivedAt: created.toISOString() };
+  return runInput({ ...intake.request, receivedAt: created.toISOString() });
 }
 
 /** Starts the case's first run (startOnce). */

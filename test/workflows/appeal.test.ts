@@ -9,7 +9,9 @@ import {
 } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
 import { composeOverdueDigests } from '../../activities/overdue-digest';
+import { Worker } from '@temporalio/worker';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
+import { workflowBundle } from '../support/temporal';
 import { ADVISORY_SUBCATEGORY, CAT, ORG, TERRITORY, TEST_REGION, addAdvisoryMunicipalTerm, createTestRegion, createUser } from '../support/fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -68,6 +70,21 @@ describe('appeal workflow (time-skipping server)', function () {
       return true;
     });
   }
+
+  it('runs locally without a patch marker when its input says so, asks the patch when it does not, and both replay', async () => {
+    const markers = async (handle: WorkflowHandle) => ((await handle.fetchHistory()).events ?? [])
+      .map((e) => e.markerRecordedEventAttributes?.markerName).filter((name): name is string => Boolean(name));
+    // A run started by today's code (runInput): local activities only, no patch marker.
+    const current = await submit(CAT.ambulance, TERRITORY.village, { localActivities: true });
+    assert.deepEqual(await markers(current), ['core_local_activity', 'core_local_activity']);
+    // A run whose input does not say (started before the flag): the patch marker first, then the same.
+    const earlier = await submit(CAT.ambulance);
+    assert.deepEqual(await markers(earlier), ['core_patch', 'core_local_activity', 'core_local_activity']);
+    for (const handle of [current, earlier]) {
+      assert.equal((await handle.query(stateQuery)).status, 'registered');
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
+    }
+  });
 
   it('routes an accelerated case, goes overdue after 10 days and notifies the supervisor', async () => {
     const handle = await submit(CAT.ambulance);

@@ -21,7 +21,7 @@ import { createExclusive } from '../shared/exclusive';
 import {
   acknowledgeRegistrationUpdate, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
   rateUpdate, reassignUpdate, redirectUpdate, registrationUpdate, replyToClarificationUpdate,
-  requestClarificationUpdate, stateQuery, takeIntoWorkUpdate,
+  requestClarificationUpdate, runInput, stateQuery, takeIntoWorkUpdate,
   type AppealInput, type AppealState,
 } from './messages';
 import {
@@ -44,13 +44,21 @@ const localActivities = proxyLocalActivities<AppealActivities>({
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
-/** Runs before any local activity of a run: workflows started before local activities replay as they ran. */
+/**
+ * Asked before the first local activity of a run whose input does not say (AppealInput.localActivities):
+ * workflows started before local activities replay as they ran.
+ */
 export const LOCAL_ACTIVITIES_PATCH = 'appeal-local-activities';
 
+/** Whether this run's look-ups and projections run locally (its input says so, or the patch does). */
+function runsLocally(input: AppealInput): boolean {
+  return input.localActivities === true || patched(LOCAL_ACTIVITIES_PATCH);
+}
+
 /** One look-up or projection: locally first, then through the task queue (see the header). */
-async function runActivity<K extends keyof AppealActivities>(name: K, args: Parameters<AppealActivities[K]>[0]): Promise<Awaited<ReturnType<AppealActivities[K]>>> {
+async function runActivity<K extends keyof AppealActivities>(input: AppealInput, name: K, args: Parameters<AppealActivities[K]>[0]): Promise<Awaited<ReturnType<AppealActivities[K]>>> {
   type Fn = (a: typeof args) => Promise<Awaited<ReturnType<AppealActivities[K]>>>;
-  if (!patched(LOCAL_ACTIVITIES_PATCH)) return (activities[name] as unknown as Fn)(args);
+  if (!runsLocally(input)) return (activities[name] as unknown as Fn)(args);
   try {
     return await (localActivities[name] as unknown as Fn)(args);
   } catch (e) {
@@ -78,10 +86,10 @@ const UPDATES: { [K in ActionName]: UpdateDefinition<AppealState, [ActionArgs[K]
 };
 
 /** Runs the look-ups a transition asks for, one after another, until it ends. */
-async function settle(step: Step): Promise<Outcome> {
+async function settle(input: AppealInput, step: Step): Promise<Outcome> {
   while ('ask' in step) {
     const { ask, args, then } = step;
-    const answer = await runActivity(ask, args as never);
+    const answer = await runActivity(input, ask, args as never);
     step = refusing(() => (then as (answer: unknown) => Step)(answer));
   }
   return step;
@@ -100,10 +108,10 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
   /** One transition under the lock: its look-ups, the new state, the projection of its event. */
   const transition = (decide: (ctx: TransitionContext) => Step) => lock.run(async () => {
     const ctx = context();
-    const outcome = await settle(refusing(() => decide(ctx)));
+    const outcome = await settle(input, refusing(() => decide(ctx)));
     state = outcome.state;
     if (outcome.event) {
-      await runActivity('projectAppealTransition', { input: { ...input, carried: undefined }, state, ...outcome.event, occurredAt: ctx.now });
+      await runActivity(input, 'projectAppealTransition', { input: { ...input, carried: undefined }, state, ...outcome.event, occurredAt: ctx.now });
       upsertSearchAttributes(searchAttributes(state, input));
     }
     return outcome;
@@ -145,7 +153,7 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
       await condition(() => !lock.locked && allHandlersFinished());
       log.info('continuing as new', { caseId: state.caseId, historyLength: workflowInfo().historyLength });
-      await continueAsNew<typeof appealWorkflow>({ ...input, carried: state, reopen: undefined });
+      await continueAsNew<typeof appealWorkflow>(runInput({ ...input, carried: state, reopen: undefined }));
     }
     const deadline = nextDeadline(state);
     const seqBefore = observedSeq;
