@@ -42,6 +42,24 @@ function timed(run: () => Promise<unknown>): () => Promise<Submission> {
   };
 }
 
+let started = 0;
+
+/** One minimal workflow per call, started on `taskQueue` (a worker of ceilingBundle polls it) and awaited. */
+export function minimalCall(platform: Platform, taskQueue: string): () => Promise<Submission> {
+  return timed(() => platform.temporal.workflow.execute<typeof minimalWorkflow>('minimalWorkflow', { taskQueue, workflowId: `bench-minimal-${process.pid}-${started++}` }));
+}
+
+/** One appeal-shaped workflow per call: started and registered by update-with-start, as the API does an appeal. */
+export function shapedCall(platform: Platform, taskQueue: string): () => Promise<Submission> {
+  return timed(() => {
+    const workflowId = `bench-shaped-${process.pid}-${started++}`;
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof appealShapedWorkflow>('appealShapedWorkflow', {
+      workflowId, taskQueue, args: [workflowId], workflowIdConflictPolicy: 'FAIL',
+    });
+    return platform.temporal.workflow.executeUpdateWithStart(shapedRegistration, { startWorkflowOperation });
+  });
+}
+
 /** The bench-only bundle; built while the platform starts, since webpack takes seconds. */
 export function ceilingBundle(): Promise<WorkflowBundleWithSourceMap> {
   const quiet = () => undefined;
@@ -59,15 +77,8 @@ export async function measureCeiling(
   try {
     const worker = await Worker.create({ connection, namespace: 'default', taskQueue, workflowBundle: await bundle, activities: shapeActivities });
     return await worker.runUntil(async () => {
-      let n = 0;
-      const minimal = timed(() => platform.temporal.workflow.execute<typeof minimalWorkflow>('minimalWorkflow', { taskQueue, workflowId: `bench-minimal-${process.pid}-${n++}` }));
-      const shaped = timed(() => {
-        const workflowId = `bench-shaped-${process.pid}-${n++}`;
-        const startWorkflowOperation = new WithStartWorkflowOperation<typeof appealShapedWorkflow>('appealShapedWorkflow', {
-          workflowId, taskQueue, args: [workflowId], workflowIdConflictPolicy: 'FAIL',
-        });
-        return platform.temporal.workflow.executeUpdateWithStart(shapedRegistration, { startWorkflowOperation });
-      });
+      const minimal = minimalCall(platform, taskQueue);
+      const shaped = shapedCall(platform, taskQueue);
       if (settings.warmup > 0) await closedLoop(settings.concurrency, { count: settings.warmup }, minimal);
       log(`ceiling: ${settings.workflows} minimal workflows, ${settings.concurrency} concurrent clients`);
       const r = await closedLoop(settings.concurrency, { count: settings.workflows }, minimal);
