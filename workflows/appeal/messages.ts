@@ -60,8 +60,8 @@ export interface AppealInput {
    * True in the input of every run started since look-ups and projections became local activities
    * (runInput), so that such a run knows it without a patch marker; absent in runs started before, which
    * ask the patch (workflow.ts, LOCAL_ACTIVITIES_PATCH). Why: `patched()` records a marker and updates
-   * the TemporalChangeVersion search attribute in every new case, measured at about 3 ms of the server's
-   * and the worker's CPU per appeal (of about 60).
+   * the TemporalChangeVersion search attribute (a visibility write) in every new case: 2 of a
+   * registration's 12 history events.
    */
   localActivities?: boolean;
 }
