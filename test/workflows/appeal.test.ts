@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { Db } from '../../db/connection';
 import {
   answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, rateUpdate, reassignUpdate, redirectUpdate,
-  registrationUpdate, replyToClarificationUpdate, requestClarificationUpdate, stateQuery, takeIntoWorkUpdate,
+  registrationUpdate, replyToClarificationUpdate, requestClarificationUpdate, runInput, stateQuery, takeIntoWorkUpdate,
   type AppealInput, type AppealState,
 } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
@@ -46,7 +46,8 @@ describe('appeal workflow (time-skipping server)', function () {
     await harness?.stop();
   });
 
-  async function submit(subcategoryId: string, territoryId: string | null = TERRITORY.village, extra: Partial<AppealInput> = {}): Promise<WorkflowHandle> {
+  /** Starts a case as the platform does (runInput); `startedBefore`: with an input from before AppealInput.localActivities. */
+  async function submit(subcategoryId: string, territoryId: string | null = TERRITORY.village, extra: Partial<AppealInput> = {}, startedBefore = false): Promise<WorkflowHandle> {
     const caseId = `99-2026-${String(++seq).padStart(6, '0')}`;
     const input: AppealInput = {
       caseId, kind: 'appeal', regionId: TEST_REGION,
@@ -54,7 +55,8 @@ describe('appeal workflow (time-skipping server)', function () {
       categoryId: subcategoryId === CAT.ambulance ? CAT.medicine : CAT.roads, subcategoryId, territoryId,
       text: 'Скорая помощь не приехала по вызову', receivedAt: new Date(await env.currentTimeMs()).toISOString(), ...extra,
     };
-    const handle = await env.client.workflow.start('appealWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+    const args = [startedBefore ? input : runInput(input)];
+    const handle = await env.client.workflow.start('appealWorkflow', { taskQueue, workflowId: caseId, args });
     await handle.executeUpdate(registrationUpdate);
     return handle;
   }
@@ -70,21 +72,6 @@ describe('appeal workflow (time-skipping server)', function () {
       return true;
     });
   }
-
-  it('runs locally without a patch marker when its input says so, asks the patch when it does not, and both replay', async () => {
-    const markers = async (handle: WorkflowHandle) => ((await handle.fetchHistory()).events ?? [])
-      .map((e) => e.markerRecordedEventAttributes?.markerName).filter((name): name is string => Boolean(name));
-    // A run started by today's code (runInput): local activities only, no patch marker.
-    const current = await submit(CAT.ambulance, TERRITORY.village, { localActivities: true });
-    assert.deepEqual(await markers(current), ['core_local_activity', 'core_local_activity']);
-    // A run whose input does not say (started before the flag): the patch marker first, then the same.
-    const earlier = await submit(CAT.ambulance);
-    assert.deepEqual(await markers(earlier), ['core_patch', 'core_local_activity', 'core_local_activity']);
-    for (const handle of [current, earlier]) {
-      assert.equal((await handle.query(stateQuery)).status, 'registered');
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
-    }
-  });
 
   it('routes an accelerated case, goes overdue after 10 days and notifies the supervisor', async () => {
     const handle = await submit(CAT.ambulance);
@@ -277,6 +264,22 @@ describe('appeal workflow (time-skipping server)', function () {
     assert.equal(types.filter((t) => t === 'overdue').length, 1);
     const seqs = (await db('case_events').where({ case_id: handle.workflowId }).orderBy('seq')).map((e) => e.seq);
     assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'one event per step across both runs, none lost or repeated');
+  });
+
+  // Last: its two cases stay open, and a test after it whose clock passed their terms would find them in its digest.
+  it('runs locally without a patch marker when its input says so, asks the patch when it does not, and both replay', async () => {
+    const markers = async (handle: WorkflowHandle) => ((await handle.fetchHistory()).events ?? [])
+      .map((e) => e.markerRecordedEventAttributes?.markerName).filter((name): name is string => Boolean(name));
+    // A run started by today's code (runInput): local activities only, no patch marker.
+    const current = await submit(CAT.ambulance);
+    assert.deepEqual(await markers(current), ['core_local_activity', 'core_local_activity']);
+    // A run whose input does not say (started before the flag): the patch marker first, then the same.
+    const earlier = await submit(CAT.ambulance, TERRITORY.village, {}, true);
+    assert.deepEqual(await markers(earlier), ['core_patch', 'core_local_activity', 'core_local_activity']);
+    for (const handle of [current, earlier]) {
+      assert.equal((await handle.query(stateQuery)).status, 'registered');
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
+    }
   });
 });
 
