@@ -3906,6 +3906,14 @@ export interface components {
                 postalAddress?: string;
             };
             attachments?: components["schemas"]["AttachmentIds"];
+            /**
+             * @description How the applicant reached the form, for monitoring (`MonitoringChannel`): `embed` when the
+             *     form embedded on an organisation's site sends it (also from the platform's page a draft
+             *     continued on after signing in), `web` (the default) from the platform's own app. Open311's
+             *     `POST /open311/requests.json` sets `open311` itself.
+             * @enum {string}
+             */
+            channel?: "web" | "embed";
         };
         /** @description A point in WGS 84 degrees, where the problem is. */
         Location: {

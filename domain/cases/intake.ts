@@ -86,17 +86,14 @@ async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotenc
   return { applicant_user_id: user.id, idempotency_key: idempotencyKey, request_hash: hash, case_id: caseId, request, created_at: now, started_at: null };
 }
 
-/** How a case came in when the entry point does not say: an integration client's API, or the web (app, console). */
-export function defaultChannel(user: AuthUser): string {
-  return user.role === 'integration' ? 'integration' : 'web';
-}
 
 /**
  * Registers an appeal or message: the intake (domain/intake.ts: a repeat of the same Idempotency-Key
  * gets the same case), then the workflow started (idempotent), registration awaited and the case row
- * returned. A crash after the intake transaction is repaired by startPendingIntake.
+ * returned. A crash after the intake transaction is repaired by startPendingIntake. `channel`: how it
+ * came in, a dimension of monitoring (Open311 says `open311`; else the form's own, `web` by default).
  */
-export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission, channel = defaultChannel(user)): Promise<SubmissionResult> {
+export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission, channel: string = body.channel ?? 'web'): Promise<SubmissionResult> {
   const { db } = ctx;
   const { intake, replayed } = await acceptIntake(db, CASE_INTAKE, { userId: user.id, idempotencyKey, body }, (trx, hash) =>
     newAppealIntake(trx, user, idempotencyKey, body, hash, channel));

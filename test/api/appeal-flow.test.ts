@@ -258,4 +258,16 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     assert.equal(received, cases);
     assert.deepEqual(await db('cases').where({ region_id: TEST_REGION }).distinct('channel').pluck('channel'), ['web']);
   });
+
+  it('counts a case under the channel it came through: web by default, embed when the embedded form says so', async () => {
+    const channelOf = async (id: string) => (await db('cases').where({ id }).first('channel')).channel;
+    const web = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal() });
+    const embedded = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal({ channel: 'embed' }) });
+    assert.equal(embedded.status, 201, JSON.stringify(embedded.body));
+    assert.deepEqual([await channelOf(web.body.id), await channelOf(embedded.body.id)], ['web', 'embed']);
+    const intakes = Number((await db('case_intake').count('* as n'))[0].n);
+    const other = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal({ channel: 'open311' }) });
+    assert.equal(other.status, 400, 'only web and embed are the form\'s to say');
+    assert.equal(Number((await db('case_intake').count('* as n'))[0].n), intakes, 'nothing stored');
+  });
 });

@@ -143,6 +143,8 @@ describe('web: the citizen embeds, sends, follows and rates a case in Chromium',
     assert.ok(queued, 'the case is in the operator\'s queue');
     const detail = await call(api, 'GET', `/cases/${numberText}`, { token: token.operator });
     assert.equal(detail.body.kind, 'appeal');
+    // Sent in the frame or on the page the draft continued on: either way it came through the embedded form.
+    assert.equal((await db('cases').where({ id: numberText }).first('channel')).channel, 'embed');
     assert.equal(detail.body.address, 'Барнаул, ул. Ленина, 10');
     const linked = await db('case_attachments as l').join('attachments as a', 'a.id', 'l.attachment_id')
       .where({ 'l.case_id': numberText, 'l.referenced_in': 'appeal' }).select('a.file_name');

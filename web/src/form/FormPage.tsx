@@ -8,6 +8,7 @@ import { carryIntoNewTab, signedIn, signInInNewTab, startSignIn } from '../auth'
 import { TextArea, TextInput } from '../components/Field';
 import { Button, Loading, Notice } from '../components/ui';
 import { errorsOf, FORM, type FieldErrors } from '../problems';
+import { mount } from '../mount';
 import { T } from '../text';
 import { Attachments } from './Attachments';
 import { CategoryPicker } from './CategoryPicker';
@@ -29,6 +30,9 @@ function useFormSettings(organisationId: string) {
   return form;
 }
 
+/** Whether the form runs in an organisation's frame (/embed/{organisationId}) rather than on the platform's page. */
+const embedded = mount.mode === 'embed';
+
 /** The draft of this organisation's form, saved on every change; the signed-in person's name fills an empty one. */
 function useDraft(organisationId: string) {
   const [draft, setDraft] = useState<Draft>(() => { adoptDraftFromRoute(organisationId); return loadDraft(organisationId); });
@@ -42,7 +46,7 @@ function useDraft(organisationId: string) {
     }), () => undefined);
   }, [organisationId]);
   // Signing in from a frame that cannot keep the draft opens the platform's page with the draft along.
-  useEffect(() => carryIntoNewTab(() => draftRoute(organisationId, draft)), [organisationId, draft]);
+  useEffect(() => carryIntoNewTab(() => draftRoute(organisationId, embedded ? { ...draft, channel: 'embed' } : draft)), [organisationId, draft]);
   return { draft, update, reset: () => { clearDraft(organisationId); setDraft(newDraft()); } };
 }
 
@@ -67,7 +71,7 @@ export function FormPage({ organisationId }: { organisationId: string }) {
     setSending(true);
     try {
       const created = await call(() => api.POST('/appeals', {
-        params: { header: { 'Idempotency-Key': draft.idempotencyKey } }, body: submissionOf(form, draft),
+        params: { header: { 'Idempotency-Key': draft.idempotencyKey } }, body: submissionOf(form, draft, embedded),
       }));
       reset();
       setRegistered(created);

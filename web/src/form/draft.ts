@@ -26,6 +26,8 @@ export interface Draft {
   email: string;
   postalAddress: string;
   files: UploadedFile[];
+  /** 'embed' on a draft carried out of an organisation's frame (draftRoute): its case still came through the embedded form. */
+  channel?: 'embed';
 }
 
 const keyOf = (organisationId: string) => `otklik.draft.${organisationId}`;
