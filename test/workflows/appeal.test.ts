@@ -266,7 +266,6 @@ describe('appeal workflow (time-skipping server)', function () {
     assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'one event per step across both runs, none lost or repeated');
   });
 
-  // Last: its two cases stay open, and a test after it whose clock passed their terms would find them in its digest.
   it('runs locally without a patch marker when its input says so, asks the patch when it does not, and both replay', async () => {
     const markers = async (handle: WorkflowHandle) => ((await handle.fetchHistory()).events ?? [])
       .map((e) => e.markerRecordedEventAttributes?.markerName).filter((name): name is string => Boolean(name));
@@ -279,6 +278,9 @@ describe('appeal workflow (time-skipping server)', function () {
     for (const handle of [current, earlier]) {
       assert.equal((await handle.query(stateQuery)).status, 'registered');
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
+      // Left running, their term timers would fire in later files' skipped time on a queue no worker
+      // polls any more, and the time-skipping server stops skipping while their tasks wait.
+      await handle.terminate('test done');
     }
   });
 });
