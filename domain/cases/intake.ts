@@ -86,7 +86,6 @@ async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotenc
   return { applicant_user_id: user.id, idempotency_key: idempotencyKey, request_hash: hash, case_id: caseId, request, created_at: now, started_at: null };
 }
 
-
 /**
  * Registers an appeal or message: the intake (domain/intake.ts: a repeat of the same Idempotency-Key
  * gets the same case), then the workflow started (idempotent), registration awaited and the case row
