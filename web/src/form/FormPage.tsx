@@ -30,12 +30,12 @@ function useFormSettings(organisationId: string) {
   return form;
 }
 
-/** Whether the form runs in an organisation's frame (/embed/{organisationId}) rather than on the platform's page. */
-const embedded = mount.mode === 'embed';
+/** A draft of the form in an organisation's frame says so; one carried from there to the platform's page keeps it (draftRoute). */
+const stamped = (d: Draft): Draft => (mount.mode === 'embed' ? { ...d, channel: 'embed' } : d);
 
 /** The draft of this organisation's form, saved on every change; the signed-in person's name fills an empty one. */
 function useDraft(organisationId: string) {
-  const [draft, setDraft] = useState<Draft>(() => { adoptDraftFromRoute(organisationId); return loadDraft(organisationId); });
+  const [draft, setDraft] = useState<Draft>(() => { adoptDraftFromRoute(organisationId); return stamped(loadDraft(organisationId)); });
   const update = (change: Partial<Draft>) => setDraft((d) => { const next = { ...d, ...change }; saveDraft(organisationId, next); return next; });
   useEffect(() => {
     if (!signedIn()) return;
@@ -46,8 +46,8 @@ function useDraft(organisationId: string) {
     }), () => undefined);
   }, [organisationId]);
   // Signing in from a frame that cannot keep the draft opens the platform's page with the draft along.
-  useEffect(() => carryIntoNewTab(() => draftRoute(organisationId, embedded ? { ...draft, channel: 'embed' } : draft)), [organisationId, draft]);
-  return { draft, update, reset: () => { clearDraft(organisationId); setDraft(newDraft()); } };
+  useEffect(() => carryIntoNewTab(() => draftRoute(organisationId, draft)), [organisationId, draft]);
+  return { draft, update, reset: () => { clearDraft(organisationId); setDraft(stamped(newDraft())); } };
 }
 
 export function FormPage({ organisationId }: { organisationId: string }) {
@@ -71,7 +71,7 @@ export function FormPage({ organisationId }: { organisationId: string }) {
     setSending(true);
     try {
       const created = await call(() => api.POST('/appeals', {
-        params: { header: { 'Idempotency-Key': draft.idempotencyKey } }, body: submissionOf(form, draft, embedded),
+        params: { header: { 'Idempotency-Key': draft.idempotencyKey } }, body: submissionOf(form, draft),
       }));
       reset();
       setRegistered(created);

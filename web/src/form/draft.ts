@@ -26,7 +26,7 @@ export interface Draft {
   email: string;
   postalAddress: string;
   files: UploadedFile[];
-  /** 'embed' on a draft carried out of an organisation's frame (draftRoute): its case still came through the embedded form. */
+  /** 'embed' on a draft of the form in an organisation's frame, also once carried to the platform's page (draftRoute): its case came through the embedded form. */
   channel?: 'embed';
 }
 

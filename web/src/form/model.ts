@@ -34,11 +34,10 @@ export function localErrors(form: EmbedForm, d: Draft): FieldErrors {
 }
 
 /** The request body of POST /appeals from a draft; the place only where the subcategory asks for it. */
-/** What the form sends; `embedded`: the form runs in an organisation's frame (its case's channel is then `embed`). */
-export function submissionOf(form: EmbedForm, d: Draft, embedded: boolean): AppealSubmission {
+export function submissionOf(form: EmbedForm, d: Draft): AppealSubmission {
   const opt = (s: string) => (s.trim() ? s.trim() : undefined);
   return {
-    channel: embedded || d.channel === 'embed' ? 'embed' : undefined,
+    channel: d.channel,
     kind: d.kind, regionId: form.region.id, subcategoryId: d.subcategoryId, text: d.text.trim(),
     territoryId: needsPlace(form, d) && d.territoryId ? d.territoryId : undefined,
     address: opt(d.address), location: d.location ?? undefined,
