@@ -5669,8 +5669,10 @@ export interface components {
         /**
          * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
          *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-         *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-         *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+         *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+         *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+         *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+         *     Columns with the applicant's personal data (name, contacts, texts)
          *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
          *     (action `report.exported`, with the report, the format, the filters and the number of rows).
          */
@@ -6447,8 +6449,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7503,8 +7507,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7572,8 +7578,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7621,8 +7629,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7663,8 +7673,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11219,8 +11231,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11268,8 +11282,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11316,8 +11332,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11417,8 +11435,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11516,8 +11536,10 @@ export interface operations {
                 /**
                  * @description `json` (default): the JSON document. `csv` (UTF-8 with a byte-order mark, comma-separated, one header
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
-                 *     (`Content-Disposition: attachment`). The files' column headers and sheet names are in Russian, for
-                 *     staff reading them in a spreadsheet; each column holds one field of the JSON document. Columns with the applicant's personal data (name, contacts, texts)
+                 *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
+                 *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
+                 *     Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */

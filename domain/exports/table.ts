@@ -6,15 +6,16 @@
 // file only when the report says the caller may see such data (`personalData`), and a row that the caller
 // may not see leaves it empty (the row gives undefined).
 //
-// Headers and sheet names are Russian (titles.ts): staff open these files in Excel. The tables themselves
-// name columns by the report's JSON fields, which the API keeps unchanged.
+// Headers, sheet names and coded values (a case's status, an organisation's kind) are Russian (titles.ts):
+// staff open these files in Excel. The tables themselves name columns and values as the report's JSON
+// does, which the API keeps unchanged.
 //
 // CSV: UTF-8 with a byte-order mark (so that Excel reads Cyrillic), comma-separated, one header row; only
 // the first sheet. A text cell that starts like a formula (=, +, -, @, tab, CR) is prefixed with an
 // apostrophe, so a citizen's text never runs as a formula in the reader's spreadsheet (CSV injection);
 // an XLSX cell is always a typed string, never a formula.
 import ExcelJS from 'exceljs';
-import { columnTitle, sheetTitle } from './titles';
+import { columnTitle, sheetTitle, valueTitle } from './titles';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type CellValue = string | number | boolean | Date | null | undefined;
@@ -70,7 +71,7 @@ function addSheet(workbook: ExcelJS.Workbook, sheet: Sheet, personalData: boolea
     const title = columnTitle(sheet.name, c.header);
     return { header: title, key: c.header, width: Math.max(c.width ?? 12, title.length + 2) };
   });
-  for (const row of sheet.rows) ws.addRow(columns.map((c) => cell(c.value(row), csv)));
+  for (const row of sheet.rows) ws.addRow(columns.map((c) => cell(valueTitle(sheet.name, c.header, c.value(row)), csv)));
   if (!csv) {
     ws.getRow(1).font = { bold: true };
     ws.views = [{ state: 'frozen', ySplit: 1 }];

@@ -1,10 +1,11 @@
-// The Russian text of report files (CSV/XLSX): the column headers and sheet names staff see when they open
-// an export in Excel, in one place. A report's tables name their columns by the fields of the report's
-// JSON (domain/monitoring/report-sheets.ts, domain/exports/case-list.ts), so the API and its code keep
-// one vocabulary; the writer (table.ts) puts these titles in the file. A field that means something else
-// on one sheet has a title for `<sheet>:<field>`, which comes first. A field without a title keeps its
-// JSON name in the file (test/unit/monitoring-reports.test.ts checks that the platform's reports have all).
-// An indicator's column is titled as the console titles it: its definition's titleRu (domain/monitoring/definitions.ts).
+// The Russian text of report files (CSV/XLSX): the column headers, sheet names and coded values staff see
+// when they open an export in Excel, in one place. A report's tables name their columns and values as the
+// report's JSON does (domain/monitoring/report-sheets.ts, domain/exports/case-list.ts), so the API and its
+// code keep one vocabulary; the writer (table.ts) puts these titles in the file. A field that means
+// something else on one sheet has a title for `<sheet>:<field>`, which comes first. A field without a
+// title keeps its JSON name in the file (test/unit/monitoring-reports.test.ts checks that the platform's
+// reports have all). An indicator's column is titled as the console titles it: its definition's titleRu
+// (domain/monitoring/definitions.ts).
 import { ALL_INDICATORS } from '../monitoring/definitions';
 
 export const COLUMN_TITLES: Readonly<Record<string, string>> = {
@@ -106,6 +107,31 @@ export const COLUMN_TITLES: Readonly<Record<string, string>> = {
   target: 'Порог',
 };
 
+/**
+ * A coded field's values as staff read them in a file. The API keeps the codes (`in_work`,
+ * `executive_body`); a spreadsheet shows their Russian names, worded as the console words them
+ * (web/src/text.ts). A field that means something else on one sheet has its names under
+ * `<sheet>:<field>`, which comes first. A code without a name here stays as it is (a channel added
+ * later, say): test/unit/monitoring-reports.test.ts checks that every code of the API's enums has one.
+ */
+export const VALUE_TITLES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  kind: { appeal: 'Обращение (59-ФЗ)', message: 'Сообщение' },
+  status: {
+    registered: 'Зарегистрировано', in_work: 'В работе', clarification_requested: 'Запрошено уточнение', answered: 'Дан ответ', closed: 'Закрыто',
+  },
+  resolution: {
+    rated_positive: 'Ответ оценён', rating_window_expired: 'Срок оценки истёк', left_without_answer: 'Оставлено без ответа',
+    closed_by_supervisor: 'Закрыто куратором', negative_at_top: 'Закрыто после повторного рассмотрения',
+  },
+  territoryKind: { region: 'Уровень региона', municipal_district: 'Муниципальный район', municipal_okrug: 'Муниципальный округ', city_district: 'Городской округ' },
+  organisationKind: { executive_body: 'Органы власти', municipality: 'Органы МСУ', settlement: 'Поселения', institution: 'Учреждения' },
+  dimension: { categories: 'Категории', organisations: 'Организации', territories: 'Муниципальные районы' },
+  problem: { low_rating: 'Низкая оценка', repeat_processing: 'Повторное рассмотрение', overdue: 'Просрочено' },
+  channel: { web: 'Сайт и приложение', embed: 'Форма на сайте организации', open311: 'Open311', integration: 'Интеграция', incident: 'Инциденты' },
+  better: { higher: 'не ниже', lower: 'не выше' },
+  'projects:status': { not_started: 'Не начат', in_progress: 'Выполняется', completed: 'Выполнен', cancelled: 'Отменён' },
+};
+
 /** Indicator columns: the definition's Russian title (after COLUMN_TITLES, which may name a field otherwise). */
 const INDICATOR_TITLES: ReadonlyMap<string, string> = new Map(ALL_INDICATORS.map((d) => [d.id, d.titleRu]));
 
@@ -134,6 +160,13 @@ function sheetKey(sheetName: string): { key: string; rest: string } {
 export function columnTitle(sheetName: string, field: string): string {
   const { key } = sheetKey(sheetName);
   return COLUMN_TITLES[`${key}:${field}`] ?? COLUMN_TITLES[field] ?? INDICATOR_TITLES.get(field) ?? field;
+}
+
+/** A cell's value in a file: a code's Russian name (VALUE_TITLES), anything else as it is. Deterministic. */
+export function valueTitle<V>(sheetName: string, field: string, value: V): V | string {
+  if (typeof value !== 'string') return value;
+  const { key } = sheetKey(sheetName);
+  return (VALUE_TITLES[`${key}:${field}`] ?? VALUE_TITLES[field])?.[value] ?? value;
 }
 
 /** The sheet's name in a workbook (the period after a known name stays). Deterministic. */

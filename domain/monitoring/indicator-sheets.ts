@@ -73,8 +73,7 @@ export function ratingSheets(t: Pick<RatingTable, 'quarter' | 'config' | 'rows'>
   ];
   type Weight = RatingConfig['indicators'][number];
   const weights: Column<Weight>[] = [
-    { header: 'indicator', value: (w) => titleOf(w.indicator), width: 40 }, field('weight', 10),
-    { header: 'better', value: (w) => (w.better === 'higher' ? 'не ниже' : 'не выше'), width: 10 }, field('target', 10),
+    { header: 'indicator', value: (w) => titleOf(w.indicator), width: 40 }, field('weight', 10), field('better', 10), field('target', 10),
   ];
   return [{ name: `rating ${t.quarter}`, columns, rows: t.rows }, { name: 'weights', columns: weights, rows: t.config.indicators }];
 }

@@ -209,7 +209,7 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     const headerRow = (wb.getWorksheet('Готовность кабинетов')!.getRow(1).values as unknown[]).slice(1);
     assert.deepEqual(headerRow.slice(0, 6), ['Код территории', 'Муниципальный район (округ)', 'Вид территории', 'Вид организации', 'Создано кабинетов', 'С активным оператором']);
     const rows = rowsOf(wb.getWorksheet('Готовность кабинетов')!, 'readiness');
-    const exec = rows.find((r) => r.territoryId === TERRITORY.region && r.organisationKind === 'executive_body')!;
+    const exec = rows.find((r) => r.territoryId === TERRITORY.region && r.organisationKind === 'Органы власти')!;
     assert.deepEqual([exec.territoryName, exec.created, exec.ready], ['Тестовый край', 3, 2]);
     assert.equal(rowsOf(wb.getWorksheet(sheetTitle('totals'))!, 'totals').length, 4);
     const entry = await db('audit_log').where({ action: 'report.exported' }).orderBy('id', 'desc').first();
@@ -225,7 +225,7 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     const wb = new ExcelJS.Workbook();
     const ws = await wb.csv.read(Readable.from(bytes.subarray(3).toString('utf8')));
     const groups = rowsOf(ws, 'problems');
-    assert.deepEqual(groups.map((g) => [g.dimension, g.id, g['current.problems'], g.trend]).slice(0, 2), [['categories', CAT.roads, 4, 2], ['categories', CAT.medicine, 1, 0]]);
+    assert.deepEqual(groups.map((g) => [g.dimension, g.id, g['current.problems'], g.trend]).slice(0, 2), [['Категории', CAT.roads, 4, 2], ['Категории', CAT.medicine, 1, 0]], 'codes as their Russian names');
     const sup = await workbookOf(await fetch(`${api.url}/monitoring/problems?${PERIOD}&format=xlsx`, { headers: { authorization: `Bearer ${t.supervisor}` } }));
     const supExamples = rowsOf(sup.getWorksheet(sheetTitle('examples'))!, 'examples');
     assert.ok(supExamples.some((e) => e['applicant.name'] === 'Борис Ямин' && e.text === '=1+1 яма'), 'an XLSX text cell is a string, never a formula');
@@ -253,6 +253,7 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     assert.deepEqual(rows.map((r) => r.id).sort(), ['C-1', 'C-2', 'C-5', 'R-2', 'R-3', 'R-4'], 'not a page: limit does not apply');
     assert.equal(rows.find((r) => r.id === 'C-2')!.text, "'=1+1 яма", 'a text that looks like a formula is not one');
     assert.equal(rows.find((r) => r.id === 'C-1')!['applicant.name'], 'Анна Дорожная');
+    assert.deepEqual([rows.find((r) => r.id === 'C-1')!.kind, rows.find((r) => r.id === 'C-1')!.status], ['Обращение (59-ФЗ)', 'В работе'], 'a case\'s kind and status by their names');
     const entries = await db('audit_log').where({ action: 'case.read_personal_data', operation: 'listCases' }).pluck('case_id');
     assert.ok(['C-1', 'C-2', 'C-5'].every((id) => entries.includes(id)), 'the personal data in the file is recorded per case');
     const district = await workbookOf(await fetch(`${api.url}/cases?format=xlsx`, { headers: { authorization: `Bearer ${t.district}` } }));

@@ -6,7 +6,8 @@ import { compareReadiness, readinessTable, monthOf, type Cabinet } from '../../d
 import { reportPeriod, ReportPeriodError } from '../../domain/monitoring/report-period';
 import { rankGroups, type GroupCountsRow } from '../../domain/monitoring/problem-analysis';
 import { visibleColumns, writeExport } from '../../domain/exports/table';
-import { columnTitle, sheetTitle } from '../../domain/exports/titles';
+import { columnTitle, sheetTitle, valueTitle } from '../../domain/exports/titles';
+import { loadSpec } from '../../openapi/spec';
 import { problemSheets, readinessSheets, returningSheets } from '../../domain/monitoring/report-sheets';
 import { caseListSheet } from '../../domain/exports/case-list';
 import { caseIndicatorSheets, participationSheets, ratingSheets, winningProjectSheets } from '../../domain/monitoring/indicator-sheets';
@@ -113,6 +114,30 @@ describe('monitoring report rules', () => {
     }
     assert.equal(sheetTitle('readiness 2026-11'), 'Готовность кабинетов 2026-11');
     assert.equal(columnTitle('examples', 'caseId'), columnTitle('cases', 'id'), 'a case number reads alike in every file');
+  });
+
+  it('writes every code of the API\'s enums in a file by its Russian name, and a code it does not know as it is', async () => {
+    const schemas = loadSpec().components!.schemas as Record<string, any>;
+    const codes: [sheet: string, field: string, values: string[]][] = [
+      ['cases', 'kind', schemas.CaseKind.enum], ['cases', 'status', schemas.CaseStatus.enum], ['cases', 'resolution', schemas.Resolution.enum],
+      ['examples', 'status', schemas.CaseStatus.enum], ['examples', 'problem', schemas.ProblemKind.enum],
+      ['readiness', 'territoryKind', schemas.CabinetReadinessRow.allOf[1].properties.territoryKind.enum],
+      ['readiness', 'organisationKind', schemas.OrganisationKind.enum], ['problems', 'dimension', ['categories', 'organisations', 'territories']],
+      ['indicators', 'channel', ['web', 'embed', 'open311', 'integration', 'incident']], ['projects', 'status', schemas.ImplementationStatus.enum],
+      ['weights', 'better', [...new Set(Object.values(BETTER))]],
+    ];
+    for (const [sheet, field, values] of codes) {
+      assert.ok(values.length > 1, `${sheet}: ${field} has codes`);
+      const names = values.map((v) => valueTitle(sheet, field, v));
+      for (const [i, name] of names.entries()) assert.match(String(name), /^(Open311|[А-ЯЁа-яё][А-ЯЁа-яё0-9 (),:–-]+)$/, `${sheet}: ${field} ${values[i]} has no Russian name`);
+      assert.equal(new Set(names).size, names.length, `${sheet}: two codes of ${field} share a name`);
+    }
+    assert.equal(valueTitle('projects', 'status', 'in_progress'), 'Выполняется', 'a project\'s status is not a case\'s');
+    assert.deepEqual([valueTitle('indicators', 'channel', 'vk'), valueTitle('cases', 'text', 'closed'), valueTitle('cases', 'rating', 5)], ['vk', 'closed', 5],
+      'an unknown code, a free text and a number stay as they are');
+    const sheet = { name: 'cases', columns: [{ header: 'status', value: (r: { s: string }) => r.s }, { header: 'text', value: (r: { s: string }) => r.s }], rows: [{ s: 'answered' }] };
+    const csv = await writeExport('csv', 'x', [sheet], { personalData: true });
+    assert.equal(csv.body.toString('utf8'), '\uFEFFСтатус,Текст обращения\nДан ответ,answered');
   });
 
   it('names an applicant by a stable keyed pseudonym of the region, not a hash anyone can recompute', () => {
