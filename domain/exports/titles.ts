@@ -109,8 +109,8 @@ export const COLUMN_TITLES: Readonly<Record<string, string>> = {
 
 /**
  * A coded field's values as staff read them in a file. The API keeps the codes (`in_work`,
- * `executive_body`); a spreadsheet shows their Russian names, worded as the console words them
- * (web/src/text.ts). A field that means something else on one sheet has its names under
+ * `executive_body`); a spreadsheet shows their Russian names, in the console's words where it has
+ * them (web/src/text.ts). A field that means something else on one sheet has its names under
  * `<sheet>:<field>`, which comes first. A code without a name here stays as it is (a channel added
  * later, say): test/unit/monitoring-reports.test.ts checks that every code of the API's enums has one.
  */
