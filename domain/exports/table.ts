@@ -15,7 +15,7 @@
 // apostrophe, so a citizen's text never runs as a formula in the reader's spreadsheet (CSV injection);
 // an XLSX cell is always a typed string, never a formula.
 import ExcelJS from 'exceljs';
-import { columnTitle, sheetTitle, valueTitle } from './titles';
+import { columnTitle, namedValue, sheetTitle, valueNames } from './titles';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type CellValue = string | number | boolean | Date | null | undefined;
@@ -71,7 +71,8 @@ function addSheet(workbook: ExcelJS.Workbook, sheet: Sheet, personalData: boolea
     const title = columnTitle(sheet.name, c.header);
     return { header: title, key: c.header, width: Math.max(c.width ?? 12, title.length + 2) };
   });
-  for (const row of sheet.rows) ws.addRow(columns.map((c) => cell(valueTitle(sheet.name, c.header, c.value(row)), csv)));
+  const names = columns.map((c) => valueNames(sheet.name, c.header));
+  for (const row of sheet.rows) ws.addRow(columns.map((c, i) => cell(namedValue(names[i], c.value(row)), csv)));
   if (!csv) {
     ws.getRow(1).font = { bold: true };
     ws.views = [{ state: 'frozen', ySplit: 1 }];

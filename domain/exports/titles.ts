@@ -162,11 +162,15 @@ export function columnTitle(sheetName: string, field: string): string {
   return COLUMN_TITLES[`${key}:${field}`] ?? COLUMN_TITLES[field] ?? INDICATOR_TITLES.get(field) ?? field;
 }
 
-/** A cell's value in a file: a code's Russian name (VALUE_TITLES), anything else as it is. Deterministic. */
-export function valueTitle<V>(sheetName: string, field: string, value: V): V | string {
-  if (typeof value !== 'string') return value;
+/** The Russian names of a column's codes (VALUE_TITLES), or undefined for a column without codes. Deterministic. */
+export function valueNames(sheetName: string, field: string): Readonly<Record<string, string>> | undefined {
   const { key } = sheetKey(sheetName);
-  return (VALUE_TITLES[`${key}:${field}`] ?? VALUE_TITLES[field])?.[value] ?? value;
+  return VALUE_TITLES[`${key}:${field}`] ?? VALUE_TITLES[field];
+}
+
+/** A cell's value in a file: a code's Russian name, anything else as it is. Deterministic. */
+export function namedValue<V>(names: Readonly<Record<string, string>> | undefined, value: V): V | string {
+  return names && typeof value === 'string' ? names[value] ?? value : value;
 }
 
 /** The sheet's name in a workbook (the period after a known name stays). Deterministic. */

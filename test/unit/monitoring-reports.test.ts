@@ -6,7 +6,7 @@ import { compareReadiness, readinessTable, monthOf, type Cabinet } from '../../d
 import { reportPeriod, ReportPeriodError } from '../../domain/monitoring/report-period';
 import { rankGroups, type GroupCountsRow } from '../../domain/monitoring/problem-analysis';
 import { visibleColumns, writeExport } from '../../domain/exports/table';
-import { columnTitle, sheetTitle, valueTitle } from '../../domain/exports/titles';
+import { columnTitle, namedValue, sheetTitle, valueNames } from '../../domain/exports/titles';
 import { loadSpec } from '../../openapi/spec';
 import { problemSheets, readinessSheets, returningSheets } from '../../domain/monitoring/report-sheets';
 import { caseListSheet } from '../../domain/exports/case-list';
@@ -117,6 +117,7 @@ describe('monitoring report rules', () => {
   });
 
   it('writes every code of the API\'s enums in a file by its Russian name, and a code it does not know as it is', async () => {
+    const valueTitle = <V>(sheet: string, field: string, value: V) => namedValue(valueNames(sheet, field), value);
     const schemas = loadSpec().components!.schemas as Record<string, any>;
     const codes: [sheet: string, field: string, values: string[]][] = [
       ['cases', 'kind', schemas.CaseKind.enum], ['cases', 'status', schemas.CaseStatus.enum], ['cases', 'resolution', schemas.Resolution.enum],
