@@ -34,15 +34,37 @@ function testFiles(filter: string[]): string[] {
 
 interface Counts { passes: number; failures: number; pending: number }
 
+/** How many of the slowest files the run names at its end: where to look first when the suite grows long. */
+const SLOWEST_FILES_SHOWN = 12;
+
 function runMocha(files: string[]): Promise<Counts> {
   const mocha = new Mocha({ timeout: 60_000, reporter: 'spec', rootHooks: mochaHooks });
   for (const file of files) mocha.addFile(file);
   return new Promise<Counts>((resolve) => {
     const runner = mocha.run(() => {
       const { passes, failures, pending } = runner.stats!;
+      printSlowestFiles(fileSeconds);
       resolve({ passes, failures, pending });
     });
+    // A file's time: its top-level suites from start to end, hooks included (starting a platform is most of some).
+    const fileSeconds = new Map<string, number>();
+    const started = new Map<Mocha.Suite, number>();
+    runner.on('suite', (suite) => { if (suite.parent?.root) started.set(suite, performance.now()); });
+    runner.on('suite end', (suite) => {
+      const start = started.get(suite);
+      if (start === undefined || !suite.file) return;
+      const file = path.relative(projectRoot, suite.file);
+      fileSeconds.set(file, (fileSeconds.get(file) ?? 0) + (performance.now() - start) / 1000);
+    });
   });
+}
+
+function printSlowestFiles(fileSeconds: Map<string, number>): void {
+  const all = [...fileSeconds.entries()].sort((a, b) => b[1] - a[1]);
+  if (all.length < 2) return;
+  const total = all.reduce((sum, [, s]) => sum + s, 0);
+  console.log(`\nthe slowest files (of ${all.length}, ${Math.round(total)} s in all):`);
+  for (const [file, s] of all.slice(0, SLOWEST_FILES_SHOWN)) console.log(`${s.toFixed(1).padStart(8)} s  ${file}`);
 }
 
 /**
