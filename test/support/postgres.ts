@@ -29,22 +29,51 @@ export async function postgresServerUrl(): Promise<string> {
   return (await serverUrl()).url;
 }
 
+function databaseUrl(serverUrl: string, name: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function createDatabase(url: string, name: string, template?: string): Promise<void> {
+  const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`create database "${name}"${template ? ` template "${template}"` : ''}`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A database migrated once per run, which every fresh database copies: a copy takes about 30 ms, running
+ * the migrations about 300 (measured on two cores), and a run makes some eighty databases. Nothing stays
+ * connected to it, as a template must not be in use while it is copied.
+ */
+function migratedTemplate(url: string): Promise<string> {
+  template ??= (async () => {
+    const name = `t_template_${process.pid}`;
+    await createDatabase(url, name);
+    const db = connect(databaseUrl(url, name));
+    try {
+      await migrateLatest(db);
+    } finally {
+      await db.destroy();
+    }
+    return name;
+  })();
+  return template;
+}
+
 /** A fresh, migrated database; its URL is returned too, for processes that connect on their own. */
 export async function freshDatabase(label = 'test'): Promise<{ db: Db; url: string }> {
   const { url } = await serverUrl();
   const name = `t_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${process.pid}_${++counter}`;
-  const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
-  try {
-    await admin.raw(`create database "${name}"`);
-  } finally {
-    await admin.destroy();
-  }
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const db = connect(u.toString());
-  await migrateLatest(db);
+  await createDatabase(url, name, await migratedTemplate(url));
+  const db = connect(databaseUrl(url, name));
   opened.push(db);
-  return { db, url: u.toString() };
+  return { db, url: databaseUrl(url, name) };
 }
 
 export async function stopPostgres(): Promise<void> {
@@ -52,6 +81,7 @@ export async function stopPostgres(): Promise<void> {
   if (server) {
     const s = await server;
     server = undefined;
+    template = undefined;
     await s.stop?.();
   }
 }
