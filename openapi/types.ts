@@ -3943,6 +3943,7 @@ export interface components {
             id: components["schemas"]["CaseId"];
             kind: components["schemas"]["CaseKind"];
             status: components["schemas"]["CaseStatus"];
+            channel: components["schemas"]["MonitoringChannel"];
             regionId: string;
             /** @description The organisation handling the case now. */
             organisationId: string | null;
@@ -5671,8 +5672,9 @@ export interface components {
          *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
          *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
          *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-         *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-         *     Columns with the applicant's personal data (name, contacts, texts)
+         *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+         *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+         *     their codes. Columns with the applicant's personal data (name, contacts, texts)
          *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
          *     (action `report.exported`, with the report, the format, the filters and the number of rows).
          */
@@ -6451,8 +6453,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7509,8 +7512,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7580,8 +7584,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7631,8 +7636,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -7675,8 +7681,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11233,8 +11240,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11284,8 +11292,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11334,8 +11343,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11437,8 +11447,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */
@@ -11538,8 +11549,9 @@ export interface operations {
                  *     row) or `xlsx` (an Office Open XML workbook): the same figures as a table, as a file download
                  *     (`Content-Disposition: attachment`). The files' column headers, sheet names and coded values (a
                  *     case's status, kind and resolution, an organisation's kind, a channel: `В работе`, not `in_work`) are
-                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document.
-                 *     Columns with the applicant's personal data (name, contacts, texts)
+                 *     in Russian, for staff reading them in a spreadsheet; each column holds one field of the JSON document,
+                 *     and the case list adds the names of each case's organisation, category, subcategory and territory beside
+                 *     their codes. Columns with the applicant's personal data (name, contacts, texts)
                  *     are left out unless the caller may see them, and every CSV or XLSX export is recorded in the audit log
                  *     (action `report.exported`, with the report, the format, the filters and the number of rows).
                  */

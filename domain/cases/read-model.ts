@@ -21,6 +21,8 @@ export interface CaseRow {
   /** 'appeal' (messages and appeals), or 'incident' (domain/incident/: an API of its own). */
   case_type: 'appeal' | 'incident';
   kind: 'message' | 'appeal';
+  /** How it came in (MonitoringChannel): web, embed, open311, incident. */
+  channel: string;
   region_id: string;
   applicant_user_id: number | null;
   applicant_name: string | null;
@@ -98,6 +100,7 @@ export function toCase(row: CaseRow, viewer: AuthUser): Case {
     id: row.id,
     kind: row.kind,
     status: row.status,
+    channel: row.channel,
     regionId: row.region_id,
     organisationId: row.organisation_id,
     categoryId: row.category_id,

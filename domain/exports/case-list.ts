@@ -25,16 +25,45 @@ export async function casesForExport(db: Db, user: AuthUser, filters: CaseFilter
   return out;
 }
 
+/** The names of the organisations, categories and territories a list of cases refers to, by id. */
+export interface ReferenceNames {
+  organisations: Map<string, string>;
+  categories: Map<string, string>;
+  territories: Map<string, string>;
+}
+
+/**
+ * What a person reading the file needs beside the codes: the names, read once for the ids the cases
+ * use (subcategories are categories too). Codes stay in their own columns, for filters and machines.
+ */
+export async function referenceNames(db: Db, cases: Case[]): Promise<ReferenceNames> {
+  const ids = (pick: (c: Case) => (string | null)[]) => [...new Set(cases.flatMap(pick).filter((id): id is string => id !== null))];
+  const names = async (table: string, wanted: string[]) =>
+    new Map(wanted.length === 0 ? [] : ((await db(table).whereIn('id', wanted).select('id', 'name')) as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+  return {
+    organisations: await names('organisations', ids((c) => [c.organisationId])),
+    categories: await names('categories', ids((c) => [c.categoryId, c.subcategoryId])),
+    territories: await names('territories', ids((c) => [c.territoryId])),
+  };
+}
+
 const iso = (v: string | null | undefined) => v ?? null;
 
-const CASE_COLUMNS: Column<Case>[] = [
+const nameOf = (names: Map<string, string>, id: string | null) => (id === null ? null : names.get(id) ?? null);
+
+const caseColumns = (n: ReferenceNames): Column<Case>[] => [
   { header: 'id', value: (c) => c.id, width: 18 },
   { header: 'kind', value: (c) => c.kind },
   { header: 'status', value: (c) => c.status, width: 16 },
+  { header: 'channel', value: (c) => c.channel, width: 20 },
   { header: 'regionId', value: (c) => c.regionId },
+  { header: 'organisationName', value: (c) => nameOf(n.organisations, c.organisationId), width: 40 },
   { header: 'organisationId', value: (c) => c.organisationId, width: 24 },
+  { header: 'categoryName', value: (c) => nameOf(n.categories, c.categoryId), width: 32 },
   { header: 'categoryId', value: (c) => c.categoryId, width: 24 },
+  { header: 'subcategoryName', value: (c) => nameOf(n.categories, c.subcategoryId), width: 32 },
   { header: 'subcategoryId', value: (c) => c.subcategoryId, width: 24 },
+  { header: 'territoryName', value: (c) => nameOf(n.territories, c.territoryId), width: 32 },
   { header: 'territoryId', value: (c) => c.territoryId, width: 24 },
   { header: 'registeredAt', value: (c) => iso(c.registeredAt), width: 24 },
   { header: 'answerDueAt', value: (c) => iso(c.answerDueAt), width: 24 },
@@ -55,8 +84,8 @@ const CASE_COLUMNS: Column<Case>[] = [
   { header: 'answer.text', value: (c) => c.answer?.text, personal: true, width: 60 },
 ];
 
-export function caseListSheet(cases: Case[]): Sheet<Case> {
-  return { name: 'cases', columns: CASE_COLUMNS, rows: cases };
+export function caseListSheet(cases: Case[], names: ReferenceNames): Sheet<Case> {
+  return { name: 'cases', columns: caseColumns(names), rows: cases };
 }
 
 /** The personal columns are in the file only when the caller sees the applicant of every case listed. */

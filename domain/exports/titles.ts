@@ -59,6 +59,9 @@ export const COLUMN_TITLES: Readonly<Record<string, string>> = {
   organisationId: 'Код организации',
   categoryId: 'Код категории',
   subcategoryId: 'Код подкатегории',
+  subcategoryName: 'Подкатегория',
+  // A case's territory may be a settlement, not only a district.
+  'cases:territoryName': 'Территория',
   registeredAt: 'Зарегистрировано',
   answerDueAt: 'Срок ответа',
   overdue: 'Просрочено',

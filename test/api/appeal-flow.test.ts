@@ -265,6 +265,9 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     const embedded = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal({ channel: 'embed' }) });
     assert.equal(embedded.status, 201, JSON.stringify(embedded.body));
     assert.deepEqual([await channelOf(web.body.id), await channelOf(embedded.body.id)], ['web', 'embed']);
+    assert.deepEqual([web.body.channel, embedded.body.channel], ['web', 'embed'], 'the case says how it came in');
+    const listed = await call(api, 'GET', '/cases?channel=embed', { token: t.supervisor });
+    assert.deepEqual(listed.body.items.map((c: { channel: string }) => c.channel), ['embed']);
     const intakes = Number((await db('case_intake').count('* as n'))[0].n);
     const other = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal({ channel: 'open311' }) });
     assert.equal(other.status, 400, 'only web and embed are the form\'s to say');

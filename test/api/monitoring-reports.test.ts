@@ -254,6 +254,15 @@ describe('monitoring reports: readiness, problems, returning cases, exports', ()
     assert.equal(rows.find((r) => r.id === 'C-2')!.text, "'=1+1 яма", 'a text that looks like a formula is not one');
     assert.equal(rows.find((r) => r.id === 'C-1')!['applicant.name'], 'Анна Дорожная');
     assert.deepEqual([rows.find((r) => r.id === 'C-1')!.kind, rows.find((r) => r.id === 'C-1')!.status], ['Обращение (59-ФЗ)', 'В работе'], 'a case\'s kind and status by their names');
+    const c1 = rows.find((r) => r.id === 'C-1')!;
+    const names = async (table: string, id: unknown) => (await db(table).where({ id }).first('name')).name as string;
+    assert.deepEqual(
+      [c1.organisationName, c1.categoryName, c1.subcategoryName, c1.territoryName],
+      [await names('organisations', c1.organisationId), await names('categories', c1.categoryId), await names('categories', c1.subcategoryId), await names('territories', c1.territoryId)],
+      'names beside the codes',
+    );
+    assert.ok(c1.organisationId && c1.categoryId && c1.subcategoryId && c1.territoryId, 'the codes are still there');
+    assert.equal(c1.channel, 'Сайт и приложение', 'how it came in, by its name');
     const entries = await db('audit_log').where({ action: 'case.read_personal_data', operation: 'listCases' }).pluck('case_id');
     assert.ok(['C-1', 'C-2', 'C-5'].every((id) => entries.includes(id)), 'the personal data in the file is recorded per case');
     const district = await workbookOf(await fetch(`${api.url}/cases?format=xlsx`, { headers: { authorization: `Bearer ${t.district}` } }));

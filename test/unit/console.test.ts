@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 
 function aCase(over: Partial<Case> = {}): Case {
   return {
-    id: '22-2026-000001', kind: 'appeal', status: 'registered', regionId: 'altai', organisationId: 'altai.minzdrav', categoryId: null, subcategoryId: null,
+    id: '22-2026-000001', kind: 'appeal', status: 'registered', channel: 'web', regionId: 'altai', organisationId: 'altai.minzdrav', categoryId: null, subcategoryId: null,
     territoryId: null, text: 'Текст', address: null, location: null, mediaUrl: null, registeredAt: '2026-12-01T10:00:00Z',
     answerDueAt: new Date(NOW + 10 * DAY).toISOString(), termDays: 30, overdue: false, termAdvisory: false, accelerated: false, round: 1,
     extended: false, rating: null, resolution: null, answer: null, clarification: null, closedAt: null, updatedAt: '2026-12-01T10:00:00Z',

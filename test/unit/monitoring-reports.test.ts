@@ -100,7 +100,7 @@ describe('monitoring report rules', () => {
       ...readinessSheets({ regionId: 'r', snapshotMonth: '2026-11', asOf: '', comparedTo: '2026-10', rows: [], totals: [] }),
       ...problemSheets({ regionId: 'r', period, previousPeriod: period, categories: [], organisations: [], territories: [] } as unknown as Parameters<typeof problemSheets>[0]),
       ...returningSheets({ regionId: 'r', period, items: [] } as unknown as Parameters<typeof returningSheets>[0]),
-      caseListSheet([]),
+      caseListSheet([], { organisations: new Map(), categories: new Map(), territories: new Map() }),
       ...caseIndicatorSheets({ scope: { groupBy: ['month', 'organisation', 'territory', 'category', 'channel'] }, definitions: [], rows: [] } as unknown as Parameters<typeof caseIndicatorSheets>[0]),
       ...participationSheets({ scope: { groupBy: ['month', 'organisation'] }, definitions: [], rows: [] } as unknown as Parameters<typeof participationSheets>[0]),
       ...winningProjectSheets({ rows: [] } as unknown as Parameters<typeof winningProjectSheets>[0]),
