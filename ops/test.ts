@@ -2,7 +2,8 @@
 // Temporal server, built from the Go module proxy), type-checks, and runs every mocha test: unit, seeds,
 // workflows on the time-skipping server, API, browser and end-to-end on the dev server with embedded
 // PostgreSQL (in two processes at once); and, at the same time, the end-to-end and fault suites again on a
-// real Temporal server on PostgreSQL. Ends with one 'N passed, N failed' line for all of it.
+// real Temporal server on PostgreSQL. Each part names its slowest files; the run ends with one 'N passed,
+// N failed' line for all of it.
 // `npx tsx ops/test.ts FILTER…` runs the matching files once (OTKLIK_TEST_TEMPORAL=server: on the real server).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';

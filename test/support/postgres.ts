@@ -48,7 +48,7 @@ let template: Promise<string> | undefined;
 
 /**
  * A database migrated once per run, which every fresh database copies: a copy takes about 30 ms, running
- * the migrations about 300 (measured on two cores), and a run makes some eighty databases. Nothing stays
+ * the migrations about 300 (measured on two cores), and a run makes dozens of databases. Nothing stays
  * connected to it, as a template must not be in use while it is copied.
  */
 function migratedTemplate(url: string): Promise<string> {
