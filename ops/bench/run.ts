@@ -325,6 +325,17 @@ if (require.main === module) {
     console.error('interrupted: stopping the platform…');
     abort.requested = true;
   });
+  // @temporalio/client's gRPC retries wait on timers that Connection.close() does not clear: a retry due
+  // after a connection closed (a call in flight when the run was interrupted) throws from its timer, which
+  // ended a run interrupted during the ceiling before it wrote its report. Only a closed channel can say so.
+  process.on('uncaughtException', (e) => {
+    if (e.message === 'Channel has been shut down') {
+      console.error('a gRPC retry after its connection closed, ignored');
+      return;
+    }
+    console.error(e.stack ?? e);
+    process.exit(1);
+  });
   runBench(settings, opts).then(
     () => process.exit(0),
     (e) => {
