@@ -7,7 +7,8 @@ import type { AppDeps, Handlers, Reply } from '../routes';
 import { submitAppeal } from '../../domain/cases/intake';
 import { caseHistory } from '../../domain/cases/history';
 import type { AuthUser } from '../../domain/identity/users';
-import { CaseExportTooLargeError, caseListSheet, casesForExport, referenceNames, seesEveryApplicant } from '../../domain/exports/case-list';
+import { CaseExportTooLargeError, caseListSheet, casesForExport, seesEveryApplicant } from '../../domain/exports/case-list';
+import { referenceNames } from '../../domain/monitoring/scope';
 import { reportReply } from '../export';
 
 export function temporalContext(deps: AppDeps) {
@@ -49,11 +50,12 @@ export const caseHandlers = {
       throw e instanceof CaseExportTooLargeError ? problems.unprocessable(e.message) : e;
     });
     const personalData = seesEveryApplicant(cases);
-    const names = await referenceNames(deps.db, cases);
     // The export's region, for the supervisors' view of the audit log: the cases' one region, if they have one.
     const regions = new Set(cases.map((c) => c.regionId));
+    const regionId = filters.regionId ?? user.regionId ?? (regions.size === 1 ? [...regions][0] : null);
+    const names = await referenceNames(deps.db, regionId);
     return reportReply(ctx, undefined, {
-      report: 'cases', regionId: filters.regionId ?? user.regionId ?? (regions.size === 1 ? [...regions][0] : null), sheets: () => [caseListSheet(cases, names)], personalData,
+      report: 'cases', regionId, sheets: () => [caseListSheet(cases, names)], personalData,
       personalCases: personalData && user.role !== 'citizen' ? cases.map((c) => ({ caseId: c.id, regionId: c.regionId })) : [],
     });
   },

@@ -3,6 +3,7 @@
 import type { Db } from '../../db/connection';
 import type { AuthUser } from '../identity/users';
 import { listCases, type Case, type CaseFilters } from '../cases/read-model';
+import type { referenceNames } from '../monitoring/scope';
 import type { Column, Sheet } from './table';
 
 /** The most cases one export holds. */
@@ -25,27 +26,12 @@ export async function casesForExport(db: Db, user: AuthUser, filters: CaseFilter
   return out;
 }
 
-/** The names of the organisations, categories and territories a list of cases refers to, by id. */
-export interface ReferenceNames {
-  organisations: Map<string, string>;
-  categories: Map<string, string>;
-  territories: Map<string, string>;
-}
-
 /**
- * What a person reading the file needs beside the codes: the names, read once for the ids the cases
- * use (subcategories are categories too). Codes stay in their own columns, for filters and machines.
+ * The names of organisations, categories (subcategories are categories too) and territories by id, as the
+ * monitoring tables read them (domain/monitoring/scope.ts referenceNames): what a person reading the file
+ * needs beside the codes, which stay in their own columns, for filters and machines.
  */
-export async function referenceNames(db: Db, cases: Case[]): Promise<ReferenceNames> {
-  const ids = (pick: (c: Case) => (string | null)[]) => [...new Set(cases.flatMap(pick).filter((id): id is string => id !== null))];
-  const names = async (table: string, wanted: string[]) =>
-    new Map(wanted.length === 0 ? [] : ((await db(table).whereIn('id', wanted).select('id', 'name')) as { id: string; name: string }[]).map((r) => [r.id, r.name]));
-  return {
-    organisations: await names('organisations', ids((c) => [c.organisationId])),
-    categories: await names('categories', ids((c) => [c.categoryId, c.subcategoryId])),
-    territories: await names('territories', ids((c) => [c.territoryId])),
-  };
-}
+export type ReferenceNames = Awaited<ReturnType<typeof referenceNames>>;
 
 const iso = (v: string | null | undefined) => v ?? null;
 
