@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { DEV_SERVER_SQLITE_PRAGMAS } from '../domain/config';
 import { chooseRunAs, initialiseCluster, startServer, type PostgresBinaries } from './postgres-server';
+import { TASK_DISPATCH_SETTINGS } from './temporal-dispatch';
 
 export const projectRoot = path.resolve(__dirname, '..');
 export const temporalBinDir = path.join(projectRoot, '.tools', 'temporal', 'bin');
@@ -90,7 +91,7 @@ export interface TemporalDevServer extends Service {
   process: ChildProcess;
 }
 
-/** `temporal server start-dev` on a SQLite file, with the platform's search attributes registered. */
+/** `temporal server start-dev` on a SQLite file, with the platform's search attributes registered and its task dispatch settings. */
 export async function startTemporalDevServer(opts: {
   dbFile?: string; port: number; uiPort: number; logFile?: string; sqlitePragmas?: readonly string[];
 }): Promise<TemporalDevServer> {
@@ -103,6 +104,7 @@ export async function startTemporalDevServer(opts: {
     for (const pragma of opts.sqlitePragmas ?? DEV_SERVER_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   }
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [key, value] of Object.entries(TASK_DISPATCH_SETTINGS)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(temporalCli, args, { stdio: ['ignore', out, out], detached: false });
   let exited = false;

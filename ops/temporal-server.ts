@@ -11,6 +11,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { connectTemporalClient, untilAvailable } from '../domain/readiness';
 import { SEARCH_ATTRIBUTES, INDEXED_VALUE_TYPE } from '../workflows/search-attributes';
 import { projectRoot } from './embedded';
+import { TASK_DISPATCH_SETTINGS } from './temporal-dispatch';
 
 export const temporalServerDir = path.join(projectRoot, '.tools', 'temporal-server');
 const serverBin = path.join(temporalServerDir, 'bin', 'temporal-server');
@@ -101,13 +102,15 @@ function configuration(opts: TemporalServerOptions, dynamicConfigFile: string): 
 }
 
 /**
- * Dynamic settings: search attributes added at start are seen at once (the platform adds its own), and
- * the multi-operation API (update-with-start) is on.
+ * Dynamic settings: search attributes added at start are seen at once (the platform adds its own), the
+ * multi-operation API (update-with-start) is on, and tasks reach the workers without waiting for a poll
+ * slot (ops/temporal-dispatch.ts).
  */
 const DYNAMIC_CONFIG = {
   'system.forceSearchAttributesCacheRefreshOnRead': [{ value: true }],
   'frontend.enableUpdateWorkflowExecution': [{ value: true }],
   'frontend.enableExecuteMultiOperation': [{ value: true }],
+  ...Object.fromEntries(Object.entries(TASK_DISPATCH_SETTINGS).map(([key, value]) => [key, [{ value }]])),
 };
 
 /** Registers the namespace (one day of retention) and the platform's search attributes, when missing. */
