@@ -9,7 +9,7 @@ import type { AuthUser } from '../identity/users';
 import { problems } from '../problem';
 import { withWait, type TemporalContext } from '../temporal';
 import { APPEAL_WORKFLOW_TYPE, intakeInput } from './intake';
-import { caseDetail, loadCaseRow, overlayState, visibleCase, waitForProjection, type CaseDetail, type CaseRow } from './read-model';
+import { caseAfterStep, loadCaseRow, visibleCase, type CaseDetail, type CaseRow } from './read-model';
 
 /**
  * The actor of an action, from the authenticated user. An integration client acts for the organisation
@@ -46,8 +46,7 @@ export async function actOnCase(
     }
     throw e;
   }
-  const fresh = (await waitForProjection(ctx.db, caseId, state.seq)) ?? row;
-  return caseDetail(ctx.db, fresh.last_seq >= state.seq ? fresh : overlayState(fresh, state), user);
+  return caseAfterStep(ctx.db, caseId, state, user, row);
 }
 
 /** Runs one update on the case's current run and returns the state it produced. */

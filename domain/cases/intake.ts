@@ -110,9 +110,10 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     if (problem) throw problem;
     throw e;
   }
-  await markStarted(db, CASE_INTAKE, user.id, idempotencyKey);
-  // The registration update answers once the registration is projected: one read, no polling.
-  const row = await loadCaseRow(db, caseId);
+  // The registration update answers once the registration is projected: one read, no polling, side by
+  // side with marking the intake started (neither needs the other; a mark lost to a crash is made by
+  // startPendingIntake, whose start finds the workflow there).
+  const [, row] = await Promise.all([markStarted(db, CASE_INTAKE, user.id, idempotencyKey), loadCaseRow(db, caseId)]);
   if (!row) {
     throw problems.unavailable(`Case ${caseId} is registered but not readable yet. Repeat the request with the same Idempotency-Key.`, 2);
   }

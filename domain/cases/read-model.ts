@@ -213,6 +213,20 @@ export async function waitForProjection(db: Db, caseId: string, seq: number, tim
   }
 }
 
+/**
+ * The case as a step of its workflow left it (`state`, the update's answer), for the actor's response.
+ * The update answers once the step is projected, so its row and timeline are read at once, side by side
+ * (one round trip on the request's path instead of two); a row still behind (a projection retried on the
+ * task queue) is waited for, and overlaid with the state if the wait runs out. `before`: the row the
+ * action started from, in case the case's row cannot be read at all.
+ */
+export async function caseAfterStep(db: Db, caseId: string, state: AppealState, viewer: AuthUser, before: CaseRow): Promise<CaseDetail> {
+  const [row, timeline] = await Promise.all([loadCaseRow(db, caseId), caseTimeline(db, caseId, viewer)]);
+  if (row && row.last_seq >= state.seq) return { ...toCase(row, viewer), timeline };
+  const fresh = (await waitForProjection(db, caseId, state.seq)) ?? row ?? before;
+  return caseDetail(db, fresh.last_seq >= state.seq ? fresh : overlayState(fresh, state), viewer);
+}
+
 // ---- lists ----
 
 export type CaseOrder = 'due' | 'registered';
