@@ -3,7 +3,7 @@
 import type { Db } from '../../db/connection';
 import type { AuthUser } from '../identity/users';
 import { listCases, type Case, type CaseFilters } from '../cases/read-model';
-import type { referenceNames } from '../monitoring/scope';
+import type { ReferenceNames } from '../monitoring/scope';
 import type { Column, Sheet } from './table';
 
 /** The most cases one export holds. */
@@ -26,17 +26,15 @@ export async function casesForExport(db: Db, user: AuthUser, filters: CaseFilter
   return out;
 }
 
-/**
- * The names of organisations, categories (subcategories are categories too) and territories by id, as the
- * monitoring tables read them (domain/monitoring/scope.ts referenceNames): what a person reading the file
- * needs beside the codes, which stay in their own columns, for filters and machines.
- */
-export type ReferenceNames = Awaited<ReturnType<typeof referenceNames>>;
-
 const iso = (v: string | null | undefined) => v ?? null;
 
 const nameOf = (names: Map<string, string>, id: string | null) => (id === null ? null : names.get(id) ?? null);
 
+/**
+ * The case list's columns. Names of organisations, categories and territories (as the monitoring tables
+ * read them, domain/monitoring/scope.ts referenceNames) are what a person reading the file needs beside
+ * the codes, which stay in their own columns, for filters and machines.
+ */
 const caseColumns = (n: ReferenceNames): Column<Case>[] => [
   { header: 'id', value: (c) => c.id, width: 18 },
   { header: 'kind', value: (c) => c.kind },

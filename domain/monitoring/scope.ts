@@ -76,8 +76,16 @@ export async function subtreeOf(db: Db, table: 'organisations' | 'territories', 
   return (rows as { id: string }[]).map((r) => r.id);
 }
 
-/** Names of the region's organisations, territories and categories, for the rows of the tables. */
-export async function referenceNames(db: Db, regionId: string | null) {
+/** Names by id of a region's (or, without one, every region's) organisations, territories and categories. */
+export interface ReferenceNames {
+  organisations: Map<string, string>;
+  territories: Map<string, string>;
+  /** Subcategories are categories too. */
+  categories: Map<string, string>;
+}
+
+/** Names of the region's organisations, territories and categories, for the rows of the tables and the case-list export. */
+export async function referenceNames(db: Db, regionId: string | null): Promise<ReferenceNames> {
   const [organisations, territories, categories] = await Promise.all(
     (['organisations', 'territories', 'categories'] as const).map((t) => db(t).where(regionId ? { region_id: regionId } : {}).select('id', 'name')),
   );
