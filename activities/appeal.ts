@@ -5,10 +5,11 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Db } from '../db/connection';
 import { loadOrganisation, regionReference, type RegionProfile, type RegionReference } from '../db/reference';
-import { profileIn, routeWithTerm, RoutingImpossibleError, termIn, type CaseTerm } from '../domain/reference/routing';
+import { appealRouting, profileIn, RoutingImpossibleError, termIn } from '../domain/reference/routing';
 import { extendAnswerTerm } from '../workflows/rules/answer-term';
 import { parentOf } from '../workflows/rules/routing';
-import type { AppealInput, AppealRegulation, AppealState, OverdueDigestSettings } from '../workflows/appeal/messages';
+import type { AppealInput, AppealRouting, AppealState, OverdueDigestSettings } from '../workflows/appeal/messages';
+import type { CaseTerm } from '../workflows/rules/answer-term';
 import type { Actor } from '../workflows/shared/actor';
 import type { AppealEventType } from '../workflows/appeal/events';
 import { FAILURE } from '../workflows/shared/failures';
@@ -22,19 +23,11 @@ import { insertOrderedCaseEvent } from '../domain/cases/event-order';
 /** Hand-over transitions: the case leaves details.from for another organisation. */
 const HAND_OVERS: readonly AppealEventType[] = ['redirected', 'reassigned', 'escalated'];
 
-export type AppealTerm = CaseTerm;
-
 /** What projectAppealTransition wrote: the event type, the step, a closing's resolution. */
 export interface ProjectedTransition {
   type: AppealEventType;
   seq: number;
   resolution?: string;
-}
-
-export interface AppealRouting extends AppealTerm {
-  organisationId: string;
-  regulation: AppealRegulation;
-  routing: { ruleId: number | string; step: string; explanation: string };
 }
 
 export interface AppealTransition {
@@ -55,39 +48,23 @@ function profileFrom(reference: RegionReference, regionId: string): RegionProfil
   }
 }
 
-/** Routing as a workflow sees it: RoutingImpossibleError is a non-retryable failure ('NoRoute' or invalid input). */
-async function routedCase(db: Db, input: Pick<AppealInput, 'regionId' | 'categoryId' | 'subcategoryId' | 'territoryId' | 'receivedAt'>) {
-  try {
-    return await routeWithTerm(db, input, input.receivedAt);
-  } catch (e) {
-    if (!(e instanceof RoutingImpossibleError)) throw e;
-    throw ApplicationFailure.nonRetryable(e.message, e.reason === 'no-route' ? 'NoRoute' : FAILURE.invalidInput);
-  }
-}
-
 export function createAppealActivities(db: Db) {
   return {
     /** The supervisors' digests of overdue cases that are due now (workflows/appeal/overdue-digest.ts). */
     composeOverdueDigests: (settings: OverdueDigestSettings): Promise<number> => composeOverdueDigests(db, settings),
 
-    /** Routes a new case and computes its answer term from the region's profile. */
+    /** Routes a new case and computes its answer term: for intakes accepted before the API decided it (AppealInput.routed). */
     async routeAppeal(input: Pick<AppealInput, 'regionId' | 'categoryId' | 'subcategoryId' | 'territoryId' | 'receivedAt'>): Promise<AppealRouting> {
-      const { decision, term, profile } = await routedCase(db, input);
-      return {
-        organisationId: decision.organisationId,
-        ...term,
-        regulation: {
-          negativeRatingThreshold: profile.negativeRatingThreshold,
-          ratingWindowDays: profile.ratingWindowDays,
-          reminderOffsetsDays: profile.reminderOffsetsDays,
-          extensionMaxDays: profile.extensionMaxDays,
-        },
-        routing: { ruleId: decision.ruleId, step: decision.step, explanation: decision.explanation },
-      };
+      try {
+        return await appealRouting(db, input, input.receivedAt);
+      } catch (e) {
+        if (!(e instanceof RoutingImpossibleError)) throw e;
+        throw ApplicationFailure.nonRetryable(e.message, e.reason === 'no-route' ? 'NoRoute' : FAILURE.invalidInput);
+      }
     },
 
     /** A new term for repeat processing (after a negative rating, a reopen) at the given organisation. */
-    async termForOrganisation(args: { regionId: string; organisationId: string; subcategoryId: string; from: string }): Promise<AppealTerm> {
+    async termForOrganisation(args: { regionId: string; organisationId: string; subcategoryId: string; from: string }): Promise<CaseTerm> {
       // One version of the region's reference data for the profile and the term.
       const reference = await regionReference(db, args.regionId);
       const profile = profileFrom(reference, args.regionId);

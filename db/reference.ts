@@ -24,7 +24,7 @@ export interface RegionProfile {
   incidentReminderHours: number;
 }
 
-export async function loadRegionProfile(db: Db, regionId: string): Promise<RegionProfile | undefined> {
+export async function loadRegionProfile(db: Db | Knex.Transaction, regionId: string): Promise<RegionProfile | undefined> {
   const row = await db('regions as r')
     .join('regulation_profiles as p', 'p.region_id', 'r.id')
     .where('r.id', regionId)
@@ -56,12 +56,23 @@ export async function loadRoutingRules(db: Db | Knex.Transaction, regionId: stri
   }));
 }
 
-export async function loadRoutingData(db: Db, regionId: string): Promise<RoutingData> {
-  const [rules, organisations, territories] = await Promise.all([
-    loadRoutingRules(db, regionId),
-    db('organisations').where({ region_id: regionId }),
-    db('territories').where({ region_id: regionId }),
-  ]);
+/**
+ * Reads side by side on the pool, one after another on a transaction: its one connection would queue
+ * them anyway, which pg deprecates (a client takes one query at a time from pg 9).
+ */
+async function readAll<T extends unknown[]>(db: Db | Knex.Transaction, ...reads: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  if (!db.isTransaction) return (await Promise.all(reads.map((read) => read()))) as T;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as T;
+}
+
+export async function loadRoutingData(db: Db | Knex.Transaction, regionId: string): Promise<RoutingData> {
+  const [rules, organisations, territories] = await readAll(db,
+    () => loadRoutingRules(db, regionId),
+    () => db('organisations').where({ region_id: regionId }),
+    () => db('territories').where({ region_id: regionId }),
+  );
   return {
     rules,
     organisations: organisations.map((o) => ({
@@ -95,19 +106,21 @@ const regionCaches = new WeakMap<Db, Map<string, RegionReference & { version: st
  * (reference_version, moved by a trigger on every change) stays the same: one small read per case
  * instead of the region's rules, organisations and territories. The version is read before the data,
  * so data loaded while a change commits is kept under the older version and read again next time.
+ * `via`: the connection to read on, when the caller holds a transaction (the intake's): the cache is
+ * still `db`'s, and no second connection is taken from the pool while the transaction holds one.
  */
-export async function regionReference(db: Db, regionId: string): Promise<RegionReference> {
-  const version = String((await db('reference_version').where({ id: 1 }).first('version'))?.version);
+export async function regionReference(db: Db, regionId: string, via: Db | Knex.Transaction = db): Promise<RegionReference> {
+  const version = String((await via('reference_version').where({ id: 1 }).first('version'))?.version);
   let cache = regionCaches.get(db);
   if (!cache) regionCaches.set(db, (cache = new Map()));
   const cached = cache.get(regionId);
   if (cached?.version === version) return cached;
-  const [profile, routing, accelerated] = await Promise.all([
-    loadRegionProfile(db, regionId),
-    loadRoutingData(db, regionId),
-    db('accelerated_subcategories').where({ region_id: regionId }).select('subcategory_id', 'term_days'),
-  ]);
-  const reference = { version, profile, routing, acceleratedTermDays: new Map(accelerated.map((a) => [a.subcategory_id as string, a.term_days as number])) };
+  const [profile, routing, accelerated] = await readAll(via,
+    () => loadRegionProfile(via, regionId),
+    () => loadRoutingData(via, regionId),
+    async (): Promise<{ subcategory_id: string; term_days: number }[]> => via('accelerated_subcategories').where({ region_id: regionId }).select('subcategory_id', 'term_days'),
+  );
+  const reference = { version, profile, routing, acceleratedTermDays: new Map(accelerated.map((a) => [a.subcategory_id, a.term_days])) };
   cache.set(regionId, reference);
   return reference;
 }

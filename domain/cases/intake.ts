@@ -7,13 +7,14 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { appealWorkflow } from '../../workflows';
-import { registrationUpdate, runInput, type AppealInput, type AppealState } from '../../workflows/appeal/messages';
+import { registrationUpdate, runInput, type AppealInput, type AppealRouting, type AppealState } from '../../workflows/appeal/messages';
 import { FAILURE } from '../../workflows/shared/failures';
 import { linkAttachments } from '../attachments/attachments';
 import type { AuthUser } from '../identity/users';
 import { acceptIntake, markStarted, nextNumber, unstartedIntakes, type IntakeKind } from '../intake';
 import { HttpProblem, PROBLEM, problems } from '../problem';
 import { checkCaseReferences } from '../reference/checks';
+import { appealRouting, RoutingImpossibleError, type CaseClassification } from '../reference/routing';
 import { startOnce, withWait, type TemporalContext } from '../temporal';
 import { loadCaseRow, overlayState, type CaseRow } from './read-model';
 
@@ -57,12 +58,36 @@ const CASE_INTAKE: IntakeKind<CaseIntakeRow> = {
 };
 
 /**
- * The intake row of a new appeal, inside the intake transaction: the references checked, the next
- * registration number of the region's year, the applicant's attachments linked to the case.
+ * The routing and term a new appeal is registered with (AppealInput.routed), read in the intake
+ * transaction: a case no one can take is refused (422) before anything is accepted or numbered.
  */
-async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string, channel: string): Promise<CaseIntakeRow> {
+async function routedAtIntake(db: Db, trx: Knex.Transaction, c: CaseClassification, receivedAt: Date): Promise<AppealRouting> {
+  try {
+    return await appealRouting(db, c, receivedAt, trx);
+  } catch (e) {
+    if (e instanceof RoutingImpossibleError) throw cannotRegister(e.reason === 'no-route' ? 'NoRoute' : FAILURE.invalidInput, e.message);
+    throw e;
+  }
+}
+
+/**
+ * The 422 of a case that cannot be registered for the region's reference data: no participant can take
+ * it (`NoRoute`), or the region has no regulation profile.
+ */
+function cannotRegister(type: string, message: string, caseId?: string): HttpProblem {
+  const detail = `${caseId ? `Case ${caseId}` : 'The case'} cannot be registered: ${message}. An administrator has to correct the region's reference data.`;
+  if (type === 'NoRoute') return new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail });
+  return problems.unprocessable(detail);
+}
+
+/**
+ * The intake row of a new appeal, inside the intake transaction: the references checked, the routing
+ * decided, the next registration number of the region's year, the applicant's attachments linked.
+ */
+async function newAppealIntake(db: Db, trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string, channel: string): Promise<CaseIntakeRow> {
   const refs = await checkCaseReferences(trx, body);
   const now = new Date();
+  const routed = await routedAtIntake(db, trx, { regionId: body.regionId, categoryId: refs.categoryId, subcategoryId: body.subcategoryId, territoryId: body.territoryId ?? null }, now);
   const local = DateTime.fromJSDate(now, { zone: refs.region.timeZone });
   if (!local.isValid) throw new Error(`region ${refs.region.id} has an invalid time zone ${refs.region.timeZone}`);
   const caseId = registrationNumber(refs.region.numberPrefix, local.year, await nextNumber(trx, 'registration_counters', { region_id: refs.region.id, year: local.year }));
@@ -82,6 +107,7 @@ async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotenc
     mediaUrl: body.mediaUrl ?? null,
     attachments: body.attachments ?? [],
     channel,
+    routed,
   };
   return { applicant_user_id: user.id, idempotency_key: idempotencyKey, request_hash: hash, case_id: caseId, request, created_at: now, started_at: null };
 }
@@ -95,7 +121,7 @@ async function newAppealIntake(trx: Knex.Transaction, user: AuthUser, idempotenc
 export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission, channel: string = body.channel ?? 'web'): Promise<SubmissionResult> {
   const { db } = ctx;
   const { intake, replayed } = await acceptIntake(db, CASE_INTAKE, { userId: user.id, idempotencyKey, body }, (trx, hash) =>
-    newAppealIntake(trx, user, idempotencyKey, body, hash, channel));
+    newAppealIntake(db, trx, user, idempotencyKey, body, hash, channel));
   const caseId = intake.case_id;
   if (replayed && intake.started_at) {
     const row = await loadCaseRow(db, caseId);
@@ -139,8 +165,9 @@ async function startAndRegister(ctx: TemporalContext, input: AppealInput): Promi
 }
 
 /**
- * The workflow ended instead of registering the case (its routing activity failed for good: the region
- * has no participant that could take it, or no regulation profile). The registration update then fails
+ * The workflow ended instead of registering the case: an intake accepted before the API decided the
+ * routing (AppealInput.routed), whose routing activity failed for good (the region has no participant
+ * that could take it, or no regulation profile). The registration update then fails
  * with "workflow completed before the update completed"; the workflow's own failure says why. Those
  * two causes are the region's reference data, so 422; anything else stays an error.
  */
@@ -158,10 +185,7 @@ async function endedBeforeRegistration(ctx: TemporalContext, caseId: string): Pr
   for (let depth = 0; f && depth < 10 && !(f instanceof ApplicationFailure); depth++) f = (f as { cause?: unknown }).cause;
   if (!(f instanceof ApplicationFailure)) return undefined;
   ctx.log?.('case workflow ended before registration', { caseId, type: f.type, failure: f.message });
-  const detail = `Case ${caseId} cannot be registered: ${f.message}. An administrator has to correct the region's reference data.`;
-  if (f.type === 'NoRoute') return new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail });
-  if (f.type === FAILURE.invalidInput) return problems.unprocessable(detail);
-  return undefined;
+  return f.type === 'NoRoute' || f.type === FAILURE.invalidInput ? cannotRegister(f.type, f.message, caseId) : undefined;
 }
 
 function registrationProblem(e: unknown, caseId: string): HttpProblem | undefined {

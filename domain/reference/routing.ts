@@ -5,11 +5,13 @@
 // when no rule matches, the region's top participant takes the case and can redirect it: a case is
 // never refused for a gap in the rules. The term follows the region's regulation profile, the
 // subcategory's accelerated track and the organisation's kind (workflows/rules/answer-term.ts).
+import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import { loadOrganisation, regionReference, type RegionProfile, type RegionReference } from '../../db/reference';
-import { answerTerm, termFor, type OrganisationKind } from '../../workflows/rules/answer-term';
+import { answerTerm, termFor, type CaseTerm, type OrganisationKind } from '../../workflows/rules/answer-term';
 import { NoRouteError, routeCase } from '../../workflows/rules/routing';
+import type { AppealRouting } from '../../workflows/appeal/messages';
 import { HttpProblem, PROBLEM, problems } from '../problem';
 import { checkCaseReferences } from './checks';
 
@@ -26,17 +28,6 @@ export interface RoutingDecision {
   ruleId: number | string;
   step: string;
   explanation: string;
-}
-
-/** A case's answer term at an organisation: the binding term, and the advisory target where there is one. */
-export interface CaseTerm {
-  /** End of the binding term: the one that makes a case overdue. */
-  answerDueAt: string;
-  termDays: number;
-  accelerated: boolean;
-  advisory: boolean;
-  /** End of the advisory target (an accelerated term that only advises, e.g. Altai's municipalities); else null. */
-  advisoryDueAt: string | null;
 }
 
 export interface CaseClassification {
@@ -85,15 +76,35 @@ export async function routeNewCase(db: Db, c: CaseClassification): Promise<Routi
   return routeIn(await regionReference(db, c.regionId), c);
 }
 
-/** A new case's organisation and its term from `receivedAt`, with the profile they came from. */
-export async function routeWithTerm(db: Db, c: CaseClassification, receivedAt: string | Date) {
-  const reference = await regionReference(db, c.regionId);
+/** A new case's organisation and its term from `receivedAt`, with the profile they came from (`via`: db/reference.ts). */
+export async function routeWithTerm(db: Db, c: CaseClassification, receivedAt: string | Date, via: Db | Knex.Transaction = db) {
+  const reference = await regionReference(db, c.regionId, via);
   const profile = profileIn(reference, c.regionId);
   const decision = routeIn(reference, c);
   const organisation = reference.routing.organisations.find((o) => o.id === decision.organisationId);
   if (!organisation) throw new Error(`routing chose organisation ${decision.organisationId}, which does not exist`);
   const term = termIn(reference, profile, organisation.kind, c.subcategoryId, receivedAt);
   return { decision, organisation, term, profile };
+}
+
+/**
+ * What an appeal's registration records: its organisation, term, regulation and why it went there.
+ * Decided by the API in the intake transaction (`via`), or by the routeAppeal activity for an intake
+ * accepted before that; RoutingImpossibleError when no one can take the case.
+ */
+export async function appealRouting(db: Db, c: CaseClassification, receivedAt: string | Date, via: Db | Knex.Transaction = db): Promise<AppealRouting> {
+  const { decision, term, profile } = await routeWithTerm(db, c, receivedAt, via);
+  return {
+    organisationId: decision.organisationId,
+    ...term,
+    regulation: {
+      negativeRatingThreshold: profile.negativeRatingThreshold,
+      ratingWindowDays: profile.ratingWindowDays,
+      reminderOffsetsDays: profile.reminderOffsetsDays,
+      extensionMaxDays: profile.extensionMaxDays,
+    },
+    routing: { ruleId: decision.ruleId, step: decision.step, explanation: decision.explanation },
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 // A submission the region cannot route (found by schemathesis: an administrator had taken the appeals
 // module from the region's top participant, so neither a rule nor the fallback yields an organisation).
-// The case workflow ends instead of registering the case; the API answers 422 no-route, as the spec
-// says, not 500, and says the same to a retry with the same Idempotency-Key.
+// The API decides the routing in the intake transaction, so it answers 422 no-route, as the spec says,
+// not 500, before anything is accepted: no intake, no registration number (a workflow's id) taken; and says
+// the same to a retry with the same Idempotency-Key.
 import assert from 'node:assert/strict';
 import type { Db } from '../../db/connection';
 import { call, roleTokens, type RoleTokens, type TestApi } from '../api/helpers';
@@ -43,6 +44,8 @@ describe('bad input: a submission no organisation can take', function () {
       assert.match(r.body.detail, /cannot be registered: .*no top participant/);
     }
     assert.equal(await db('cases').first(), undefined, 'no case was registered');
+    assert.equal(await db('case_intake').first(), undefined, 'nothing was accepted');
+    assert.equal(await db('registration_counters').where({ region_id: TEST_REGION }).first(), undefined, 'no number was taken');
     assert.deepEqual(api.logs.filter((l) => l.level === 'error'), []);
   });
 });

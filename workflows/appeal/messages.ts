@@ -2,6 +2,7 @@
 // Temporal's samples: one definition, so a rename cannot split the two sides.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../shared/actor';
+import type { CaseTerm } from '../rules/answer-term';
 
 export type AppealKind = 'message' | 'appeal';
 
@@ -64,11 +65,23 @@ export interface AppealInput {
    * registration's 12 history events.
    */
   localActivities?: boolean;
+  /**
+   * The routing and term decided by the API in the intake transaction (domain/cases/intake.ts), so that
+   * registration needs no look-up of its own: one local activity and one workflow activation fewer per
+   * appeal, and a case no one can take is refused before it is accepted. Absent in intakes accepted
+   * before, whose registration asks the routeAppeal activity; dropped from the input of later runs,
+   * which carry their state.
+   */
+  routed?: AppealRouting;
 }
 
-/** The input of a run this code starts (first run, reopen, continue-as-new): see AppealInput.localActivities. */
+/**
+ * The input of a run this code starts (first run, reopen, continue-as-new): see AppealInput.localActivities.
+ * A run that carries its state registers nothing, so it goes without the intake's routing.
+ */
 export function runInput(input: AppealInput): AppealInput {
-  return { ...input, localActivities: true };
+  const { routed, ...rest } = input;
+  return { ...rest, localActivities: true, ...(routed && !input.carried ? { routed } : {}) };
 }
 
 export interface Answer {
@@ -92,6 +105,13 @@ export interface AppealRegulation {
   ratingWindowDays: number;
   reminderOffsetsDays: number[];
   extensionMaxDays: number;
+}
+
+/** Where a new case goes, its term and the regulation it is held to: what registration records. */
+export interface AppealRouting extends CaseTerm {
+  organisationId: string;
+  regulation: AppealRegulation;
+  routing: { ruleId: number | string; step: string; explanation: string };
 }
 
 /**

@@ -11,7 +11,7 @@ import { type Actor, SYSTEM } from '../shared/actor';
 import { FAILURE, Refused } from '../shared/failures';
 import type { AppealEventType } from './events';
 import type {
-  AcknowledgeRegistration, AnswerCase, AppealInput, AppealState, AppealStatus, ChangeTerm, CloseCase, ExtendTerm,
+  AcknowledgeRegistration, AnswerCase, AppealInput, AppealRouting, AppealState, AppealStatus, ChangeTerm, CloseCase, ExtendTerm,
   LeaveWithoutAnswer, NoAnswerGround, RateAnswer, Reassign, Redirect, ReplyToClarification,
   RequestClarification, Resolution, TakeIntoWork,
 } from './messages';
@@ -370,13 +370,17 @@ export function startingState(input: AppealInput): AppealState {
   };
 }
 
-/** Registration: routed to an organisation, with its term and the region's regulation. */
+/**
+ * Registration: routed to an organisation, with its term and the region's regulation. The API decides
+ * the routing at intake (AppealInput.routed); an intake accepted before that asks for it.
+ */
 export function register(state: AppealState, { input }: TransitionContext): Step {
-  return ask('routeAppeal', input, (routed) => recorded({
+  const registered = (routed: AppealRouting): Step => recorded({
     ...state, organisationId: routed.organisationId, registeredAt: input.receivedAt, answerDueAt: routed.answerDueAt,
     termDays: routed.termDays, accelerated: routed.accelerated, advisory: routed.advisory,
     advisoryDueAt: routed.advisoryDueAt, advisoryMissed: false, regulation: routed.regulation,
-  }, 'registered', SYSTEM, { routing: routed.routing }));
+  }, 'registered', SYSTEM, { routing: routed.routing });
+  return input.routed ? registered(input.routed) : ask('routeAppeal', input, registered);
 }
 
 /**

@@ -205,6 +205,17 @@ export interface CaseTermRule {
   advisoryTarget?: AdvisoryTarget;
 }
 
+/** A case's answer term at an organisation, as instants: the binding term, and the advisory target where there is one. */
+export interface CaseTerm {
+  /** End of the binding term: the one that makes a case overdue. */
+  answerDueAt: string;
+  termDays: number;
+  accelerated: boolean;
+  advisory: boolean;
+  /** End of the advisory target (an accelerated term that only advises, e.g. Altai's municipalities); else null. */
+  advisoryDueAt: string | null;
+}
+
 /**
  * The term for a case: accelerated subcategory term if listed, else the region's default.
  * Advisory: Altai's footnote to Appendix 2 of decree 262: accelerated terms are recommendations for
