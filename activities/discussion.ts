@@ -8,7 +8,7 @@ import { FAILURE } from '../workflows/shared/failures';
 import { answerTerm } from '../workflows/rules/answer-term';
 import { compareVersions, splitDraft, type DraftChanges, type DraftPoint, type ProposalCounts } from '../workflows/rules/discussion';
 import type { OutboxRow } from '../domain/outbound/outbox';
-import { localDateFormat, noticeAudience, type NoticeAudience } from './notifications';
+import { localDateFormat, noticeAudience, type NoticeAudience } from '../domain/outbound/notices';
 
 export interface EventTerm {
   dueAt: string;

@@ -13,7 +13,7 @@ import type { Actor } from '../workflows/shared/actor';
 import { FAILURE } from '../workflows/shared/failures';
 import { caseFacts, FACTLESS_TRANSITIONS, refreshCaseRollup } from '../domain/monitoring/facts';
 import { writeCaseRow } from '../domain/cases/projection';
-import { noticeAudience, noticeRows, type Notice } from './notifications';
+import { noticeAudience, noticeRows, type Notice } from '../domain/outbound/notices';
 
 export interface IncidentTransition {
   input: IncidentInput;

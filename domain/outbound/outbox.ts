@@ -12,7 +12,7 @@ import type { SendResult } from './types';
 /** A row of the outbox as its writers queue it. */
 export interface OutboxRow {
   dedup_key: string;
-  /** The case told of; null for a digest of many (activities/overdue-digest.ts). */
+  /** The case told of; null for a digest of many (domain/cases/overdue-digest.ts). */
   case_id: string | null;
   channel: string;
   recipient_kind: 'applicant' | 'operator' | 'supervisor';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createUserWithToken } from '../../domain/identity/users';
 import type { Db } from '../../db/connection';
-import { composeOverdueDigests } from '../../activities/overdue-digest';
+import { composeOverdueDigests } from '../../domain/cases/overdue-digest';
 import { ensureOverdueDigestSchedule, overdueDigestScheduleId } from '../../ops/overdue-digest';
 import { call, type TestApi } from '../api/helpers';
 import { eventually } from '../faults/platform';

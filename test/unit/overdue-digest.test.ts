@@ -1,7 +1,7 @@
-// The supervisors' overdue digest's text (activities/overdue-digest.ts digestText): the count with its
+// The supervisors' overdue digest's text (domain/cases/overdue-digest.ts digestText): the count with its
 // Russian plural, the cases by organisation (the largest first), at most DIGEST_CASES_LISTED numbers each.
 import assert from 'node:assert/strict';
-import { DIGEST_CASES_LISTED, digestText } from '../../activities/overdue-digest';
+import { DIGEST_CASES_LISTED, digestText } from '../../domain/cases/overdue-digest';
 import { overdueDigestFromEnv } from '../../domain/config/outbox';
 
 const notice = (i: number, org: string | null) => ({

@@ -8,7 +8,7 @@ import {
   type AppealInput, type AppealState,
 } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
-import { composeOverdueDigests } from '../../activities/overdue-digest';
+import { composeOverdueDigests } from '../../domain/cases/overdue-digest';
 import { appealRouting } from '../../domain/reference/routing';
 import { Worker } from '@temporalio/worker';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
@@ -93,7 +93,7 @@ describe('appeal workflow (time-skipping server)', function () {
     assert.equal(state.overdue, true);
     assert.equal(state.status, 'registered', 'an overdue case stays open for its organisation');
     assert.deepEqual(await events(handle.workflowId), ['registered', 'reminder', 'reminder', 'overdue']);
-    // The supervisors are told in their next digest (activities/overdue-digest.ts), not by a mail per case.
+    // The supervisors are told in their next digest (domain/cases/overdue-digest.ts), not by a mail per case.
     assert.equal((await db('notifications').where({ case_id: handle.workflowId, recipient_kind: 'supervisor' })).length, 0);
     assert.equal((await db('overdue_notices').where({ case_id: handle.workflowId, digest_id: null })).length, 1);
     assert.equal(await composeOverdueDigests(db, { quietSeconds: 0, maxDelaySeconds: 0 }), 1);

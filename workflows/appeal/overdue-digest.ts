@@ -1,6 +1,6 @@
 // The supervisors' digest of overdue appeals: one run per tick of a Temporal schedule
 // (ops/overdue-digest.ts), which gathers each region's waiting overdue notices into one mail per
-// supervisor (activities/notifications.ts composeOverdueDigests). The schedule skips a tick while a run is
+// supervisor (domain/cases/overdue-digest.ts composeOverdueDigests). The schedule skips a tick while a run is
 // still going, and the activity is idempotent (a notice joins exactly one digest, in the transaction that
 // queues the digest's mails), so a retry or a crash never sends a digest twice.
 import { proxyActivities } from '@temporalio/workflow';

@@ -1,12 +1,12 @@
 // Notifications of case transitions, written to the outbox (domain/outbound/outbox.ts) in the same
 // transaction as the transition; the outbox's dispatcher sends them. Texts are in Russian: they go to people.
 import type { Knex } from 'knex';
-import type { Db } from '../db/connection';
-import type { OutboxRow } from '../domain/outbound/outbox';
-import type { AppealInput, AppealState } from '../workflows/appeal/messages';
+import type { Db } from '../../db/connection';
+import type { OutboxRow } from './outbox';
+import type { AppealInput, AppealState } from '../../workflows/appeal/messages';
 
 /**
- * The part of a case transition (activities/appeal.ts AppealTransition) its notices are written from,
+ * The part of a case transition (domain/cases/appeal-projection.ts AppealTransition) its notices are written from,
  * declared here rather than imported so that the appeal's activities and its notices do not import
  * each other.
  */

@@ -4,10 +4,10 @@
 // digest and one outbox row per supervisor of the region. A burst of 10,000 terms at one local midnight
 // thus makes one mail per supervisor, not 10,000. Texts are in Russian: they go to people.
 import type { Knex } from 'knex';
-import type { Db } from '../db/connection';
-import type { OutboxRow } from '../domain/outbound/outbox';
-import type { OverdueDigestSettings } from '../workflows/appeal/messages';
-import { localDateFormat, type NotifiedTransition } from './notifications';
+import type { Db } from '../../db/connection';
+import type { OutboxRow } from '../outbound/outbox';
+import type { OverdueDigestSettings } from '../../workflows/appeal/messages';
+import { localDateFormat, type NotifiedTransition } from '../outbound/notices';
 
 /** Case numbers listed per organisation in a digest; the rest are counted (the console lists them all). */
 export const DIGEST_CASES_LISTED = 20;
