@@ -1,6 +1,6 @@
 // What domain operations need to talk to workflows: the Temporal client, the database, the task queue,
 // and how long a request may wait for a workflow before it answers 503.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Db } from '../db/connection';
 
@@ -22,11 +22,15 @@ export async function withWait<T>(ctx: TemporalContext, fn: () => Promise<T>): P
 
 /**
  * Starts a workflow's first run with this input; a run of this id that exists already (running or
- * finished) counts as started: never a second first run, so a repeated intake starts nothing.
+ * finished) counts as started: never a second first run, so a repeated intake starts nothing. With
+ * search attributes for a run that starts in a state ops look for (an appeal registered at intake).
  */
-export async function startOnce(client: Client, workflowType: string, workflowId: string, taskQueue: string, input: unknown): Promise<void> {
+export async function startOnce(
+  client: Client, workflowType: string, workflowId: string, taskQueue: string, input: unknown,
+  options: Pick<WorkflowStartOptions, 'typedSearchAttributes'> = {},
+): Promise<void> {
   try {
-    await client.workflow.start(workflowType, { workflowId, taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+    await client.workflow.start(workflowType, { workflowId, taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, ...options });
   } catch (e) {
     if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
   }

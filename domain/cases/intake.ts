@@ -8,6 +8,8 @@ import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
 import type { appealWorkflow } from '../../workflows';
 import { registrationUpdate, runInput, type AppealInput, type AppealRouting, type AppealState } from '../../workflows/appeal/messages';
+import { registration, startingState, type Outcome } from '../../workflows/appeal/transitions';
+import { caseSearchAttributes } from '../../workflows/shared/search';
 import { FAILURE } from '../../workflows/shared/failures';
 import { linkAttachments } from '../attachments/attachments';
 import type { AuthUser } from '../identity/users';
@@ -17,6 +19,7 @@ import { checkCaseReferences } from '../reference/checks';
 import { appealRouting, RoutingImpossibleError, type CaseClassification } from '../reference/routing';
 import { startOnce, withWait, type TemporalContext } from '../temporal';
 import { loadCaseRow, overlayState, type CaseRow } from './read-model';
+import { projectAppealStep } from './appeal-projection';
 
 export const APPEAL_WORKFLOW_TYPE = 'appealWorkflow';
 
@@ -26,25 +29,49 @@ export function registrationNumber(prefix: string, year: number, seq: number): s
   return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
 }
 
+/** A submission as its intake keeps it: the workflow's input without the instant, and the routing decided then. */
+type StoredAppealRequest = Omit<AppealInput, 'receivedAt'> & {
+  /** Absent in intakes accepted before the API registered cases itself: their workflow routes and registers them. */
+  routed?: AppealRouting;
+};
+
 interface CaseIntakeRow {
   applicant_user_id: number;
   idempotency_key: string;
   request_hash: string;
   case_id: string;
-  request: Omit<AppealInput, 'receivedAt'>;
+  request: StoredAppealRequest;
   created_at: Date;
   started_at: Date | null;
 }
 
-/** The workflow input of an intake row: the stored request plus the instant the platform accepted it. */
-export function appealInputOf(intake: Pick<CaseIntakeRow, 'request' | 'created_at'>): AppealInput {
+/**
+ * The first run's input of an intake row (the stored request plus the instant the platform accepted it)
+ * and, when the intake registered the case (as every intake has since it routes), that registration: the
+ * workflow's own pure transition (transitions.ts), so that the state the intake projects and the state
+ * the workflow starts from are one.
+ */
+function firstRun(intake: Pick<CaseIntakeRow, 'request' | 'created_at'>): { input: AppealInput; registered: Outcome | null } {
   const created = intake.created_at instanceof Date ? intake.created_at : new Date(intake.created_at);
-  return runInput({ ...intake.request, receivedAt: created.toISOString() });
+  const { routed, ...request } = intake.request;
+  const input = runInput({ ...request, receivedAt: created.toISOString() });
+  return { input, registered: routed ? registration(startingState(input), input, routed) : null };
 }
 
-/** Starts the case's first run (startOnce). */
+/** The workflow input of an intake row: registered intakes' first run starts registered, with nothing to look up or project. */
+export function appealInputOf(intake: Pick<CaseIntakeRow, 'request' | 'created_at'>): AppealInput {
+  const { input, registered } = firstRun(intake);
+  return registered ? { ...input, carried: registered.state } : input;
+}
+
+/**
+ * Starts the case's first run (startOnce); a run that starts registered gets its search attributes with
+ * the start (later transitions upsert them), so ops find it at once.
+ */
 export async function ensureStarted(client: Client, taskQueue: string, input: AppealInput): Promise<void> {
-  await startOnce(client, APPEAL_WORKFLOW_TYPE, input.caseId, taskQueue, input);
+  const state = input.carried;
+  const typedSearchAttributes = state ? caseSearchAttributes({ caseType: 'appeal', ...state, categoryId: input.categoryId }) : undefined;
+  await startOnce(client, APPEAL_WORKFLOW_TYPE, input.caseId, taskQueue, input, { typedSearchAttributes });
 }
 
 export interface SubmissionResult {
@@ -58,8 +85,8 @@ const CASE_INTAKE: IntakeKind<CaseIntakeRow> = {
 };
 
 /**
- * The routing and term a new appeal is registered with (AppealInput.routed), read in the intake
- * transaction: a case no one can take is refused (422) before anything is accepted or numbered.
+ * The routing and term a new appeal is registered with, decided in the intake transaction and kept in
+ * the intake's request: a case no one can take is refused (422) before anything is accepted or numbered.
  */
 async function routedAtIntake(db: Db, trx: Knex.Transaction, c: CaseClassification, receivedAt: Date): Promise<AppealRouting> {
   try {
@@ -82,7 +109,8 @@ function cannotRegister(type: string, message: string, caseId?: string): HttpPro
 
 /**
  * The intake row of a new appeal, inside the intake transaction: the references checked, the routing
- * decided, the next registration number of the region's year, the applicant's attachments linked.
+ * decided, the next registration number of the region's year, the applicant's attachments linked, and
+ * the registration projected.
  */
 async function newAppealIntake(db: Db, trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string, channel: string): Promise<CaseIntakeRow> {
   const refs = await checkCaseReferences(trx, body);
@@ -93,7 +121,7 @@ async function newAppealIntake(db: Db, trx: Knex.Transaction, user: AuthUser, id
   const caseId = registrationNumber(refs.region.numberPrefix, local.year, await nextNumber(trx, 'registration_counters', { region_id: refs.region.id, year: local.year }));
   // The applicant's own uploads only (422 naming a bad id, and the transaction leaves nothing behind).
   await linkAttachments(trx, body.attachments ?? [], { caseId, referencedIn: 'appeal', user, organisationId: null });
-  const request: Omit<AppealInput, 'receivedAt'> = {
+  const request: StoredAppealRequest = {
     caseId,
     kind: body.kind,
     regionId: body.regionId,
@@ -109,14 +137,27 @@ async function newAppealIntake(db: Db, trx: Knex.Transaction, user: AuthUser, id
     channel,
     routed,
   };
-  return { applicant_user_id: user.id, idempotency_key: idempotencyKey, request_hash: hash, case_id: caseId, request, created_at: now, started_at: null };
+  const intake = { applicant_user_id: user.id, idempotency_key: idempotencyKey, request_hash: hash, case_id: caseId, request, created_at: now, started_at: null };
+  await projectRegistration(trx, intake);
+  return intake;
+}
+
+/**
+ * Projects a new case's registration in the intake transaction, as its workflow would have: the case is
+ * accepted and registered in one commit, and its workflow starts from that state (appealInputOf).
+ */
+async function projectRegistration(trx: Knex.Transaction, intake: CaseIntakeRow): Promise<void> {
+  const { input, registered } = firstRun(intake);
+  if (!registered?.event) throw new Error(`the intake of ${intake.case_id} has no registration to project`);
+  await projectAppealStep(trx, { input, state: registered.state, ...registered.event, occurredAt: input.receivedAt });
 }
 
 /**
  * Registers an appeal or message: the intake (domain/intake.ts: a repeat of the same Idempotency-Key
- * gets the same case), then the workflow started (idempotent), registration awaited and the case row
- * returned. A crash after the intake transaction is repaired by startPendingIntake. `channel`: how it
- * came in, a dimension of monitoring (Open311 says `open311`; else the form's own, `web` by default).
+ * gets the same case), which routes the case and projects its registration in the same transaction,
+ * then the workflow started registered (idempotent) and the case row returned. A crash after the intake
+ * transaction is repaired by startPendingIntake. `channel`: how it came in, a dimension of monitoring
+ * (Open311 says `open311`; else the form's own, `web` by default).
  */
 export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission, channel: string = body.channel ?? 'web'): Promise<SubmissionResult> {
   const { db } = ctx;
@@ -128,6 +169,26 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     if (row) return { row, replayed };
   }
   const input = appealInputOf(intake);
+  // A mark lost to a crash is made by startPendingIntake, whose start finds the workflow there.
+  const markIntakeStarted = () => markStarted(db, CASE_INTAKE, user.id, idempotencyKey);
+  if (!input.carried) {
+    const registered = await registerByWorkflow(ctx, input);
+    await markIntakeStarted();
+    return { row: registered, replayed };
+  }
+  await ensureStarted(ctx.client, ctx.taskQueue, input);
+  // The row committed with the intake: read beside marking the intake started.
+  const [, row] = await Promise.all([markIntakeStarted(), loadCaseRow(db, caseId)]);
+  if (!row) throw new Error(`case ${caseId} was registered with its intake but has no row`);
+  return { row, replayed };
+}
+
+/**
+ * An intake accepted before the API registered cases itself (no routing kept), repeated with its key:
+ * its workflow routes and registers it, and the row is read once the registration update answers.
+ */
+async function registerByWorkflow(ctx: TemporalContext, input: AppealInput): Promise<CaseRow> {
+  const { caseId } = input;
   let state: AppealState;
   try {
     state = await startAndRegister(ctx, input);
@@ -136,14 +197,11 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     if (problem) throw problem;
     throw e;
   }
-  // The registration update answers once the registration is projected: one read, no polling, side by
-  // side with marking the intake started (neither needs the other; a mark lost to a crash is made by
-  // startPendingIntake, whose start finds the workflow there).
-  const [, row] = await Promise.all([markStarted(db, CASE_INTAKE, user.id, idempotencyKey), loadCaseRow(db, caseId)]);
+  const row = await loadCaseRow(ctx.db, caseId);
   if (!row) {
     throw problems.unavailable(`Case ${caseId} is registered but not readable yet. Repeat the request with the same Idempotency-Key.`, 2);
   }
-  return { row: row.last_seq >= state.seq ? row : overlayState(row, state), replayed };
+  return row.last_seq >= state.seq ? row : overlayState(row, state);
 }
 
 /**

@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { startPendingIntake } from '../../domain/cases/intake';
+import { requestHash } from '../../domain/intake';
+import { registrationUpdate } from '../../workflows/appeal/messages';
+import { organisationKey, statusKey } from '../../workflows/search-attributes';
 import { compareWithFullScan } from '../../domain/monitoring/facts';
 import type { Db } from '../../db/connection';
 import { createWorker } from '../../ops/worker';
@@ -245,6 +248,49 @@ describe('appeal flow through the API (Temporal dev server)', function () {
     while (!(row = await db('cases').where({ id: caseId }).first()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.ok(row, 'the case was not registered');
     assert.equal(row.organisation_id, ORG.ministry);
+    assert.ok((await db('case_intake').where({ case_id: caseId }).first()).started_at);
+  });
+
+  it('starts registered the workflow of a case registered at intake whose start was lost, with its search attributes', async () => {
+    const r = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': key() }, body: appeal({ text: 'Registered at intake.' }) });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    // As if the API had died right after the intake transaction of another case: its row and intake are
+    // there (copied under a number no workflow has), its intake not marked started, no workflow.
+    const lost = `${(await db('regions').where({ id: TEST_REGION }).first('number_prefix')).number_prefix}-2026-900002`;
+    const intake = await db('case_intake').where({ case_id: r.body.id }).first();
+    await db('cases').insert({ ...(await db('cases').where({ id: r.body.id }).first()), id: lost });
+    await db('case_intake').insert({
+      ...intake, idempotency_key: 'lost-start-0002', case_id: lost, request: JSON.stringify({ ...intake.request, caseId: lost }),
+      created_at: new Date(Date.now() - 60_000), started_at: null,
+    });
+    assert.equal(await startPendingIntake(env.client, db, taskQueue), 1);
+    const handle = env.client.workflow.getHandle(lost);
+    const state = await handle.executeUpdate(registrationUpdate);
+    assert.deepEqual([state.status, state.organisationId, state.seq, state.answerDueAt], ['registered', ORG.district, 1, r.body.answerDueAt]);
+    const attributes = (await handle.describe()).typedSearchAttributes;
+    assert.deepEqual([attributes.get(statusKey), attributes.get(organisationKey)], ['registered', ORG.district]);
+    assert.deepEqual(await db('case_events').where({ case_id: lost }), [], 'the workflow did not project the registration again');
+    assert.ok((await db('case_intake').where({ case_id: lost }).first()).started_at);
+    // The copy has no event of its own, so the rollups (projected from events) would not count it.
+    await handle.terminate('test done');
+    await db('case_intake').where({ case_id: lost }).delete();
+    await db('cases').where({ id: lost }).delete();
+  });
+
+  it('registers an intake accepted before cases were registered at intake when it is repeated: its workflow routes it', async () => {
+    const body = appeal({ text: 'Accepted by the previous version.' });
+    const caseId = `${(await db('regions').where({ id: TEST_REGION }).first('number_prefix')).number_prefix}-2026-900003`;
+    await db('case_intake').insert({
+      applicant_user_id: t.citizenUser.id, idempotency_key: 'before-registration-at-intake', request_hash: requestHash(body), case_id: caseId,
+      request: JSON.stringify({
+        caseId, kind: 'appeal', regionId: TEST_REGION, applicant: { userId: t.citizenUser.id, name: 'Ivan Petrov', email: 'ivan@example.org', postalAddress: 'Testovoe, Lenina 1' },
+        categoryId: CAT.roads, subcategoryId: CAT.potholes, territoryId: TERRITORY.village, text: body.text, address: body.address, attachments: [],
+      }),
+      created_at: new Date(),
+    });
+    const r = await call(api, 'POST', '/appeals', { token: t.citizen, headers: { 'idempotency-key': 'before-registration-at-intake' }, body });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual([r.body.id, r.body.status, r.body.organisationId], [caseId, 'registered', ORG.district]);
     assert.ok((await db('case_intake').where({ case_id: caseId }).first()).started_at);
   });
 

@@ -2,9 +2,9 @@
 // and timer, with the look-ups they ask for answered here. States are frozen, so a transition that
 // changed its input instead of returning a new state would throw.
 import assert from 'node:assert/strict';
-import { runInput, type AppealInput, type AppealRegulation, type AppealState } from '../../workflows/appeal/messages';
+import type { AppealInput, AppealRegulation, AppealState } from '../../workflows/appeal/messages';
 import {
-  ACTIONS, ActionRefused, act, nextDeadline, register, reopen, startingState, timersDue,
+  ACTIONS, ActionRefused, act, nextDeadline, register, registration, reopen, startingState, timersDue,
   type ActionArgs, type ActionName, type LookupAnswer, type Outcome, type Step, type TransitionContext,
 } from '../../workflows/appeal/transitions';
 import { currentExternalRegistration } from '../../workflows/appeal/state';
@@ -364,17 +364,9 @@ describe('appeal transitions: registration, reopen, timers', () => {
     assert.deepEqual(outcome.event, { type: 'registered', actor: { userId: null, role: 'system' }, details: { routing: ROUTED.routing } });
   });
 
-  it('registers with the routing decided at intake without asking, to the same state and event', () => {
-    const routedInput = { ...input, routed: ROUTED };
-    const atIntake = settle(register(frozen(startingState(routedInput)), { ...ctx, input: routedInput }));
-    assert.deepEqual(atIntake.asked, []);
+  it('registers at intake to the same state and event as the workflow routed by its activity', () => {
     const asked = settle(register(frozen(startingState(input)), ctx), { routeAppeal: ROUTED });
-    assert.deepEqual(atIntake.outcome, asked.outcome);
-  });
-
-  it('starts later runs without the intake\'s routing: a run that carries its state registers nothing', () => {
-    assert.deepEqual(runInput({ ...input, routed: ROUTED }).routed, ROUTED);
-    assert.equal('routed' in runInput({ ...input, routed: ROUTED, carried: caseWith() }), false);
+    assert.deepEqual(registration(frozen(startingState(input)), input, ROUTED), asked.outcome);
   });
 
   it('reopens a closed case as a new round at the same organisation; an open one stays as it is', () => {

@@ -9,7 +9,8 @@ import {
 } from '../../workflows/appeal/messages';
 import type { Actor } from '../../workflows/shared/actor';
 import { composeOverdueDigests } from '../../domain/cases/overdue-digest';
-import { appealRouting } from '../../domain/reference/routing';
+import { appealRouting, type CaseClassification } from '../../domain/reference/routing';
+import { registration, startingState } from '../../workflows/appeal/transitions';
 import { Worker } from '@temporalio/worker';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/platform';
 import { workflowBundle } from '../support/temporal';
@@ -60,6 +61,17 @@ describe('appeal workflow (time-skipping server)', function () {
     const handle = await env.client.workflow.start('appealWorkflow', { taskQueue, workflowId: caseId, args });
     await handle.executeUpdate(registrationUpdate);
     return handle;
+  }
+
+  /** Starts a case as the API does since it registers cases at intake: its registration carried into the first run. */
+  async function submitRegistered(c: CaseClassification, receivedAt: string): Promise<WorkflowHandle> {
+    const caseId = `99-2026-${String(++seq).padStart(6, '0')}`;
+    const input: AppealInput = runInput({
+      caseId, kind: 'appeal', regionId: c.regionId, applicant: { userId: citizen.userId, name: 'Иван Петров', email: 'ivan@example.org' },
+      categoryId: c.categoryId, subcategoryId: c.subcategoryId, territoryId: c.territoryId, text: 'Скорая помощь не приехала по вызову', receivedAt,
+    });
+    const { state } = registration(startingState(input), input, await appealRouting(db, c, receivedAt));
+    return env.client.workflow.start('appealWorkflow', { taskQueue, workflowId: caseId, args: [{ ...input, carried: state }] });
   }
 
   const events = async (caseId: string) => (await db('case_events').where({ case_id: caseId }).orderBy('seq')).map((e) => e.type);
@@ -267,7 +279,7 @@ describe('appeal workflow (time-skipping server)', function () {
     assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'one event per step across both runs, none lost or repeated');
   });
 
-  it('runs locally without a patch marker when its input says so, asks the patch when it does not, registers without a look-up when routed at intake, and all replay', async () => {
+  it('runs locally without a patch marker when its input says so, asks the patch when it does not, starts registered when registered at intake, and all replay', async () => {
     const markers = async (handle: WorkflowHandle) => ((await handle.fetchHistory()).events ?? [])
       .map((e) => e.markerRecordedEventAttributes?.markerName).filter((name): name is string => Boolean(name));
     // A run started by today's code (runInput): local activities only, no patch marker.
@@ -276,17 +288,15 @@ describe('appeal workflow (time-skipping server)', function () {
     // A run whose input does not say (started before the flag): the patch marker first, then the same.
     const earlier = await submit(CAT.ambulance, TERRITORY.village, {}, true);
     assert.deepEqual(await markers(earlier), ['core_patch', 'core_local_activity', 'core_local_activity']);
-    // Routed at intake, as the API starts a case now (AppealInput.routed): the projection's marker only,
-    // and the same registration as the routing activity's.
+    // Registered at intake, as the API starts a case now (domain/cases/intake.ts appealInputOf): the run
+    // starts from the registered state, with nothing to look up or project, and answers the registration.
     const receivedAt = new Date(await env.currentTimeMs()).toISOString();
     const classification = { regionId: TEST_REGION, categoryId: CAT.medicine, subcategoryId: CAT.ambulance, territoryId: TERRITORY.village };
-    const routedAtIntake = await submit(CAT.ambulance, TERRITORY.village, { receivedAt, routed: await appealRouting(db, classification, receivedAt) });
-    assert.deepEqual(await markers(routedAtIntake), ['core_local_activity']);
-    const registered = (s: AppealState) => [s.status, s.organisationId, s.termDays, s.accelerated, s.regulation];
-    assert.deepEqual(registered(await routedAtIntake.query(stateQuery)), registered(await current.query(stateQuery)));
-    const details = async (h: WorkflowHandle) => (await db('case_events').where({ case_id: h.workflowId, type: 'registered' }).first()).details;
-    assert.deepEqual(await details(routedAtIntake), await details(current));
-    for (const handle of [current, earlier, routedAtIntake]) {
+    const registeredAtIntake = await submitRegistered(classification, receivedAt);
+    assert.deepEqual(await markers(registeredAtIntake), []);
+    const registered = (s: AppealState) => [s.status, s.organisationId, s.termDays, s.accelerated, s.regulation, s.seq];
+    assert.deepEqual(registered(await registeredAtIntake.executeUpdate(registrationUpdate)), registered(await current.query(stateQuery)));
+    for (const handle of [current, earlier, registeredAtIntake]) {
       assert.equal((await handle.query(stateQuery)).status, 'registered');
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
       // Left running, their term timers would fire in later files' skipped time on a queue no worker

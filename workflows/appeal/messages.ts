@@ -51,7 +51,10 @@ export interface AppealInput {
   channel?: string;
   /** When the platform accepted it (ISO instant); the term counts from here. */
   receivedAt: string;
-  /** State carried over by continue-as-new, or by a supervisor's reopen of a completed case. */
+  /**
+   * State carried over by continue-as-new, or by a supervisor's reopen of a completed case; and in a new
+   * case, its registration, projected by the API in the transaction that accepted it (domain/cases/intake.ts).
+   */
   carried?: AppealState;
   /** Events after which the run continues as new (default HISTORY_LIMIT); lowered only by tests. */
   historyLimit?: number;
@@ -65,23 +68,11 @@ export interface AppealInput {
    * registration's 12 history events.
    */
   localActivities?: boolean;
-  /**
-   * The routing and term decided by the API in the intake transaction (domain/cases/intake.ts), so that
-   * registration needs no look-up of its own: one local activity and one workflow activation fewer per
-   * appeal, and a case no one can take is refused before it is accepted. Absent in intakes accepted
-   * before, whose registration asks the routeAppeal activity; dropped from the input of later runs,
-   * which carry their state.
-   */
-  routed?: AppealRouting;
 }
 
-/**
- * The input of a run this code starts (first run, reopen, continue-as-new): see AppealInput.localActivities.
- * A run that carries its state registers nothing, so it goes without the intake's routing.
- */
+/** The input of a run this code starts (first run, reopen, continue-as-new): see AppealInput.localActivities. */
 export function runInput(input: AppealInput): AppealInput {
-  const { routed, ...rest } = input;
-  return { ...rest, localActivities: true, ...(routed && !input.carried ? { routed } : {}) };
+  return { ...input, localActivities: true };
 }
 
 export interface Answer {

@@ -370,17 +370,22 @@ export function startingState(input: AppealInput): AppealState {
   };
 }
 
-/**
- * Registration: routed to an organisation, with its term and the region's regulation. The API decides
- * the routing at intake (AppealInput.routed); an intake accepted before that asks for it.
- */
-export function register(state: AppealState, { input }: TransitionContext): Step {
-  const registered = (routed: AppealRouting): Step => recorded({
+/** The registration a routing makes: the case at its organisation, with its term and the region's regulation. */
+export function registration(state: AppealState, input: AppealInput, routed: AppealRouting): Outcome {
+  return recorded({
     ...state, organisationId: routed.organisationId, registeredAt: input.receivedAt, answerDueAt: routed.answerDueAt,
     termDays: routed.termDays, accelerated: routed.accelerated, advisory: routed.advisory,
     advisoryDueAt: routed.advisoryDueAt, advisoryMissed: false, regulation: routed.regulation,
   }, 'registered', SYSTEM, { routing: routed.routing });
-  return input.routed ? registered(input.routed) : ask('routeAppeal', input, registered);
+}
+
+/**
+ * Registration by the workflow: routed by the routing activity. Only a run started without its
+ * registration does this (an intake accepted before the API registered cases in the intake transaction,
+ * domain/cases/intake.ts); every new case starts registered.
+ */
+export function register(state: AppealState, { input }: TransitionContext): Step {
+  return ask('routeAppeal', input, (routed) => registration(state, input, routed));
 }
 
 /**
