@@ -168,6 +168,9 @@ export function renderRun(run: RunHistory): HistoryEntry[] {
         push({ kind: 'workflow_started', summary: `Workflow started to reopen the closed case${actorText(actor)}: ${input.reopen.reason}`, ...(actor ? { actor } : {}) });
       } else if (a.continuedExecutionRunId) {
         push({ kind: 'workflow_started', summary: `Workflow continued as new from run ${a.continuedExecutionRunId}${stateText(input?.carried)}` });
+      } else if (input?.carried) {
+        // Since the API registers a case in its intake transaction, its first run starts registered.
+        push({ kind: 'workflow_started', summary: `Workflow started: the case was received and registered at intake${stateText(input.carried)}` });
       } else {
         push({ kind: 'workflow_started', summary: 'Workflow started: the case was received' });
       }

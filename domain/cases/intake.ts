@@ -19,7 +19,7 @@ import { checkCaseReferences } from '../reference/checks';
 import { appealRouting, RoutingImpossibleError, type CaseClassification } from '../reference/routing';
 import { startOnce, withWait, type TemporalContext } from '../temporal';
 import { loadCaseRow, overlayState, type CaseRow } from './read-model';
-import { projectAppealStep } from './appeal-projection';
+import { projectAppealTransition } from './appeal-projection';
 
 export const APPEAL_WORKFLOW_TYPE = 'appealWorkflow';
 
@@ -109,8 +109,7 @@ function cannotRegister(type: string, message: string, caseId?: string): HttpPro
 
 /**
  * The intake row of a new appeal, inside the intake transaction: the references checked, the routing
- * decided, the next registration number of the region's year, the applicant's attachments linked, and
- * the registration projected.
+ * decided, the next registration number of the region's year, the applicant's attachments linked.
  */
 async function newAppealIntake(db: Db, trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string, channel: string): Promise<CaseIntakeRow> {
   const refs = await checkCaseReferences(trx, body);
@@ -137,26 +136,35 @@ async function newAppealIntake(db: Db, trx: Knex.Transaction, user: AuthUser, id
     channel,
     routed,
   };
-  const intake = { applicant_user_id: user.id, idempotency_key: idempotencyKey, request_hash: hash, case_id: caseId, request, created_at: now, started_at: null };
-  await projectRegistration(trx, intake);
-  return intake;
+  return { applicant_user_id: user.id, idempotency_key: idempotencyKey, request_hash: hash, case_id: caseId, request, created_at: now, started_at: null };
 }
 
 /**
- * Projects a new case's registration in the intake transaction, as its workflow would have: the case is
- * accepted and registered in one commit, and its workflow starts from that state (appealInputOf).
+ * Projects a new case's registration, as its workflow would have (the same step: a repeat writes
+ * nothing), before its workflow starts from that state (appealInputOf). In a transaction of its own
+ * after the intake's: the intake holds its region's registration counter until it commits (gapless
+ * numbers), and every statement more there would hold up the region's other submissions.
  */
-async function projectRegistration(trx: Knex.Transaction, intake: CaseIntakeRow): Promise<void> {
+async function projectRegistration(db: Db, intake: CaseIntakeRow): Promise<void> {
   const { input, registered } = firstRun(intake);
   if (!registered?.event) throw new Error(`the intake of ${intake.case_id} has no registration to project`);
-  await projectAppealStep(trx, { input, state: registered.state, ...registered.event, occurredAt: input.receivedAt });
+  await projectAppealTransition(db, { input, state: registered.state, ...registered.event, occurredAt: input.receivedAt });
+}
+
+/**
+ * A registered intake's case in the read model and its workflow started registered: the one way for a
+ * new submission, its repeat and the recovery of a lost start (startPendingIntake) alike.
+ */
+async function registerAndStart(client: Client, db: Db, taskQueue: string, intake: CaseIntakeRow, input: AppealInput): Promise<void> {
+  await projectRegistration(db, intake);
+  await ensureStarted(client, taskQueue, input);
 }
 
 /**
  * Registers an appeal or message: the intake (domain/intake.ts: a repeat of the same Idempotency-Key
- * gets the same case), which routes the case and projects its registration in the same transaction,
- * then the workflow started registered (idempotent) and the case row returned. A crash after the intake
- * transaction is repaired by startPendingIntake. `channel`: how it came in, a dimension of monitoring
+ * gets the same case), which routes the case; then its registration projected and its workflow started
+ * registered (both idempotent), and the case row returned. A crash after the intake transaction is
+ * repaired by startPendingIntake. `channel`: how it came in, a dimension of monitoring
  * (Open311 says `open311`; else the form's own, `web` by default).
  */
 export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission, channel: string = body.channel ?? 'web'): Promise<SubmissionResult> {
@@ -176,10 +184,10 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     await markIntakeStarted();
     return { row: registered, replayed };
   }
-  await ensureStarted(ctx.client, ctx.taskQueue, input);
-  // The row committed with the intake: read beside marking the intake started.
+  await registerAndStart(ctx.client, db, ctx.taskQueue, intake, input);
+  // The row is projected: read beside marking the intake started.
   const [, row] = await Promise.all([markIntakeStarted(), loadCaseRow(db, caseId)]);
-  if (!row) throw new Error(`case ${caseId} was registered with its intake but has no row`);
+  if (!row) throw new Error(`case ${caseId} was projected but has no row`);
   return { row, replayed };
 }
 
@@ -263,7 +271,9 @@ function registrationProblem(e: unknown, caseId: string): HttpProblem | undefine
 export async function startPendingIntake(client: Client, db: Db, taskQueue: string, olderThanSeconds = 30): Promise<number> {
   const rows = await unstartedIntakes(db, CASE_INTAKE, olderThanSeconds);
   for (const row of rows) {
-    await ensureStarted(client, taskQueue, appealInputOf(row));
+    const input = appealInputOf(row);
+    if (input.carried) await registerAndStart(client, db, taskQueue, row, input);
+    else await ensureStarted(client, taskQueue, input);
     await markStarted(db, CASE_INTAKE, row.applicant_user_id, row.idempotency_key);
   }
   return rows.length;

@@ -76,7 +76,7 @@ describe('ops command line', function () {
     const out = await runOps(['timeline', answeredCase], deps);
     assert.equal(out.code, 0, out.text);
     const text = out.text;
-    assert.match(text, /Workflow started: the case was received/);
+    assert.match(text, /Workflow started: the case was received and registered at intake \(status registered, at altai\.minzdrav\)/);
     assert.match(text, new RegExp(`operator #${userId.operator} Оператор Минздрава \\(altai\\.minzdrav\\)\\s+Update takeIntoWork accepted`));
     assert.match(text, new RegExp(`supervisor #${userId.supervisor} .*Update changeTerm accepted.*reason=Проверка сроков`));
     assert.match(text, /system\s+Timer fired: answer term passed: the case is overdue/);

@@ -189,8 +189,12 @@ describe('web: taking part in polls, votes, discussions and hearings in the brow
     assert.deepEqual(bad, [], `${screen} at ${page.viewportSize()!.width} px`);
   }
 
-  /** The whole page; `fullPage: false` shows the screen as it is scrolled (a ballot's total stays at its bottom). */
+  /**
+   * The whole page; `fullPage: false` shows the screen as it is scrolled (a ballot's total stays at its bottom).
+   * Made on request (OTKLIK_SCREENSHOTS=1), as test/web/support.ts does: an ordinary run leaves the work tree as it was.
+   */
   async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+    if (!process.env.OTKLIK_SCREENSHOTS) return;
     await page.screenshot({ path: path.join(SCREENSHOTS, `participation-${name}-${page.viewportSize()!.width}.png`), fullPage });
   }
 
