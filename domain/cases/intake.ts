@@ -69,9 +69,13 @@ export function appealInputOf(intake: Pick<CaseIntakeRow, 'request' | 'created_a
  * the start (later transitions upsert them), so ops find it at once.
  */
 export async function ensureStarted(client: Client, taskQueue: string, input: AppealInput): Promise<void> {
+  await startOnce(client, APPEAL_WORKFLOW_TYPE, input.caseId, taskQueue, input, { typedSearchAttributes: startAttributes(input) });
+}
+
+/** The search attributes a run that starts registered has from its start; none for one that registers itself. */
+function startAttributes(input: AppealInput) {
   const state = input.carried;
-  const typedSearchAttributes = state ? caseSearchAttributes({ caseType: 'appeal', ...state, categoryId: input.categoryId }) : undefined;
-  await startOnce(client, APPEAL_WORKFLOW_TYPE, input.caseId, taskQueue, input, { typedSearchAttributes });
+  return state ? caseSearchAttributes({ caseType: 'appeal', ...state, categoryId: input.categoryId }) : undefined;
 }
 
 export interface SubmissionResult {
@@ -152,19 +156,11 @@ async function projectRegistration(db: Db, intake: CaseIntakeRow): Promise<void>
 }
 
 /**
- * A registered intake's case in the read model and its workflow started registered: the one way for a
- * new submission, its repeat and the recovery of a lost start (startPendingIntake) alike.
- */
-async function registerAndStart(client: Client, db: Db, taskQueue: string, intake: CaseIntakeRow, input: AppealInput): Promise<void> {
-  await projectRegistration(db, intake);
-  await ensureStarted(client, taskQueue, input);
-}
-
-/**
  * Registers an appeal or message: the intake (domain/intake.ts: a repeat of the same Idempotency-Key
- * gets the same case), which routes the case; then its registration projected and its workflow started
- * registered (both idempotent), and the case row returned. A crash after the intake transaction is
- * repaired by startPendingIntake. `channel`: how it came in, a dimension of monitoring
+ * gets the same case), which routes the case; then its registration projected, its workflow started
+ * registered and its registration awaited (all idempotent), and the case row returned. A crash after the
+ * intake transaction is repaired by startPendingIntake. An intake accepted before the API routed (no
+ * routing kept) is routed and projected by its workflow, as then. `channel`: how it came in, a dimension of monitoring
  * (Open311 says `open311`; else the form's own, `web` by default).
  */
 export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission, channel: string = body.channel ?? 'web'): Promise<SubmissionResult> {
@@ -177,26 +173,7 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     if (row) return { row, replayed };
   }
   const input = appealInputOf(intake);
-  // A mark lost to a crash is made by startPendingIntake, whose start finds the workflow there.
-  const markIntakeStarted = () => markStarted(db, CASE_INTAKE, user.id, idempotencyKey);
-  if (!input.carried) {
-    const registered = await registerByWorkflow(ctx, input);
-    await markIntakeStarted();
-    return { row: registered, replayed };
-  }
-  await registerAndStart(ctx.client, db, ctx.taskQueue, intake, input);
-  // The row is projected: read beside marking the intake started.
-  const [, row] = await Promise.all([markIntakeStarted(), loadCaseRow(db, caseId)]);
-  if (!row) throw new Error(`case ${caseId} was projected but has no row`);
-  return { row, replayed };
-}
-
-/**
- * An intake accepted before the API registered cases itself (no routing kept), repeated with its key:
- * its workflow routes and registers it, and the row is read once the registration update answers.
- */
-async function registerByWorkflow(ctx: TemporalContext, input: AppealInput): Promise<CaseRow> {
-  const { caseId } = input;
+  if (input.carried) await projectRegistration(db, intake);
   let state: AppealState;
   try {
     state = await startAndRegister(ctx, input);
@@ -205,21 +182,25 @@ async function registerByWorkflow(ctx: TemporalContext, input: AppealInput): Pro
     if (problem) throw problem;
     throw e;
   }
-  const row = await loadCaseRow(ctx.db, caseId);
+  // Registered: one read, no polling, side by side with marking the intake started (neither needs the
+  // other; a mark lost to a crash is made by startPendingIntake, whose start finds the workflow there).
+  const [, row] = await Promise.all([markStarted(db, CASE_INTAKE, user.id, idempotencyKey), loadCaseRow(db, caseId)]);
   if (!row) {
     throw problems.unavailable(`Case ${caseId} is registered but not readable yet. Repeat the request with the same Idempotency-Key.`, 2);
   }
-  return row.last_seq >= state.seq ? row : overlayState(row, state);
+  return { row: row.last_seq >= state.seq ? row : overlayState(row, state), replayed };
 }
 
 /**
  * Starts the case's workflow and awaits its registration in one round trip (update-with-start): a
  * repeat of the intake attaches to the running workflow. A run that has ended already (the case was
- * closed since) is never started twice: its registration is read from it as before.
+ * closed since) is never started twice: its registration is read from it as before. A run that starts
+ * registered answers in its first task; waiting for that keeps the answer honest (the case's timers are
+ * set) and lets a busy worker slow submissions down instead of falling behind them unseen.
  */
 async function startAndRegister(ctx: TemporalContext, input: AppealInput): Promise<AppealState> {
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof appealWorkflow>(APPEAL_WORKFLOW_TYPE, {
-    workflowId: input.caseId, taskQueue: ctx.taskQueue, args: [input],
+    workflowId: input.caseId, taskQueue: ctx.taskQueue, args: [input], typedSearchAttributes: startAttributes(input),
     workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
   try {
@@ -272,8 +253,8 @@ export async function startPendingIntake(client: Client, db: Db, taskQueue: stri
   const rows = await unstartedIntakes(db, CASE_INTAKE, olderThanSeconds);
   for (const row of rows) {
     const input = appealInputOf(row);
-    if (input.carried) await registerAndStart(client, db, taskQueue, row, input);
-    else await ensureStarted(client, taskQueue, input);
+    if (input.carried) await projectRegistration(db, row);
+    await ensureStarted(client, taskQueue, input);
     await markStarted(db, CASE_INTAKE, row.applicant_user_id, row.idempotency_key);
   }
   return rows.length;
