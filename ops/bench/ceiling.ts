@@ -2,13 +2,14 @@
 // the bench-only bundle (ops/bench/workflows.ts) runs in this process on a task queue of its own; N
 // concurrent clients each start a workflow and wait for its result, then start the next. Then, with the
 // same worker and clients, as many appeal-shaped workflows (an appeal's Temporal interactions, no I/O):
-// each client starts and registers one by update-with-start and awaits the registration.
+// each client starts one with an appeal's search attributes and registers it by update-with-start, and
+// awaits the registration.
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectTemporalWorker } from '../../domain/readiness';
 import { closedLoop, round2, type LatencyStats, type Submission } from './load';
 import type { Platform } from './platform';
-import { shapeActivities } from './shape-activities';
+import { caseSearchAttributes } from '../../workflows/shared/search';
 import { shapedRegistration, type appealShapedWorkflow, type minimalWorkflow } from './workflows';
 
 export interface CeilingSettings {
@@ -49,12 +50,18 @@ export function minimalCall(platform: Platform, taskQueue: string): () => Promis
   return timed(() => platform.temporal.workflow.execute<typeof minimalWorkflow>('minimalWorkflow', { taskQueue, workflowId: `bench-minimal-${process.pid}-${started++}` }));
 }
 
+/** The search attributes an appeal starts with (domain/cases/intake.ts), for a registered case of the bench. */
+const SHAPED_ATTRIBUTES = caseSearchAttributes({
+  caseType: 'appeal', status: 'registered', regionId: 'bench', categoryId: 'bench.category', organisationId: 'bench.organisation',
+  answerDueAt: '2099-01-01T00:00:00.000Z', overdue: false,
+});
+
 /** One appeal-shaped workflow per call: started and registered by update-with-start, as the API does an appeal. */
 export function shapedCall(platform: Platform, taskQueue: string): () => Promise<Submission> {
   return timed(() => {
     const workflowId = `bench-shaped-${process.pid}-${started++}`;
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof appealShapedWorkflow>('appealShapedWorkflow', {
-      workflowId, taskQueue, args: [workflowId], workflowIdConflictPolicy: 'FAIL',
+      workflowId, taskQueue, args: [workflowId], workflowIdConflictPolicy: 'FAIL', typedSearchAttributes: SHAPED_ATTRIBUTES,
     });
     return platform.temporal.workflow.executeUpdateWithStart(shapedRegistration, { startWorkflowOperation });
   });
@@ -75,14 +82,14 @@ export async function measureCeiling(
   const taskQueue = `bench-ceiling-${process.pid}`;
   const connection = await connectTemporalWorker(platform.temporalAddress);
   try {
-    const worker = await Worker.create({ connection, namespace: 'default', taskQueue, workflowBundle: await bundle, activities: shapeActivities });
+    const worker = await Worker.create({ connection, namespace: 'default', taskQueue, workflowBundle: await bundle });
     return await worker.runUntil(async () => {
       const minimal = minimalCall(platform, taskQueue);
       const shaped = shapedCall(platform, taskQueue);
       if (settings.warmup > 0) await closedLoop(settings.concurrency, { count: settings.warmup }, minimal);
       log(`ceiling: ${settings.workflows} minimal workflows, ${settings.concurrency} concurrent clients`);
       const r = await closedLoop(settings.concurrency, { count: settings.workflows }, minimal);
-      log(`ceiling: ${settings.workflows} appeal-shaped workflows (update-with-start, two local activities, search attributes, a timer)`);
+      log(`ceiling: ${settings.workflows} appeal-shaped workflows (search attributes and update-with-start, registered in the first task, a timer)`);
       const s = await closedLoop(settings.concurrency, { count: settings.workflows }, shaped);
       log(`ceiling: appeal-shaped ${round2(s.perSecond)}/s`);
       return {

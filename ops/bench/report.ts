@@ -346,7 +346,7 @@ function topologyMarkdown(title: string, t: TopologyResults, cpus: number): stri
     out.push(`- ${n(ceiling.perSecond)} workflows/s (${ceiling.seconds} s, ${ceiling.errors} errors)`);
     out.push(`- start → result p50 / p95 / p99 / max: ${ms(ceiling.latency)} ms`, '');
     if (ceiling.shaped) {
-      out.push(`Then as many appeal-shaped workflows (ops/bench/workflows.ts: started and registered in one update-with-start, two local activities without I/O, search attributes, left open on a timer), each client awaiting the registration:`, '');
+      out.push(`Then as many appeal-shaped workflows (ops/bench/workflows.ts: started with an appeal's search attributes and registered in one update-with-start, answered in its first task, left open on a timer), each client awaiting the registration:`, '');
       out.push(`- ${n(ceiling.shaped.perSecond)} workflows/s (${ceiling.shaped.seconds} s, ${ceiling.shaped.errors} errors), ${n(ratio(ceiling.shaped.perSecond, ceiling.perSecond))} of the ceiling`);
       out.push(`- start → registered p50 / p95 / p99 / max: ${ms(ceiling.shaped.latency)} ms`, '');
     }

@@ -18,7 +18,6 @@ import { parseArgs } from 'node:util';
 import { Worker } from '@temporalio/worker';
 import { connectTemporalWorker } from '../../domain/readiness';
 import { ceilingBundle, minimalCall, shapedCall } from './ceiling';
-import { shapeActivities } from './shape-activities';
 import { closedLoop, prepareLoad, submitNext, type Submission } from './load';
 import { cpuNow, cpuPercent, cpuUsed, startPlatform, threadCpuSeconds, type Platform, type Topology } from './platform';
 
@@ -51,7 +50,7 @@ async function compare(platform: Platform, concurrency: number, n: number, load:
   const taskQueue = `bench-statements-${process.pid}`;
   const connection = await connectTemporalWorker(platform.temporalAddress);
   try {
-    const worker = await Worker.create({ connection, namespace: 'default', taskQueue, workflowBundle: await ceilingBundle(), activities: shapeActivities });
+    const worker = await Worker.create({ connection, namespace: 'default', taskQueue, workflowBundle: await ceilingBundle() });
     await worker.runUntil(async () => {
       await closedLoop(16, { count: 100 }, minimalCall(platform, taskQueue)); // warm-up
       await closedLoop(16, { count: 100 }, shapedCall(platform, taskQueue));
