@@ -160,8 +160,8 @@ async function projectRegistration(db: Db, intake: CaseIntakeRow): Promise<void>
  * gets the same case), which routes the case; then its registration projected, its workflow started
  * registered and its registration awaited (all idempotent), and the case row returned. A crash after the
  * intake transaction is repaired by startPendingIntake. An intake accepted before the API routed (no
- * routing kept) is routed and projected by its workflow, as then. `channel`: how it came in, a dimension of monitoring
- * (Open311 says `open311`; else the form's own, `web` by default).
+ * routing kept) is routed and projected by its workflow, as then. `channel`: how it came in, a
+ * dimension of monitoring (Open311 says `open311`; else the form's own, `web` by default).
  */
 export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempotencyKey: string, body: AppealSubmission, channel: string = body.channel ?? 'web'): Promise<SubmissionResult> {
   const { db } = ctx;
@@ -212,11 +212,11 @@ async function startAndRegister(ctx: TemporalContext, input: AppealInput): Promi
 }
 
 /**
- * The workflow ended instead of registering the case: an intake accepted before the API decided the
- * routing (AppealInput.routed), whose routing activity failed for good (the region has no participant
- * that could take it, or no regulation profile). The registration update then fails
- * with "workflow completed before the update completed"; the workflow's own failure says why. Those
- * two causes are the region's reference data, so 422; anything else stays an error.
+ * The workflow ended instead of registering the case: an intake accepted before the API routed cases
+ * (it kept no routing), whose routing activity failed for good (the region has no participant that
+ * could take it, or no regulation profile). The registration update then fails with "workflow completed
+ * before the update completed"; the workflow's own failure says why. Those two causes are the region's
+ * reference data, so 422; anything else stays an error.
  */
 async function endedBeforeRegistration(ctx: TemporalContext, caseId: string): Promise<HttpProblem | undefined> {
   let failure: unknown;

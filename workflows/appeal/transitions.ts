@@ -381,8 +381,8 @@ export function registration(state: AppealState, input: AppealInput, routed: App
 
 /**
  * Registration by the workflow: routed by the routing activity. Only a run started without its
- * registration does this (an intake accepted before the API registered cases in the intake transaction,
- * domain/cases/intake.ts); every new case starts registered.
+ * registration does this (an intake accepted before the API routed cases and projected their
+ * registration itself, domain/cases/intake.ts); every new case starts registered.
  */
 export function register(state: AppealState, { input }: TransitionContext): Step {
   return ask('routeAppeal', input, (routed) => registration(state, input, routed));

@@ -3,7 +3,8 @@
 // transitions (transitions.ts); this is their Temporal shell: operator, applicant and supervisor actions
 // arrive as updates (their guard runs in the validator, then again in the handler under the lock), terms,
 // reminders and the rating window are timers, and every transition is projected into Postgres by an
-// idempotent activity.
+// idempotent activity. A new case's run starts registered (AppealInput.carried): the API routed it and
+// projected its registration before starting it (domain/cases/intake.ts).
 //
 // Look-ups and projections are short and idempotent, so they run as local activities first: in the
 // worker, inside the workflow task that asked for them (no round trip through the task queue, one marker
