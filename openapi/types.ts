@@ -530,10 +530,12 @@ export interface paths {
          * Submit an appeal or a message.
          * @description Roles: citizen.
          *
-         *     Registers a new case: allocates its registration number, starts its workflow and waits until the
-         *     workflow has routed the case to an organisation and computed its answer term. The subcategory must
-         *     belong to the region, and the territory (when given) too; otherwise `400` names the failing field
-         *     and nothing is stored.
+         *     Registers a new case: routes it to an organisation, computes its answer term, allocates its
+         *     registration number, writes the registered case and starts its workflow, and waits until the
+         *     workflow runs with it (the case's timers are set). The subcategory must belong to the region, and
+         *     the territory (when given) too; otherwise `400` names the failing field and nothing is stored. A
+         *     case no organisation of the region can take (a gap in the region's reference data) is `422`
+         *     `urn:otklik:problem:no-route`, and nothing is stored either.
          *
          *     `Idempotency-Key` is required. Repeating a request with the same key and the same body returns the
          *     same case with `200` and `Idempotent-Replayed: true`; the same key with a different body is `422`.
