@@ -293,9 +293,12 @@ describe('appeal workflow (time-skipping server)', function () {
     const receivedAt = new Date(await env.currentTimeMs()).toISOString();
     const classification = { regionId: TEST_REGION, categoryId: CAT.medicine, subcategoryId: CAT.ambulance, territoryId: TERRITORY.village };
     const registeredAtIntake = await submitRegistered(classification, receivedAt);
-    assert.deepEqual(await markers(registeredAtIntake), []);
     const registered = (s: AppealState) => [s.status, s.organisationId, s.termDays, s.accelerated, s.regulation, s.seq];
     assert.deepEqual(registered(await registeredAtIntake.executeUpdate(registrationUpdate)), registered(await current.query(stateQuery)));
+    // Read after the update answered, so the run's first task is in its history.
+    const history = (await registeredAtIntake.fetchHistory()).events ?? [];
+    assert.ok(history.some((e) => e.timerStartedEventAttributes), 'its first task set the term timer');
+    assert.deepEqual(await markers(registeredAtIntake), []);
     for (const handle of [current, earlier, registeredAtIntake]) {
       assert.equal((await handle.query(stateQuery)).status, 'registered');
       await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
