@@ -21,7 +21,6 @@ export interface ProjectedTransition {
   resolution?: string;
 }
 
-
 /** The region's profile; a region without one cannot take cases (a failure no retry mends). */
 function profileFrom(reference: RegionReference, regionId: string): RegionProfile {
   try {
@@ -36,7 +35,7 @@ export function createAppealActivities(db: Db) {
     /** The supervisors' digests of overdue cases that are due now (workflows/appeal/overdue-digest.ts). */
     composeOverdueDigests: (settings: OverdueDigestSettings): Promise<number> => composeOverdueDigests(db, settings),
 
-    /** Routes a new case and computes its answer term: for intakes accepted before the API decided it (AppealInput.routed). */
+    /** Routes a new case and computes its answer term: for intakes accepted before the API routed cases itself. */
     async routeAppeal(input: Pick<AppealInput, 'regionId' | 'categoryId' | 'subcategoryId' | 'territoryId' | 'receivedAt'>): Promise<AppealRouting> {
       try {
         return await appealRouting(db, input, input.receivedAt);

@@ -108,31 +108,25 @@ async function insertCaseEvent(trx: Knex.Transaction, t: AppealTransition): Prom
 
 /** Writes one transition: event row, case row, notifications; all or nothing, at most once per step. */
 export async function projectAppealTransition(db: Db, t: AppealTransition): Promise<void> {
-  await db.transaction((trx) => projectAppealStep(trx, t));
-}
-
-/**
- * projectAppealTransition inside the caller's transaction: the intake's, which projects a registration
- * in the same commit that accepts the case (domain/cases/intake.ts).
- */
-export async function projectAppealStep(trx: Knex.Transaction, t: AppealTransition): Promise<void> {
   const { state } = t;
-  // The case's share of the monitoring rollups before this step, replaced by its share after it below.
-  // A case has no share before its registration: nothing to read then.
-  const counted = !FACTLESS_TRANSITIONS.includes(t.type);
-  const factsBefore = counted && t.type !== 'registered' ? await caseFacts(trx, state.caseId) : [];
-  const row = caseColumns(trx, t);
-  const written = await writeCaseRow(trx, { ...row, last_action_at: row.last_action_at || t.occurredAt }, state.seq);
-  // The case row and the step's event commit together, so a row written now (it was behind this step)
-  // means the step is new; a row at this step or beyond is looked at once more, in the event table.
-  if (!written && await trx('case_events').where({ case_id: state.caseId, seq: state.seq }).first('id')) {
-    return; // this step was projected before: its notifications are queued already
-  }
-  // Two attempts of one step racing here both queue the same rows; dedup_key keeps one of each.
-  const notifications = await appealNotifications(trx, t);
-  if (notifications.length > 0) {
-    await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
-  }
-  await queueOverdueNotice(trx, t);
-  if (await insertCaseEvent(trx, t) && counted) await refreshCaseRollup(trx, state.caseId, factsBefore);
+  await db.transaction(async (trx) => {
+    // The case's share of the monitoring rollups before this step, replaced by its share after it below.
+    // A case has no share before its registration: nothing to read then.
+    const counted = !FACTLESS_TRANSITIONS.includes(t.type);
+    const factsBefore = counted && t.type !== 'registered' ? await caseFacts(trx, state.caseId) : [];
+    const row = caseColumns(trx, t);
+    const written = await writeCaseRow(trx, { ...row, last_action_at: row.last_action_at || t.occurredAt }, state.seq);
+    // The case row and the step's event commit together, so a row written now (it was behind this step)
+    // means the step is new; a row at this step or beyond is looked at once more, in the event table.
+    if (!written && await trx('case_events').where({ case_id: state.caseId, seq: state.seq }).first('id')) {
+      return; // this step was projected before: its notifications are queued already
+    }
+    // Two attempts of one step racing here both queue the same rows; dedup_key keeps one of each.
+    const notifications = await appealNotifications(trx, t);
+    if (notifications.length > 0) {
+      await trx('notifications').insert(notifications).onConflict('dedup_key').ignore();
+    }
+    await queueOverdueNotice(trx, t);
+    if (await insertCaseEvent(trx, t) && counted) await refreshCaseRollup(trx, state.caseId, factsBefore);
+  });
 }
