@@ -14,9 +14,9 @@ import { FAILURE } from '../../workflows/shared/failures';
 import { linkAttachments } from '../attachments/attachments';
 import type { AuthUser } from '../identity/users';
 import { acceptIntake, markStarted, nextNumber, unstartedIntakes, type IntakeKind } from '../intake';
-import { HttpProblem, PROBLEM, problems } from '../problem';
+import { HttpProblem, problems } from '../problem';
 import { checkCaseReferences } from '../reference/checks';
-import { appealRouting, RoutingImpossibleError, type CaseClassification } from '../reference/routing';
+import { appealRouting, RoutingImpossibleError, unroutable, type CaseClassification } from '../reference/routing';
 import { startOnce, withWait, type TemporalContext } from '../temporal';
 import { loadCaseRow, overlayState, type CaseRow } from './read-model';
 import { projectAppealTransition } from './appeal-projection';
@@ -96,19 +96,14 @@ async function routedAtIntake(db: Db, trx: Knex.Transaction, c: CaseClassificati
   try {
     return await appealRouting(db, c, receivedAt, trx);
   } catch (e) {
-    if (e instanceof RoutingImpossibleError) throw cannotRegister(e.reason === 'no-route' ? 'NoRoute' : FAILURE.invalidInput, e.message);
+    if (e instanceof RoutingImpossibleError) throw cannotRegister(e.reason, e.message);
     throw e;
   }
 }
 
-/**
- * The 422 of a case that cannot be registered for the region's reference data: no participant can take
- * it (`NoRoute`), or the region has no regulation profile.
- */
-function cannotRegister(type: string, message: string, caseId?: string): HttpProblem {
-  const detail = `${caseId ? `Case ${caseId}` : 'The case'} cannot be registered: ${message}. An administrator has to correct the region's reference data.`;
-  if (type === 'NoRoute') return new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail });
-  return problems.unprocessable(detail);
+/** The 422 of a case that cannot be registered for the region's reference data (domain/reference/routing.ts unroutable). */
+function cannotRegister(reason: RoutingImpossibleError['reason'], message: string, caseId?: string): HttpProblem {
+  return unroutable(reason, `${caseId ? `Case ${caseId}` : 'The case'} cannot be registered: ${message}. An administrator has to correct the region's reference data.`);
 }
 
 /**
@@ -232,7 +227,8 @@ async function endedBeforeRegistration(ctx: TemporalContext, caseId: string): Pr
   for (let depth = 0; f && depth < 10 && !(f instanceof ApplicationFailure); depth++) f = (f as { cause?: unknown }).cause;
   if (!(f instanceof ApplicationFailure)) return undefined;
   ctx.log?.('case workflow ended before registration', { caseId, type: f.type, failure: f.message });
-  return f.type === 'NoRoute' || f.type === FAILURE.invalidInput ? cannotRegister(f.type, f.message, caseId) : undefined;
+  if (f.type === 'NoRoute') return cannotRegister('no-route', f.message, caseId);
+  return f.type === FAILURE.invalidInput ? cannotRegister('no-profile', f.message, caseId) : undefined;
 }
 
 function registrationProblem(e: unknown, caseId: string): HttpProblem | undefined {

@@ -119,7 +119,12 @@ export async function previewRouting(db: Db, req: components['schemas']['Routing
     return { ...decision, organisationName, ...term };
   } catch (e) {
     if (!(e instanceof RoutingImpossibleError)) throw e;
-    if (e.reason === 'no-profile') throw problems.unprocessable(`Region ${req.regionId} has no regulation profile: terms cannot be computed.`);
-    throw new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail: e.message });
+    throw unroutable(e.reason, e.reason === 'no-profile' ? `Region ${req.regionId} has no regulation profile: terms cannot be computed.` : e.message);
   }
+}
+
+/** The 422 of a case routing cannot decide: no-route for no one to take it, a plain 422 for a region without a profile. */
+export function unroutable(reason: RoutingImpossibleError['reason'], detail: string): HttpProblem {
+  if (reason === 'no-route') return new HttpProblem({ status: 422, type: PROBLEM.noRoute, title: 'No routing rule applies', detail });
+  return problems.unprocessable(detail);
 }
