@@ -47,21 +47,22 @@ interface CaseIntakeRow {
 
 /**
  * The first run's input of an intake row (the stored request plus the instant the platform accepted it)
- * and, when the intake registered the case (as every intake has since it routes), that registration: the
- * workflow's own pure transition (transitions.ts), so that the state the intake projects and the state
- * the workflow starts from are one.
+ * and, when the intake registered the case (as every intake has since it routes), that registration,
+ * carried into the input: the workflow's own pure transition (transitions.ts), so that the state the
+ * intake projects and the state the workflow starts from are one.
  */
 function firstRun(intake: Pick<CaseIntakeRow, 'request' | 'created_at'>): { input: AppealInput; registered: Outcome | null } {
   const created = intake.created_at instanceof Date ? intake.created_at : new Date(intake.created_at);
   const { routed, ...request } = intake.request;
   const input = runInput({ ...request, receivedAt: created.toISOString() });
-  return { input, registered: routed ? registration(startingState(input), input, routed) : null };
+  if (!routed) return { input, registered: null };
+  const registered = registration(startingState(input), input, routed);
+  return { input: { ...input, carried: registered.state }, registered };
 }
 
 /** The workflow input of an intake row: registered intakes' first run starts registered, with nothing to look up or project. */
 export function appealInputOf(intake: Pick<CaseIntakeRow, 'request' | 'created_at'>): AppealInput {
-  const { input, registered } = firstRun(intake);
-  return registered ? { ...input, carried: registered.state } : input;
+  return firstRun(intake).input;
 }
 
 /**
@@ -139,15 +140,18 @@ async function newAppealIntake(db: Db, trx: Knex.Transaction, user: AuthUser, id
 }
 
 /**
- * Projects a new case's registration, as its workflow would have (the same step: a repeat writes
- * nothing), before its workflow starts from that state (appealInputOf). In a transaction of its own
- * after the intake's: the intake holds its region's registration counter until it commits (gapless
- * numbers), and every statement more there would hold up the region's other submissions.
+ * The first run's input of an intake row, its registration projected first when the intake registered
+ * the case, as its workflow would have (the same step: a repeat writes nothing), so a workflow never
+ * starts before its case is in the read model. In a transaction of its own after the intake's: the
+ * intake holds its region's registration counter until it commits (gapless numbers), and every
+ * statement more there would hold up the region's other submissions.
  */
-async function projectRegistration(db: Db, intake: CaseIntakeRow): Promise<void> {
+async function projectedRun(db: Db, intake: CaseIntakeRow): Promise<AppealInput> {
   const { input, registered } = firstRun(intake);
-  if (!registered?.event) throw new Error(`the intake of ${intake.case_id} has no registration to project`);
-  await projectAppealTransition(db, { input, state: registered.state, ...registered.event, occurredAt: input.receivedAt });
+  if (!registered) return input;
+  if (!registered.event) throw new Error(`the intake of ${intake.case_id} has no registration to project`);
+  await projectAppealTransition(db, { input: { ...input, carried: undefined }, state: registered.state, ...registered.event, occurredAt: input.receivedAt });
+  return input;
 }
 
 /**
@@ -167,8 +171,7 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     const row = await loadCaseRow(db, caseId);
     if (row) return { row, replayed };
   }
-  const input = appealInputOf(intake);
-  if (input.carried) await projectRegistration(db, intake);
+  const input = await projectedRun(db, intake);
   let state: AppealState;
   try {
     state = await startAndRegister(ctx, input);
@@ -248,9 +251,7 @@ function registrationProblem(e: unknown, caseId: string): HttpProblem | undefine
 export async function startPendingIntake(client: Client, db: Db, taskQueue: string, olderThanSeconds = 30): Promise<number> {
   const rows = await unstartedIntakes(db, CASE_INTAKE, olderThanSeconds);
   for (const row of rows) {
-    const input = appealInputOf(row);
-    if (input.carried) await projectRegistration(db, row);
-    await ensureStarted(client, taskQueue, input);
+    await ensureStarted(client, taskQueue, await projectedRun(db, row));
     await markStarted(db, CASE_INTAKE, row.applicant_user_id, row.idempotency_key);
   }
   return rows.length;
