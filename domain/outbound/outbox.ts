@@ -49,55 +49,81 @@ export interface DispatchOptions {
   batch?: number;
 }
 
-/** Sends one claimed row and records the outcome in `trx`: sent, skipped, given up, or due again later. */
-async function sendRow(trx: Knex.Transaction, row: QueuedRow, options: DispatchOptions): Promise<'done' | 'retry'> {
+/** Rows claimed, sent and marked per transaction (see dispatchOutbox). */
+export const OUTBOX_CLAIM = 10;
+
+/** What an attempt leaves in a row: its new status and, for a transient failure, when it is due again. */
+interface RowOutcome {
+  id: number | string;
+  status: 'sent' | 'skipped' | 'failed' | 'pending';
+  attempts: number;
+  lastError: string | null;
+  /** pending again: due after this many milliseconds. */
+  retryInMs: number | null;
+}
+
+/** Sends one claimed row: what its row becomes (sent, skipped, given up, or due again after its back-off). */
+async function sendRow(row: QueuedRow, options: DispatchOptions): Promise<RowOutcome> {
   const outcome: SendResult = row.recipient_address
     ? await sendThrough(options.channels, row.channel, {
       recipient: row.recipient_address, subject: row.subject, body: row.body, idempotencyKey: idempotencyKeyOf(row),
     })
     : { status: 'skipped', reason: 'no address for the recipient' };
-  const rowOf = trx('notifications').where({ id: row.id });
-  if (outcome.status === 'skipped') {
-    await rowOf.update({ status: 'skipped', last_error: outcome.reason });
-    return 'done';
-  }
+  if (outcome.status === 'skipped') return { id: row.id, status: 'skipped', attempts: row.attempts, lastError: outcome.reason, retryInMs: null };
   const attempts = row.attempts + 1;
-  if (outcome.status === 'sent') {
-    await rowOf.update({ status: 'sent', sent_at: trx.fn.now(), attempts, next_attempt_at: null });
-    return 'done';
-  }
+  if (outcome.status === 'sent') return { id: row.id, status: 'sent', attempts, lastError: null, retryInMs: null };
   const decision = afterFailure(options.backoff ?? DEFAULT_OUTBOX_BACKOFF, attempts, outcome.permanent);
-  await rowOf.update({
-    attempts,
-    last_error: outcome.error.slice(0, 500),
-    ...(decision.retry
-      ? { status: 'pending', next_attempt_at: trx.raw(`now() + ?::double precision * interval '1 millisecond'`, [decision.delayMs]) }
-      : { status: 'failed', next_attempt_at: null }),
-  });
-  return decision.retry ? 'retry' : 'done';
+  return { id: row.id, status: decision.retry ? 'pending' : 'failed', attempts, lastError: outcome.error.slice(0, 500), retryInMs: decision.retry ? decision.delayMs : null };
 }
 
 /**
- * Sends the due rows of the outbox, claiming up to `batch` of them. Each row is claimed (SKIP LOCKED, so
- * several dispatchers can run), sent and marked in a transaction of its own: a crash between the
- * receiving side accepting a message and the commit sends that one message again, never more (email
- * has no exactly-once; the stable Message-ID lets the receiving side drop the repeat, and the dedup key
- * keeps the outbox itself unique). A row that failed is due again only after its back-off.
+ * Records the outcomes of a claim in one statement: a sent row gets its sent_at (its last error stays,
+ * as the history of the attempts before), a skipped one keeps its attempts and schedule, a pending one
+ * its next attempt after the back-off, a given-up one none.
+ */
+async function recordOutcomes(trx: Knex.Transaction, outcomes: RowOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const values = outcomes.map(() => '(?::bigint, ?::text, ?::integer, ?::text, ?::double precision)').join(', ');
+  await trx.raw(`update notifications as n set
+      status = v.status,
+      attempts = v.attempts,
+      last_error = case when v.status = 'sent' then n.last_error else v.last_error end,
+      sent_at = case when v.status = 'sent' then now() else n.sent_at end,
+      next_attempt_at = case
+        when v.retry_in_ms is not null then now() + v.retry_in_ms * interval '1 millisecond'
+        when v.status = 'skipped' then n.next_attempt_at
+        else null end
+    from (values ${values}) as v(id, status, attempts, last_error, retry_in_ms)
+    where n.id = v.id`, outcomes.flatMap((o) => [o.id, o.status, o.attempts, o.lastError, o.retryInMs]));
+}
+
+/**
+ * Sends the due rows of the outbox, claiming up to `batch` of them. Rows are claimed OUTBOX_CLAIM at a
+ * time (SKIP LOCKED, so several dispatchers can run), sent one after another and marked in one statement,
+ * in a transaction per claim: a crash between the receiving side accepting a message and the commit
+ * sends the claim's accepted messages again, never more than OUTBOX_CLAIM (email has no exactly-once; the
+ * stable Message-ID lets the receiving side drop a repeat, and the dedup key keeps the outbox itself
+ * unique). Claiming one row per transaction cost four round trips a message, the outbox's share of every
+ * appeal. A row that failed is due again only after its back-off.
  * Returns the number of rows finished (sent, skipped or given up); 0 means nothing could be done now.
  */
 export async function dispatchOutbox(db: Db, options: DispatchOptions): Promise<number> {
+  const limit = options.batch ?? 50;
   let claimed = 0;
   let done = 0;
-  while (claimed < (options.batch ?? 50)) {
-    const outcome = await db.transaction(async (trx) => {
-      const [row] = await trx('notifications').where({ status: 'pending' })
+  while (claimed < limit) {
+    const outcomes = await db.transaction(async (trx) => {
+      const rows = (await trx('notifications').where({ status: 'pending' })
         .where((due) => due.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', trx.fn.now()))
-        .orderBy('id').limit(1).forUpdate().skipLocked();
-      return row ? sendRow(trx, row as QueuedRow, options) : 'empty' as const;
+        .orderBy('id').limit(Math.min(OUTBOX_CLAIM, limit - claimed)).forUpdate().skipLocked()) as QueuedRow[];
+      const sent: RowOutcome[] = [];
+      for (const row of rows) sent.push(await sendRow(row, options));
+      await recordOutcomes(trx, sent);
+      return sent;
     });
-    if (outcome === 'empty') break;
-    claimed++;
-    if (outcome === 'done') done++;
+    if (outcomes.length === 0) break;
+    claimed += outcomes.length;
+    done += outcomes.filter((o) => o.status !== 'pending').length;
   }
   return done;
 }

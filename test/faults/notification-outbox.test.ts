@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Db } from '../../db/connection';
 import type { BackoffPolicy } from '../../domain/outbound/backoff';
 import { emailMethod, smtpEmailMethod } from '../../domain/outbound/email';
-import { dispatchOutbox, notificationMessageId, startOutboxDispatcher } from '../../domain/outbound/outbox';
+import { dispatchOutbox, notificationMessageId, OUTBOX_CLAIM, startOutboxDispatcher } from '../../domain/outbound/outbox';
 import { outboxChannels } from '../../domain/outbound/registry';
 import { freshDatabase } from '../support/postgres';
 import { startSmtpSink } from './smtp-sink';
@@ -89,6 +89,27 @@ describe('notification outbox: back-off through an SMTP outage, channels', funct
       assert.equal((await rowOf(mail.id)).status, 'sent');
       assert.deepEqual([(await rowOf(noAddress.id)).status, (await rowOf(noAddress.id)).last_error], ['skipped', 'no address for the recipient']);
       assert.equal(sink.deliveries.length, 1);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('sends many rows a claim at a time, each once, with two dispatchers side by side and within the batch limit', async () => {
+    const sink = await startSmtpSink();
+    try {
+      const count = OUTBOX_CLAIM * 3 + 3;
+      const rows = [];
+      for (let i = 0; i < count; i++) rows.push(await queue('email', `citizen${i}@example.org`));
+      const channels = outboxChannels([await smtpEmailMethod(sink.url, FROM)]);
+      // The first call stops at its batch: claims of OUTBOX_CLAIM, the last one cut to what is left of it.
+      assert.equal(await dispatchOutbox(db, { channels, backoff: FAST, batch: OUTBOX_CLAIM + 2 }), OUTBOX_CLAIM + 2);
+      const [a, b] = await Promise.all([dispatchOutbox(db, { channels, backoff: FAST }), dispatchOutbox(db, { channels, backoff: FAST })]);
+      assert.equal(a + b, count - OUTBOX_CLAIM - 2);
+      const stored = await db('notifications').whereIn('id', rows.map((r) => r.id));
+      assert.ok(stored.every((r) => r.status === 'sent' && r.attempts === 1 && r.sent_at !== null && r.next_attempt_at === null), 'every row sent once');
+      assert.equal(sink.deliveries.length, count);
+      assert.equal(new Set(sink.deliveries.map((d) => d.messageId)).size, count);
+      assert.equal(await dispatchOutbox(db, { channels, backoff: FAST }), 0);
     } finally {
       await sink.close();
     }
