@@ -93,9 +93,9 @@ const CASE_INTAKE: IntakeKind<CaseIntakeRow> = {
  * The routing and term a new appeal is registered with, decided in the intake transaction and kept in
  * the intake's request: a case no one can take is refused (422) before anything is accepted or numbered.
  */
-async function routedAtIntake(db: Db, trx: Knex.Transaction, c: CaseClassification, receivedAt: Date): Promise<AppealRouting> {
+async function routedAtIntake(db: Db, trx: Knex.Transaction, c: CaseClassification, receivedAt: Date, referenceVersion: string): Promise<AppealRouting> {
   try {
-    return await appealRouting(db, c, receivedAt, trx);
+    return await appealRouting(db, c, receivedAt, { via: trx, version: referenceVersion });
   } catch (e) {
     if (e instanceof RoutingImpossibleError) throw cannotRegister(e.reason, e.message);
     throw e;
@@ -114,7 +114,7 @@ function cannotRegister(reason: RoutingImpossibleError['reason'], message: strin
 async function newAppealIntake(db: Db, trx: Knex.Transaction, user: AuthUser, idempotencyKey: string, body: AppealSubmission, hash: string, channel: string): Promise<CaseIntakeRow> {
   const refs = await checkCaseReferences(trx, body);
   const now = new Date();
-  const routed = await routedAtIntake(db, trx, { regionId: body.regionId, categoryId: refs.categoryId, subcategoryId: body.subcategoryId, territoryId: body.territoryId ?? null }, now);
+  const routed = await routedAtIntake(db, trx, { regionId: body.regionId, categoryId: refs.categoryId, subcategoryId: body.subcategoryId, territoryId: body.territoryId ?? null }, now, refs.referenceVersion);
   const local = DateTime.fromJSDate(now, { zone: refs.region.timeZone });
   if (!local.isValid) throw new Error(`region ${refs.region.id} has an invalid time zone ${refs.region.timeZone}`);
   const caseId = registrationNumber(refs.region.numberPrefix, local.year, await nextNumber(trx, 'registration_counters', { region_id: refs.region.id, year: local.year }));

@@ -60,19 +60,23 @@ export async function regionExists(db: Conn, regionId: string, path = '/regionId
 /**
  * Checks a case's classification against the reference data: the region exists, the subcategory is a
  * subcategory of that region, the territory (if any) is in that region, and a place is given where the
- * subcategory needs one. Returns the subcategory's category.
+ * subcategory needs one. Returns the subcategory's category, the region, and the version of the
+ * reference data read in the same statement (for db/reference.ts regionReference, on the same connection).
  */
 export async function checkCaseReferences(
   db: Conn,
   ref: { regionId: string; subcategoryId: string; territoryId?: string | null },
-): Promise<{ categoryId: string; region: { id: string; timeZone: string; numberPrefix: string } }> {
-  // The region, the subcategory and the territory in one round trip: every submission passes here.
+): Promise<{ categoryId: string; region: { id: string; timeZone: string; numberPrefix: string }; referenceVersion: string }> {
+  // The region, the subcategory, the territory and the reference data's version in one round trip:
+  // every submission passes here.
   const { rows: [found] } = await db.raw(`select
+      (select version::text from reference_version where id = 1) as reference_version,
       (select row_to_json(r) from (select id, time_zone, number_prefix from regions where id = ?) r) as region,
       (select row_to_json(c) from (select region_id, parent_id from categories where id = ?) c) as sub,
       (select row_to_json(t) from (select region_id, parent_id from territories where id = ?) t) as territory`,
   [ref.regionId, ref.subcategoryId, ref.territoryId ?? null]);
-  const { region, sub, territory } = found as {
+  const { region, sub, territory, reference_version: referenceVersion } = found as {
+    reference_version: string;
     region: { id: string; time_zone: string; number_prefix: string } | null;
     sub: { region_id: string; parent_id: string | null } | null;
     territory: { region_id: string; parent_id: string | null } | null;
@@ -83,7 +87,7 @@ export async function checkCaseReferences(
   if (!sub.parent_id) throw problems.field('body', '/subcategoryId', `${ref.subcategoryId} is a category; choose one of its subcategories`);
   const place = ref.territoryId ? placeIn(territory, ref.territoryId, ref.regionId, '/territoryId') : null;
   await placeGivenWhereNeeded(db, ref, sub.parent_id, place);
-  return { categoryId: sub.parent_id, region: { id: region.id, timeZone: region.time_zone, numberPrefix: region.number_prefix } };
+  return { categoryId: sub.parent_id, region: { id: region.id, timeZone: region.time_zone, numberPrefix: region.number_prefix }, referenceVersion };
 }
 
 /** An organisation a case may be sent to (redirect, reassign): exists, same region. */

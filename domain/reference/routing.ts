@@ -5,10 +5,9 @@
 // when no rule matches, the region's top participant takes the case and can redirect it: a case is
 // never refused for a gap in the rules. The term follows the region's regulation profile, the
 // subcategory's accelerated track and the organisation's kind (workflows/rules/answer-term.ts).
-import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 import type { components } from '../../openapi/types';
-import { loadOrganisation, regionReference, type RegionProfile, type RegionReference } from '../../db/reference';
+import { loadOrganisation, regionReference, type ReferenceRead, type RegionProfile, type RegionReference } from '../../db/reference';
 import { answerTerm, termFor, type CaseTerm, type OrganisationKind } from '../../workflows/rules/answer-term';
 import { NoRouteError, routeCase } from '../../workflows/rules/routing';
 import type { AppealRouting } from '../../workflows/appeal/messages';
@@ -76,9 +75,9 @@ export async function routeNewCase(db: Db, c: CaseClassification): Promise<Routi
   return routeIn(await regionReference(db, c.regionId), c);
 }
 
-/** A new case's organisation and its term from `receivedAt`, with the profile they came from (`via`: db/reference.ts). */
-export async function routeWithTerm(db: Db, c: CaseClassification, receivedAt: string | Date, via: Db | Knex.Transaction = db) {
-  const reference = await regionReference(db, c.regionId, via);
+/** A new case's organisation and its term from `receivedAt`, with the profile they came from (`read`: db/reference.ts). */
+export async function routeWithTerm(db: Db, c: CaseClassification, receivedAt: string | Date, read: ReferenceRead = {}) {
+  const reference = await regionReference(db, c.regionId, read);
   const profile = profileIn(reference, c.regionId);
   const decision = routeIn(reference, c);
   const organisation = reference.routing.organisations.find((o) => o.id === decision.organisationId);
@@ -89,11 +88,11 @@ export async function routeWithTerm(db: Db, c: CaseClassification, receivedAt: s
 
 /**
  * What an appeal's registration records: its organisation, term, regulation and why it went there.
- * Decided by the API in the intake transaction (`via`), or by the routeAppeal activity for an intake
- * accepted before that; RoutingImpossibleError when no one can take the case.
+ * Decided by the API in the intake transaction (`read.via`, at the version read there), or by the
+ * routeAppeal activity for an intake accepted before that; RoutingImpossibleError when no one can take the case.
  */
-export async function appealRouting(db: Db, c: CaseClassification, receivedAt: string | Date, via: Db | Knex.Transaction = db): Promise<AppealRouting> {
-  const { decision, term, profile } = await routeWithTerm(db, c, receivedAt, via);
+export async function appealRouting(db: Db, c: CaseClassification, receivedAt: string | Date, read: ReferenceRead = {}): Promise<AppealRouting> {
+  const { decision, term, profile } = await routeWithTerm(db, c, receivedAt, read);
   return {
     organisationId: decision.organisationId,
     ...term,

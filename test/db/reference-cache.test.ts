@@ -3,6 +3,7 @@ import type { Db } from '../../db/connection';
 import { migrateLatest } from '../../db/connection';
 import { regionReference } from '../../db/reference';
 import { loadSeeds } from '../../db/seed';
+import { checkCaseReferences } from '../../domain/reference/checks';
 import { routeNewCase } from '../../domain/reference/routing';
 import { freshDatabase } from '../support/postgres';
 
@@ -30,6 +31,29 @@ describe('db/reference: a region\'s routing data kept while the reference data d
     }
     assert.equal(queries.length, 1);
     assert.match(queries[0], /reference_version/);
+  });
+
+  it('with the version the intake read alongside the case\'s references, reads nothing more; after a change, that version reads the region again', async () => {
+    const first = await regionReference(db, 'altai');
+    const count = async (read: () => Promise<unknown>) => {
+      const queries: string[] = [];
+      const onQuery = (q: { sql: string }) => queries.push(q.sql);
+      db.on('query', onQuery);
+      try {
+        await read();
+      } finally {
+        db.off('query', onQuery);
+      }
+      return queries;
+    };
+    const refs = await checkCaseReferences(db, { regionId: 'altai', subcategoryId: ambulance.subcategoryId });
+    assert.deepEqual(await count(async () => assert.equal(await regionReference(db, 'altai', { version: refs.referenceVersion }), first)), []);
+    await db('regulation_profiles').where({ region_id: 'altai' }).update({ extension_max_days: first.profile!.extensionMaxDays + 1 });
+    const { referenceVersion } = await checkCaseReferences(db, { regionId: 'altai', subcategoryId: ambulance.subcategoryId });
+    assert.notEqual(referenceVersion, refs.referenceVersion);
+    const reads = await count(async () => assert.equal((await regionReference(db, 'altai', { version: referenceVersion })).profile!.extensionMaxDays, first.profile!.extensionMaxDays + 1));
+    assert.ok(reads.length > 0 && reads.every((q) => !/reference_version/.test(q)), 'the region read again, the version not');
+    await db('regulation_profiles').where({ region_id: 'altai' }).update({ extension_max_days: first.profile!.extensionMaxDays });
   });
 
   it('reads the region again after any change of its reference data, committed or by plain SQL', async () => {
