@@ -1,6 +1,6 @@
 // Submitting appeals, reading cases, their Temporal history, and the supervisors' monitoring lists.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { caseDetail, listCases, visibleCase, type CaseFilters } from '../../domain/cases/read-model';
+import { caseDetailOf, listCases, visibleCase, visibleCaseWithEvents, type CaseFilters } from '../../domain/cases/read-model';
 import { overdueSql } from '../../domain/cases/overdue';
 import { problems } from '../../domain/problem';
 import type { AppDeps, Handlers, Reply } from '../routes';
@@ -33,8 +33,8 @@ function supervisionRegion(user: AuthUser, regionId: string | undefined): string
 export const caseHandlers = {
   async submitAppeal({ input, user, deps }): Promise<Reply> {
     const key = input.headers['Idempotency-Key'];
-    const { row, replayed } = await submitAppeal(temporalContext(deps), user, key, input.body);
-    const body = await caseDetail(deps.db, row, user);
+    const { row, events, replayed } = await submitAppeal(temporalContext(deps), user, key, input.body);
+    const body = caseDetailOf({ row, events }, user);
     if (replayed) return { status: 200, body, headers: { 'Idempotent-Replayed': 'true' } };
     return { status: 201, body, headers: { Location: `/cases/${encodeURIComponent(row.id)}` } };
   },
@@ -61,8 +61,7 @@ export const caseHandlers = {
   },
 
   async getCase({ input, user, deps }) {
-    const row = await visibleCase(deps.db, user, input.params.caseId);
-    return { status: 200, body: await caseDetail(deps.db, row, user) };
+    return { status: 200, body: caseDetailOf(await visibleCaseWithEvents(deps.db, user, input.params.caseId), user) };
   },
 
   async getCaseHistory({ input, user, deps }) {

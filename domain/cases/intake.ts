@@ -18,7 +18,7 @@ import { HttpProblem, problems } from '../problem';
 import { checkCaseReferences } from '../reference/checks';
 import { appealRouting, RoutingImpossibleError, unroutable, type CaseClassification } from '../reference/routing';
 import { startOnce, withWait, type TemporalContext } from '../temporal';
-import { loadCaseRow, overlayState, type CaseRow } from './read-model';
+import { loadCaseWithEvents, overlayState, type CaseWithEvents } from './read-model';
 import { projectAppealTransition } from './appeal-projection';
 
 export const APPEAL_WORKFLOW_TYPE = 'appealWorkflow';
@@ -79,8 +79,8 @@ function startAttributes(input: AppealInput) {
   return state ? caseSearchAttributes({ caseType: 'appeal', ...state, categoryId: input.categoryId }) : undefined;
 }
 
-export interface SubmissionResult {
-  row: CaseRow;
+/** The case as registered (its row and events: read-model.ts caseDetailOf), and whether the request was a repeat. */
+export interface SubmissionResult extends CaseWithEvents {
   replayed: boolean;
 }
 
@@ -168,8 +168,8 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     newAppealIntake(db, trx, user, idempotencyKey, body, hash, channel));
   const caseId = intake.case_id;
   if (replayed && intake.started_at) {
-    const row = await loadCaseRow(db, caseId);
-    if (row) return { row, replayed };
+    const found = await loadCaseWithEvents(db, caseId);
+    if (found) return { ...found, replayed };
   }
   const input = await projectedRun(db, intake);
   let state: AppealState;
@@ -180,13 +180,14 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     if (problem) throw problem;
     throw e;
   }
-  // Registered: one read, no polling, side by side with marking the intake started (neither needs the
-  // other; a mark lost to a crash is made by startPendingIntake, whose start finds the workflow there).
-  const [, row] = await Promise.all([markStarted(db, CASE_INTAKE, user.id, idempotencyKey), loadCaseRow(db, caseId)]);
-  if (!row) {
+  // Registered: one read of the row and its events, no polling, side by side with marking the intake
+  // started (neither needs the other; a mark lost to a crash is made by startPendingIntake, whose start
+  // finds the workflow there).
+  const [, found] = await Promise.all([markStarted(db, CASE_INTAKE, user.id, idempotencyKey), loadCaseWithEvents(db, caseId)]);
+  if (!found) {
     throw problems.unavailable(`Case ${caseId} is registered but not readable yet. Repeat the request with the same Idempotency-Key.`, 2);
   }
-  return { row: row.last_seq >= state.seq ? row : overlayState(row, state), replayed };
+  return { row: found.row.last_seq >= state.seq ? found.row : overlayState(found.row, state), events: found.events, replayed };
 }
 
 /**

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Db } from '../../db/connection';
 import { CAT, ORG, TERRITORY, TEST_REGION, createTestRegion } from '../support/fixtures';
+import { caseTimeline } from '../../domain/cases/read-model';
 import { freshDatabase } from '../support/postgres';
 import { call, roleTokens, startTestApi, type RoleTokens, type TestApi } from './helpers';
 
@@ -113,6 +114,23 @@ describe('API case reads', () => {
     const p1 = await call(api, 'GET', '/cases?limit=1', { token: t.citizen });
     const wrong = await call(api, 'GET', `/cases?limit=1&cursor=${p1.body.nextCursor}`, { token: t.admin });
     assert.equal(wrong.status, 400);
+  });
+
+  it('shows the timeline read with the row in one statement as the events table reads it: order, instants to the millisecond, actors, details', async () => {
+    const id = await insertCase();
+    const base = Date.now();
+    await db('case_events').insert([3, 2].map((seq) => ({
+      case_id: id, seq, type: seq === 2 ? 'taken_into_work' : 'answered', actor_role: 'operator', actor_user_id: t.otherCitizenUser.id,
+      organisation_id: ORG.district, details: JSON.stringify(seq === 3 ? { text: 'Ответ «с кавычками»' } : {}),
+      // Microseconds: the JSON path must round them as the driver does.
+      occurred_at: db.raw(`to_timestamp(?) + interval '123 microseconds'`, [(base + seq * 1000 + 0.456) / 1000]),
+    })));
+    for (const [token, user] of [[t.admin, { ...t.citizenUser, role: 'administrator' }], [t.citizen, t.citizenUser]] as const) {
+      const r = await call(api, 'GET', `/cases/${id}`, { token });
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body.timeline.map((e: { seq: number }) => e.seq), [1, 2, 3]);
+      assert.deepEqual(r.body.timeline, await caseTimeline(db, id, user));
+    }
   });
 
   it('shows a case with its timeline to those who may see it, 404 to everyone else', async () => {
