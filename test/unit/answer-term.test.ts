@@ -4,6 +4,7 @@ import {
   extendAnswerTerm,
   isOverdue,
   parseInstant,
+  toIsoInstant,
   remindersFor,
   termFor,
   type TermProfile,
@@ -312,5 +313,18 @@ describe('parseInstant', () => {
     assert.equal(parseInstant('2026-01-15T03:00:00Z'), Date.UTC(2026, 0, 15, 3));
     assert.equal(parseInstant('2026-01-15T10:00:00+07:00'), Date.UTC(2026, 0, 15, 3));
     assert.equal(parseInstant('2026-01-15T10:00+07'), Date.UTC(2026, 0, 15, 3));
+  });
+
+  it('reads the canonical form (toIsoInstant) by the engine and refuses an impossible date there as everywhere', () => {
+    assert.equal(parseInstant('2026-01-15T03:00:00.123Z'), Date.UTC(2026, 0, 15, 3, 0, 0, 123));
+    assert.equal(parseInstant(toIsoInstant(Date.UTC(2028, 1, 29, 23, 59, 59, 999))), Date.UTC(2028, 1, 29, 23, 59, 59, 999));
+    for (const impossible of ['2026-02-30T00:00:00.000Z', '2026-02-29T00:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-01-15T10:60:00.000Z']) {
+      assert.throws(() => parseInstant(impossible), /Invalid instant/, impossible);
+    }
+    // Every form of an instant reads the same through either path.
+    for (const ms of [0, Date.UTC(2026, 11, 31, 16, 59, 59, 999), Date.UTC(1999, 0, 1)]) {
+      assert.equal(parseInstant(toIsoInstant(ms)), ms);
+      assert.equal(parseInstant(toIsoInstant(ms).replace('Z', '+00:00')), ms);
+    }
   });
 });

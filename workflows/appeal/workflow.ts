@@ -118,8 +118,10 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     return outcome;
   });
 
-  // Ready once registration (or a reopen) has been projected, so the caller can read the case row.
-  let ready = false;
+  // Ready once registration (or a reopen) has been projected, so the caller can read the case row: at
+  // once for a run that starts registered (from the intake, or continued as new), whose registration
+  // update is then answered without waiting.
+  let ready = state.seq > 0 && !input.reopen;
 
   // An action that comes while this run is still registering (or reopening) waits for it instead of being
   // refused as "not registered": after `ops retry` resets a case, the new run may register again (its
@@ -136,7 +138,7 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
 
   setHandler(stateQuery, () => state);
   setHandler(registrationUpdate, async () => {
-    await condition(() => ready);
+    if (!ready) await condition(() => ready);
     return state;
   });
   for (const name of Object.keys(ACTIONS) as ActionName[]) handle(name);

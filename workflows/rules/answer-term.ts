@@ -55,6 +55,10 @@ export function show(value: unknown): string {
 // between the API, the worker and a developer's laptop.
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+// The form toIsoInstant writes, which is how every stored instant reads: parsed by the engine, without
+// luxon (a case's workflow reads its term's instants on every wake). The round trip refuses what the
+// engine would roll over (a 30 February); anything else takes luxon's path and its errors.
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Epoch milliseconds of an ISO instant with an explicit offset ('Z' or ±hh:mm) or a valid Date; throws otherwise. */
 export function parseInstant(value: Date | string, what = 'instant'): number {
@@ -62,6 +66,10 @@ export function parseInstant(value: Date | string, what = 'instant'): number {
     const ms = value.getTime();
     if (Number.isNaN(ms)) throw new Error(`Invalid ${what}: the Date is invalid`);
     return ms;
+  }
+  if (typeof value === 'string' && CANONICAL_INSTANT.test(value)) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) return ms;
   }
   if (typeof value !== 'string' || !ISO_INSTANT.test(value)) {
     throw new Error(`Invalid ${what}: expected an ISO 8601 instant with an offset (e.g. 2026-01-15T10:00:00Z), got ${show(value)}`);
