@@ -92,7 +92,12 @@ export async function nextNumber(trx: Knex.Transaction, table: 'registration_cou
 
 /** Marks the intake's workflow started (it is, or it has registered already). */
 export async function markStarted<Row extends IntakeRow>(db: Db, kind: IntakeKind<Row>, userId: number, idempotencyKey: string): Promise<void> {
-  await db(kind.table).where({ [kind.userColumn]: userId, idempotency_key: idempotencyKey }).whereNull('started_at').update({ started_at: db.fn.now() });
+  await markStartedQuery(db, kind, userId, idempotencyKey);
+}
+
+/** The statement of markStarted, for a caller that sends it with a read of its own (a WITH clause). */
+export function markStartedQuery<Row extends IntakeRow>(db: Db, kind: IntakeKind<Row>, userId: number, idempotencyKey: string): Knex.QueryBuilder {
+  return db(kind.table).where({ [kind.userColumn]: userId, idempotency_key: idempotencyKey }).whereNull('started_at').update({ started_at: db.fn.now() });
 }
 
 /** Intakes older than `olderThanSeconds` whose workflow start never happened (the API died in between), oldest first. */

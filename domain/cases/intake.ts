@@ -13,7 +13,7 @@ import { caseSearchAttributes } from '../../workflows/shared/search';
 import { FAILURE } from '../../workflows/shared/failures';
 import { linkAttachments } from '../attachments/attachments';
 import type { AuthUser } from '../identity/users';
-import { acceptIntake, markStarted, nextNumber, unstartedIntakes, type IntakeKind } from '../intake';
+import { acceptIntake, markStarted, markStartedQuery, nextNumber, unstartedIntakes, type IntakeKind } from '../intake';
 import { HttpProblem, problems } from '../problem';
 import { checkCaseReferences } from '../reference/checks';
 import { appealRouting, RoutingImpossibleError, unroutable, type CaseClassification } from '../reference/routing';
@@ -180,10 +180,9 @@ export async function submitAppeal(ctx: TemporalContext, user: AuthUser, idempot
     if (problem) throw problem;
     throw e;
   }
-  // Registered: one read of the row and its events, no polling, side by side with marking the intake
-  // started (neither needs the other; a mark lost to a crash is made by startPendingIntake, whose start
-  // finds the workflow there).
-  const [, found] = await Promise.all([markStarted(db, CASE_INTAKE, user.id, idempotencyKey), loadCaseWithEvents(db, caseId)]);
+  // Registered: one statement marks the intake started and reads the row and its events, no polling (a
+  // mark lost to a crash is made by startPendingIntake, whose start finds the workflow there).
+  const found = await loadCaseWithEvents(db, caseId, markStartedQuery(db, CASE_INTAKE, user.id, idempotencyKey));
   if (!found) {
     throw problems.unavailable(`Case ${caseId} is registered but not readable yet. Repeat the request with the same Idempotency-Key.`, 2);
   }

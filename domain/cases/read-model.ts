@@ -199,10 +199,12 @@ export interface CaseWithEvents {
 
 /**
  * A case's row and its events in one statement (the events as JSON, in order): what a response showing
- * the case in full reads, in one round trip instead of two.
+ * the case in full reads, in one round trip instead of two. `alongside`: a change sent in the same
+ * statement (a WITH clause, which PostgreSQL runs whatever the read finds), such as the intake's started mark.
  */
-export async function loadCaseWithEvents(db: Db | Knex.Transaction, caseId: string): Promise<CaseWithEvents | undefined> {
-  const found = await db('cases as c').where('c.id', caseId).first('c.*', db.raw(`coalesce((
+export async function loadCaseWithEvents(db: Db | Knex.Transaction, caseId: string, alongside?: Knex.QueryBuilder): Promise<CaseWithEvents | undefined> {
+  const query: Knex.QueryBuilder = alongside ? db.with('alongside', alongside).from('cases as c') : db('cases as c');
+  const found = await query.where('c.id', caseId).first('c.*', db.raw(`coalesce((
       select json_agg(json_build_object('seq', e.seq, 'type', e.type, 'occurred_at', e.occurred_at, 'actor_role', e.actor_role,
         'actor_user_id', e.actor_user_id, 'organisation_id', e.organisation_id, 'details', e.details) order by e.seq)
       from case_events e where e.case_id = c.id), '[]'::json) as case_events_json`));
