@@ -49,8 +49,16 @@ export interface DispatchOptions {
   batch?: number;
 }
 
-/** Rows claimed, sent and marked per transaction (see dispatchOutbox). */
+/** Rows claimed at a time (see dispatchOutbox). */
 export const OUTBOX_CLAIM = 10;
+
+/**
+ * The outbox's advisory lock of a row: (OUTBOX_LOCK_SPACE, its id), the first key negative so that it is
+ * no user's id (the intake's locks are (user id, key hash)); a lock of two integers never meets one of a
+ * single bigint.
+ */
+export const OUTBOX_LOCK_SPACE = -1;
+const lockOf = (column: string) => `${OUTBOX_LOCK_SPACE}, (${column} % 2147483648)::integer`;
 
 /** What an attempt leaves in a row: its new status and, for a transient failure, when it is due again. */
 interface RowOutcome {
@@ -77,53 +85,73 @@ async function sendRow(row: QueuedRow, options: DispatchOptions): Promise<RowOut
 }
 
 /**
- * Records the outcomes of a claim in one statement: a sent row gets its sent_at (its last error stays,
- * as the history of the attempts before), a skipped one keeps its attempts and schedule, a pending one
- * its next attempt after the back-off, a given-up one none.
+ * Records one row's outcome, committed at once: a sent row gets its sent_at (its last error stays, as the
+ * history of the attempts before), a skipped one keeps its attempts and schedule, a pending one its next
+ * attempt after the back-off, a given-up one none.
  */
-async function recordOutcomes(trx: Knex.Transaction, outcomes: RowOutcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
-  const values = outcomes.map(() => '(?::bigint, ?::text, ?::integer, ?::text, ?::double precision)').join(', ');
-  await trx.raw(`update notifications as n set
-      status = v.status,
-      attempts = v.attempts,
-      last_error = case when v.status = 'sent' then n.last_error else v.last_error end,
-      sent_at = case when v.status = 'sent' then now() else n.sent_at end,
+async function recordOutcome(db: Db, conn: unknown, o: RowOutcome): Promise<void> {
+  await db.raw(`update notifications set
+      status = ?::text,
+      attempts = ?::integer,
+      last_error = case when ?::text = 'sent' then last_error else ?::text end,
+      sent_at = case when ?::text = 'sent' then now() else sent_at end,
       next_attempt_at = case
-        when v.retry_in_ms is not null then now() + v.retry_in_ms * interval '1 millisecond'
-        when v.status = 'skipped' then n.next_attempt_at
+        when ?::double precision is not null then now() + ?::double precision * interval '1 millisecond'
+        when ?::text = 'skipped' then next_attempt_at
         else null end
-    from (values ${values}) as v(id, status, attempts, last_error, retry_in_ms)
-    where n.id = v.id`, outcomes.flatMap((o) => [o.id, o.status, o.attempts, o.lastError, o.retryInMs]));
+    where id = ?`, [o.status, o.attempts, o.status, o.lastError, o.status, o.retryInMs, o.retryInMs, o.status, o.id]).connection(conn);
 }
 
 /**
- * Sends the due rows of the outbox, claiming up to `batch` of them. Rows are claimed OUTBOX_CLAIM at a
- * time (SKIP LOCKED, so several dispatchers can run), sent one after another and marked in one statement,
- * in a transaction per claim: a crash between the receiving side accepting a message and the commit
- * sends the claim's accepted messages again, never more than OUTBOX_CLAIM (email has no exactly-once; the
- * stable Message-ID lets the receiving side drop a repeat, and the dedup key keeps the outbox itself
- * unique). Claiming one row per transaction cost four round trips a message, the outbox's share of every
- * appeal. A row that failed is due again only after its back-off.
+ * Claims up to `count` due rows on `conn`: each row with a session advisory lock (rows another dispatcher
+ * holds are passed over), then read again, so that a row another dispatcher finished between this
+ * claim's snapshot and its lock is not sent twice (a dispatcher lets go of its locks only after its
+ * outcomes are committed).
+ */
+async function claimRows(db: Db, conn: unknown, count: number): Promise<QueuedRow[]> {
+  const { rows: locked } = await db.raw(`select n.id from (
+      select id from notifications
+      where status = 'pending' and (next_attempt_at is null or next_attempt_at <= now())
+      order by id limit ?) n
+    where pg_try_advisory_lock(${lockOf('n.id')})
+    limit ?`, [count * 4, count]).connection(conn) as { rows: { id: string }[] };
+  if (locked.length === 0) return [];
+  return (await db('notifications').connection(conn).whereIn('id', locked.map((r) => r.id)).where({ status: 'pending' })
+    .where((due) => due.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', db.fn.now()))
+    .orderBy('id')) as QueuedRow[];
+}
+
+/**
+ * Sends the due rows of the outbox, claiming up to `batch` of them, OUTBOX_CLAIM at a time. A claimed
+ * row is held by a session advisory lock on a connection this call keeps to itself (so several
+ * dispatchers can run), sent, and its outcome committed at once: a crash between the receiving side
+ * accepting a message and that commit sends that one message again, never more (email has no
+ * exactly-once; the stable Message-ID lets the receiving side drop the repeat, and the dedup key keeps
+ * the outbox itself unique), and a dead process's locks end with its connection. A message costs one
+ * statement instead of a transaction of four. A row that failed is due again only after its back-off.
  * Returns the number of rows finished (sent, skipped or given up); 0 means nothing could be done now.
  */
 export async function dispatchOutbox(db: Db, options: DispatchOptions): Promise<number> {
   const limit = options.batch ?? 50;
+  const conn: unknown = await db.client.acquireConnection();
   let claimed = 0;
   let done = 0;
-  while (claimed < limit) {
-    const outcomes = await db.transaction(async (trx) => {
-      const rows = (await trx('notifications').where({ status: 'pending' })
-        .where((due) => due.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', trx.fn.now()))
-        .orderBy('id').limit(Math.min(OUTBOX_CLAIM, limit - claimed)).forUpdate().skipLocked()) as QueuedRow[];
-      const sent: RowOutcome[] = [];
-      for (const row of rows) sent.push(await sendRow(row, options));
-      await recordOutcomes(trx, sent);
-      return sent;
-    });
-    if (outcomes.length === 0) break;
-    claimed += outcomes.length;
-    done += outcomes.filter((o) => o.status !== 'pending').length;
+  try {
+    while (claimed < limit) {
+      const rows = await claimRows(db, conn, Math.min(OUTBOX_CLAIM, limit - claimed));
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const outcome = await sendRow(row, options);
+        await recordOutcome(db, conn, outcome);
+        claimed++;
+        if (outcome.status !== 'pending') done++;
+      }
+    }
+  } finally {
+    // The locks are let go once every outcome is committed (a finished row is no longer claimable, and a
+    // row due again waits out its back-off, so holding them to the end keeps no one waiting).
+    await db.raw('select pg_advisory_unlock_all()').connection(conn).catch(() => undefined);
+    await db.client.releaseConnection(conn);
   }
   return done;
 }

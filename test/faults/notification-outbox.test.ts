@@ -1,13 +1,13 @@
 // The notifications outbox through an SMTP outage: a mail that cannot be sent stays queued and is tried
 // again on an exponential back-off kept in its row, across a restart of the dispatcher, and is delivered
-// exactly once when the server is back. The schedule is made fast by configuration (50 ms doubling up to
+// exactly once when the server is back; claims of many rows by dispatchers side by side. The schedule is made fast by configuration (50 ms doubling up to
 // 200 ms), and the outage lasts more failed attempts than the former dispatcher's ten, after which it
 // gave a mail up (about 20 s at its 2 s pace).
 import assert from 'node:assert/strict';
 import type { Db } from '../../db/connection';
 import type { BackoffPolicy } from '../../domain/outbound/backoff';
 import { emailMethod, smtpEmailMethod } from '../../domain/outbound/email';
-import { dispatchOutbox, notificationMessageId, OUTBOX_CLAIM, startOutboxDispatcher } from '../../domain/outbound/outbox';
+import { dispatchOutbox, notificationMessageId, OUTBOX_CLAIM, OUTBOX_LOCK_SPACE, startOutboxDispatcher } from '../../domain/outbound/outbox';
 import { outboxChannels } from '../../domain/outbound/registry';
 import { freshDatabase } from '../support/postgres';
 import { startSmtpSink } from './smtp-sink';
@@ -111,6 +111,27 @@ describe('notification outbox: back-off through an SMTP outage, channels', funct
       assert.equal(new Set(sink.deliveries.map((d) => d.messageId)).size, count);
       assert.equal(await dispatchOutbox(db, { channels, backoff: FAST }), 0);
     } finally {
+      await sink.close();
+    }
+  });
+
+  it('passes over a row another dispatcher holds, and sends it once that one lets go', async () => {
+    const sink = await startSmtpSink();
+    const other = await db.client.acquireConnection();
+    try {
+      const held = await queue('email', 'held@example.org');
+      await queue('email', 'free@example.org');
+      // Another dispatcher's claim: the row's session lock on a connection of its own.
+      await db.raw('select pg_advisory_lock(?::integer, ?::integer)', [OUTBOX_LOCK_SPACE, Number(held.id)]).connection(other);
+      const channels = outboxChannels([await smtpEmailMethod(sink.url, FROM)]);
+      assert.equal(await dispatchOutbox(db, { channels, backoff: FAST }), 1);
+      assert.equal((await rowOf(held.id)).status, 'pending');
+      await db.raw('select pg_advisory_unlock_all()').connection(other);
+      assert.equal(await dispatchOutbox(db, { channels, backoff: FAST }), 1);
+      assert.equal((await rowOf(held.id)).status, 'sent');
+      assert.deepEqual(sink.deliveries.map((d) => d.to[0]), ['free@example.org', 'held@example.org']);
+    } finally {
+      await db.client.releaseConnection(other);
       await sink.close();
     }
   });
