@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../../db/connection';
 import {
   answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, rateUpdate, reassignUpdate, redirectUpdate,
@@ -47,12 +44,7 @@ describe('appeal workflow (time-skipping server)', function () {
     env = harness.env;
   });
 
-  /** Every case the tests start: their histories can be recorded for appeal-recorded.test.ts. */
-  const started: WorkflowHandleWithFirstExecutionRunId[] = [];
-
   after(async () => {
-    const dir = process.env.OTKLIK_RECORD_HISTORIES;
-    if (dir && env) await recordHistories(env, started, dir);
     await harness?.stop();
   });
 
@@ -67,7 +59,6 @@ describe('appeal workflow (time-skipping server)', function () {
     };
     const args = [startedBefore ? input : runInput(input)];
     const handle = await env.client.workflow.start('appealWorkflow', { taskQueue, workflowId: caseId, args });
-    started.push(handle);
     await handle.executeUpdate(registrationUpdate);
     return handle;
   }
@@ -80,9 +71,7 @@ describe('appeal workflow (time-skipping server)', function () {
       categoryId: c.categoryId, subcategoryId: c.subcategoryId, territoryId: c.territoryId, text: 'Скорая помощь не приехала по вызову', receivedAt,
     });
     const { state } = registration(startingState(input), input, await appealRouting(db, c, receivedAt));
-    const handle = await env.client.workflow.start('appealWorkflow', { taskQueue, workflowId: caseId, args: [{ ...input, carried: state }] });
-    started.push(handle);
-    return handle;
+    return env.client.workflow.start('appealWorkflow', { taskQueue, workflowId: caseId, args: [{ ...input, carried: state }] });
   }
 
   const events = async (caseId: string) => (await db('case_events').where({ case_id: caseId }).orderBy('seq')).map((e) => e.type);
@@ -327,20 +316,4 @@ function inputOf(state: AppealState, citizen: Actor): AppealInput {
     categoryId: CAT.medicine, subcategoryId: CAT.ambulance, territoryId: TERRITORY.village,
     text: 'Скорая помощь не приехала по вызову', receivedAt: state.registeredAt!,
   };
-}
-
-/**
- * Writes the history of every run of the started cases into `dir` (OTKLIK_RECORD_HISTORIES), one file per
- * run, for appeal-recorded.test.ts: recorded with the workflow code of the day, replayed by later code.
- */
-async function recordHistories(env: TestWorkflowEnvironment, handles: WorkflowHandleWithFirstExecutionRunId[], dir: string): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const handle of handles) {
-    const runs = new Set([handle.firstExecutionRunId, (await handle.describe()).runId]);
-    for (const runId of runs) {
-      const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-      // Binary, as the server sends it: compact, and read back by the same proto classes.
-      fs.writeFileSync(path.join(dir, `${handle.workflowId}.${runId.slice(0, 8)}.history.bin`), temporal.api.history.v1.History.encode(history).finish());
-    }
-  }
 }
