@@ -149,8 +149,10 @@ export async function dispatchOutbox(db: Db, options: DispatchOptions): Promise<
     }
   } finally {
     // The locks are let go once every outcome is committed (a finished row is no longer claimable, and a
-    // row due again waits out its back-off, so holding them to the end keeps no one waiting).
-    await db.raw('select pg_advisory_unlock_all()').connection(conn).catch(() => undefined);
+    // row due again waits out its back-off, so holding them to the end keeps no one waiting). A
+    // connection that cannot let go is closed instead, so no lock goes back to the pool with it.
+    await db.raw('select pg_advisory_unlock_all()').connection(conn)
+      .catch(() => (conn as { end?: () => Promise<void> }).end?.().catch(() => undefined));
     await db.client.releaseConnection(conn);
   }
   return done;
