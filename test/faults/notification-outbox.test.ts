@@ -1,8 +1,8 @@
 // The notifications outbox through an SMTP outage: a mail that cannot be sent stays queued and is tried
 // again on an exponential back-off kept in its row, across a restart of the dispatcher, and is delivered
-// exactly once when the server is back; claims of many rows by dispatchers side by side. The schedule is made fast by configuration (50 ms doubling up to
+// exactly once when the server is back. The schedule is made fast by configuration (50 ms doubling up to
 // 200 ms), and the outage lasts more failed attempts than the former dispatcher's ten, after which it
-// gave a mail up (about 20 s at its 2 s pace).
+// gave a mail up (about 20 s at its 2 s pace). Then claims of many rows by dispatchers side by side.
 import assert from 'node:assert/strict';
 import type { Db } from '../../db/connection';
 import type { BackoffPolicy } from '../../domain/outbound/backoff';
