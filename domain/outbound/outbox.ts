@@ -2,7 +2,6 @@
 // dispatcher that sends them through the send method of each row's channel (registry.ts). A failed row
 // waits out its back-off (backoff.ts) in the row itself (attempts, next_attempt_at), so an outage of
 // the mail server delays mail and loses none, and a restarted process picks the schedule up where it was.
-import type { Knex } from 'knex';
 import type { Db } from '../../db/connection';
 import { afterFailure, DEFAULT_OUTBOX_BACKOFF, type BackoffPolicy } from './backoff';
 import { emailMessageId } from './email';
@@ -60,46 +59,30 @@ export const OUTBOX_CLAIM = 10;
 export const OUTBOX_LOCK_SPACE = -1;
 const lockOf = (column: string) => `${OUTBOX_LOCK_SPACE}, (${column} % 2147483648)::integer`;
 
-/** What an attempt leaves in a row: its new status and, for a transient failure, when it is due again. */
-interface RowOutcome {
-  id: number | string;
-  status: 'sent' | 'skipped' | 'failed' | 'pending';
-  attempts: number;
-  lastError: string | null;
-  /** pending again: due after this many milliseconds. */
-  retryInMs: number | null;
-}
-
-/** Sends one claimed row: what its row becomes (sent, skipped, given up, or due again after its back-off). */
-async function sendRow(row: QueuedRow, options: DispatchOptions): Promise<RowOutcome> {
+/**
+ * Sends one claimed row: whether it is finished (sent, skipped or given up; not when due again after its
+ * back-off) and the columns its row takes.
+ */
+async function sendRow(db: Db, row: QueuedRow, options: DispatchOptions): Promise<{ finished: boolean; columns: Record<string, unknown> }> {
   const outcome: SendResult = row.recipient_address
     ? await sendThrough(options.channels, row.channel, {
       recipient: row.recipient_address, subject: row.subject, body: row.body, idempotencyKey: idempotencyKeyOf(row),
     })
     : { status: 'skipped', reason: 'no address for the recipient' };
-  if (outcome.status === 'skipped') return { id: row.id, status: 'skipped', attempts: row.attempts, lastError: outcome.reason, retryInMs: null };
+  if (outcome.status === 'skipped') return { finished: true, columns: { status: 'skipped', last_error: outcome.reason } };
   const attempts = row.attempts + 1;
-  if (outcome.status === 'sent') return { id: row.id, status: 'sent', attempts, lastError: null, retryInMs: null };
+  if (outcome.status === 'sent') return { finished: true, columns: { status: 'sent', sent_at: db.fn.now(), attempts, next_attempt_at: null } };
   const decision = afterFailure(options.backoff ?? DEFAULT_OUTBOX_BACKOFF, attempts, outcome.permanent);
-  return { id: row.id, status: decision.retry ? 'pending' : 'failed', attempts, lastError: outcome.error.slice(0, 500), retryInMs: decision.retry ? decision.delayMs : null };
-}
-
-/**
- * Records one row's outcome, committed at once: a sent row gets its sent_at (its last error stays, as the
- * history of the attempts before), a skipped one keeps its attempts and schedule, a pending one its next
- * attempt after the back-off, a given-up one none.
- */
-async function recordOutcome(db: Db, conn: unknown, o: RowOutcome): Promise<void> {
-  await db.raw(`update notifications set
-      status = ?::text,
-      attempts = ?::integer,
-      last_error = case when ?::text = 'sent' then last_error else ?::text end,
-      sent_at = case when ?::text = 'sent' then now() else sent_at end,
-      next_attempt_at = case
-        when ?::double precision is not null then now() + ?::double precision * interval '1 millisecond'
-        when ?::text = 'skipped' then next_attempt_at
-        else null end
-    where id = ?`, [o.status, o.attempts, o.status, o.lastError, o.status, o.retryInMs, o.retryInMs, o.status, o.id]).connection(conn);
+  return {
+    finished: !decision.retry,
+    columns: {
+      attempts,
+      last_error: outcome.error.slice(0, 500),
+      ...(decision.retry
+        ? { status: 'pending', next_attempt_at: db.raw(`now() + ?::double precision * interval '1 millisecond'`, [decision.delayMs]) }
+        : { status: 'failed', next_attempt_at: null }),
+    },
+  };
 }
 
 /**
@@ -141,10 +124,11 @@ export async function dispatchOutbox(db: Db, options: DispatchOptions): Promise<
       const rows = await claimRows(db, conn, Math.min(OUTBOX_CLAIM, limit - claimed));
       if (rows.length === 0) break;
       for (const row of rows) {
-        const outcome = await sendRow(row, options);
-        await recordOutcome(db, conn, outcome);
+        const { finished, columns } = await sendRow(db, row, options);
+        // Committed at once, on its own: a crash after this repeats nothing of this row.
+        await db('notifications').connection(conn).where({ id: row.id }).update(columns);
         claimed++;
-        if (outcome.status !== 'pending') done++;
+        if (finished) done++;
       }
     }
   } finally {
