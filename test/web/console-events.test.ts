@@ -150,7 +150,7 @@ describe('console: events are created, published, extended, cancelled, moderated
     await page.fill('#extend-event-reason', 'Просьбы жителей дать больше времени');
     await checkScreen(page, 'event-extend');
     await page.click('[data-testid=lifecycle] form button[type=submit]');
-    await page.waitForSelector('[data-testid=lifecycle] >> text=Продлить');
+    await page.waitForSelector('#extend-closes', { state: 'detached' }); // the extension answered: its form closed
     const extended = await pollUntil(api, `/events/${eventId}`, token.operator, (e) => e?.extensions?.length === 1);
     assert.equal(Date.parse(extended.schedule.closesAt), Math.floor((now + 10 * 86_400_000) / 1000) * 1000);
 

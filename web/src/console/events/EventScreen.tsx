@@ -1,7 +1,7 @@
 // One event: its status and schedule; the organiser's lifecycle actions with their rules (publish,
 // extend, cancel); moderation and answers to proposals; a hearing's protocol and conclusion; the results
 // and the pabulib export; the timeline.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, call, type Schemas } from '../../api';
 import { TextArea } from '../../components/Field';
 import { Badge, Button, Loading, Notice } from '../../components/ui';
@@ -56,9 +56,16 @@ function Lifecycle({ e, onChanged }: { e: EventDetail; onChanged: (e: EventDetai
   const [closesAt, setClosesAt] = useState('');
   const [fail, setFail] = useState<Failure | null>(null);
   const path = { eventId: e.id };
-  const run = async (request: () => Promise<EventDetail>) => {
+  // An answer closes the form it was sent from only: an operator who opened another action while it was
+  // on its way keeps that form and what they typed in it.
+  const openNow = useRef(open);
+  openNow.current = open;
+  const run = async (from: 'extend' | 'cancel' | null, request: () => Promise<EventDetail>) => {
     setFail(null);
-    try { onChanged(await request()); setOpen(null); setReason(''); } catch (x) { setFail(failure(x)); }
+    try {
+      onChanged(await request());
+      if (from !== null && openNow.current === from) { setOpen(null); setReason(''); }
+    } catch (x) { setFail(failure(x)); }
   };
   const header = () => ({ 'Idempotency-Key': idempotencyKey() });
   const live = e.status === 'scheduled' || e.status === 'open';
@@ -69,17 +76,17 @@ function Lifecycle({ e, onChanged }: { e: EventDetail; onChanged: (e: EventDetai
       <h2 id="lifecycle-title">{T.console.case.actions}</h2>
       <FailureNotice failure={fail} />
       <div class="action"><h3>{V.publish}</h3><p class="hint">{V.publishRule}</p>
-        {e.status !== 'draft' ? notNow : <Button onClick={() => void run(() => call(() => api.POST('/events/{eventId}/publish', { params: { path, header: header() } })))}>{V.publish}</Button>}</div>
+        {e.status !== 'draft' ? notNow : <Button onClick={() => void run(null, () => call(() => api.POST('/events/{eventId}/publish', { params: { path, header: header() } })))}>{V.publish}</Button>}</div>
       <div class="action"><h3>{V.extend}</h3><p class="hint">{V.extendRule}</p>
         {!live ? notNow : (open === 'extend' ? (
-          <form onSubmit={(x) => { x.preventDefault(); void run(() => call(() => api.POST('/events/{eventId}/extend', { params: { path, header: header() }, body: { closesAt: zonedInstant(closesAt, zone!), reason: reason.trim() } }))); }}>
+          <form onSubmit={(x) => { x.preventDefault(); void run('extend', () => call(() => api.POST('/events/{eventId}/extend', { params: { path, header: header() }, body: { closesAt: zonedInstant(closesAt, zone!), reason: reason.trim() } }))); }}>
             <Input id="extend-closes" type="datetime-local" step={1} label={V.newClose} hint={zone && V.zoneHint(zone)} value={closesAt} onInput={setClosesAt} required error={fail?.fields['/closesAt']} />
             <TextArea id="extend-event-reason" label={V.reason} value={reason} onInput={setReason} required rows={2} maxLength={2000} />
             <Button type="submit">{V.extend}</Button>
           </form>) : <Button kind="secondary" disabled={!zone} onClick={() => { setClosesAt(zonedLocal(e.schedule.closesAt, zone!)); setOpen('extend'); }}>{V.extend}</Button>)}</div>
       <div class="action"><h3>{V.cancel}</h3><p class="hint">{V.cancelRule}</p>
         {!cancellable ? notNow : (open === 'cancel' ? (
-          <form onSubmit={(x) => { x.preventDefault(); void run(() => call(() => api.POST('/events/{eventId}/cancel', { params: { path, header: header() }, body: { reason: reason.trim() } }))); }}>
+          <form onSubmit={(x) => { x.preventDefault(); void run('cancel', () => call(() => api.POST('/events/{eventId}/cancel', { params: { path, header: header() }, body: { reason: reason.trim() } }))); }}>
             <TextArea id="cancel-event-reason" label={V.reason} value={reason} onInput={setReason} required rows={2} maxLength={2000} />
             <Button type="submit">{V.cancel}</Button>
           </form>) : <Button kind="secondary" onClick={() => setOpen('cancel')}>{V.cancel}</Button>)}</div>
