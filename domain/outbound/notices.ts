@@ -1,7 +1,7 @@
 // Notifications of case transitions, written to the outbox (domain/outbound/outbox.ts) in the same
 // transaction as the transition; the outbox's dispatcher sends them. Texts are in Russian: they go to people.
 import type { Knex } from 'knex';
-import type { Db } from '../../db/connection';
+import { prepared, type Db } from '../../db/connection';
 import type { OutboxRow } from './outbox';
 import type { AppealInput, AppealState } from '../../workflows/appeal/messages';
 
@@ -118,12 +118,15 @@ export async function noticeAudience(
 ): Promise<NoticeAudience> {
   const recipients = (role: string, column: string) => `(select coalesce(json_agg(json_build_object('id', u.id, 'email', u.email) order by u.id), '[]'::json)
     from users u where u.role = '${role}' and u.${column} = ?)`;
-  const { rows: [r] } = await trx.raw(`select
+  // One of four texts (operators asked or not, supervisors asked or not): prepared.
+  const sql = `select
       (select name from organisations where id = ?) as org_name,
       (select time_zone from regions where id = ?) as time_zone,
       ${want.operators && to.organisationId ? recipients('operator', 'organisation_id') : `'[]'::json`} as operators,
-      ${want.supervisors ? recipients('supervisor', 'region_id') : `'[]'::json`} as supervisors`,
-  [to.organisationId, to.regionId, ...(want.operators && to.organisationId ? [to.organisationId] : []), ...(want.supervisors ? [to.regionId] : [])]);
+      ${want.supervisors ? recipients('supervisor', 'region_id') : `'[]'::json`} as supervisors`;
+  const { rows: [r] } = await trx.raw(sql,
+    [to.organisationId, to.regionId, ...(want.operators && to.organisationId ? [to.organisationId] : []), ...(want.supervisors ? [to.regionId] : [])])
+    .options(prepared(sql));
   return {
     orgName: to.organisationId ? (r.org_name ?? to.organisationId) : '—',
     timeZone: r.time_zone ?? 'UTC',

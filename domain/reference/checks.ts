@@ -1,7 +1,7 @@
 // Checks of references against the reference data, shared by case intake, case actions and reference
 // writes: each names the failing field of the request.
 import type { Knex } from 'knex';
-import type { Db } from '../../db/connection';
+import { prepared, type Db } from '../../db/connection';
 import { loadRoutingRules } from '../../db/reference';
 import { needsTerritory } from '../../workflows/rules/routing';
 import { problems } from '../problem';
@@ -57,6 +57,14 @@ export async function regionExists(db: Conn, regionId: string, path = '/regionId
   return r;
 }
 
+// The region, the subcategory, the territory and the reference data's version in one round trip, a
+// prepared statement: every submission passes here.
+const CASE_REFERENCES_SQL = `select
+      (select version::text from reference_version where id = 1) as reference_version,
+      (select row_to_json(r) from (select id, time_zone, number_prefix from regions where id = ?) r) as region,
+      (select row_to_json(c) from (select region_id, parent_id from categories where id = ?) c) as sub,
+      (select row_to_json(t) from (select region_id, parent_id from territories where id = ?) t) as territory`;
+
 /**
  * Checks a case's classification against the reference data: the region exists, the subcategory is a
  * subcategory of that region, the territory (if any) is in that region, and a place is given where the
@@ -67,14 +75,8 @@ export async function checkCaseReferences(
   db: Conn,
   ref: { regionId: string; subcategoryId: string; territoryId?: string | null },
 ): Promise<{ categoryId: string; region: { id: string; timeZone: string; numberPrefix: string }; referenceVersion: string }> {
-  // The region, the subcategory, the territory and the reference data's version in one round trip:
-  // every submission passes here.
-  const { rows: [found] } = await db.raw(`select
-      (select version::text from reference_version where id = 1) as reference_version,
-      (select row_to_json(r) from (select id, time_zone, number_prefix from regions where id = ?) r) as region,
-      (select row_to_json(c) from (select region_id, parent_id from categories where id = ?) c) as sub,
-      (select row_to_json(t) from (select region_id, parent_id from territories where id = ?) t) as territory`,
-  [ref.regionId, ref.subcategoryId, ref.territoryId ?? null]);
+  const { rows: [found] } = await db.raw(CASE_REFERENCES_SQL, [ref.regionId, ref.subcategoryId, ref.territoryId ?? null])
+    .options(prepared(CASE_REFERENCES_SQL));
   const { region, sub, territory, reference_version: referenceVersion } = found as {
     reference_version: string;
     region: { id: string; time_zone: string; number_prefix: string } | null;
