@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { connect, prepared, type Db } from '../../db/connection';
 import { loadSeeds } from '../../db/seed';
-import { caseFacts } from '../../domain/monitoring/facts';
+import { applyFactsDelta, caseFacts, FACT_MEASURES, factsDelta, type Fact } from '../../domain/monitoring/facts';
 import { noticeAudience } from '../../domain/outbound/notices';
 import { checkCaseReferences } from '../../domain/reference/checks';
 import { freshDatabase } from '../support/postgres';
@@ -53,5 +53,21 @@ describe('db: hot statements prepared once per connection', () => {
     await noticeAudience(db, { regionId: 'altai', organisationId: 'altai.minzdrav' }, { operators: true, supervisors: false });
     await noticeAudience(db, { regionId: 'altai', organisationId: 'altai.minzdrav' }, { operators: true, supervisors: false });
     assert.equal((await kept()).length, before + 1);
+  });
+
+  it('adds a rollup delta of any number of rows with one statement, summing into the rows there', async () => {
+    const fact = (organisation: string, received: number): Fact => ({
+      region_id: 'altai', month: '2026-12-01', organisation_id: organisation, territory_id: '', category_id: 'altai.c.medicine', channel: 'web',
+      measures: { ...Object.fromEntries(FACT_MEASURES.map((m) => [m, 0])), received } as Fact['measures'], answerDays: null,
+    });
+    const before = (await kept()).length;
+    const one = factsDelta([], [fact('altai.minzdrav', 1)]);
+    const two = factsDelta([], [fact('altai.minzdrav', 1), fact('altai.minstroy', 2)]);
+    assert.ok(two.rollup.length > one.rollup.length, 'deltas of different sizes');
+    await db.transaction((trx) => applyFactsDelta(trx, one, 3));
+    await db.transaction((trx) => applyFactsDelta(trx, two, 3));
+    assert.equal((await kept()).length, before + 1, 'one statement for both sizes');
+    const rows = (await db('monitoring_rollup').where({ region_id: 'altai', grain: 0, shard: 3 }).select('received')) as { received: string }[];
+    assert.deepEqual(rows.map((r) => Number(r.received)), [4], 'the region\'s month: 1, then 1 + 2 more');
   });
 });
