@@ -101,9 +101,12 @@ describe('web: the citizen embeds, sends, follows and rates a case in Chromium',
     // frame that may keep storage signs in inside the frame; one refused third-party storage (Chromium
     // blocking third-party cookies, Safari, Firefox strict) continues on the platform's page in a new tab,
     // which takes the draft along.
-    const popup = page.context().waitForEvent('page', { timeout: 5_000 }).catch(() => null);
+    // Whichever comes first: a new tab, or the form back in the frame (no fixed wait for a tab that
+    // does not come).
+    const popup = page.context().waitForEvent('page', { timeout: 30_000 }).catch(() => null);
+    const inFrame = frame().waitForSelector('#files', { state: 'attached', timeout: 30_000 }).then(() => null, () => null);
     await f.click('button[type=submit]');
-    const tab = await popup;
+    const tab = await Promise.race([popup, inFrame]);
     let view: Page = page;
     let back: Frame;
     if (tab) {
