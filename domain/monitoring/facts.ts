@@ -244,37 +244,32 @@ export function shardOf(caseId: string): number {
   return (h >>> 0) % ROLLUP_SHARDS;
 }
 
-const SHARDED_KEY = [...ROLLUP_KEY, 'shard'].join(', ');
-
-/** The column types of a rollup row's key (db/migrations: the monitoring and rollup-shard migrations). */
-const KEY_TYPES: Record<(typeof ROLLUP_KEY)[number] | 'shard', string> = {
-  region_id: 'text', grain: 'smallint', month: 'date', organisation_id: 'text', territory_id: 'text', category_id: 'text', channel: 'text', shard: 'smallint',
-};
-const ROLLUP_COLUMNS = [...ROLLUP_KEY, 'shard' as const, ...FACT_MEASURES];
+/** A rollup row's key in its table: the logical key and the shard. */
+const SHARDED_KEY = [...ROLLUP_KEY, 'shard'];
 
 /**
- * The rollup rows of a delta in one statement of one text whatever their number (a column's values as
- * an array each, in key order): prepared, like the facts read, where rows written into the text were
- * parsed and planned anew at every transition.
+ * Upserts rows into a rollup table in one statement of one text whatever their number: the rows as one
+ * JSON array, typed by the table's own row type, inserted in their order (the delta's key order, so that
+ * concurrent writers lock rows in one order). Prepared, like the facts read: rows written into the text
+ * were parsed and planned anew at every transition.
  */
-const ROLLUP_UPSERT_SQL = `insert into monitoring_rollup (${ROLLUP_COLUMNS.join(', ')})
-  select ${ROLLUP_COLUMNS.join(', ')}
-    from unnest(${ROLLUP_COLUMNS.map((c) => `?::${c in KEY_TYPES ? KEY_TYPES[c as keyof typeof KEY_TYPES] : 'bigint'}[]`).join(', ')})
-         with ordinality as d(${ROLLUP_COLUMNS.join(', ')}, n)
-   order by n
-  on conflict (${SHARDED_KEY}) do update set ${FACT_MEASURES.map((m) => `${m} = monitoring_rollup.${m} + excluded.${m}`).join(', ')}`;
+function rollupUpsertSql(table: string, columns: readonly string[], onConflict: string): string {
+  const list = columns.join(', ');
+  return `insert into ${table} (${list})
+    select ${list} from json_populate_recordset(null::${table}, ?::json) with ordinality as d order by d.ordinality
+    on conflict (${SHARDED_KEY.join(', ')}) do update set ${onConflict}`;
+}
+
+const ROLLUP_UPSERT_SQL = rollupUpsertSql('monitoring_rollup', [...SHARDED_KEY, ...FACT_MEASURES],
+  FACT_MEASURES.map((m) => `${m} = monitoring_rollup.${m} + excluded.${m}`).join(', '));
+const ANSWER_DAYS_UPSERT_SQL = rollupUpsertSql('monitoring_answer_days', [...SHARDED_KEY, 'hist'],
+  'hist = monitoring_hist_add(monitoring_answer_days.hist, excluded.hist)');
 
 /** Adds a delta to the rollups' shard; rows in key order, so that concurrent writers lock them in one order. */
 export async function applyFactsDelta(trx: Knex.Transaction, delta: ReturnType<typeof factsDelta>, shard = 0): Promise<void> {
-  if (delta.rollup.length > 0) {
-    const rows = delta.rollup.map((r) => ({ ...r.key, shard, ...r.measures }) as Record<string, string | number>);
-    await trx.raw(ROLLUP_UPSERT_SQL, ROLLUP_COLUMNS.map((c) => rows.map((r) => r[c]) as Knex.Value)).options(prepared(ROLLUP_UPSERT_SQL));
-  }
-  if (delta.answerDays.length > 0) {
-    const rows = delta.answerDays.map((r) => ({ ...r.key, shard, hist: r.hist }));
-    await trx.raw(`${trx('monitoring_answer_days').insert(rows).toQuery()} on conflict (${SHARDED_KEY})
-      do update set hist = monitoring_hist_add(monitoring_answer_days.hist, excluded.hist)`);
-  }
+  const upsert = (sql: string, rows: object[]) => trx.raw(sql, [JSON.stringify(rows)]).options(prepared(sql));
+  if (delta.rollup.length > 0) await upsert(ROLLUP_UPSERT_SQL, delta.rollup.map((r) => ({ ...r.key, shard, ...r.measures })));
+  if (delta.answerDays.length > 0) await upsert(ANSWER_DAYS_UPSERT_SQL, delta.answerDays.map((r) => ({ ...r.key, shard, hist: r.hist })));
 }
 
 /**
