@@ -3,8 +3,9 @@
 // wait (right after the load and again after a quiet minute), and how long a burst of terms takes to fire.
 //
 // The burst: seeded terms are 7 to 30 days away, so K of the loaded cases get a supervisor's term override
-// (POST /cases/{id}/overrides/term) to one and the same instant T a few seconds ahead, computed so that
-// every override is in before T. At T each of the K workflows' timers fires, the workflow marks the case
+// (POST /cases/{id}/overrides/term) to one and the same instant T ahead, computed so that every override
+// is in before T: from the rate of a sample of the K overridden first to a term a week away (overrides of
+// cases long evicted from the worker's cache run at a fraction of the intake's rate). At T each of the K workflows' timers fires, the workflow marks the case
 // overdue and projects it (case row overdue=true, an 'overdue' event, notifications). Measured: from T
 // until all K read as overdue in the read model (domain/cases/overdue.ts: from the instant of the term,
 // once the override is projected), and from T to each case's 'overdue' event (the timer firing, workflow
@@ -87,6 +88,8 @@ export interface ScaleResult extends ScaleSettings {
     dueAt: string;
     overrides: { ok: number; errors: number; statuses: Record<string, number>; seconds: number; perSecond: number };
     leadSeconds: number;
+    /** The overrides of a sample of the K to a term a week away, whose rate set the lead (older reports: absent). */
+    sample?: { cases: number; perSecond: number };
     /** T - (the moment the last override was answered): must be positive. */
     slackSeconds: number;
     /** Of the K, those whose workflow took its overdue step (cases.overdue, projected), when the wait ended. */
@@ -170,14 +173,19 @@ async function loadAppeals(
   };
 }
 
-/** Overrides the term of each case to dueAt, as the load's supervisor; the ids whose override was accepted. */
-async function overrideTerms(load: Load, concurrency: number, ids: string[], dueAt: string): Promise<{ okIds: string[]; result: ClosedLoopResult }> {
+/**
+ * Overrides the term of each case to dueAt, as the load's supervisor; the ids whose override was accepted.
+ * `step` names the override in its Idempotency-Key, so that a case can be overridden once per step.
+ */
+async function overrideTerms(
+  load: Load, concurrency: number, ids: string[], dueAt: string, step = 'term',
+): Promise<{ okIds: string[]; result: ClosedLoopResult }> {
   let next = 0;
   const okIds: string[] = [];
   const result = await closedLoop(concurrency, { count: ids.length }, async () => {
     const id = ids[next++];
     const res = await request(load, 'POST', `/cases/${id}/overrides/term`, load.supervisor,
-      { answerDueAt: dueAt, reason: 'Бенчмарк: сроки наступают одновременно' }, { 'idempotency-key': `bench-term-${load.runId}-${id}` })
+      { answerDueAt: dueAt, reason: 'Бенчмарк: сроки наступают одновременно' }, { 'idempotency-key': `bench-${step}-${load.runId}-${id}` })
       .catch(() => ({ status: 0, body: undefined, ms: 0 }));
     if (res.status === 200) okIds.push(id);
     return { ok: res.status === 200, status: res.status, ms: res.ms, attempts: 1 };
@@ -207,6 +215,19 @@ async function waitForOverdue(platform: Platform, ids: string[], dueAtMs: number
   return out;
 }
 
+/**
+ * Overrides per second for these cases at this concurrency, from a sample of them (a twentieth, 20 at
+ * least) overridden to a term a week away. The burst's lead is set from it: the intake's rate, used
+ * before, is two to three times the rate of overrides of cases long evicted from the worker's cache,
+ * and a lead too short lets overrides arrive after T (refused) and the first poll start late.
+ */
+async function sampleOverrideRate(load: Load, concurrency: number, ids: string[]): Promise<{ cases: number; perSecond: number }> {
+  const sample = ids.slice(0, Math.min(ids.length, Math.max(20, Math.ceil(ids.length / 20))));
+  const weekAway = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const { result } = await overrideTerms(load, concurrency, sample, weekAway, 'term-sample');
+  return { cases: sample.length, perSecond: round2(result.ok / Math.max(result.seconds, 0.001)) };
+}
+
 /** The burst (see the header): K cases' terms made due at one instant T, and how fast they turn overdue. */
 export async function termBurst(
   platform: Platform, load: Load, settings: ScaleSettings, loaded: string[], expectedOverrideRate: number, log: (line: string) => void,
@@ -214,14 +235,16 @@ export async function termBurst(
   const k = Math.min(settings.burstCases, loaded.length);
   // Spread over the whole load, so cases long evicted from the worker's cache are among them.
   const burstIds = Array.from({ length: k }, (_, i) => loaded[Math.floor((i * loaded.length) / k)]);
-  // Enough time for every override to be in before T: overrides went about as fast as submissions in
-  // trials, so 1.5 × K / the intake rate + 5 s (the report shows the slack left; an override that
-  // arrives after T is refused by the workflow and counted).
-  const leadSeconds = Math.max(settings.burstMinLeadSeconds, Math.ceil((1.5 * k) / Math.max(0.5, expectedOverrideRate)) + 5);
+  // Enough time for every override to be in before T: 1.5 × K / the sample's rate + 5 s (the report
+  // shows the slack left; an override that arrives after T is refused by the workflow and counted).
+  // The intake's rate stands in only when no override of the sample was accepted.
+  const sample = await sampleOverrideRate(load, settings.concurrency, burstIds);
+  const overrideRate = sample.perSecond > 0 ? sample.perSecond : expectedOverrideRate;
+  const leadSeconds = Math.max(settings.burstMinLeadSeconds, Math.ceil((1.5 * k) / Math.max(0.5, overrideRate)) + 5);
   const overridesStart = performance.now();
   const dueAtMs = Date.now() + leadSeconds * 1000;
   const dueAt = new Date(dueAtMs).toISOString();
-  log(`scale: burst: overriding the term of ${k} cases to ${dueAt} (${leadSeconds} s ahead)`);
+  log(`scale: burst: overriding the term of ${k} cases to ${dueAt} (${leadSeconds} s ahead: a sample of ${sample.cases} went at ${sample.perSecond}/s)`);
   const { okIds, result: ov } = await overrideTerms(load, settings.concurrency, burstIds, dueAt);
   const overridesDone = Date.now();
   const overridesSeconds = (performance.now() - overridesStart) / 1000;
@@ -244,6 +267,7 @@ export async function termBurst(
     dueAt,
     overrides: { ok: ov.ok, errors: ov.errors, statuses: ov.statuses, seconds: round2(overridesSeconds), perSecond: round2(ov.ok / overridesSeconds) },
     leadSeconds,
+    sample,
     slackSeconds: round2((dueAtMs - overridesDone) / 1000),
     overdue,
     shown,

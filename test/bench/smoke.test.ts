@@ -112,6 +112,8 @@ describe('benchmarks: smoke run of ops/bench', function () {
     assert.equal(s.burst.cases, 5);
     assert.equal(s.burst.overrides.ok, 5);
     assert.ok(s.burst.slackSeconds > 0, 'every override was in before T');
+    assert.equal(s.burst.sample?.cases, 5, 'the lead is set from a sample of the burst (all 5 here: 20 at least)');
+    assert.ok(s.burst.sample!.perSecond > 0, 'the sample\'s overrides were accepted');
     assert.equal(s.burst.overdue, 5);
     assert.equal(s.burst.fired.count, 5);
     assert.equal(s.burst.shown, 5);
