@@ -5,12 +5,12 @@
 // The burst: seeded terms are 7 to 30 days away, so K of the loaded cases get a supervisor's term override
 // (POST /cases/{id}/overrides/term) to one and the same instant T ahead, computed so that every override
 // is in before T: from the rate of a sample of the K overridden first to a term a week away (overrides of
-// cases long evicted from the worker's cache run at a fraction of the intake's rate). At T each of the K workflows' timers fires, the workflow marks the case
-// overdue and projects it (case row overdue=true, an 'overdue' event, notifications). Measured: from T
-// until all K read as overdue in the read model (domain/cases/overdue.ts: from the instant of the term,
-// once the override is projected), and from T to each case's 'overdue' event (the timer firing, workflow
-// time) and to its row update (the step projected), with the polling confirmation that all K rows are
-// flagged overdue=true by their workflows.
+// cases long evicted from the worker's cache run at a fraction of the intake's rate). At T each of the K
+// workflows' timers fires, the workflow marks the case overdue and projects it (case row overdue=true, an
+// 'overdue' event, notifications). Measured: from T until all K read as overdue in the read model
+// (domain/cases/overdue.ts: from the instant of the term, once the override is projected), and from T to
+// each case's 'overdue' event (the timer firing, workflow time) and to its row update (the step
+// projected), with the polling confirmation that all K rows are flagged overdue=true by their workflows.
 import { closedLoop, latencyStats, request, round2, submitNext, type ClosedLoopResult, type LatencyStats, type Load } from './load';
 import { cpuNow, cpuPercent, cpuUsed, rssMiB, workerHeapMiB, type CpuPercent, type Platform } from './platform';
 import { overdueSql } from '../../domain/cases/overdue';
