@@ -230,7 +230,7 @@ async function sampleOverrideRate(load: Load, concurrency: number, ids: string[]
 
 /** The burst (see the header): K cases' terms made due at one instant T, and how fast they turn overdue. */
 export async function termBurst(
-  platform: Platform, load: Load, settings: ScaleSettings, loaded: string[], expectedOverrideRate: number, log: (line: string) => void,
+  platform: Platform, load: Load, settings: ScaleSettings, loaded: string[], intakeRate: number, log: (line: string) => void,
 ): Promise<ScaleResult['burst']> {
   const k = Math.min(settings.burstCases, loaded.length);
   // Spread over the whole load, so cases long evicted from the worker's cache are among them.
@@ -239,7 +239,7 @@ export async function termBurst(
   // shows the slack left; an override that arrives after T is refused by the workflow and counted).
   // The intake's rate stands in only when no override of the sample was accepted.
   const sample = await sampleOverrideRate(load, settings.concurrency, burstIds);
-  const overrideRate = sample.perSecond > 0 ? sample.perSecond : expectedOverrideRate;
+  const overrideRate = sample.perSecond > 0 ? sample.perSecond : intakeRate;
   const leadSeconds = Math.max(settings.burstMinLeadSeconds, Math.ceil((1.5 * k) / Math.max(0.5, overrideRate)) + 5);
   const overridesStart = performance.now();
   const dueAtMs = Date.now() + leadSeconds * 1000;
@@ -326,7 +326,7 @@ async function intakeAtScale(load: Load, settings: ScaleSettings, log: (line: st
 }
 
 export async function measureScale(
-  platform: Platform, load: Load, settings: ScaleSettings, expectedOverrideRate: number, log: (line: string) => void,
+  platform: Platform, load: Load, settings: ScaleSettings, intakeRate: number, log: (line: string) => void,
 ): Promise<ScaleResult> {
   const t0 = performance.now();
   const cacheBefore = await cacheCounters(platform);
@@ -350,7 +350,7 @@ export async function measureScale(
   const afterWait = await snapshot(platform, t0);
   log(`scale: after ${settings.waitSeconds} s quiet: worker RSS ${afterWait.workerRssMiB} MiB`);
 
-  const burst = await termBurst(platform, load, settings, loaded.caseIds, expectedOverrideRate, log);
+  const burst = await termBurst(platform, load, settings, loaded.caseIds, intakeRate, log);
   const cache = cacheDelta(cacheBefore, await cacheCounters(platform));
   return {
     ...settings, load: loaded.load, afterLoad, afterWait, intakeAtScale: atScale, perCaseKiB, ...(cache ? { cache } : {}),

@@ -75,7 +75,7 @@ async function digestOutcome(db: Db, ids: string[], overdue: number, dueAtMs: nu
 }
 
 export async function measureTermBurst(
-  platform: Platform, load: Load, settings: TermBurstSettings & { concurrency: number }, expectedOverrideRate: number, log: (line: string) => void,
+  platform: Platform, load: Load, settings: TermBurstSettings & { concurrency: number }, intakeRate: number, log: (line: string) => void,
 ): Promise<TermBurstResult> {
   log(`term burst: submitting ${settings.appeals} appeals with ${settings.concurrency} clients`);
   const loaded = await closedLoop(settings.concurrency, { count: settings.appeals }, () => submitNext(load, 5));
@@ -83,7 +83,7 @@ export async function measureTermBurst(
   const burst = await termBurst(platform, load, {
     appeals: loaded.ok, concurrency: settings.concurrency, waitSeconds: 0,
     burstCases: loaded.ok, burstMinLeadSeconds: 10, burstTimeoutSeconds: settings.timeoutSeconds,
-  }, loaded.caseIds, expectedOverrideRate, (line) => log(line.replace(/^scale: burst/, 'term burst')));
+  }, loaded.caseIds, intakeRate, (line) => log(line.replace(/^scale: burst/, 'term burst')));
   const digest = await digestOutcome(platform.db, loaded.caseIds, burst.overdue, Date.parse(burst.dueAt), settings.digestTimeoutSeconds);
   log(`term burst: ${digest.supervisorMails} mails to ${digest.supervisors} supervisors (${digest.digests} digests of ${digest.casesInDigests} cases; ${digest.perCaseMails} per-case mails)`);
   return {
