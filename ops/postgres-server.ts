@@ -87,10 +87,28 @@ export async function initialiseCluster(bin: PostgresBinaries, runAs: RunAs, dat
 
 export interface RunningServer { process: ChildProcess; stop(): Promise<void> }
 
-/** Starts the server on 127.0.0.1:port (no Unix socket); resolves once it accepts connections. */
-export async function startServer(bin: PostgresBinaries, runAs: RunAs, dataDir: string, port: number, flags: string[]): Promise<RunningServer> {
+/**
+ * A private folder for the server's Unix socket, or undefined when its name would be too long for a
+ * socket address (108 bytes on Linux: a long TMPDIR): then the server listens on TCP alone. The socket
+ * is not in the data folder, whose path (a clone's) may be of any length.
+ */
+export function makeSocketDir(runAs: RunAs, port: number): string | undefined {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-pgsock-'));
+  if (Buffer.byteLength(path.join(dir, `.s.PGSQL.${port}.lock`)) >= 108) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  if (runAs.kind === 'owner') fs.chownSync(dir, runAs.uid, runAs.gid);
+  return dir;
+}
+
+/**
+ * Starts the server on 127.0.0.1:port, and on a Unix socket in `socketDir` when given; resolves once it
+ * accepts connections.
+ */
+export async function startServer(bin: PostgresBinaries, runAs: RunAs, dataDir: string, port: number, flags: string[], socketDir?: string): Promise<RunningServer> {
   const cmd = commandFor(runAs, bin.postgres, [
-    '-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...flags,
+    '-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`, ...flags,
   ]);
   const child = spawn(cmd.file, cmd.args, { ...cmd.ids, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
   let exited = false;

@@ -77,9 +77,9 @@ async function startDatabase({ config, dataDir, services, wait }: Startup): Prom
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     await assertPortFree(config.embeddedPostgresPort, 'the embedded PostgreSQL (EMBEDDED_PG_PORT)');
-    const pg: Service & { url: string } = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.embeddedPostgresPort);
+    const pg = await startEmbeddedPostgres(path.join(dataDir, 'pg'), config.embeddedPostgresPort);
     services.push('PostgreSQL', () => pg.stop());
-    databaseUrl = pg.url;
+    databaseUrl = pg.localUrl;
     // The embedded default is for trying the platform on one machine: webhook receivers there are
     // usually plain http://localhost. A deployment with its own database keeps https:// only.
     process.env.OTKLIK_WEBHOOK_ALLOW_HTTP ??= '1';

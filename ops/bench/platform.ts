@@ -273,7 +273,7 @@ export async function startPlatform(opts: {
       ? await startServers(dataDir, { pg: pgPort, temporal: temporalPort, ui: uiPort }, stops, timed, pgOptions)
       : await startWithRealServer(dataDir, { pg: pgPort }, stops, timed, pgOptions);
 
-    const db = connect(pg.url);
+    const db = connect(pg.localUrl);
     stops.push('database pool', () => db.destroy());
     await timed('migrateAndSeed', async () => {
       await migrateLatest(db);
@@ -287,14 +287,14 @@ export async function startPlatform(opts: {
     const metricsAddress = `127.0.0.1:${metricsPort}`;
     // The worker runs with the defaults of `npm run worker` (its workflow cache too), plus its metrics.
     const env = {
-      DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: APPEAL_TASK_QUEUE, LOG_LEVEL: 'warn',
+      DATABASE_URL: pg.localUrl, TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: APPEAL_TASK_QUEUE, LOG_LEVEL: 'warn',
       OTKLIK_WORKER_METRICS_ADDRESS: metricsAddress,
     };
     log('starting the worker (ops/worker.ts) and the API as child processes');
     const { worker, api } = await startChildren(dataDir, env, apiPort, temporal, stops, timed, opts.profileDir);
     return {
       dataDir,
-      databaseUrl: pg.url,
+      databaseUrl: pg.localUrl,
       temporalAddress: temporalServer.address,
       apiUrl: `http://127.0.0.1:${apiPort}`,
       db,

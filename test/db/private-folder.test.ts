@@ -43,4 +43,25 @@ describe('embedded PostgreSQL in a private folder', function () {
     assert.equal(fs.statSync(privateDir).mode & 0o777, 0o700, 'the private folder was left as it was');
     assert.equal(fs.statSync(dataDir).uid, os.userInfo().uid, 'the data belongs to the user who started it');
   });
+
+  it('serves the platform over a private Unix socket beside TCP, and removes the socket when it stops', async () => {
+    const pg = await startEmbeddedPostgres(path.join(privateDir, 'socket', 'pg'), await freePort());
+    let socketDir: string | null;
+    try {
+      socketDir = new URL(pg.localUrl).searchParams.get('host');
+      assert.ok(socketDir && path.isAbsolute(socketDir), `the platform's URL names a socket folder: ${pg.localUrl}`);
+      assert.equal(fs.statSync(socketDir).mode & 0o777, 0o700, 'no one else may reach the socket (or put one of their own there)');
+      // inet_server_addr() is null on a Unix-socket connection, the server's address on TCP.
+      for (const [url, address] of [[pg.localUrl, null], [pg.url, '127.0.0.1/32']] as const) {
+        const client = new Client({ connectionString: url });
+        await client.connect();
+        const { rows } = await client.query('select inet_server_addr()::text as address');
+        await client.end();
+        assert.equal(rows[0].address, address, url);
+      }
+    } finally {
+      await pg.stop();
+    }
+    assert.equal(fs.existsSync(socketDir), false, 'the socket folder is gone');
+  });
 });

@@ -7,18 +7,19 @@ import { connect, migrateLatest, type Db } from '../../db/connection';
 import { startEmbeddedPostgres, projectRoot, type EmbeddedPostgresService } from '../../ops/embedded';
 import { freePort } from './ports';
 
-let server: Promise<{ url: string; stop?: () => Promise<void> }> | undefined;
+/** `url` over TCP (a Temporal server's stores need a host and a port); `localUrl` the one the platform would use. */
+let server: Promise<{ url: string; localUrl: string; stop?: () => Promise<void> }> | undefined;
 const opened: Db[] = [];
 let counter = 0;
 
 function serverUrl() {
   if (!server) {
     server = (async () => {
-      if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL };
+      if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, localUrl: process.env.TEST_DATABASE_URL };
       const dir = path.join(projectRoot, '.test-data', `pg-${process.pid}`);
       fs.rmSync(dir, { recursive: true, force: true });
       const pg: EmbeddedPostgresService = await startEmbeddedPostgres(dir, await freePort());
-      return { url: pg.url, stop: async () => { await pg.stop(); fs.rmSync(dir, { recursive: true, force: true }); } };
+      return { url: pg.url, localUrl: pg.localUrl, stop: async () => { await pg.stop(); fs.rmSync(dir, { recursive: true, force: true }); } };
     })();
   }
   return server;
@@ -68,7 +69,7 @@ function migratedTemplate(url: string): Promise<string> {
 
 /** A fresh, migrated database; its URL is returned too, for processes that connect on their own. */
 export async function freshDatabase(label = 'test'): Promise<{ db: Db; url: string }> {
-  const { url } = await serverUrl();
+  const { localUrl: url } = await serverUrl();
   const name = `t_${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${process.pid}_${++counter}`;
   await createDatabase(url, name, await migratedTemplate(url));
   const db = connect(databaseUrl(url, name));
