@@ -307,6 +307,28 @@ describe('appeal workflow (time-skipping server)', function () {
       await handle.terminate('test done');
     }
   });
+
+  it('keeps its deadline timer through a take, replaces it when the answer moves the deadline, and a run started before waits as it did', async () => {
+    const timers = async (handle: WorkflowHandle) => {
+      const history = (await handle.fetchHistory()).events ?? [];
+      return { started: history.filter((e) => e.timerStartedEventAttributes).length, cancelled: history.filter((e) => e.timerCanceledEventAttributes).length };
+    };
+    const take = (handle: WorkflowHandle) => handle.executeUpdate(takeIntoWorkUpdate, { args: [{ actor: operators[ORG.district] }] });
+    const current = await submit(CAT.potholes);
+    await take(current);
+    assert.deepEqual(await timers(current), { started: 1, cancelled: 0 }, 'the take left the first reminder where it was');
+    const answered = await current.executeUpdate(answerUpdate, { args: [{ actor: operators[ORG.district], text: 'Яму засыпали' }] });
+    assert.ok(answered.ratingDueAt, 'the answer opened the rating window');
+    assert.deepEqual(await timers(current), { started: 2, cancelled: 1 }, 'the answer moved the deadline to the end of the rating window');
+    // Started before AppealInput.keepsDeadlineTimer: a new timer after every transition, as its history has it.
+    const earlier = await submit(CAT.potholes, TERRITORY.village, { localActivities: true }, true);
+    await take(earlier);
+    assert.deepEqual(await timers(earlier), { started: 2, cancelled: 1 });
+    for (const handle of [current, earlier]) {
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await handle.fetchHistory(), handle.workflowId);
+      await handle.terminate('test done');
+    }
+  });
 });
 
 function inputOf(state: AppealState, citizen: Actor): AppealInput {

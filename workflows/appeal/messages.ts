@@ -68,11 +68,17 @@ export interface AppealInput {
    * registration's 12 history events.
    */
   localActivities?: boolean;
+  /**
+   * True in the input of every run started since the run keeps its deadline's timer across transitions
+   * that leave the deadline where it was (workflows/shared/deadline-timer.ts); runs started before wait
+   * as they did (a new timer after every transition), so that their histories replay.
+   */
+  keepsDeadlineTimer?: boolean;
 }
 
-/** The input of a run this code starts (first run, reopen, continue-as-new): see AppealInput.localActivities. */
+/** The input of a run this code starts (first run, reopen, continue-as-new): see AppealInput.localActivities and keepsDeadlineTimer. */
 export function runInput(input: AppealInput): AppealInput {
-  return { ...input, localActivities: true };
+  return { ...input, localActivities: true, keepsDeadlineTimer: true };
 }
 
 export interface Answer {

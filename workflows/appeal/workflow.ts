@@ -18,6 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { AppealActivities } from '../../activities/appeal';
+import { DeadlineTimer } from '../shared/deadline-timer';
 import { createExclusive } from '../shared/exclusive';
 import {
   acknowledgeRegistrationUpdate, answerUpdate, changeTermUpdate, closeUpdate, extendTermUpdate, leaveWithoutAnswerUpdate,
@@ -152,6 +153,7 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
   ready = true;
 
   let observedSeq = state.seq;
+  const timer = input.keepsDeadlineTimer === true ? new DeadlineTimer() : undefined;
   while (state.status !== 'closed') {
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
       await condition(() => !lock.locked && allHandlersFinished());
@@ -163,7 +165,11 @@ export async function appealWorkflow(input: AppealInput): Promise<AppealState> {
     // Wake on any transition (it may move the deadlines) or when the next deadline comes.
     const changed = () => state.seq !== seqBefore && !lock.locked;
     let woke = true;
-    if (deadline === undefined) await condition(changed);
+    if (timer) {
+      timer.aim(deadline);
+      await condition(() => changed() || timer.fired);
+      woke = changed();
+    } else if (deadline === undefined) await condition(changed);
     else woke = await condition(changed, Math.max(1, deadline - Date.now()));
     observedSeq = state.seq;
     if (!woke) await transition((ctx) => timersDue(state, ctx.now));
