@@ -6,6 +6,8 @@
 // timers, escalation, continue-as-new, every participation type) and the official pages' API suite, by
 // test/support/record-histories.ts:
 //   OTKLIK_RECORD_HISTORIES=test/workflows/histories npx mocha test/workflows/*.test.ts test/api/official-pages.test.ts
+// The appeal suite's runs were recorded again at bb8b69d (runs that keep their deadline timer,
+// AppealInput.keepsDeadlineTimer), beside the earlier ones.
 // Add recordings when a workflow changes; keep older ones while runs started by their code may be open.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
