@@ -1,9 +1,15 @@
 // Who a bearer token belongs to: a platform token (domain/identity/tokens.ts) or an integration client's
 // OAuth access token (domain/identity/credentials.ts). The API's authenticate middleware asks here.
-import type { Db } from '../../db/connection';
+import { prepared, type Db } from '../../db/connection';
 import { userForAccessToken } from './credentials';
 import { hashToken, TOKEN_SHAPE } from './tokens';
 import { userFromRow, withIntegration, type AuthUser } from './users';
+
+/** Every request's first statement: prepared, so its columns are named (db/connection.ts prepared). */
+const TOKEN_USER_SQL = `select u.id, u.role, u.name, u.email, u.organisation_id, u.region_id
+  from api_tokens t join users u on u.id = t.user_id
+  where t.token_hash = ? and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+  limit 1`;
 
 /**
  * The user of a live platform token, or null: an API key or session token (otk_…, api_tokens, not
@@ -12,11 +18,6 @@ import { userFromRow, withIntegration, type AuthUser } from './users';
  */
 export async function userForToken(db: Db, token: string): Promise<AuthUser | null> {
   if (!TOKEN_SHAPE.test(token)) return userForAccessToken(db, token, userFromRow);
-  const row = await db('api_tokens as t')
-    .join('users as u', 'u.id', 't.user_id')
-    .where('t.token_hash', hashToken(token))
-    .whereNull('t.revoked_at')
-    .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', db.fn.now()))
-    .first('u.*');
-  return row ? withIntegration(db, userFromRow(row)) : null;
+  const { rows } = await db.raw(TOKEN_USER_SQL, [hashToken(token)]).options(prepared(TOKEN_USER_SQL));
+  return rows[0] ? withIntegration(db, userFromRow(rows[0])) : null;
 }
