@@ -144,7 +144,10 @@ function databaseUnavailableProblem(err: unknown): HttpProblem | undefined {
     const code = (e as { code?: unknown }).code;
     const name = (e as { name?: unknown }).name;
     const message = String((e as Error).message);
+    // ENOENT from a connect: a Unix socket (DATABASE_URL's ?host=/folder) whose server is not running.
+    const noSocket = code === 'ENOENT' && (e as { syscall?: unknown }).syscall === 'connect';
     if ((typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|57P01|57P02|57P03|53300)$/.test(code) || /^08/.test(code)))
+      || noSocket
       || name === 'KnexTimeoutError'
       || /Connection terminated|not queryable|timeout exceeded when trying to connect|connect ECONNREFUSED/.test(message)) {
       return problems.unavailable('The database is unavailable for a moment; retry the request (with the same Idempotency-Key, where it has one).');

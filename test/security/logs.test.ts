@@ -2,6 +2,9 @@
 // Authorization values, and passwords in database URLs. Every line the API logs passes through
 // domain/redact.ts; these tests make requests that fail while carrying secrets and search every log line.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createUserWithToken } from '../../domain/identity/users';
 import { hashToken } from '../../domain/identity/tokens';
 import { redact, redactingLog, redactText } from '../../domain/redact';
@@ -58,11 +61,18 @@ describe('security: no secrets in logs', () => {
     }
   });
 
-  it('logs a database failure without the database password, through the default logger too', async () => {
+  // Over TCP (connection refused) and over a Unix socket whose server is not there (no socket file).
+  for (const over of ['tcp', 'socket'] as const) it(`logs a database failure without the database password, through the default logger too (${over})`, async () => {
     const secret = 'S3cret-db-Passw0rd';
     const u = new URL(url);
     u.password = secret;
     u.port = '1'; // nothing listens: every query fails
+    if (over === 'tcp') {
+      u.hostname = '127.0.0.1';
+      u.searchParams.delete('host');
+    } else {
+      u.searchParams.set('host', fs.mkdtempSync(path.join(os.tmpdir(), 'otklik-nosocket-')));
+    }
     const unreachable = connect(u.toString(), { max: 1 });
     const lines: string[] = [];
     const original = { log: console.log, warn: console.warn, error: console.error };
@@ -84,6 +94,7 @@ describe('security: no secrets in logs', () => {
       Object.assign(console, original);
       await server.close();
       await unreachable.destroy();
+      if (over === 'socket') fs.rmSync(u.searchParams.get('host')!, { recursive: true, force: true });
     }
   });
 
