@@ -1,10 +1,10 @@
 // A timer for a workflow's next deadline that outlives the transitions which leave the deadline where it
 // was. Waiting with `condition(changed, timeout)` after every transition starts a timer and cancels the
-// one before whatever moved: two history events more per transition (TimerStarted, TimerCanceled), a
-// server round of each, and some twenty promises, each of which the SDK follows with a source-mapped
-// stack trace (its stack-trace query). Most transitions (a take, a reminder, an answer's projection)
-// leave the next deadline as it was; with this timer they cost a plain `condition` instead.
-// Deterministic: workflow time and the SDK's own timers only.
+// one before whatever moved: two history events more per transition (TimerStarted, TimerCanceled), and
+// a dozen or more promises, each of which the SDK follows with a source-mapped stack trace (for its
+// stack-trace query). A transition that leaves the next deadline where it was (a take into work, for
+// one) now costs a plain `condition`; one that moves it (an answer opens the rating window) replaces the
+// timer as before. Deterministic: workflow time and the SDK's own timers only.
 import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 
 interface Running {
