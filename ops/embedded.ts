@@ -65,9 +65,9 @@ export async function startEmbeddedPostgres(dir: string, port: number, opts: { s
     throw e;
   }
   const url = `postgres://otklik:otklik@127.0.0.1:${port}/otklik`;
-  const localUrl = socketDir ? `postgres://otklik:otklik@localhost:${port}/otklik?host=${encodeURIComponent(socketDir)}` : url;
+  const localUrl = socketDir ? `${url}?host=${encodeURIComponent(socketDir)}` : url;
   if (!initialised) {
-    const admin = new Client({ connectionString: `postgres://otklik:otklik@127.0.0.1:${port}/postgres` });
+    const admin = new Client({ connectionString: url.replace(/\/otklik$/, '/postgres') });
     await admin.connect();
     try {
       await admin.query('create database otklik');

@@ -16,7 +16,7 @@ import { connectTemporalClient, connectTemporalWorker, redactedDatabaseUrl, wait
 import { loadSeeds } from '../db/seed';
 import { attachmentsOf, ConfigError, loadConfig, type Config } from '../domain/config';
 import { JsonLogger } from './logging';
-import { assertPortFree, projectRoot, startEmbeddedPostgres, startTemporalDevServer, type Service } from './embedded';
+import { assertPortFree, projectRoot, startEmbeddedPostgres, startTemporalDevServer } from './embedded';
 import { createWorker, ensureSearchAttributes } from './worker';
 import { pageConnectors } from '../domain/pages/config';
 import { startOutbox } from './outbox';
